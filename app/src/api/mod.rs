@@ -1,0 +1,51 @@
+//! Server functions: the HTTP endpoints behind pages and islands.
+//!
+//! Each function is thin: parse the input into domain types, call the store,
+//! pass the result through `disclosure`, map errors to [`AppError`]. All of
+//! them are public, read-only and answer only what a public page shows, so
+//! none needs an identity; they are registered for POST only and never
+//! change stored data.
+
+pub mod home;
+pub mod records;
+pub mod search;
+pub mod subjects;
+
+#[cfg(feature = "ssr")]
+pub use context::{portal, PortalContext};
+
+#[cfg(feature = "ssr")]
+mod context {
+    use chrono::{FixedOffset, NaiveDate, Utc};
+    use leptos::prelude::use_context;
+
+    use crate::error::AppError;
+    use crate::store::SharedStore;
+
+    /// What every request handler needs: the store and today's date.
+    #[derive(Clone)]
+    pub struct PortalContext {
+        pub store: SharedStore,
+        /// Fixed "today" for reproducible tests and demos; `None` in production.
+        pub fixed_today: Option<NaiveDate>,
+    }
+
+    impl PortalContext {
+        /// Today in China Standard Time (UTC+8, no daylight saving): the
+        /// publication rules count calendar days where the decisions are made.
+        pub fn today(&self) -> NaiveDate {
+            self.fixed_today.unwrap_or_else(|| {
+                let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+                Utc::now().with_timezone(&cst).date_naive()
+            })
+        }
+    }
+
+    /// The portal context of the current request.
+    pub fn portal() -> Result<PortalContext, AppError> {
+        use_context::<PortalContext>().ok_or_else(|| {
+            tracing::error!("portal context missing from request");
+            AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! Reusable server-rendered UI pieces.
+
+pub mod hit_list;
+pub mod layout;
+pub mod notice;
+pub mod status;

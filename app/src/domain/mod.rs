@@ -1,0 +1,26 @@
+//! Pure domain core of the public-credit portal: identifiers (统一社会信用代码,
+//! 身份证号码, 决定书文号), subject kinds, masking, publication periods and
+//! credit repair, search tokens and money.
+//!
+//! Everything here is deterministic and free of I/O so the same code runs on the
+//! server and in the browser (WASM). No function panics on user input: parsing
+//! returns errors with Chinese messages meant to be shown to users as-is.
+
+pub mod credit_code;
+pub mod document_number;
+pub mod id_number;
+pub mod masking;
+pub mod money;
+pub mod publication;
+pub mod search_text;
+pub mod subject_kind;
+
+pub use credit_code::{CreditCode, CreditCodeError};
+pub use document_number::{DocumentNumber, DocumentNumberError};
+pub use id_number::{IdNumber, IdNumberError};
+pub use money::Fen;
+pub use publication::{
+    publication_window, repair_eligibility, status_on, PublicationRule, RepairEligibility, Status,
+    Tier, Window,
+};
+pub use subject_kind::SubjectKind;

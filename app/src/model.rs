@@ -1,0 +1,244 @@
+//! Data shapes shared by the server and the browser: search parameters and
+//! results, and the public views of records. Everything here is already
+//! public: personal data is masked before a value of these types is built
+//! (see `disclosure`), so they may be serialised to the browser freely.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The three kinds of public record the portal searches.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RecordKind {
+    Penalty,
+    License,
+    Serious,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Penalty, RecordKind::License, RecordKind::Serious];
+
+    /// The value used in URLs (`type=penalty`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordKind::Penalty => "penalty",
+            RecordKind::License => "license",
+            RecordKind::Serious => "serious",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Penalty => "行政处罚",
+            RecordKind::License => "行政许可",
+            RecordKind::Serious => "严重失信主体名单",
+        }
+    }
+
+    /// The public page of one record of this kind.
+    pub fn href(self, id: i64) -> String {
+        match self {
+            RecordKind::Penalty => format!("/penalties/{id}"),
+            RecordKind::License => format!("/licenses/{id}"),
+            RecordKind::Serious => format!("/serious-list/{id}"),
+        }
+    }
+
+    /// Small stable number used inside the search index sort key.
+    pub fn index_code(self) -> i64 {
+        match self {
+            RecordKind::Penalty => 1,
+            RecordKind::License => 2,
+            RecordKind::Serious => 3,
+        }
+    }
+}
+
+/// Search parameters exactly as they arrive from a URL or a form: strings,
+/// not yet trusted. [`crate::api::search::parse_params`] turns them into a
+/// [`SearchQuery`] or a message naming the field that is wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub dept: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl SearchParams {
+    /// The `/search?…` URL for these parameters on another page, leaving out
+    /// empty values so links stay short and bookmarkable.
+    pub fn url_for_page(&self, page: u32) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (key, value) in [
+            ("q", self.q.as_str()),
+            ("type", self.kind.as_str()),
+            ("dept", self.dept.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ] {
+            if !value.trim().is_empty() {
+                parts.push(format!("{key}={}", encode_query_value(value.trim())));
+            }
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            "/search".to_string()
+        } else {
+            format!("/search?{}", parts.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Validated search parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Normalised free text (a name); empty means "everything, newest first".
+    pub text: String,
+    pub kind: Option<RecordKind>,
+    pub department_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// How the store should answer a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchTarget {
+    /// Free text over names.
+    Text(SearchQuery),
+    /// Everything published about one credit code.
+    CreditCode(String, SearchQuery),
+    /// One decision document number.
+    DocumentNumber(String, SearchQuery),
+}
+
+/// One line of a result list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub kind: RecordKind,
+    pub id: i64,
+    /// Public (masked where personal) name of the subject.
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub doc_no: String,
+    pub department: String,
+    pub decision_date: NaiveDate,
+    /// Short description: penalty category, licence type or list name.
+    pub summary: String,
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    /// False when `total` is an upper estimate (very common long queries).
+    pub total_exact: bool,
+    pub page: u32,
+    pub per_page: u32,
+    /// A hint about the query, e.g. a credit code with a wrong check character.
+    pub notice: Option<String>,
+}
+
+impl SearchPage {
+    pub fn page_count(&self) -> u32 {
+        let pages = self.total.div_ceil(u64::from(self.per_page.max(1)));
+        u32::try_from(pages).unwrap_or(u32::MAX).min(crate::api::search::MAX_PAGE)
+    }
+}
+
+/// A department option for the filter list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One labelled field of a record page (双公示 field name → public value).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// Everything a record page shows, already masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub kind: RecordKind,
+    pub id: i64,
+    pub title: String,
+    pub subject_name: String,
+    pub subject_code: Option<String>,
+    pub fields: Vec<Field>,
+    pub window_from: NaiveDate,
+    pub window_until: NaiveDate,
+    pub status: String,
+    /// Repair information: from which date, or why not.
+    pub repair: RepairInfo,
+}
+
+/// Repair information shown on a record page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepairInfo {
+    /// "可申请信用修复日期", when the record can ever be repaired early.
+    pub from: Option<NaiveDate>,
+    /// True when an application may be made today.
+    pub open_now: bool,
+    /// A sentence explaining the state.
+    pub explanation: String,
+}
+
+/// A subject's public page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectView {
+    pub name: String,
+    pub kind_label: String,
+    pub credit_code: String,
+    pub representative: Option<String>,
+    pub records: Vec<SubjectRecordLine>,
+}
+
+/// One record on a subject page: when it stops being public and when repair opens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectRecordLine {
+    pub hit: SearchHit,
+    pub until: NaiveDate,
+    pub repair: RepairInfo,
+}
+
+/// Counts for the home page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeStats {
+    pub penalties: u64,
+    pub licenses: u64,
+    pub serious: u64,
+}

@@ -1,0 +1,48 @@
+//! `/search`: results, filters and paging, rendered in full on the server
+//! and then driven in place by the `SearchApp` island.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::home::departments;
+use crate::api::search::search;
+use crate::components::notice::set_http_status;
+use crate::islands::search_app::SearchApp;
+use crate::model::SearchParams;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = query.with_untracked(|q| {
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        SearchParams {
+            q: get("q"),
+            kind: get("type"),
+            dept: get("dept"),
+            from: get("from"),
+            to: get("to"),
+            page: get("page"),
+        }
+    });
+    view! {
+        <Title text="信息查询"/>
+        <h1>"信用信息查询"</h1>
+        <p class="lead">
+            "查询鹤岗市公示中的行政处罚、行政许可和严重失信主体名单信息。公示期满或已信用修复的信息不再显示。"
+        </p>
+        <Suspense fallback=|| view! { <p>"正在查询…"</p> }>
+            {move || {
+                let params = params.clone();
+                Suspend::new(async move {
+                    let result = search(params.clone()).await;
+                    if let Err(err) = &result {
+                        set_http_status(err.status());
+                    }
+                    let departments = departments().await.unwrap_or_default();
+                    view! { <SearchApp params initial=result departments/> }
+                })
+            }}
+        </Suspense>
+    }
+}

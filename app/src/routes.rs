@@ -1,0 +1,91 @@
+//! The HTML shell and the route table.
+//!
+//! Every route renders with `SsrMode::Async`: the server waits for the data
+//! and sends finished HTML, so pages work without JavaScript and a missing
+//! record can still answer with HTTP 404.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    ParamSegment, SsrMode, StaticSegment,
+};
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    home_page::HomePage, not_found_page::NotFoundPage, policies_page::PoliciesPage,
+    record_page::{LicensePage, PenaltyPage, SeriousEntryPage},
+    repair_guide_page::RepairGuidePage, search_page::SearchPage,
+    serious_list_page::SeriousListPage, subject_page::SubjectPage,
+};
+
+/// The document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/pkg/hegang_credit.css"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() {
+                "信用中国（黑龙江鹤岗）".to_string()
+            } else {
+                format!("{page} - 信用中国（黑龙江鹤岗）")
+            }
+        }/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("subjects"), ParamSegment("code"))
+                        view=SubjectPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("penalties"), ParamSegment("id"))
+                        view=PenaltyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("licenses"), ParamSegment("id"))
+                        view=LicensePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("serious-list")
+                        view=SeriousListPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("serious-list"), ParamSegment("id"))
+                        view=SeriousEntryPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("repair") view=RepairGuidePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("policies") view=PoliciesPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,64 @@
+//! Typed configuration from the environment.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `PORTAL_ADDR` (or `LEPTOS_SITE_ADDR`) | `127.0.0.1:3000` | listen address |
+//! | `PORTAL_DATA_DIR` | `./data` | where the database and uploads live |
+//! | `DATABASE_URL` | `sqlite://<data dir>/portal.db` | database |
+//! | `PORTAL_DEMO` | `1` | generate demo data on first run (`0` to disable) |
+//! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
+//! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
+//! | `RUST_LOG` | `info` | log filter |
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub demo: bool,
+    pub demo_records: u32,
+    pub fixed_today: Option<NaiveDate>,
+}
+
+impl Config {
+    /// Reads the configuration; a malformed value is an error naming the variable.
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let addr_raw = var("PORTAL_ADDR")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_raw
+            .parse()
+            .map_err(|_| format!("PORTAL_ADDR={addr_raw} is not an address like 127.0.0.1:3000"))?;
+        let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
+        let demo = !matches!(var("PORTAL_DEMO").as_deref(), Some("0" | "false" | "no"));
+        let demo_records = match var("PORTAL_DEMO_RECORDS") {
+            None => 3000,
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("PORTAL_DEMO_RECORDS={v} is not a number"))?,
+        };
+        let fixed_today = match var("PORTAL_TODAY") {
+            None => None,
+            Some(v) => Some(
+                NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|_| format!("PORTAL_TODAY={v} is not a date like 2026-11-26"))?,
+            ),
+        };
+        Ok(Self {
+            addr,
+            data_dir,
+            database_url,
+            demo,
+            demo_records,
+            fixed_today,
+        })
+    }
+}

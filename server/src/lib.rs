@@ -1,0 +1,8 @@
+//! The portal server as a library, so integration tests and benchmarks use
+//! the same router, store and demo generator as the binary.
+
+pub mod config;
+pub mod demo;
+pub mod router;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,92 @@
+//! The portal's server binary: reads configuration, opens the store
+//! (creating demo data on first run), and serves the router.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::serve::ListenerExt;
+use leptos::prelude::get_configuration;
+use server::{config::Config, demo, router, store::SqliteStore, telemetry};
+
+#[tokio::main]
+async fn main() {
+    telemetry::init();
+    if let Err(err) = run().await {
+        tracing::error!("{err}");
+        eprintln!("启动失败 / failed to start: {err}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::from_env()?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
+    let store = Arc::new(
+        SqliteStore::connect(&config.database_url)
+            .await
+            .map_err(|e| format!("cannot open database: {e}"))?,
+    );
+    let portal = router::portal_context(store.clone(), config.fixed_today);
+    let today = portal.today();
+
+    if config.demo && store.is_empty().await.map_err(|e| e.to_string())? {
+        tracing::info!(records = config.demo_records, "generating demo data (first run)");
+        let summary = demo::generate(&store, config.demo_records, today, false)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+        tracing::info!(?summary, "demo data ready");
+    }
+    spawn_sweeper(portal.clone());
+
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| format!("leptos configuration: {e}"))?
+        .leptos_options;
+    leptos_options.site_addr = config.addr;
+    let app = router::build(leptos_options, portal);
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?
+        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms).
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!(addr = %config.addr, "portal listening");
+    println!("信用中国（黑龙江鹤岗）已启动: http://{}/", config.addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// Takes ended records out of the public index at start-up and every ten
+/// minutes (reads also filter by date, so this only keeps counts exact).
+fn spawn_sweeper(portal: app::api::PortalContext) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match portal.store.sweep_ended(portal.today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "publication periods ended"),
+                Err(err) => tracing::error!(error = %err, "sweep of ended records failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,90 @@
+//! The axum router: pages, server functions, static files, `/healthz`, and
+//! the layers every response passes through.
+
+use std::sync::Arc;
+
+use app::api::PortalContext;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::telemetry;
+
+/// Router state: the Leptos options and the portal context.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub portal: PortalContext,
+}
+
+/// Liveness and database check.
+async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
+    match portal.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unavailable"})),
+            )
+        }
+    }
+}
+
+pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
+    let routes = generate_route_list(App);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        portal: portal.clone(),
+    };
+    let context = {
+        let portal = portal.clone();
+        move || provide_context(portal.clone())
+    };
+    // Static WASM/JS/CSS are served precompressed (.br/.gz next to them);
+    // HTML and JSON are compressed on the fly.
+    let compress_when = SizeAbove::new(1024)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::const_new("application/wasm"))
+        .and(NotForContentType::const_new("text/javascript"))
+        .and(NotForContentType::const_new("application/javascript"))
+        .and(NotForContentType::const_new("text/css"));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(CompressionLayer::new().compress_when(compress_when))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(middleware::from_fn(telemetry::request_span))
+        .with_state(state)
+}
+
+/// Convenience for tests: the store behind a context.
+pub fn portal_context(store: Arc<dyn app::store::Store>, fixed_today: Option<chrono::NaiveDate>) -> PortalContext {
+    PortalContext { store, fixed_today }
+}

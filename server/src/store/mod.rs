@@ -1,0 +1,11 @@
+//! Storage implementations of `app::store::Store`.
+//!
+//! `sqlite` is the embedded default. The public projection (what a record
+//! contributes to search) is computed in `projection`, independent of the
+//! database, so a PostgreSQL implementation builds the same rows.
+
+pub mod projection;
+pub mod sqlite;
+pub mod writes;
+
+pub use sqlite::SqliteStore;

@@ -1,0 +1,647 @@
+//! The embedded SQLite store: connection, migrations and every read.
+//! Writes (used by demo data now, by collection later) are in `writes`.
+
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use app::domain::search_text::{fts_match_expr, query_tokens};
+use app::domain::{CreditCode, Fen, PublicationRule, SubjectKind, Tier};
+use app::model::{
+    DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchQuery, SearchTarget,
+};
+use app::store::{
+    Department, PublicEntry, Store, StoreError, StoredLicense, StoredPenalty, StoredSeriousEntry,
+    StoredSubject,
+};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::projection::{department_token, key_range, kind_token};
+
+/// Above this many candidate rows, a long query's count is the index
+/// estimate instead of an exact substring-checked count (kept under 30 ms).
+const EXACT_COUNT_LIMIT: i64 = 20_000;
+
+/// How long the home page counts are reused.
+const STATS_TTL: Duration = Duration::from_secs(60);
+
+pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
+    StoreError(err.to_string())
+}
+
+/// The SQLite implementation of [`Store`].
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+    stats_cache: Mutex<Option<(Instant, NaiveDate, HomeStats)>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` and runs migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(db_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a change confirmed to a user survives a crash or power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(db_err)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError(format!("migration failed: {e}")))?;
+        Ok(Self {
+            pool,
+            stats_cache: Mutex::new(None),
+        })
+    }
+
+    /// True when the database holds no subjects yet (first run).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("select exists(select 1 from subjects)")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(!row.get::<bool, _>(0))
+    }
+
+    async fn load_subject(&self, id: i64) -> Result<StoredSubject, StoreError> {
+        let row = sqlx::query(
+            "select id, kind, name, credit_code, id_number, representative
+             from subjects where id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        subject_from_row(&row, 0)
+    }
+
+    async fn load_department(&self, id: i64) -> Result<Department, StoreError> {
+        let row = sqlx::query(
+            "select id, code, name, credit_code, division_code from departments where id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(Department {
+            id: row.get(0),
+            code: row.get(1),
+            name: row.get(2),
+            credit_code: row.get(3),
+            division_code: row.get(4),
+        })
+    }
+
+    /// The rules (and catalog item names) a record falls under. A rule of a
+    /// catalog item that is not public counts as unpublished.
+    async fn load_rules(
+        &self,
+        kind: &str,
+        record_id: i64,
+    ) -> Result<(Vec<PublicationRule>, Vec<String>), StoreError> {
+        let rows = sqlx::query(
+            "select r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version,
+                    r.effective_from, i.name, i.disclosure
+             from record_rules rr
+             join catalog_rules r on r.id = rr.rule_id
+             join catalog_items i on i.id = r.item_id
+             where rr.record_kind = ? and rr.record_id = ?
+             order by r.id",
+        )
+        .bind(kind)
+        .bind(record_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut rules = Vec::with_capacity(rows.len());
+        let mut names = Vec::with_capacity(rows.len());
+        for row in rows {
+            let tier: String = row.get(0);
+            let disclosure: String = row.get(8);
+            rules.push(PublicationRule {
+                tier: Tier::from_code(&tier)
+                    .ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
+                published: row.get::<bool, _>(1) && disclosure == "public",
+                min_months: row.get::<u32, _>(2),
+                max_months: row.get::<u32, _>(3),
+                repairable: row.get(4),
+                version: row.get::<u32, _>(5),
+                effective_from: row.get(6),
+            });
+            names.push(row.get(7));
+        }
+        Ok((rules, names))
+    }
+
+    async fn fetch_hits(
+        &self,
+        sql: &str,
+        binds: Vec<Bind>,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let mut query = sqlx::query(sql);
+        for bind in binds {
+            query = bind.apply(query);
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(hit_from_row).collect()
+    }
+
+    async fn fetch_count(&self, sql: &str, binds: Vec<Bind>) -> Result<i64, StoreError> {
+        let mut query = sqlx::query(sql);
+        for bind in binds {
+            query = bind.apply(query);
+        }
+        let row = query.fetch_one(&self.pool).await.map_err(db_err)?;
+        Ok(row.get(0))
+    }
+
+    async fn search_text(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<SearchPage, StoreError> {
+        let (lo, hi) = key_range(q.from, q.to);
+        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
+        let today_s = today.to_string();
+        let name_tokens = query_tokens(&q.text);
+        let mut terms = Vec::new();
+        if !name_tokens.is_empty() {
+            terms.push(fts_match_expr(&name_tokens));
+        }
+        if let Some(kind) = q.kind {
+            terms.push(kind_token(kind));
+        }
+        if let Some(dept) = q.department_id {
+            terms.push(department_token(dept));
+        }
+
+        if terms.is_empty() {
+            // No text, no filter: newest first straight from the projection.
+            let hits = self
+                .fetch_hits(
+                    &format!(
+                        "select {HIT_COLUMNS} from public_entries e
+                         where e.sort_key between ? and ? and e.until >= ?
+                         order by e.sort_key desc limit ? offset ?"
+                    ),
+                    vec![
+                        Bind::I(lo),
+                        Bind::I(hi),
+                        Bind::S(today_s.clone()),
+                        Bind::I(per_page.into()),
+                        Bind::I(offset),
+                    ],
+                )
+                .await?;
+            let total = self
+                .fetch_count(
+                    "select count(*) from public_entries where sort_key between ? and ? and until >= ?",
+                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today_s)],
+                )
+                .await?;
+            return Ok(page(hits, total, true, q.page, per_page));
+        }
+
+        let expr = terms.join(" AND ");
+        // Bigrams ANDed can match names that hold them apart; a query of three
+        // or more characters is checked as a substring of the public name.
+        let substring = (q.text.chars().count() >= 3).then(|| q.text.clone());
+        let substring_clause = if substring.is_some() {
+            "and instr(e.name_norm, ?) > 0"
+        } else {
+            ""
+        };
+        // CROSS JOIN keeps the FTS index as the outer loop, read in rowid
+        // (= display) order, so LIMIT stops early.
+        let sql = format!(
+            "select {HIT_COLUMNS} from public_fts f cross join public_entries e on e.sort_key = f.rowid
+             where public_fts match ? and f.rowid between ? and ? and e.until >= ? {substring_clause}
+             order by f.rowid desc limit ? offset ?"
+        );
+        let mut binds = vec![
+            Bind::S(expr.clone()),
+            Bind::I(lo),
+            Bind::I(hi),
+            Bind::S(today_s.clone()),
+        ];
+        if let Some(s) = &substring {
+            binds.push(Bind::S(s.clone()));
+        }
+        binds.push(Bind::I(per_page.into()));
+        binds.push(Bind::I(offset));
+        let hits = self.fetch_hits(&sql, binds).await?;
+
+        let candidates = self
+            .fetch_count(
+                "select count(*) from public_fts where public_fts match ? and rowid between ? and ?",
+                vec![Bind::S(expr.clone()), Bind::I(lo), Bind::I(hi)],
+            )
+            .await?;
+        let (total, exact) = match &substring {
+            Some(s) if candidates <= EXACT_COUNT_LIMIT => {
+                let exact = self
+                    .fetch_count(
+                        "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
+                         where public_fts match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0",
+                        vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s.clone())],
+                    )
+                    .await?;
+                (exact, true)
+            }
+            Some(_) => (candidates, false),
+            None => (candidates, true),
+        };
+        Ok(page(hits, total, exact, q.page, per_page))
+    }
+
+    /// Exact lookups (credit code or document number) with the same filters.
+    async fn search_exact(
+        &self,
+        column: &str,
+        value: &str,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<SearchPage, StoreError> {
+        let (lo, hi) = key_range(q.from, q.to);
+        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
+        let mut filter = format!("e.{column} = ? and e.sort_key between ? and ? and e.until >= ?");
+        let mut binds = vec![
+            Bind::S(value.to_string()),
+            Bind::I(lo),
+            Bind::I(hi),
+            Bind::S(today.to_string()),
+        ];
+        if let Some(kind) = q.kind {
+            filter.push_str(" and e.record_kind = ?");
+            binds.push(Bind::S(kind.code().to_string()));
+        }
+        if let Some(dept) = q.department_id {
+            filter.push_str(" and e.department_id = ?");
+            binds.push(Bind::I(dept));
+        }
+        let total = self
+            .fetch_count(
+                &format!("select count(*) from public_entries e where {filter}"),
+                binds.clone(),
+            )
+            .await?;
+        binds.push(Bind::I(per_page.into()));
+        binds.push(Bind::I(offset));
+        let hits = self
+            .fetch_hits(
+                &format!(
+                    "select {HIT_COLUMNS} from public_entries e where {filter}
+                     order by e.sort_key desc limit ? offset ?"
+                ),
+                binds,
+            )
+            .await?;
+        Ok(page(hits, total, true, q.page, per_page))
+    }
+}
+
+/// The columns of a search hit, in the order `hit_from_row` reads them.
+const HIT_COLUMNS: &str = "e.record_kind, e.record_id, e.name, e.credit_code, e.doc_no, e.department, e.decision_date, e.summary";
+
+fn hit_from_row(row: &SqliteRow) -> Result<SearchHit, StoreError> {
+    let kind: String = row.get(0);
+    Ok(SearchHit {
+        kind: RecordKind::from_code(&kind)
+            .ok_or_else(|| StoreError(format!("unknown record kind {kind}")))?,
+        id: row.get(1),
+        name: row.get(2),
+        credit_code: row.get(3),
+        doc_no: row.get(4),
+        department: row.get(5),
+        decision_date: row.get(6),
+        summary: row.get(7),
+    })
+}
+
+fn page(hits: Vec<SearchHit>, total: i64, exact: bool, page: u32, per_page: u32) -> SearchPage {
+    SearchPage {
+        hits,
+        total: u64::try_from(total).unwrap_or(0),
+        total_exact: exact,
+        page,
+        per_page,
+        notice: None,
+    }
+}
+
+/// A value bound to a dynamically built query.
+#[derive(Clone)]
+enum Bind {
+    I(i64),
+    S(String),
+}
+
+impl Bind {
+    fn apply<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+        match self {
+            Bind::I(v) => query.bind(v),
+            Bind::S(v) => query.bind(v),
+        }
+    }
+}
+
+/// Reads a subject from six columns starting at `at`:
+/// id, kind, name, credit_code, id_number, representative.
+fn subject_from_row(row: &SqliteRow, at: usize) -> Result<StoredSubject, StoreError> {
+    let kind: String = row.get(at + 1);
+    Ok(StoredSubject {
+        id: row.get(at),
+        kind: SubjectKind::from_code(&kind)
+            .ok_or_else(|| StoreError(format!("unknown subject kind {kind}")))?,
+        name: row.get(at + 2),
+        credit_code: row.get(at + 3),
+        id_number: row.get(at + 4),
+        representative: row.get(at + 5),
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn search(
+        &self,
+        target: &SearchTarget,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<SearchPage, StoreError> {
+        match target {
+            SearchTarget::Text(q) => self.search_text(q, today, per_page).await,
+            SearchTarget::CreditCode(code, q) => {
+                self.search_exact("credit_code", code, q, today, per_page).await
+            }
+            SearchTarget::DocumentNumber(doc, q) => {
+                self.search_exact("doc_no", doc, q, today, per_page).await
+            }
+        }
+    }
+
+    async fn penalty(&self, id: i64) -> Result<Option<StoredPenalty>, StoreError> {
+        let Some(row) = sqlx::query(
+            "select id, subject_id, doc_no, violation_type, facts, basis, categories, content,
+                    fine_fen, confiscated_fen, license_action, decision_date, valid_until,
+                    department_id, source_department_id, note, repaired_on
+             from penalties where id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let (rules, catalog_items) = self.load_rules("penalty", id).await?;
+        let categories: String = row.get(6);
+        Ok(Some(StoredPenalty {
+            id: row.get(0),
+            subject: self.load_subject(row.get(1)).await?,
+            doc_no: row.get(2),
+            violation_type: row.get(3),
+            facts: row.get(4),
+            basis: row.get(5),
+            categories: categories.split('、').map(str::to_string).collect(),
+            content: row.get(7),
+            fine: row.get::<Option<i64>, _>(8).map(Fen),
+            confiscated: row.get::<Option<i64>, _>(9).map(Fen),
+            license_action: row.get(10),
+            decision_date: row.get(11),
+            valid_until: row.get(12),
+            authority: self.load_department(row.get(13)).await?,
+            source: self.load_department(row.get(14)).await?,
+            note: row.get(15),
+            catalog_items,
+            rules,
+            repaired_on: row.get(16),
+        }))
+    }
+
+    async fn license(&self, id: i64) -> Result<Option<StoredLicense>, StoreError> {
+        let Some(row) = sqlx::query(
+            "select id, subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
+                    decision_date, valid_from, valid_to, department_id, source_department_id,
+                    state, note
+             from licenses where id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let (rules, catalog_items) = self.load_rules("license", id).await?;
+        Ok(Some(StoredLicense {
+            id: row.get(0),
+            subject: self.load_subject(row.get(1)).await?,
+            doc_name: row.get(2),
+            doc_no: row.get(3),
+            category: row.get(4),
+            cert_name: row.get(5),
+            cert_no: row.get(6),
+            content: row.get(7),
+            decision_date: row.get(8),
+            valid_from: row.get(9),
+            valid_to: row.get(10),
+            authority: self.load_department(row.get(11)).await?,
+            source: self.load_department(row.get(12)).await?,
+            state: row.get(13),
+            note: row.get(14),
+            catalog_items,
+            rules,
+        }))
+    }
+
+    async fn serious_entry(&self, id: i64) -> Result<Option<StoredSeriousEntry>, StoreError> {
+        let Some(row) = sqlx::query(
+            "select id, subject_id, list_name, reason, basis, doc_no, department_id, listed_on,
+                    until, measures, removal_conditions, remedies, grounds_penalty_id, ended_on
+             from serious_entries where id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(StoredSeriousEntry {
+            id: row.get(0),
+            subject: self.load_subject(row.get(1)).await?,
+            list_name: row.get(2),
+            reason: row.get(3),
+            basis: row.get(4),
+            doc_no: row.get(5),
+            authority: self.load_department(row.get(6)).await?,
+            listed_on: row.get(7),
+            until: row.get(8),
+            measures: row.get(9),
+            removal_conditions: row.get(10),
+            remedies: row.get(11),
+            grounds_penalty_id: row.get(12),
+            ended_on: row.get(13),
+        }))
+    }
+
+    async fn subject_by_code(&self, code: &CreditCode) -> Result<Option<StoredSubject>, StoreError> {
+        let row = sqlx::query(
+            "select id, kind, name, credit_code, id_number, representative
+             from subjects where credit_code = ?",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| subject_from_row(&r, 0)).transpose()
+    }
+
+    async fn subject_public_entries(
+        &self,
+        subject_id: i64,
+        today: NaiveDate,
+    ) -> Result<Vec<PublicEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {HIT_COLUMNS}, e.until from public_entries e
+             where e.subject_id = ? and e.until >= ?
+             order by e.sort_key desc limit 500"
+        ))
+        .bind(subject_id)
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|row| {
+                Ok(PublicEntry {
+                    hit: hit_from_row(row)?,
+                    until: row.get(8),
+                })
+            })
+            .collect()
+    }
+
+    async fn departments(&self) -> Result<Vec<DepartmentOption>, StoreError> {
+        let rows = sqlx::query(
+            "select id, name from departments d
+             where exists (select 1 from public_entries e where e.department_id = d.id)
+             order by id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| DepartmentOption {
+                id: r.get(0),
+                name: r.get(1),
+            })
+            .collect())
+    }
+
+    async fn stats(&self, today: NaiveDate) -> Result<HomeStats, StoreError> {
+        if let Ok(cache) = self.stats_cache.lock() {
+            if let Some((at, day, stats)) = cache.as_ref() {
+                if *day == today && at.elapsed() < STATS_TTL {
+                    return Ok(stats.clone());
+                }
+            }
+        }
+        let today_s = today.to_string();
+        let mut counts = [0u64; 3];
+        for (slot, kind) in RecordKind::ALL.into_iter().enumerate() {
+            let row = sqlx::query(
+                "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
+                 where public_fts match ? and e.until >= ?",
+            )
+            .bind(kind_token(kind))
+            .bind(&today_s)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+            counts[slot] = u64::try_from(row.get::<i64, _>(0)).unwrap_or(0);
+        }
+        let stats = HomeStats {
+            penalties: counts[0],
+            licenses: counts[1],
+            serious: counts[2],
+        };
+        if let Ok(mut cache) = self.stats_cache.lock() {
+            *cache = Some((Instant::now(), today, stats.clone()));
+        }
+        Ok(stats)
+    }
+
+    async fn latest(
+        &self,
+        kind: RecordKind,
+        today: NaiveDate,
+        limit: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        self.fetch_hits(
+            &format!(
+                "select {HIT_COLUMNS} from public_fts f cross join public_entries e on e.sort_key = f.rowid
+                 where public_fts match ? and e.until >= ?
+                 order by f.rowid desc limit ?"
+            ),
+            vec![
+                Bind::S(kind_token(kind)),
+                Bind::S(today.to_string()),
+                Bind::I(limit.into()),
+            ],
+        )
+        .await
+    }
+
+    async fn sweep_ended(&self, today: NaiveDate) -> Result<u64, StoreError> {
+        let today_s = today.to_string();
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query(
+            "delete from public_fts where rowid in (select sort_key from public_entries where until < ?)",
+        )
+        .bind(&today_s)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let removed = sqlx::query("delete from public_entries where until < ?")
+            .bind(&today_s)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        tx.commit().await.map_err(db_err)?;
+        if let Ok(mut cache) = self.stats_cache.lock() {
+            *cache = None;
+        }
+        Ok(removed)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("select 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,486 @@
+//! Writes to the SQLite store: reference data, records, and keeping the
+//! public projection in step with them. Each function takes a connection so
+//! callers group many writes in one transaction (all or nothing).
+
+use app::domain::{Fen, PublicationRule, SubjectKind};
+use app::model::RecordKind;
+use chrono::NaiveDate;
+use sqlx::{Row, SqliteConnection};
+
+use super::projection::{self, ProjectionRow, RecordFacts};
+use super::sqlite::db_err;
+use app::store::StoreError;
+
+type Conn = SqliteConnection;
+
+pub struct NewDepartment<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub credit_code: &'a str,
+    pub division_code: &'a str,
+}
+
+pub struct NewCatalogItem<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub record_kind: RecordKind,
+    pub conduct: &'a str,
+    pub department_id: i64,
+    pub data_source: &'a str,
+    pub classification: &'a str,
+    pub sharing: &'a str,
+    pub disclosure: &'a str,
+}
+
+pub struct NewSubject<'a> {
+    pub kind: SubjectKind,
+    pub name: &'a str,
+    pub credit_code: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub representative: Option<&'a str>,
+    pub division_code: Option<&'a str>,
+}
+
+pub struct NewPenalty<'a> {
+    pub subject_id: i64,
+    pub doc_no: &'a str,
+    pub violation_type: &'a str,
+    pub facts: &'a str,
+    pub basis: &'a str,
+    pub categories: &'a [&'a str],
+    pub content: &'a str,
+    pub fine: Option<Fen>,
+    pub confiscated: Option<Fen>,
+    pub license_action: Option<&'a str>,
+    pub decision_date: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub department_id: i64,
+    pub source_department_id: i64,
+    pub note: Option<&'a str>,
+    pub repaired_on: Option<NaiveDate>,
+    /// Catalog rule ids (versions) the decision falls under.
+    pub rule_ids: &'a [i64],
+}
+
+pub struct NewLicense<'a> {
+    pub subject_id: i64,
+    pub doc_name: &'a str,
+    pub doc_no: &'a str,
+    pub category: &'a str,
+    pub cert_name: Option<&'a str>,
+    pub cert_no: Option<&'a str>,
+    pub content: &'a str,
+    pub decision_date: NaiveDate,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub department_id: i64,
+    pub source_department_id: i64,
+    pub state: &'a str,
+    pub rule_ids: &'a [i64],
+}
+
+pub struct NewSeriousEntry<'a> {
+    pub subject_id: i64,
+    pub list_name: &'a str,
+    pub reason: &'a str,
+    pub basis: &'a str,
+    pub doc_no: &'a str,
+    pub department_id: i64,
+    pub listed_on: NaiveDate,
+    pub until: NaiveDate,
+    pub measures: &'a str,
+    pub removal_conditions: &'a str,
+    pub remedies: &'a str,
+    pub grounds_penalty_id: Option<i64>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn insert_district(c: &mut Conn, code: &str, name: &str) -> Result<(), StoreError> {
+    sqlx::query("insert into districts (code, name) values (?, ?)")
+        .bind(code)
+        .bind(name)
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn insert_department(c: &mut Conn, d: &NewDepartment<'_>) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into departments (code, name, short_name, credit_code, division_code)
+         values (?, ?, ?, ?, ?) returning id",
+    )
+    .bind(d.code)
+    .bind(d.name)
+    .bind(d.short_name)
+    .bind(d.credit_code)
+    .bind(d.division_code)
+    .fetch_one(c)
+    .await
+    .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+pub async fn insert_catalog_item(c: &mut Conn, i: &NewCatalogItem<'_>) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into catalog_items (code, name, record_kind, conduct, department_id, data_source,
+                                    classification, sharing, disclosure)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(i.code)
+    .bind(i.name)
+    .bind(i.record_kind.code())
+    .bind(i.conduct)
+    .bind(i.department_id)
+    .bind(i.data_source)
+    .bind(i.classification)
+    .bind(i.sharing)
+    .bind(i.disclosure)
+    .fetch_one(c)
+    .await
+    .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+pub async fn insert_catalog_rule(
+    c: &mut Conn,
+    item_id: i64,
+    rule: &PublicationRule,
+) -> Result<i64, StoreError> {
+    rule.validate().map_err(StoreError)?;
+    let row = sqlx::query(
+        "insert into catalog_rules (item_id, version, tier, published, min_months, max_months,
+                                    repairable, effective_from)
+         values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(item_id)
+    .bind(rule.version)
+    .bind(rule.tier.code())
+    .bind(rule.published)
+    .bind(rule.min_months)
+    .bind(rule.max_months)
+    .bind(rule.repairable)
+    .bind(rule.effective_from)
+    .fetch_one(c)
+    .await
+    .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+pub async fn insert_subject(c: &mut Conn, s: &NewSubject<'_>) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into subjects (kind, name, credit_code, id_number, representative, division_code)
+         values (?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(s.kind.code())
+    .bind(s.name)
+    .bind(s.credit_code)
+    .bind(s.id_number)
+    .bind(s.representative)
+    .bind(s.division_code)
+    .fetch_one(c)
+    .await
+    .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+async fn insert_record_rules(
+    c: &mut Conn,
+    kind: RecordKind,
+    record_id: i64,
+    rule_ids: &[i64],
+) -> Result<(), StoreError> {
+    for rule_id in rule_ids {
+        sqlx::query("insert into record_rules (record_kind, record_id, rule_id) values (?, ?, ?)")
+            .bind(kind.code())
+            .bind(record_id)
+            .bind(rule_id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Rules by id, as the projection needs them (item disclosure applied).
+async fn rules_by_ids(c: &mut Conn, ids: &[i64]) -> Result<Vec<PublicationRule>, StoreError> {
+    let mut rules = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(
+            "select r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version,
+                    r.effective_from, i.disclosure
+             from catalog_rules r join catalog_items i on i.id = r.item_id where r.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+        let tier: String = row.get(0);
+        let disclosure: String = row.get(7);
+        rules.push(PublicationRule {
+            tier: app::domain::Tier::from_code(&tier)
+                .ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
+            published: row.get::<bool, _>(1) && disclosure == "public",
+            min_months: row.get::<u32, _>(2),
+            max_months: row.get::<u32, _>(3),
+            repairable: row.get(4),
+            version: row.get::<u32, _>(5),
+            effective_from: row.get(6),
+        });
+    }
+    Ok(rules)
+}
+
+struct SubjectFacts {
+    kind: SubjectKind,
+    name: String,
+    representative: Option<String>,
+    credit_code: Option<String>,
+}
+
+async fn subject_facts(c: &mut Conn, id: i64) -> Result<SubjectFacts, StoreError> {
+    let row = sqlx::query("select kind, name, representative, credit_code from subjects where id = ?")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let kind: String = row.get(0);
+    Ok(SubjectFacts {
+        kind: SubjectKind::from_code(&kind)
+            .ok_or_else(|| StoreError(format!("unknown subject kind {kind}")))?,
+        name: row.get(1),
+        representative: row.get(2),
+        credit_code: row.get(3),
+    })
+}
+
+async fn department_name(c: &mut Conn, id: i64) -> Result<String, StoreError> {
+    let row = sqlx::query("select name from departments where id = ?")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+/// Adds a row to the public projection and the search index.
+pub async fn publish_row(c: &mut Conn, row: &ProjectionRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into public_entries (sort_key, record_kind, record_id, subject_id, name, name_norm,
+                                     credit_code, doc_no, department_id, department, decision_date,
+                                     until, summary)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.sort_key)
+    .bind(row.kind.code())
+    .bind(row.record_id)
+    .bind(row.subject_id)
+    .bind(&row.name)
+    .bind(&row.name_norm)
+    .bind(&row.credit_code)
+    .bind(&row.doc_no)
+    .bind(row.department_id)
+    .bind(&row.department)
+    .bind(row.decision_date)
+    .bind(row.until)
+    .bind(&row.summary)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("insert into public_fts (rowid, tokens) values (?, ?)")
+        .bind(row.sort_key)
+        .bind(&row.tokens)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Removes a record from the public projection and the search index (repair,
+/// revocation, early removal from a list). Takes effect for every public
+/// page at once, since they all read the projection.
+pub async fn unpublish(c: &mut Conn, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "delete from public_fts where rowid in
+           (select sort_key from public_entries where record_kind = ? and record_id = ?)",
+    )
+    .bind(kind.code())
+    .bind(record_id)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("delete from public_entries where record_kind = ? and record_id = ?")
+        .bind(kind.code())
+        .bind(record_id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Inserts a penalty and, when it is public on `today`, its projection row.
+pub async fn insert_penalty(
+    c: &mut Conn,
+    p: &NewPenalty<'_>,
+    today: NaiveDate,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
+                                content, fine_fen, confiscated_fen, license_action, decision_date,
+                                valid_until, department_id, source_department_id, note,
+                                repaired_on, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(p.subject_id)
+    .bind(p.doc_no)
+    .bind(p.violation_type)
+    .bind(p.facts)
+    .bind(p.basis)
+    .bind(p.categories.join("、"))
+    .bind(p.content)
+    .bind(p.fine.map(|f| f.0))
+    .bind(p.confiscated.map(|f| f.0))
+    .bind(p.license_action)
+    .bind(p.decision_date)
+    .bind(p.valid_until)
+    .bind(p.department_id)
+    .bind(p.source_department_id)
+    .bind(p.note)
+    .bind(p.repaired_on)
+    .bind(now())
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let id: i64 = row.get(0);
+    insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
+    let rules = rules_by_ids(c, p.rule_ids).await?;
+    let subject = subject_facts(c, p.subject_id).await?;
+    let department = department_name(c, p.department_id).await?;
+    let facts = RecordFacts {
+        kind: RecordKind::Penalty,
+        record_id: id,
+        subject_id: p.subject_id,
+        subject_kind: subject.kind,
+        subject_name: &subject.name,
+        representative: subject.representative.as_deref(),
+        credit_code: subject.credit_code.as_deref(),
+        doc_no: p.doc_no,
+        department_id: p.department_id,
+        department: &department,
+        decision_date: p.decision_date,
+        summary: p.categories.join("、"),
+    };
+    if let Some(row) = projection::for_record(facts, &rules, p.repaired_on, today) {
+        publish_row(c, &row).await?;
+    }
+    Ok(id)
+}
+
+/// Inserts a licence and, when it is public on `today`, its projection row.
+pub async fn insert_license(
+    c: &mut Conn,
+    l: &NewLicense<'_>,
+    today: NaiveDate,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
+                               decision_date, valid_from, valid_to, department_id,
+                               source_department_id, state, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(l.subject_id)
+    .bind(l.doc_name)
+    .bind(l.doc_no)
+    .bind(l.category)
+    .bind(l.cert_name)
+    .bind(l.cert_no)
+    .bind(l.content)
+    .bind(l.decision_date)
+    .bind(l.valid_from)
+    .bind(l.valid_to)
+    .bind(l.department_id)
+    .bind(l.source_department_id)
+    .bind(l.state)
+    .bind(now())
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let id: i64 = row.get(0);
+    insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
+    let rules = rules_by_ids(c, l.rule_ids).await?;
+    let subject = subject_facts(c, l.subject_id).await?;
+    let department = department_name(c, l.department_id).await?;
+    let facts = RecordFacts {
+        kind: RecordKind::License,
+        record_id: id,
+        subject_id: l.subject_id,
+        subject_kind: subject.kind,
+        subject_name: &subject.name,
+        representative: subject.representative.as_deref(),
+        credit_code: subject.credit_code.as_deref(),
+        doc_no: l.doc_no,
+        department_id: l.department_id,
+        department: &department,
+        decision_date: l.decision_date,
+        summary: format!("{}：{}", l.category, l.doc_name),
+    };
+    if let Some(row) = projection::for_record(facts, &rules, None, today) {
+        publish_row(c, &row).await?;
+    }
+    Ok(id)
+}
+
+/// Inserts a serious-list entry and, when listed on `today`, its projection row.
+pub async fn insert_serious_entry(
+    c: &mut Conn,
+    e: &NewSeriousEntry<'_>,
+    today: NaiveDate,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into serious_entries (subject_id, list_name, reason, basis, doc_no, department_id,
+                                      listed_on, until, measures, removal_conditions, remedies,
+                                      grounds_penalty_id, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(e.subject_id)
+    .bind(e.list_name)
+    .bind(e.reason)
+    .bind(e.basis)
+    .bind(e.doc_no)
+    .bind(e.department_id)
+    .bind(e.listed_on)
+    .bind(e.until)
+    .bind(e.measures)
+    .bind(e.removal_conditions)
+    .bind(e.remedies)
+    .bind(e.grounds_penalty_id)
+    .bind(now())
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let id: i64 = row.get(0);
+    let subject = subject_facts(c, e.subject_id).await?;
+    let department = department_name(c, e.department_id).await?;
+    let facts = RecordFacts {
+        kind: RecordKind::Serious,
+        record_id: id,
+        subject_id: e.subject_id,
+        subject_kind: subject.kind,
+        subject_name: &subject.name,
+        representative: subject.representative.as_deref(),
+        credit_code: subject.credit_code.as_deref(),
+        doc_no: e.doc_no,
+        department_id: e.department_id,
+        department: &department,
+        decision_date: e.listed_on,
+        summary: e.list_name.to_string(),
+    };
+    if let Some(row) = projection::for_listing(facts, e.until, None, today) {
+        publish_row(c, &row).await?;
+    }
+    Ok(id)
+}

@@ -14,9 +14,7 @@ use crate::domain::{
     RepairEligibility, Status, SubjectKind,
 };
 use crate::model::{Field, RecordKind, RecordView, RepairInfo, SubjectRecordLine, SubjectView};
-use crate::store::{
-    PublicEntry, StoredLicense, StoredPenalty, StoredSeriousEntry, StoredSubject,
-};
+use crate::store::{PublicEntry, StoredLicense, StoredPenalty, StoredSeriousEntry, StoredSubject};
 
 /// The subject's name as the public sees it.
 pub fn subject_public_name(subject: &StoredSubject) -> String {
@@ -45,16 +43,16 @@ pub fn repair_info(
 
 fn subject_fields(subject: &StoredSubject, fields: &mut Vec<Field>) {
     fields.push(Field {
-        label: "行政相对人名称",
+        label: "行政相对人名称".into(),
         value: subject_public_name(subject),
     });
     fields.push(Field {
-        label: "行政相对人类别",
+        label: "行政相对人类别".into(),
         value: subject.kind.label().to_string(),
     });
     if let Some(code) = &subject.credit_code {
         fields.push(Field {
-            label: "统一社会信用代码",
+            label: "统一社会信用代码".into(),
             value: code.clone(),
         });
     }
@@ -65,7 +63,7 @@ fn subject_fields(subject: &StoredSubject, fields: &mut Vec<Field>) {
         };
         if subject.kind != SubjectKind::NaturalPerson {
             fields.push(Field {
-                label,
+                label: label.into(),
                 value: public_representative(subject.kind, rep),
             });
         }
@@ -77,20 +75,23 @@ fn subject_fields(subject: &StoredSubject, fields: &mut Vec<Field>) {
                 .map(|n| n.masked())
                 .unwrap_or_else(|_| crate::domain::masking::mask_id_like(id));
             fields.push(Field {
-                label: "证件类型",
+                label: "证件类型".into(),
                 value: "身份证".into(),
             });
             fields.push(Field {
-                label: "证件号码",
+                label: "证件号码".into(),
                 value: masked,
             });
         }
     }
 }
 
-fn push_opt(fields: &mut Vec<Field>, label: &'static str, value: Option<String>) {
+fn push_opt(fields: &mut Vec<Field>, label: &str, value: Option<String>) {
     if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
-        fields.push(Field { label, value });
+        fields.push(Field {
+            label: label.into(),
+            value,
+        });
     }
 }
 
@@ -103,34 +104,74 @@ pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
     let window = publication_window(p.decision_date, &p.rules)?;
     let mut fields = Vec::new();
     subject_fields(&p.subject, &mut fields);
-    fields.push(Field { label: "决定书文号", value: p.doc_no.clone() });
-    fields.push(Field { label: "违法行为类型", value: p.violation_type.clone() });
-    fields.push(Field { label: "违法事实", value: p.facts.clone() });
-    fields.push(Field { label: "处罚依据", value: p.basis.clone() });
-    fields.push(Field { label: "处罚类别", value: p.categories.join("、") });
-    fields.push(Field { label: "处罚内容", value: p.content.clone() });
+    fields.push(Field {
+        label: "决定书文号".into(),
+        value: p.doc_no.clone(),
+    });
+    fields.push(Field {
+        label: "违法行为类型".into(),
+        value: p.violation_type.clone(),
+    });
+    fields.push(Field {
+        label: "违法事实".into(),
+        value: p.facts.clone(),
+    });
+    fields.push(Field {
+        label: "处罚依据".into(),
+        value: p.basis.clone(),
+    });
+    fields.push(Field {
+        label: "处罚类别".into(),
+        value: p.categories.join("、"),
+    });
+    fields.push(Field {
+        label: "处罚内容".into(),
+        value: p.content.clone(),
+    });
     push_opt(&mut fields, "罚款金额", p.fine.map(|f| f.to_string()));
     push_opt(
         &mut fields,
         "没收违法所得、没收非法财物的金额",
         p.confiscated.map(|f| f.to_string()),
     );
-    push_opt(&mut fields, "暂扣或吊销证照名称及编号", p.license_action.clone());
-    fields.push(Field { label: "处罚决定日期", value: format_date_cn(p.decision_date) });
-    push_opt(&mut fields, "处罚有效期", p.valid_until.map(format_date_cn));
-    fields.push(Field { label: "公示截止期", value: format_date_cn(window.until) });
-    fields.push(Field { label: "处罚机关", value: p.authority.name.clone() });
+    push_opt(
+        &mut fields,
+        "暂扣或吊销证照名称及编号",
+        p.license_action.clone(),
+    );
     fields.push(Field {
-        label: "处罚机关统一社会信用代码",
+        label: "处罚决定日期".into(),
+        value: format_date_cn(p.decision_date),
+    });
+    push_opt(&mut fields, "处罚有效期", p.valid_until.map(format_date_cn));
+    fields.push(Field {
+        label: "公示截止期".into(),
+        value: format_date_cn(window.until),
+    });
+    fields.push(Field {
+        label: "处罚机关".into(),
+        value: p.authority.name.clone(),
+    });
+    fields.push(Field {
+        label: "处罚机关统一社会信用代码".into(),
         value: p.authority.credit_code.clone(),
     });
-    fields.push(Field { label: "数据来源单位", value: p.source.name.clone() });
     fields.push(Field {
-        label: "数据来源单位统一社会信用代码",
+        label: "数据来源单位".into(),
+        value: p.source.name.clone(),
+    });
+    fields.push(Field {
+        label: "数据来源单位统一社会信用代码".into(),
         value: p.source.credit_code.clone(),
     });
-    fields.push(Field { label: "信息目录项", value: p.catalog_items.join("、") });
-    fields.push(Field { label: "失信程度", value: window.tier.label().to_string() });
+    fields.push(Field {
+        label: "信息目录项".into(),
+        value: p.catalog_items.join("、"),
+    });
+    fields.push(Field {
+        label: "失信程度".into(),
+        value: window.tier.label().to_string(),
+    });
     push_opt(&mut fields, "备注", p.note.clone());
     Some(RecordView {
         kind: RecordKind::Penalty,
@@ -155,27 +196,57 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
     let window = publication_window(l.decision_date, &l.rules)?;
     let mut fields = Vec::new();
     subject_fields(&l.subject, &mut fields);
-    fields.push(Field { label: "行政许可决定文书名称", value: l.doc_name.clone() });
-    fields.push(Field { label: "行政许可决定文书号", value: l.doc_no.clone() });
-    fields.push(Field { label: "许可类别", value: l.category.clone() });
+    fields.push(Field {
+        label: "行政许可决定文书名称".into(),
+        value: l.doc_name.clone(),
+    });
+    fields.push(Field {
+        label: "行政许可决定文书号".into(),
+        value: l.doc_no.clone(),
+    });
+    fields.push(Field {
+        label: "许可类别".into(),
+        value: l.category.clone(),
+    });
     push_opt(&mut fields, "许可证书名称", l.cert_name.clone());
     push_opt(&mut fields, "许可编号", l.cert_no.clone());
-    fields.push(Field { label: "许可内容", value: l.content.clone() });
-    fields.push(Field { label: "许可决定日期", value: format_date_cn(l.decision_date) });
-    fields.push(Field { label: "有效期自", value: format_date_cn(l.valid_from) });
     fields.push(Field {
-        label: "有效期至",
-        value: l.valid_to.map(format_date_cn).unwrap_or_else(|| "长期".into()),
+        label: "许可内容".into(),
+        value: l.content.clone(),
     });
-    fields.push(Field { label: "许可机关", value: l.authority.name.clone() });
     fields.push(Field {
-        label: "许可机关统一社会信用代码",
+        label: "许可决定日期".into(),
+        value: format_date_cn(l.decision_date),
+    });
+    fields.push(Field {
+        label: "有效期自".into(),
+        value: format_date_cn(l.valid_from),
+    });
+    fields.push(Field {
+        label: "有效期至".into(),
+        value: l
+            .valid_to
+            .map(format_date_cn)
+            .unwrap_or_else(|| "长期".into()),
+    });
+    fields.push(Field {
+        label: "许可机关".into(),
+        value: l.authority.name.clone(),
+    });
+    fields.push(Field {
+        label: "许可机关统一社会信用代码".into(),
         value: l.authority.credit_code.clone(),
     });
-    fields.push(Field { label: "当前状态", value: l.state.clone() });
-    fields.push(Field { label: "数据来源单位", value: l.source.name.clone() });
     fields.push(Field {
-        label: "数据来源单位统一社会信用代码",
+        label: "当前状态".into(),
+        value: l.state.clone(),
+    });
+    fields.push(Field {
+        label: "数据来源单位".into(),
+        value: l.source.name.clone(),
+    });
+    fields.push(Field {
+        label: "数据来源单位统一社会信用代码".into(),
         value: l.source.credit_code.clone(),
     });
     push_opt(&mut fields, "备注", l.note.clone());
@@ -192,7 +263,8 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
         repair: RepairInfo {
             from: None,
             open_now: false,
-            explanation: "行政许可信息不属于失信信息，无需信用修复；公示期满后自动停止公示。".into(),
+            explanation: "行政许可信息不属于失信信息，无需信用修复；公示期满后自动停止公示。"
+                .into(),
         },
     })
 }
@@ -209,16 +281,46 @@ pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordVi
     }
     let mut fields = Vec::new();
     subject_fields(&e.subject, &mut fields);
-    fields.push(Field { label: "名单类别", value: e.list_name.clone() });
-    fields.push(Field { label: "列入原因", value: e.reason.clone() });
-    fields.push(Field { label: "列入依据", value: e.basis.clone() });
-    fields.push(Field { label: "认定文书号", value: e.doc_no.clone() });
-    fields.push(Field { label: "认定单位", value: e.authority.name.clone() });
-    fields.push(Field { label: "列入日期", value: format_date_cn(e.listed_on) });
-    fields.push(Field { label: "移出日期（届满）", value: format_date_cn(e.until) });
-    fields.push(Field { label: "惩戒措施", value: e.measures.clone() });
-    fields.push(Field { label: "移出条件和程序", value: e.removal_conditions.clone() });
-    fields.push(Field { label: "救济途径", value: e.remedies.clone() });
+    fields.push(Field {
+        label: "名单类别".into(),
+        value: e.list_name.clone(),
+    });
+    fields.push(Field {
+        label: "列入原因".into(),
+        value: e.reason.clone(),
+    });
+    fields.push(Field {
+        label: "列入依据".into(),
+        value: e.basis.clone(),
+    });
+    fields.push(Field {
+        label: "认定文书号".into(),
+        value: e.doc_no.clone(),
+    });
+    fields.push(Field {
+        label: "认定单位".into(),
+        value: e.authority.name.clone(),
+    });
+    fields.push(Field {
+        label: "列入日期".into(),
+        value: format_date_cn(e.listed_on),
+    });
+    fields.push(Field {
+        label: "移出日期（届满）".into(),
+        value: format_date_cn(e.until),
+    });
+    fields.push(Field {
+        label: "惩戒措施".into(),
+        value: e.measures.clone(),
+    });
+    fields.push(Field {
+        label: "移出条件和程序".into(),
+        value: e.removal_conditions.clone(),
+    });
+    fields.push(Field {
+        label: "救济途径".into(),
+        value: e.remedies.clone(),
+    });
     Some(RecordView {
         kind: RecordKind::Serious,
         id: e.id,
@@ -244,10 +346,7 @@ pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordVi
 
 /// A subject page from the subject and its public entries with repair
 /// information for each penalty.
-pub fn subject_view(
-    subject: &StoredSubject,
-    lines: Vec<SubjectRecordLine>,
-) -> Option<SubjectView> {
+pub fn subject_view(subject: &StoredSubject, lines: Vec<SubjectRecordLine>) -> Option<SubjectView> {
     Some(SubjectView {
         name: subject_public_name(subject),
         kind_label: subject.kind.label().to_string(),

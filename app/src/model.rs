@@ -15,7 +15,11 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Penalty, RecordKind::License, RecordKind::Serious];
+    pub const ALL: [RecordKind; 3] = [
+        RecordKind::Penalty,
+        RecordKind::License,
+        RecordKind::Serious,
+    ];
 
     /// The value used in URLs (`type=penalty`).
     pub fn code(self) -> &'static str {
@@ -172,7 +176,9 @@ pub struct SearchPage {
 impl SearchPage {
     pub fn page_count(&self) -> u32 {
         let pages = self.total.div_ceil(u64::from(self.per_page.max(1)));
-        u32::try_from(pages).unwrap_or(u32::MAX).min(crate::api::search::MAX_PAGE)
+        u32::try_from(pages)
+            .unwrap_or(u32::MAX)
+            .min(crate::api::search::MAX_PAGE)
     }
 }
 
@@ -186,7 +192,7 @@ pub struct DepartmentOption {
 /// One labelled field of a record page (双公示 field name → public value).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
-    pub label: &'static str,
+    pub label: String,
     pub value: String,
 }
 

@@ -13,10 +13,14 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    home_page::HomePage, not_found_page::NotFoundPage, policies_page::PoliciesPage,
+    home_page::HomePage,
+    not_found_page::NotFoundPage,
+    policies_page::PoliciesPage,
     record_page::{LicensePage, PenaltyPage, SeriousEntryPage},
-    repair_guide_page::RepairGuidePage, search_page::SearchPage,
-    serious_list_page::SeriousListPage, subject_page::SubjectPage,
+    repair_guide_page::RepairGuidePage,
+    search_page::SearchPage,
+    serious_list_page::SeriousListPage,
+    subject_page::SubjectPage,
 };
 
 /// The document around every page.

@@ -140,7 +140,8 @@ pub trait Store: Send + Sync + 'static {
     async fn license(&self, id: i64) -> Result<Option<StoredLicense>, StoreError>;
     async fn serious_entry(&self, id: i64) -> Result<Option<StoredSeriousEntry>, StoreError>;
 
-    async fn subject_by_code(&self, code: &CreditCode) -> Result<Option<StoredSubject>, StoreError>;
+    async fn subject_by_code(&self, code: &CreditCode)
+        -> Result<Option<StoredSubject>, StoreError>;
 
     /// All records of one subject that are public on `today`.
     async fn subject_public_entries(

@@ -17,7 +17,9 @@ use app::store::StoreError;
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::store::sqlite::db_err;
-use crate::store::writes::{self, NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject};
+use crate::store::writes::{
+    self, NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
+};
 use crate::store::SqliteStore;
 
 /// What was generated.
@@ -41,7 +43,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
     }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
@@ -83,41 +89,95 @@ const DEPARTMENTS: [(&str, &str, &str, &str); 12] = [
 fn templates(dept: &str) -> &'static [(&'static str, &'static str, &'static str)] {
     match dept {
         "scjg" | "xyscjg" | "lbscjg" => &[
-            ("销售不符合食品安全标准的食品", "当事人经营的预包装食品经抽样检验，菌落总数项目不符合食品安全国家标准。", "《中华人民共和国食品安全法》第一百二十四条第一款"),
-            ("虚假宣传", "当事人在其经营场所及网络店铺对商品性能作虚假的商业宣传，欺骗、误导消费者。", "《中华人民共和国反不正当竞争法》第二十条第一款"),
-            ("使用未经检验的特种设备", "当事人使用的一台电梯未经定期检验继续使用。", "《中华人民共和国特种设备安全法》第八十四条"),
+            (
+                "销售不符合食品安全标准的食品",
+                "当事人经营的预包装食品经抽样检验，菌落总数项目不符合食品安全国家标准。",
+                "《中华人民共和国食品安全法》第一百二十四条第一款",
+            ),
+            (
+                "虚假宣传",
+                "当事人在其经营场所及网络店铺对商品性能作虚假的商业宣传，欺骗、误导消费者。",
+                "《中华人民共和国反不正当竞争法》第二十条第一款",
+            ),
+            (
+                "使用未经检验的特种设备",
+                "当事人使用的一台电梯未经定期检验继续使用。",
+                "《中华人民共和国特种设备安全法》第八十四条",
+            ),
         ],
         "sthj" => &[
-            ("超标排放大气污染物", "当事人锅炉排放的颗粒物浓度超过国家规定的排放标准。", "《中华人民共和国大气污染防治法》第九十九条"),
-            ("未按规定贮存危险废物", "当事人将废矿物油露天堆放，未设置危险废物识别标志。", "《中华人民共和国固体废物污染环境防治法》第一百一十二条"),
+            (
+                "超标排放大气污染物",
+                "当事人锅炉排放的颗粒物浓度超过国家规定的排放标准。",
+                "《中华人民共和国大气污染防治法》第九十九条",
+            ),
+            (
+                "未按规定贮存危险废物",
+                "当事人将废矿物油露天堆放，未设置危险废物识别标志。",
+                "《中华人民共和国固体废物污染环境防治法》第一百一十二条",
+            ),
         ],
         "yjgl" => &[
-            ("未按规定开展安全生产教育培训", "当事人未对从业人员进行安全生产教育和培训，且未如实记录。", "《中华人民共和国安全生产法》第九十七条"),
-            ("未建立事故隐患排查治理制度", "当事人未建立事故隐患排查治理制度，未如实记录隐患排查情况。", "《中华人民共和国安全生产法》第一百零一条"),
+            (
+                "未按规定开展安全生产教育培训",
+                "当事人未对从业人员进行安全生产教育和培训，且未如实记录。",
+                "《中华人民共和国安全生产法》第九十七条",
+            ),
+            (
+                "未建立事故隐患排查治理制度",
+                "当事人未建立事故隐患排查治理制度，未如实记录隐患排查情况。",
+                "《中华人民共和国安全生产法》第一百零一条",
+            ),
         ],
         "swj" => &[
-            ("未按期申报纳税", "当事人未按照规定期限办理纳税申报和报送纳税资料。", "《中华人民共和国税收征收管理法》第六十二条"),
-            ("虚开发票", "当事人为他人开具与实际经营业务情况不符的发票。", "《中华人民共和国发票管理办法》第三十五条"),
+            (
+                "未按期申报纳税",
+                "当事人未按照规定期限办理纳税申报和报送纳税资料。",
+                "《中华人民共和国税收征收管理法》第六十二条",
+            ),
+            (
+                "虚开发票",
+                "当事人为他人开具与实际经营业务情况不符的发票。",
+                "《中华人民共和国发票管理办法》第三十五条",
+            ),
         ],
-        "jtys" => &[
-            ("未取得道路运输经营许可擅自从事经营", "当事人未取得道路运输经营许可，擅自从事道路普通货物运输经营。", "《中华人民共和国道路运输条例》第六十三条"),
-        ],
-        "zjj" => &[
-            ("未取得施工许可证擅自施工", "当事人未取得施工许可证擅自开工建设。", "《建筑工程施工许可管理办法》第十二条"),
-        ],
-        "wsjk" => &[
-            ("未取得医疗机构执业许可证擅自执业", "当事人未取得医疗机构执业许可证，擅自开展诊疗活动。", "《医疗机构管理条例》第四十三条"),
-        ],
-        "rsj" => &[
-            ("拖欠农民工工资", "当事人拖欠农民工工资，经责令限期支付逾期仍未支付。", "《保障农民工工资支付条例》第五十四条"),
-        ],
+        "jtys" => &[(
+            "未取得道路运输经营许可擅自从事经营",
+            "当事人未取得道路运输经营许可，擅自从事道路普通货物运输经营。",
+            "《中华人民共和国道路运输条例》第六十三条",
+        )],
+        "zjj" => &[(
+            "未取得施工许可证擅自施工",
+            "当事人未取得施工许可证擅自开工建设。",
+            "《建筑工程施工许可管理办法》第十二条",
+        )],
+        "wsjk" => &[(
+            "未取得医疗机构执业许可证擅自执业",
+            "当事人未取得医疗机构执业许可证，擅自开展诊疗活动。",
+            "《医疗机构管理条例》第四十三条",
+        )],
+        "rsj" => &[(
+            "拖欠农民工工资",
+            "当事人拖欠农民工工资，经责令限期支付逾期仍未支付。",
+            "《保障农民工工资支付条例》第五十四条",
+        )],
         "cgzf" => &[
-            ("未经批准设置户外广告", "当事人未经批准擅自设置户外广告设施。", "《城市市容和环境卫生管理条例》第三十六条"),
-            ("随意倾倒建筑垃圾", "当事人将建筑垃圾随意倾倒在城市道路旁。", "《城市建筑垃圾管理规定》第二十六条"),
+            (
+                "未经批准设置户外广告",
+                "当事人未经批准擅自设置户外广告设施。",
+                "《城市市容和环境卫生管理条例》第三十六条",
+            ),
+            (
+                "随意倾倒建筑垃圾",
+                "当事人将建筑垃圾随意倾倒在城市道路旁。",
+                "《城市建筑垃圾管理规定》第二十六条",
+            ),
         ],
-        _ => &[
-            ("消防设施未保持完好有效", "当事人场所内消防设施、器材未保持完好有效。", "《中华人民共和国消防法》第六十条第一款第一项"),
-        ],
+        _ => &[(
+            "消防设施未保持完好有效",
+            "当事人场所内消防设施、器材未保持完好有效。",
+            "《中华人民共和国消防法》第六十条第一款第一项",
+        )],
     }
 }
 
@@ -135,22 +195,61 @@ const BRAND: &[&str] = &[
     "弘", "森", "峰", "星", "辰", "明", "远", "禾",
 ];
 const INDUSTRY: &[&str] = &[
-    "商贸", "煤业", "建材", "餐饮管理", "物流", "食品", "医药连锁", "汽车服务", "建筑工程",
-    "农业科技", "房地产开发", "装饰工程", "石墨科技", "热力", "运输", "酒店管理", "超市", "药房",
-    "环保科技", "矿业",
+    "商贸",
+    "煤业",
+    "建材",
+    "餐饮管理",
+    "物流",
+    "食品",
+    "医药连锁",
+    "汽车服务",
+    "建筑工程",
+    "农业科技",
+    "房地产开发",
+    "装饰工程",
+    "石墨科技",
+    "热力",
+    "运输",
+    "酒店管理",
+    "超市",
+    "药房",
+    "环保科技",
+    "矿业",
 ];
 const FORMS: &[&str] = &["有限公司", "有限责任公司", "有限公司", "股份有限公司"];
-const SHOPS: &[&str] = &["烧烤店", "便利店", "小吃部", "五金商店", "汽车修理部", "水果店", "理发店", "粮油店"];
+const SHOPS: &[&str] = &[
+    "烧烤店",
+    "便利店",
+    "小吃部",
+    "五金商店",
+    "汽车修理部",
+    "水果店",
+    "理发店",
+    "粮油店",
+];
 const LICENSES: &[(&str, &str, &str)] = &[
     ("食品经营许可证", "准予从事食品经营活动", "JY1"),
-    ("道路运输经营许可证", "准予从事道路普通货物运输经营", "黑交运管许可鹤字"),
+    (
+        "道路运输经营许可证",
+        "准予从事道路普通货物运输经营",
+        "黑交运管许可鹤字",
+    ),
     ("排污许可证", "准予按许可事项排放污染物", "91230400"),
     ("建筑工程施工许可证", "准予建筑工程施工", "230400"),
     ("医疗机构执业许可证", "准予医疗机构执业登记", "PDY"),
-    ("公众聚集场所投入使用、营业前消防安全检查合格证", "准予投入使用、营业", "鹤消安检字"),
+    (
+        "公众聚集场所投入使用、营业前消防安全检查合格证",
+        "准予投入使用、营业",
+        "鹤消安检字",
+    ),
 ];
 
-fn credit_code(rng: &mut Rng, category: char, division: &str, seen: &mut HashSet<String>) -> String {
+fn credit_code(
+    rng: &mut Rng,
+    category: char,
+    division: &str,
+    seen: &mut HashSet<String>,
+) -> String {
     let alphabet: Vec<char> = ALPHABET.chars().collect();
     loop {
         let mut code = format!("9{category}{division}");
@@ -181,7 +280,10 @@ fn id_number(rng: &mut Rng, division: &str) -> String {
     let year = 1955 + rng.below(45);
     let month = 1 + rng.below(12);
     let day = 1 + rng.below(28);
-    let mut id = format!("{division}{year:04}{month:02}{day:02}{:03}", rng.below(1000));
+    let mut id = format!(
+        "{division}{year:04}{month:02}{day:02}{:03}",
+        rng.below(1000)
+    );
     let check = id_check(&id).unwrap_or('0');
     id.push(check);
     id
@@ -189,9 +291,9 @@ fn id_number(rng: &mut Rng, division: &str) -> String {
 
 fn person_name(rng: &mut Rng) -> String {
     let mut name = rng.pick(SURNAMES).to_string();
-    name.push_str(rng.pick(GIVEN));
+    name.push_str(*rng.pick(GIVEN));
     if rng.chance(60) {
-        name.push_str(rng.pick(GIVEN));
+        name.push_str(*rng.pick(GIVEN));
     }
     name
 }
@@ -233,7 +335,15 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-fn rule(tier: Tier, published: bool, min: u32, max: u32, repairable: bool, version: u32, from: NaiveDate) -> PublicationRule {
+fn rule(
+    tier: Tier,
+    published: bool,
+    min: u32,
+    max: u32,
+    repairable: bool,
+    version: u32,
+    from: NaiveDate,
+) -> PublicationRule {
     PublicationRule {
         tier,
         published,
@@ -271,29 +381,47 @@ pub async fn generate(
         let credit = authority_code(&mut rng, division);
         let id = writes::insert_department(
             c,
-            &NewDepartment { code, name, short_name: short, credit_code: &credit, division_code: division },
+            &NewDepartment {
+                code,
+                name,
+                short_name: short,
+                credit_code: &credit,
+                division_code: division,
+            },
         )
         .await?;
-        let mut item = |suffix: &str, kind: RecordKind, classification: &str| {
+        let item = |suffix: &str, kind: RecordKind, classification: &str| {
             (format!("{code}-{suffix}"), kind, classification.to_string())
         };
         let specs = [
-            (item("ordinary", RecordKind::Penalty, "dishonesty"), "一般失信行为行政处罚信息", vec![
-                rule(Tier::Ordinary, true, 3, 12, true, 1, v1),
-            ]),
-            (item("serious", RecordKind::Penalty, "dishonesty"), "严重失信行为行政处罚信息", vec![
-                rule(Tier::Serious, true, 6, 36, true, 1, v1),
-                rule(Tier::Serious, true, 12, 36, true, 2, v2),
-            ]),
-            (item("revocation", RecordKind::Penalty, "dishonesty"), "吊销许可证件等不得提前修复的处罚信息", vec![
-                rule(Tier::Serious, true, 36, 36, false, 1, v1),
-            ]),
-            (item("minor", RecordKind::Penalty, "dishonesty"), "轻微违法行为处罚信息（不予公示）", vec![
-                rule(Tier::Minor, false, 0, 3, true, 1, v1),
-            ]),
-            (item("license", RecordKind::License, "basic"), "行政许可信息", vec![
-                rule(Tier::Ordinary, true, 0, 36, false, 1, v1),
-            ]),
+            (
+                item("ordinary", RecordKind::Penalty, "dishonesty"),
+                "一般失信行为行政处罚信息",
+                vec![rule(Tier::Ordinary, true, 3, 12, true, 1, v1)],
+            ),
+            (
+                item("serious", RecordKind::Penalty, "dishonesty"),
+                "严重失信行为行政处罚信息",
+                vec![
+                    rule(Tier::Serious, true, 6, 36, true, 1, v1),
+                    rule(Tier::Serious, true, 12, 36, true, 2, v2),
+                ],
+            ),
+            (
+                item("revocation", RecordKind::Penalty, "dishonesty"),
+                "吊销许可证件等不得提前修复的处罚信息",
+                vec![rule(Tier::Serious, true, 36, 36, false, 1, v1)],
+            ),
+            (
+                item("minor", RecordKind::Penalty, "dishonesty"),
+                "轻微违法行为处罚信息（不予公示）",
+                vec![rule(Tier::Minor, false, 0, 3, true, 1, v1)],
+            ),
+            (
+                item("license", RecordKind::License, "basic"),
+                "行政许可信息",
+                vec![rule(Tier::Ordinary, true, 0, 36, false, 1, v1)],
+            ),
         ];
         let mut item_rules = Vec::new();
         for ((item_code, kind, classification), item_name, rules) in specs {
@@ -320,7 +448,11 @@ pub async fn generate(
             item_rules.push(ItemRules { versions });
         }
         let mut it = item_rules.into_iter();
-        let mut next = || it.next().unwrap_or(ItemRules { versions: Vec::new() });
+        let mut next = || {
+            it.next().unwrap_or(ItemRules {
+                versions: Vec::new(),
+            })
+        };
         catalogs.push(DeptCatalog {
             id,
             code,
@@ -386,7 +518,10 @@ pub async fn generate(
         subjects.push((id, kind));
     }
 
-    let mut summary = DemoSummary { subjects: subject_count, ..Default::default() };
+    let mut summary = DemoSummary {
+        subjects: subject_count,
+        ..Default::default()
+    };
     let mut doc_seq: HashMap<(i64, i32, &str), u32> = HashMap::new();
     let mut next_doc = |dept: &DeptCatalog, year: i32, kind: &'static str| {
         let seq = doc_seq.entry((dept.id, year, kind)).or_insert(0);
@@ -412,9 +547,19 @@ pub async fn generate(
         let (rule_ids, categories): (Vec<i64>, Vec<&str>) = if roll < 10 {
             (vec![dept.minor.on(decision)], vec!["警告"])
         } else if roll < 65 || kind == SubjectKind::NaturalPerson {
-            (vec![dept.ordinary.on(decision)], if rng.chance(30) { vec!["警告", "罚款"] } else { vec!["罚款"] })
+            (
+                vec![dept.ordinary.on(decision)],
+                if rng.chance(30) {
+                    vec!["警告", "罚款"]
+                } else {
+                    vec!["罚款"]
+                },
+            )
         } else if roll < 93 {
-            (vec![dept.serious.on(decision)], vec!["罚款", "没收违法所得"])
+            (
+                vec![dept.serious.on(decision)],
+                vec!["罚款", "没收违法所得"],
+            )
         } else {
             (
                 vec![dept.serious.on(decision), dept.no_early_repair.on(decision)],
@@ -425,12 +570,18 @@ pub async fn generate(
         let confiscated = categories
             .contains(&"没收违法所得")
             .then(|| Fen(i64::try_from(1 + rng.below(100)).unwrap_or(1) * 100_00));
-        let license_action = categories.contains(&"吊销许可证件").then_some("吊销营业执照");
+        let license_action = categories
+            .contains(&"吊销许可证件")
+            .then_some("吊销营业执照");
         let doc_no = next_doc(dept, decision.year(), "罚");
         let content = format!(
             "{}{}",
             categories.join("、"),
-            if categories.contains(&"罚款") { format!("，罚款{}", fine) } else { String::new() }
+            if categories.contains(&"罚款") {
+                format!("，罚款{}", fine)
+            } else {
+                String::new()
+            }
         );
         // Some repairable records were already repaired (they leave public view).
         let repaired_on = if rule_ids.len() == 1 && roll >= 10 && rng.chance(6) {

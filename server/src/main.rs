@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::serve::ListenerExt;
-use leptos::prelude::get_configuration;
+use leptos::prelude::{get_configuration, LeptosOptions};
 use server::{config::Config, demo, router, store::SqliteStore, telemetry};
 
 #[tokio::main]
@@ -31,7 +31,10 @@ async fn run() -> Result<(), String> {
     let today = portal.today();
 
     if config.demo && store.is_empty().await.map_err(|e| e.to_string())? {
-        tracing::info!(records = config.demo_records, "generating demo data (first run)");
+        tracing::info!(
+            records = config.demo_records,
+            "generating demo data (first run)"
+        );
         let summary = demo::generate(&store, config.demo_records, today, false)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
@@ -39,10 +42,7 @@ async fn run() -> Result<(), String> {
     }
     spawn_sweeper(portal.clone());
 
-    let mut leptos_options = get_configuration(None)
-        .map_err(|e| format!("leptos configuration: {e}"))?
-        .leptos_options;
-    leptos_options.site_addr = config.addr;
+    let leptos_options = leptos_options(&config)?;
     let app = router::build(leptos_options, portal);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -58,6 +58,24 @@ async fn run() -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Leptos settings: from cargo-leptos's environment when it runs us,
+/// otherwise the built site under `target/site` (or `LEPTOS_SITE_ROOT`).
+fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
+    let mut options = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        get_configuration(None)
+            .map_err(|e| format!("leptos configuration: {e}"))?
+            .leptos_options
+    } else {
+        LeptosOptions::builder()
+            .output_name("hegang_credit")
+            .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+            .site_pkg_dir("pkg")
+            .build()
+    };
+    options.site_addr = config.addr;
+    Ok(options)
 }
 
 /// Takes ended records out of the public index at start-up and every ten
@@ -81,7 +99,8 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

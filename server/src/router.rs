@@ -28,7 +28,10 @@ pub struct AppState {
 /// Liveness and database check.
 async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
     match portal.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "health check: database unavailable");
             (
@@ -64,9 +67,10 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(CompressionLayer::new().compress_when(compress_when))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -85,6 +89,9 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
 }
 
 /// Convenience for tests: the store behind a context.
-pub fn portal_context(store: Arc<dyn app::store::Store>, fixed_today: Option<chrono::NaiveDate>) -> PortalContext {
+pub fn portal_context(
+    store: Arc<dyn app::store::Store>,
+    fixed_today: Option<chrono::NaiveDate>,
+) -> PortalContext {
     PortalContext { store, fixed_today }
 }

@@ -28,7 +28,11 @@ fn parse_date(raw: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| AppError::BadRequest(format!("“{label}”格式不正确：请按“2025-01-31”的格式填写日期。")))
+        .map_err(|_| {
+            AppError::BadRequest(format!(
+                "“{label}”格式不正确：请按“2025-01-31”的格式填写日期。"
+            ))
+        })
 }
 
 /// Turns raw parameters into a search target, or a message naming the field.
@@ -42,14 +46,19 @@ pub fn parse_params(params: &SearchParams) -> Result<ParsedSearch, AppError> {
     let kind = match params.kind.trim() {
         "" => None,
         code => Some(RecordKind::from_code(code).ok_or_else(|| {
-            AppError::BadRequest("“信息类别”无效：请从列表中选择行政处罚、行政许可或严重失信主体名单。".into())
+            AppError::BadRequest(
+                "“信息类别”无效：请从列表中选择行政处罚、行政许可或严重失信主体名单。".into(),
+            )
         })?),
     };
     let department_id = match params.dept.trim() {
         "" => None,
-        raw => Some(raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-            AppError::BadRequest("“决定机关”无效：请从列表中选择。".into())
-        })?),
+        raw => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| AppError::BadRequest("“决定机关”无效：请从列表中选择。".into()))?,
+        ),
     };
     let from = parse_date(&params.from, "决定日期起")?;
     let to = parse_date(&params.to, "决定日期止")?;
@@ -62,11 +71,15 @@ pub fn parse_params(params: &SearchParams) -> Result<ParsedSearch, AppError> {
     }
     let page = match params.page.trim() {
         "" => 1,
-        raw => raw.parse::<u32>().ok().filter(|p| (1..=MAX_PAGE).contains(p)).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "“页码”无效：请输入 1 到 {MAX_PAGE} 之间的页码；需要更多结果时请缩小查询范围。"
-            ))
-        })?,
+        raw => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "“页码”无效：请输入 1 到 {MAX_PAGE} 之间的页码；需要更多结果时请缩小查询范围。"
+                ))
+            })?,
     };
     let mut query = SearchQuery {
         text: String::new(),
@@ -104,8 +117,9 @@ pub fn parse_params(params: &SearchParams) -> Result<ParsedSearch, AppError> {
         }
     }
     query.text = search_text::normalize(raw_q);
-    let notice = (!raw_q.is_empty() && query.text.is_empty())
-        .then(|| "查询内容只含标点或空格，已显示全部最新公示信息。请输入名称中的文字或数字。".to_string());
+    let notice = (!raw_q.is_empty() && query.text.is_empty()).then(|| {
+        "查询内容只含标点或空格，已显示全部最新公示信息。请输入名称中的文字或数字。".to_string()
+    });
     Ok(ParsedSearch {
         target: SearchTarget::Text(query),
         notice,
@@ -139,7 +153,9 @@ mod tests {
     #[test]
     fn credit_code_query_is_exact() {
         let parsed = parse_params(&params(" 91110108551385082q ")).unwrap();
-        assert!(matches!(parsed.target, SearchTarget::CreditCode(ref c, _) if c == "91110108551385082Q"));
+        assert!(
+            matches!(parsed.target, SearchTarget::CreditCode(ref c, _) if c == "91110108551385082Q")
+        );
         assert!(parsed.notice.is_none());
     }
 
@@ -153,21 +169,63 @@ mod tests {
     #[test]
     fn document_number_query_is_exact() {
         let parsed = parse_params(&params("鹤市监罚[2025]123号")).unwrap();
-        assert!(matches!(parsed.target, SearchTarget::DocumentNumber(ref d, _) if d == "鹤市监罚〔2025〕123号"));
+        assert!(
+            matches!(parsed.target, SearchTarget::DocumentNumber(ref d, _) if d == "鹤市监罚〔2025〕123号")
+        );
     }
 
     #[test]
     fn bad_fields_name_the_field() {
         let too_long = "鹤".repeat(MAX_QUERY_CHARS + 1);
         for (p, field) in [
-            (SearchParams { q: too_long, ..Default::default() }, "查询内容"),
-            (SearchParams { kind: "x".into(), ..Default::default() }, "信息类别"),
-            (SearchParams { dept: "abc".into(), ..Default::default() }, "决定机关"),
-            (SearchParams { from: "2025/1/1".into(), ..Default::default() }, "决定日期起"),
-            (SearchParams { page: "0".into(), ..Default::default() }, "页码"),
-            (SearchParams { page: "99999999999".into(), ..Default::default() }, "页码"),
             (
-                SearchParams { from: "2025-02-01".into(), to: "2025-01-01".into(), ..Default::default() },
+                SearchParams {
+                    q: too_long,
+                    ..Default::default()
+                },
+                "查询内容",
+            ),
+            (
+                SearchParams {
+                    kind: "x".into(),
+                    ..Default::default()
+                },
+                "信息类别",
+            ),
+            (
+                SearchParams {
+                    dept: "abc".into(),
+                    ..Default::default()
+                },
+                "决定机关",
+            ),
+            (
+                SearchParams {
+                    from: "2025/1/1".into(),
+                    ..Default::default()
+                },
+                "决定日期起",
+            ),
+            (
+                SearchParams {
+                    page: "0".into(),
+                    ..Default::default()
+                },
+                "页码",
+            ),
+            (
+                SearchParams {
+                    page: "99999999999".into(),
+                    ..Default::default()
+                },
+                "页码",
+            ),
+            (
+                SearchParams {
+                    from: "2025-02-01".into(),
+                    to: "2025-01-01".into(),
+                    ..Default::default()
+                },
                 "决定日期起",
             ),
         ] {

@@ -16,14 +16,17 @@ pub async fn get_subject(code: String) -> Result<SubjectView, AppError> {
     let portal = crate::api::portal()?;
     let today = portal.today();
     // Early pilot codes fail the check but were really issued: accept the shape.
-    let (code, _check_ok) = CreditCode::parse_lenient(&code)
-        .map_err(|err| AppError::NotFound(format!("{err}。")))?;
+    let (code, _check_ok) =
+        CreditCode::parse_lenient(&code).map_err(|err| AppError::NotFound(format!("{err}。")))?;
     let subject = portal
         .store
         .subject_by_code(&code)
         .await?
         .ok_or_else(|| AppError::NotFound("未找到使用该统一社会信用代码的信用主体。".into()))?;
-    let entries = portal.store.subject_public_entries(subject.id, today).await?;
+    let entries = portal
+        .store
+        .subject_public_entries(subject.id, today)
+        .await?;
     let mut lines = Vec::with_capacity(entries.len());
     for entry in entries {
         let line = match entry.hit.kind {
@@ -39,9 +42,7 @@ pub async fn get_subject(code: String) -> Result<SubjectView, AppError> {
                 }
                 None => continue,
             },
-            RecordKind::License => {
-                disclosure::plain_line(entry, "行政许可信息无需信用修复")
-            }
+            RecordKind::License => disclosure::plain_line(entry, "行政许可信息无需信用修复"),
             RecordKind::Serious => {
                 disclosure::plain_line(entry, "期满自动移出，或随所依据的处罚信用修复一并移出")
             }

@@ -82,7 +82,11 @@ pub fn SearchApp(
         dept: dept.get_untracked(),
         from: from.get_untracked(),
         to: to.get_untracked(),
-        page: if page > 1 { page.to_string() } else { String::new() },
+        page: if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        },
     };
     let run = move |p: SearchParams, push: bool| {
         pending.set(true);
@@ -98,7 +102,11 @@ pub fn SearchApp(
     };
     let go_to_page = move |page: u32| {
         let mut p = shown.get_untracked().0;
-        p.page = if page > 1 { page.to_string() } else { String::new() };
+        p.page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
         run(p, true);
     };
 

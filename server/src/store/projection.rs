@@ -45,7 +45,10 @@ pub struct RecordFacts<'a> {
 
 /// Days since 1970-01-01 (negative before).
 fn day_number(date: NaiveDate) -> i64 {
-    date.and_time(NaiveTime::MIN).and_utc().timestamp().div_euclid(86_400)
+    date.and_time(NaiveTime::MIN)
+        .and_utc()
+        .timestamp()
+        .div_euclid(86_400)
 }
 
 /// The sort key: newest decision first under `ORDER BY sort_key DESC`; a
@@ -96,9 +99,8 @@ pub fn for_listing(
     ended_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<ProjectionRow> {
-    let listed = facts.decision_date <= today
-        && today <= until
-        && ended_on.is_none_or(|d| d > today);
+    let listed =
+        facts.decision_date <= today && today <= until && ended_on.is_none_or(|d| d > today);
     listed.then(|| build(facts, until))
 }
 

@@ -69,6 +69,11 @@ impl SqliteStore {
         })
     }
 
+    /// The connection pool, for tools and tests that inspect the database.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// True when the database holds no subjects yet (first run).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let row = sqlx::query("select exists(select 1 from subjects)")
@@ -148,12 +153,8 @@ impl SqliteStore {
         Ok((rules, names))
     }
 
-    async fn fetch_hits(
-        &self,
-        sql: &str,
-        binds: Vec<Bind>,
-    ) -> Result<Vec<SearchHit>, StoreError> {
-        let mut query = sqlx::query(sql);
+    async fn fetch_hits(&self, sql: &str, binds: Vec<Bind>) -> Result<Vec<SearchHit>, StoreError> {
+        let mut query = sqlx::query(trusted_sql(sql));
         for bind in binds {
             query = bind.apply(query);
         }
@@ -162,7 +163,7 @@ impl SqliteStore {
     }
 
     async fn fetch_count(&self, sql: &str, binds: Vec<Bind>) -> Result<i64, StoreError> {
-        let mut query = sqlx::query(sql);
+        let mut query = sqlx::query(trusted_sql(sql));
         for bind in binds {
             query = bind.apply(query);
         }
@@ -170,15 +171,9 @@ impl SqliteStore {
         Ok(row.get(0))
     }
 
-    async fn search_text(
-        &self,
-        q: &SearchQuery,
-        today: NaiveDate,
-        per_page: u32,
-    ) -> Result<SearchPage, StoreError> {
-        let (lo, hi) = key_range(q.from, q.to);
-        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
-        let today_s = today.to_string();
+    /// The FTS expression and substring check for a text query, or `None`
+    /// when the query has neither text nor filters.
+    fn text_plan(q: &SearchQuery) -> Option<(String, Option<String>)> {
         let name_tokens = query_tokens(&q.text);
         let mut terms = Vec::new();
         if !name_tokens.is_empty() {
@@ -190,10 +185,25 @@ impl SqliteStore {
         if let Some(dept) = q.department_id {
             terms.push(department_token(dept));
         }
+        // Bigrams ANDed can match names that hold them apart; a query of three
+        // or more characters is checked as a substring of the public name.
+        let substring = (q.text.chars().count() >= 3).then(|| q.text.clone());
+        (!terms.is_empty()).then(|| (terms.join(" AND "), substring))
+    }
 
-        if terms.is_empty() {
+    /// The first (or `q.page`-th) page of a text query, newest first.
+    pub async fn text_hits(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let (lo, hi) = key_range(q.from, q.to);
+        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
+        let today_s = today.to_string();
+        let Some((expr, substring)) = Self::text_plan(q) else {
             // No text, no filter: newest first straight from the projection.
-            let hits = self
+            return self
                 .fetch_hits(
                     &format!(
                         "select {HIT_COLUMNS} from public_entries e
@@ -203,25 +213,13 @@ impl SqliteStore {
                     vec![
                         Bind::I(lo),
                         Bind::I(hi),
-                        Bind::S(today_s.clone()),
+                        Bind::S(today_s),
                         Bind::I(per_page.into()),
                         Bind::I(offset),
                     ],
                 )
-                .await?;
-            let total = self
-                .fetch_count(
-                    "select count(*) from public_entries where sort_key between ? and ? and until >= ?",
-                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today_s)],
-                )
-                .await?;
-            return Ok(page(hits, total, true, q.page, per_page));
-        }
-
-        let expr = terms.join(" AND ");
-        // Bigrams ANDed can match names that hold them apart; a query of three
-        // or more characters is checked as a substring of the public name.
-        let substring = (q.text.chars().count() >= 3).then(|| q.text.clone());
+                .await;
+        };
         let substring_clause = if substring.is_some() {
             "and instr(e.name_norm, ?) > 0"
         } else {
@@ -234,40 +232,53 @@ impl SqliteStore {
              where public_fts match ? and f.rowid between ? and ? and e.until >= ? {substring_clause}
              order by f.rowid desc limit ? offset ?"
         );
-        let mut binds = vec![
-            Bind::S(expr.clone()),
-            Bind::I(lo),
-            Bind::I(hi),
-            Bind::S(today_s.clone()),
-        ];
-        if let Some(s) = &substring {
-            binds.push(Bind::S(s.clone()));
+        let mut binds = vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(today_s)];
+        if let Some(s) = substring {
+            binds.push(Bind::S(s));
         }
         binds.push(Bind::I(per_page.into()));
         binds.push(Bind::I(offset));
-        let hits = self.fetch_hits(&sql, binds).await?;
+        self.fetch_hits(&sql, binds).await
+    }
 
+    /// The number of results of a text query, and whether it is exact.
+    pub async fn text_count(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<(i64, bool), StoreError> {
+        let (lo, hi) = key_range(q.from, q.to);
+        let Some((expr, substring)) = Self::text_plan(q) else {
+            let total = self
+                .fetch_count(
+                    "select count(*) from public_entries where sort_key between ? and ? and until >= ?",
+                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today.to_string())],
+                )
+                .await?;
+            return Ok((total, true));
+        };
+        // The index holds only public records (the sweep removes ended ones),
+        // so counting it needs no join.
         let candidates = self
             .fetch_count(
                 "select count(*) from public_fts where public_fts match ? and rowid between ? and ?",
                 vec![Bind::S(expr.clone()), Bind::I(lo), Bind::I(hi)],
             )
             .await?;
-        let (total, exact) = match &substring {
+        match substring {
             Some(s) if candidates <= EXACT_COUNT_LIMIT => {
                 let exact = self
                     .fetch_count(
                         "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
                          where public_fts match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0",
-                        vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s.clone())],
+                        vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s)],
                     )
                     .await?;
-                (exact, true)
+                Ok((exact, true))
             }
-            Some(_) => (candidates, false),
-            None => (candidates, true),
-        };
-        Ok(page(hits, total, exact, q.page, per_page))
+            Some(_) => Ok((candidates, false)),
+            None => Ok((candidates, true)),
+        }
     }
 
     /// Exact lookups (credit code or document number) with the same filters.
@@ -315,6 +326,13 @@ impl SqliteStore {
             .await?;
         Ok(page(hits, total, true, q.page, per_page))
     }
+}
+
+/// SQL assembled in this file from constant fragments only (column lists,
+/// optional clauses); every value is a bound parameter, so no input reaches
+/// the SQL text.
+fn trusted_sql(sql: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql.to_string())
 }
 
 /// The columns of a search hit, in the order `hit_from_row` reads them.
@@ -389,9 +407,14 @@ impl Store for SqliteStore {
         per_page: u32,
     ) -> Result<SearchPage, StoreError> {
         match target {
-            SearchTarget::Text(q) => self.search_text(q, today, per_page).await,
+            SearchTarget::Text(q) => {
+                let hits = self.text_hits(q, today, per_page).await?;
+                let (total, exact) = self.text_count(q, today).await?;
+                Ok(page(hits, total, exact, q.page, per_page))
+            }
             SearchTarget::CreditCode(code, q) => {
-                self.search_exact("credit_code", code, q, today, per_page).await
+                self.search_exact("credit_code", code, q, today, per_page)
+                    .await
             }
             SearchTarget::DocumentNumber(doc, q) => {
                 self.search_exact("doc_no", doc, q, today, per_page).await
@@ -505,7 +528,10 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn subject_by_code(&self, code: &CreditCode) -> Result<Option<StoredSubject>, StoreError> {
+    async fn subject_by_code(
+        &self,
+        code: &CreditCode,
+    ) -> Result<Option<StoredSubject>, StoreError> {
         let row = sqlx::query(
             "select id, kind, name, credit_code, id_number, representative
              from subjects where credit_code = ?",
@@ -522,11 +548,11 @@ impl Store for SqliteStore {
         subject_id: i64,
         today: NaiveDate,
     ) -> Result<Vec<PublicEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(trusted_sql(&format!(
             "select {HIT_COLUMNS}, e.until from public_entries e
              where e.subject_id = ? and e.until >= ?
              order by e.sort_key desc limit 500"
-        ))
+        )))
         .bind(subject_id)
         .bind(today.to_string())
         .fetch_all(&self.pool)

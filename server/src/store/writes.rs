@@ -243,11 +243,12 @@ struct SubjectFacts {
 }
 
 async fn subject_facts(c: &mut Conn, id: i64) -> Result<SubjectFacts, StoreError> {
-    let row = sqlx::query("select kind, name, representative, credit_code from subjects where id = ?")
-        .bind(id)
-        .fetch_one(&mut *c)
-        .await
-        .map_err(db_err)?;
+    let row =
+        sqlx::query("select kind, name, representative, credit_code from subjects where id = ?")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)?;
     let kind: String = row.get(0);
     Ok(SubjectFacts {
         kind: SubjectKind::from_code(&kind)

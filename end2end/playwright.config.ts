@@ -1,0 +1,55 @@
+import { defineConfig } from "@playwright/test";
+
+// The portal under test: the release server binary with a fresh database,
+// demo data and a fixed "today", on loopback only. The test command builds
+// the binary and the site first (see .ci/test).
+const port = Number(process.env.E2E_PORT ?? 3100);
+const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/hegang-e2e-${process.pid}`;
+export const baseURL = `http://127.0.0.1:${port}`;
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    launchOptions: chromium,
+    trace: "off",
+  },
+  projects: [
+    { name: "js", use: { javaScriptEnabled: true } },
+    { name: "nojs", use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ../target/release/server`,
+    url: `${baseURL}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORTAL_ADDR: `127.0.0.1:${port}`,
+      PORTAL_DATA_DIR: dataDir,
+      PORTAL_TODAY: "2026-11-26",
+      PORTAL_DEMO_RECORDS: "1500",
+      LEPTOS_SITE_ROOT: "../target/site",
+      RUST_LOG: "warn",
+    },
+  },
+});

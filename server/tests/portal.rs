@@ -1,0 +1,485 @@
+//! Integration tests: the real router and a real SQLite file with the demo
+//! data set, exercised over HTTP (tower `oneshot`) and through the store.
+
+use std::sync::Arc;
+
+use app::domain::search_text::normalize;
+use app::model::{RecordKind, SearchQuery, SearchTarget};
+use app::store::Store;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use server::store::SqliteStore;
+use sqlx::Row;
+use tower::ServiceExt;
+
+struct Portal {
+    router: axum::Router,
+    store: Arc<SqliteStore>,
+    _dir: TempDir,
+}
+
+/// A temporary directory removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+async fn portal() -> Portal {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    server::demo::generate(&store, 1500, today(), false)
+        .await
+        .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hegang_credit")
+        .site_root(dir.display().to_string())
+        .build();
+    let context = server::router::portal_context(store.clone(), Some(today()));
+    Portal {
+        router: server::router::build(options, context),
+        store,
+        _dir: TempDir(dir),
+    }
+}
+
+impl Portal {
+    async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn rows(&self, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(self.store.pool())
+            .await
+            .unwrap()
+    }
+}
+
+fn encode(s: &str) -> String {
+    app::model::encode_query_value(s)
+}
+
+fn text_query(text: &str, page: u32) -> SearchTarget {
+    SearchTarget::Text(SearchQuery {
+        text: normalize(text),
+        kind: None,
+        department_id: None,
+        from: None,
+        to: None,
+        page,
+    })
+}
+
+#[tokio::test]
+async fn health_check_answers() {
+    let p = portal().await;
+    let (status, body) = p.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"database\":\"ok\""), "{body}");
+}
+
+/// Search results and counts equal a brute-force scan of the public
+/// projection for 1-, 2- and 4-character queries.
+#[tokio::test]
+async fn name_search_matches_a_full_scan() {
+    let p = portal().await;
+    let all: Vec<(i64, String)> = p
+        .rows("select sort_key, name_norm from public_entries where until >= '2026-11-26' order by sort_key desc")
+        .await
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(
+        all.len() > 500,
+        "demo data should publish hundreds of records"
+    );
+    // Queries cut from real public names at several lengths, plus one that
+    // spans name parts.
+    let mut queries = Vec::new();
+    for (i, (_, name)) in all.iter().enumerate().step_by(97).take(6) {
+        let chars: Vec<char> = name.chars().collect();
+        for len in [1usize, 2, 4] {
+            if chars.len() > len + 2 {
+                let start = (i * 7) % (chars.len() - len);
+                queries.push(chars[start..start + len].iter().collect::<String>());
+            }
+        }
+    }
+    queries.push("有限公司".into());
+    for q in queries {
+        let expected: Vec<i64> = all
+            .iter()
+            .filter(|(_, name)| name.contains(&q))
+            .map(|(k, _)| *k)
+            .collect();
+        let page = p
+            .store
+            .search(&text_query(&q, 1), today(), 20)
+            .await
+            .unwrap();
+        assert_eq!(page.total as usize, expected.len(), "count for {q}");
+        assert!(
+            page.total_exact,
+            "count for {q} should be exact at this size"
+        );
+        let got: Vec<i64> = page
+            .hits
+            .iter()
+            .map(|h| server::store::projection::sort_key(h.decision_date, h.kind, h.id))
+            .collect();
+        assert_eq!(
+            got,
+            expected.iter().take(20).copied().collect::<Vec<_>>(),
+            "first page for {q}"
+        );
+        for hit in &page.hits {
+            assert!(
+                normalize(&hit.name).contains(&q),
+                "{} does not contain {q}",
+                hit.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn credit_codes_and_document_numbers_are_exact() {
+    let p = portal().await;
+    let row = &p
+        .rows(
+            "select credit_code, count(*) from public_entries where credit_code is not null
+             group by credit_code order by count(*) desc limit 1",
+        )
+        .await[0];
+    let code: String = row.get(0);
+    let count: i64 = row.get(1);
+    let (status, html) = p.get(&format!("/search?q={code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("共 {count} 条公示信息")),
+        "count for {code}"
+    );
+
+    let doc: String = p
+        .rows("select doc_no from public_entries limit 1 offset 7")
+        .await[0]
+        .get(0);
+    // Half-width brackets as people type them find the same record.
+    let typed = doc.replace('〔', "[").replace('〕', "]");
+    let (_, html) = p.get(&format!("/search?q={}", encode(&typed))).await;
+    assert!(html.contains("共 1 条公示信息"), "document number {typed}");
+    assert!(html.contains(&doc));
+
+    // A code with a wrong check character: a hint, no crash.
+    let mut wrong = code.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let (status, html) = p.get(&format!("/search?q={wrong}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("校验位不符"), "hint for {wrong}");
+}
+
+#[tokio::test]
+async fn filters_narrow_results() {
+    let p = portal().await;
+    let (_, html) = p.get("/search?type=license").await;
+    assert!(html.contains("kind-license"));
+    assert!(!html.contains("kind-tag kind-penalty"));
+    let dept: i64 = p
+        .rows("select department_id from public_entries limit 1")
+        .await[0]
+        .get(0);
+    let expected: i64 = p
+        .rows(&format!(
+            "select count(*) from public_entries where department_id = {dept} and record_kind = 'penalty'
+             and decision_date between '2025-01-01' and '2025-12-31'"
+        ))
+        .await[0]
+        .get(0);
+    let (status, html) = p
+        .get(&format!(
+            "/search?type=penalty&dept={dept}&from=2025-01-01&to=2025-12-31"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("共 {expected} 条公示信息")) || expected == 0,
+        "filtered count {expected}"
+    );
+}
+
+/// Repaired, ended and unpublished (minor) records never appear: not on
+/// their page, not in search, not by document number.
+#[tokio::test]
+async fn hidden_records_are_never_returned() {
+    let p = portal().await;
+    let hidden = p
+        .rows(
+            "select p.id, p.doc_no, case when p.repaired_on is not null then 'repaired'
+                    when r.published = 0 then 'minor' else 'ended' end
+             from penalties p
+             join record_rules rr on rr.record_kind = 'penalty' and rr.record_id = p.id
+             join catalog_rules r on r.id = rr.rule_id
+             where p.repaired_on is not null or r.published = 0
+                or date(p.decision_date, '+' || r.max_months || ' months', '-1 day') < '2026-11-26'",
+        )
+        .await;
+    let mut seen = std::collections::HashSet::new();
+    for row in &hidden {
+        let kind: String = row.get(2);
+        seen.insert(kind);
+    }
+    assert_eq!(
+        seen.len(),
+        3,
+        "demo data should contain repaired, minor and ended records: {seen:?}"
+    );
+    for row in hidden.iter().take(40) {
+        let id: i64 = row.get(0);
+        let doc: String = row.get(1);
+        let (status, html) = p.get(&format!("/penalties/{id}")).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "penalty {id} must not be public"
+        );
+        assert!(!html.contains(&doc));
+        let (_, html) = p.get(&format!("/search?q={}", encode(&doc))).await;
+        assert!(
+            !html.contains(&format!("/penalties/{id}\"")),
+            "penalty {id} found by document number"
+        );
+    }
+    let leaked: i64 = p
+        .rows(
+            "select count(*) from public_entries e join penalties p on e.record_kind = 'penalty' and p.id = e.record_id
+             where p.repaired_on is not null",
+        )
+        .await[0]
+        .get(0);
+    assert_eq!(leaked, 0);
+}
+
+/// Natural persons' names and ID numbers, and individual business operators'
+/// names, are masked in every public response.
+#[tokio::test]
+async fn personal_data_is_masked_in_html() {
+    let p = portal().await;
+    let mut people = Vec::new();
+    for kind in ["person", "individual"] {
+        let rows = p
+            .rows(&format!(
+                "select e.record_kind, e.record_id, s.name, s.id_number, s.kind, s.representative
+                 from public_entries e join subjects s on s.id = e.subject_id
+                 where s.kind = '{kind}' and e.record_kind = 'penalty' limit 5"
+            ))
+            .await;
+        assert!(
+            !rows.is_empty(),
+            "demo data should publish {kind} penalties"
+        );
+        people.extend(rows);
+    }
+    let mut checked_person = false;
+    for row in people {
+        let id: i64 = row.get(1);
+        let name: String = row.get(2);
+        let id_number: Option<String> = row.get(3);
+        let kind: String = row.get(4);
+        let rep: Option<String> = row.get(5);
+        let (status, html) = p.get(&format!("/penalties/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        if kind == "person" {
+            checked_person = true;
+            assert!(!html.contains(&name), "person name {name} unmasked");
+            let id_number = id_number.unwrap();
+            assert!(!html.contains(&id_number), "ID number unmasked");
+            assert!(html.contains(&format!("{}********{}", &id_number[..6], &id_number[14..])));
+            let surname: String = name.chars().take(1).collect();
+            assert!(html.contains(&format!("{surname}*")));
+        } else {
+            let operator = rep.unwrap();
+            assert!(!html.contains(&operator), "operator {operator} unmasked");
+        }
+        // Search by the masked name's surname works; the full name finds nothing.
+        let (_, html) = p.get(&format!("/search?q={}", encode(&name))).await;
+        assert!(
+            !html.contains(&format!("/penalties/{id}\"")),
+            "full personal name must not find the record"
+        );
+    }
+    assert!(checked_person);
+}
+
+#[tokio::test]
+async fn record_pages_show_period_status_and_repair() {
+    let p = portal().await;
+    let rows = p
+        .rows("select record_id from public_entries where record_kind = 'penalty' order by sort_key limit 5")
+        .await;
+    for row in rows {
+        let id: i64 = row.get(0);
+        let (status, html) = p.get(&format!("/penalties/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        for needle in [
+            "公示期",
+            "当前状态",
+            "公示中",
+            "可申请信用修复日期",
+            "决定书文号",
+            "处罚机关",
+            "演示数据",
+        ] {
+            assert!(html.contains(needle), "penalty {id} page lacks {needle}");
+        }
+    }
+    let license: i64 = p
+        .rows("select record_id from public_entries where record_kind = 'license' limit 1")
+        .await[0]
+        .get(0);
+    let (status, html) = p.get(&format!("/licenses/{license}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("许可内容") && html.contains("无需信用修复"));
+    let serious: i64 = p
+        .rows("select record_id from public_entries where record_kind = 'serious' limit 1")
+        .await[0]
+        .get(0);
+    let (status, html) = p.get(&format!("/serious-list/{serious}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("列入原因"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_message_never_a_500() {
+    let p = portal().await;
+    let long = "鹤".repeat(5000);
+    for (uri, expected, needle) in [
+        (
+            format!("/search?q={}", encode(&long)),
+            StatusCode::BAD_REQUEST,
+            "查询内容",
+        ),
+        (
+            "/search?page=0".to_string(),
+            StatusCode::BAD_REQUEST,
+            "页码",
+        ),
+        (
+            "/search?page=99999999999999999999".to_string(),
+            StatusCode::BAD_REQUEST,
+            "页码",
+        ),
+        (
+            "/search?type=%3Cscript%3E".to_string(),
+            StatusCode::BAD_REQUEST,
+            "信息类别",
+        ),
+        (
+            "/search?from=yesterday".to_string(),
+            StatusCode::BAD_REQUEST,
+            "决定日期起",
+        ),
+        (
+            "/search?q=%22%20OR%20*".to_string(),
+            StatusCode::OK,
+            "查询结果",
+        ),
+        (
+            "/search?q=%F0%9F%98%80NEAR".to_string(),
+            StatusCode::OK,
+            "查询结果",
+        ),
+        ("/penalties/-1".to_string(), StatusCode::NOT_FOUND, "未找到"),
+        (
+            "/penalties/99999999999999999999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "未找到",
+        ),
+        ("/licenses/abc".to_string(), StatusCode::NOT_FOUND, "未找到"),
+        (
+            "/subjects/not-a-code".to_string(),
+            StatusCode::NOT_FOUND,
+            "统一社会信用代码",
+        ),
+        (
+            "/no/such/page".to_string(),
+            StatusCode::NOT_FOUND,
+            "页面不存在",
+        ),
+    ] {
+        let (status, html) = p.get(&uri).await;
+        assert_eq!(status, expected, "{uri}");
+        assert!(html.contains(needle), "{uri} should mention {needle}");
+    }
+}
+
+#[tokio::test]
+async fn subject_page_lists_public_records_with_dates() {
+    let p = portal().await;
+    let row = &p
+        .rows(
+            "select credit_code, count(*) from public_entries where credit_code like '91%'
+             group by credit_code order by count(*) desc limit 1",
+        )
+        .await[0];
+    let code: String = row.get(0);
+    let count: i64 = row.get(1);
+    let (status, html) = p.get(&format!("/subjects/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("公示中的信息（{count} 条）")));
+    assert!(html.contains("公示截止"));
+}
+
+#[tokio::test]
+async fn sweep_takes_ended_records_out_of_search() {
+    let p = portal().await;
+    let before = p
+        .store
+        .search(&text_query("", 1), today(), 20)
+        .await
+        .unwrap()
+        .total;
+    let later = today() + chrono::Days::new(400);
+    let removed = p.store.sweep_ended(later).await.unwrap();
+    assert!(removed > 0);
+    let after = p
+        .store
+        .search(&text_query("", 1), later, 20)
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(after, before - removed);
+    let stale: i64 = p
+        .rows(&format!(
+            "select count(*) from public_entries where until < '{later}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(stale, 0);
+    let kinds = p.store.stats(later).await.unwrap();
+    assert_eq!(kinds.penalties + kinds.licenses + kinds.serious, after);
+    let _ = RecordKind::Penalty;
+}

@@ -291,9 +291,9 @@ fn id_number(rng: &mut Rng, division: &str) -> String {
 
 fn person_name(rng: &mut Rng) -> String {
     let mut name = rng.pick(SURNAMES).to_string();
-    name.push_str(*rng.pick(GIVEN));
+    name.push_str(rng.pick::<&str>(GIVEN));
     if rng.chance(60) {
-        name.push_str(*rng.pick(GIVEN));
+        name.push_str(rng.pick::<&str>(GIVEN));
     }
     name
 }
@@ -566,10 +566,10 @@ pub async fn generate(
                 vec!["罚款", "吊销许可证件"],
             )
         };
-        let fine = Fen(i64::try_from(1 + rng.below(400)).unwrap_or(1) * 500_00);
+        let fine = Fen(i64::try_from(1 + rng.below(400)).unwrap_or(1) * 50_000); // multiples of 500 元, in fen
         let confiscated = categories
             .contains(&"没收违法所得")
-            .then(|| Fen(i64::try_from(1 + rng.below(100)).unwrap_or(1) * 100_00));
+            .then(|| Fen(i64::try_from(1 + rng.below(100)).unwrap_or(1) * 10_000)); // multiples of 100 元
         let license_action = categories
             .contains(&"吊销许可证件")
             .then_some("吊销营业执照");

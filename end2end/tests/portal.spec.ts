@@ -29,6 +29,7 @@ test.describe("public disclosure", () => {
     await page.getByRole("button", { name: "查询" }).click();
     await expect(page).toHaveURL(new RegExp(`/search\\?q=${encodeURIComponent(brand)}`));
     await expect(page.locator(".result-count")).toContainText("条公示信息");
+    await expect(page.getByLabel("名称、统一社会信用代码或决定书文号")).toHaveValue(brand);
     const hit = page.locator(".hit-title a", { hasText: fullName }).first();
     await expect(hit).toBeVisible();
     await expectAccessible(page);

@@ -124,8 +124,14 @@ pub fn SearchApp(
         on_cleanup(move || handle.remove());
     }
 
+    // `prop:value` keeps inputs in step once live; the `value` attributes
+    // carry the same values in the server-rendered HTML (props are not
+    // rendered on the server).
     let initial_kind = kind.get_untracked();
     let initial_dept = dept.get_untracked();
+    let initial_q = q.get_untracked();
+    let initial_from = from.get_untracked();
+    let initial_to = to.get_untracked();
 
     view! {
         <div class="search-app" data-island="search" data-hydrated=move || hydrated.get().to_string()>
@@ -150,6 +156,7 @@ pub fn SearchApp(
                         autocomplete="off"
                         placeholder="如：鹤岗、91230400…、鹤市监罚〔2025〕12号"
                         aria-describedby="q-hint"
+                        value=initial_q
                         prop:value=move || q.get()
                         on:input=move |ev| q.set(event_target_value(&ev))
                     />
@@ -210,6 +217,7 @@ pub fn SearchApp(
                             id="from"
                             name="from"
                             type="date"
+                            value=initial_from
                             prop:value=move || from.get()
                             on:change=move |ev| {
                                 from.set(event_target_value(&ev));
@@ -223,6 +231,7 @@ pub fn SearchApp(
                             id="to"
                             name="to"
                             type="date"
+                            value=initial_to
                             prop:value=move || to.get()
                             on:change=move |ev| {
                                 to.set(event_target_value(&ev));

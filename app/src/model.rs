@@ -155,6 +155,7 @@ pub struct SearchHit {
     pub credit_code: Option<String>,
     pub doc_no: String,
     pub department: String,
+    #[serde(with = "plain_date")]
     pub decision_date: NaiveDate,
     /// Short description: penalty category, licence type or list name.
     pub summary: String,
@@ -247,4 +248,49 @@ pub struct HomeStats {
     pub penalties: u64,
     pub licenses: u64,
     pub serious: u64,
+}
+
+/// Dates on the wire as `YYYY-MM-DD`, written and read without chrono's
+/// general formatter and parser: those would add tens of kilobytes to the
+/// WASM the search island ships.
+pub mod plain_date {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    /// `2025-04-15`.
+    pub fn iso(date: NaiveDate) -> String {
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<NaiveDate> {
+        let mut parts = s.splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        NaiveDate::from_ymd_opt(year, month, day)
+    }
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&iso(*date))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        parse(&s).ok_or_else(|| D::Error::custom(format!("not a date: {s}")))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn round_trips() {
+            let d = NaiveDate::from_ymd_opt(2025, 4, 5).unwrap();
+            assert_eq!(iso(d), "2025-04-05");
+            assert_eq!(parse("2025-04-05"), Some(d));
+            assert_eq!(parse("2025-02-30"), None);
+            assert_eq!(parse("2025/04/05"), None);
+        }
+    }
 }

@@ -13,11 +13,33 @@ export async function waitForIsland(page: Page, testInfo: TestInfo) {
   }
 }
 
-/** Runs axe-core with the WCAG 2.2 AA rule sets and expects no violations. */
-export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
+/**
+ * Runs axe-core with the WCAG 2.2 AA rule sets and expects no violations.
+ *
+ * axe is a script, so on a page without JavaScript it cannot run in place:
+ * there the same URL is opened in a second context whose scripts run but
+ * whose WASM and JS bundle are blocked, so axe sees exactly the HTML a
+ * browser without JavaScript shows.
+ */
+export async function expectAccessible(page: Page, testInfo?: TestInfo) {
+  const js = testInfo ? jsEnabled(testInfo) : await page.evaluate(() => true).catch(() => false);
+  let target = page;
+  let cleanup = async () => {};
+  if (!js) {
+    const browser = page.context().browser();
+    if (!browser) throw new Error("no browser");
+    const context = await browser.newContext({ javaScriptEnabled: true });
+    await context.route("**/pkg/**", (route) =>
+      route.request().url().endsWith(".css") ? route.continue() : route.abort(),
+    );
+    target = await context.newPage();
+    await target.goto(page.url());
+    cleanup = () => context.close();
+  }
+  const results = await new AxeBuilder({ page: target })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();
+  await cleanup();
   const summary = results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
   );

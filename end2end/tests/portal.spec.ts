@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { expectAccessible, expectDemoBanner, jsEnabled, waitForIsland } from "./helpers";
 
 test.describe("public disclosure", () => {
-  test("home page shows counts, latest records and the repair entry", async ({ page }) => {
+  test("home page shows counts, latest records and the repair entry", async ({ page }, testInfo) => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
     await expect(page).toHaveTitle(/信用中国（黑龙江鹤岗）/);
@@ -11,7 +11,7 @@ test.describe("public disclosure", () => {
     await expect(page.getByRole("heading", { name: "最新行政处罚" })).toBeVisible();
     await expect(page.locator(".stat-number").first()).toHaveText(/^[1-9]\d*$/);
     await expect(page.getByRole("link", { name: "了解信用修复条件与流程" })).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
   test("search → subject → record", async ({ page }, testInfo) => {
@@ -32,7 +32,7 @@ test.describe("public disclosure", () => {
     await expect(page.getByLabel("名称、统一社会信用代码或决定书文号")).toHaveValue(brand);
     const hit = page.locator(".hit-title a", { hasText: fullName }).first();
     await expect(hit).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
 
     // The record page: all public fields, period, status and repair information.
     await hit.click();
@@ -41,14 +41,14 @@ test.describe("public disclosure", () => {
     await expect(page.getByText("公示中", { exact: true })).toBeVisible();
     await expect(page.locator(".repair-explanation")).not.toBeEmpty();
     await expect(page.getByText("决定书文号").or(page.getByText("行政许可决定文书号")).first()).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
 
     // The subject page lists everything public about it.
     await page.getByRole("link", { name: "查看该主体的全部公示信息" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName);
     await expect(page.getByRole("heading", { name: /公示中的信息（\d+ 条）/ })).toBeVisible();
     await expect(page.locator(".records-table tbody tr").first()).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
   test("a credit code with a wrong check character gets a hint", async ({ page }, testInfo) => {
@@ -66,7 +66,7 @@ test.describe("public disclosure", () => {
       await page.getByRole("button", { name: "查询" }).click();
       await expect(page.locator(".notice")).toContainText("校验位不符");
     }
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
   test("filters and pages work (in place with JavaScript, by reload without)", async ({ page }, testInfo) => {
@@ -88,7 +88,7 @@ test.describe("public disclosure", () => {
       // Same document: the marker set before filtering survived, so no reload happened.
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     }
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
   test("an empty result helps the user", async ({ page }, testInfo) => {
@@ -96,7 +96,7 @@ test.describe("public disclosure", () => {
     await waitForIsland(page, testInfo);
     await expect(page.locator(".empty-state")).toContainText("未找到");
     await expect(page.getByRole("link", { name: "清除全部条件" })).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
   test("bad input gets a clear message, not an error page", async ({ page }, testInfo) => {
@@ -104,32 +104,32 @@ test.describe("public disclosure", () => {
     expect(response?.status()).toBe(400);
     await waitForIsland(page, testInfo);
     await expect(page.getByRole("alert")).toContainText("页码");
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
-  test("unknown pages and records answer 404", async ({ page }) => {
+  test("unknown pages and records answer 404", async ({ page }, testInfo) => {
     for (const path of ["/no-such-page", "/penalties/999999999", "/penalties/abc", "/subjects/91110108551385082Q"]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(404);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("未找到");
       await expectDemoBanner(page);
     }
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 
-  test("serious list, repair guide and policies are readable", async ({ page }) => {
+  test("serious list, repair guide and policies are readable", async ({ page }, testInfo) => {
     await page.goto("/serious-list");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("严重失信主体名单");
     await expect(page.locator(".hit").first()).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
 
     await page.goto("/repair");
     await expect(page.getByText("信用修复全程免费")).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
 
     await page.goto("/policies");
     await expect(page.getByRole("heading", { name: /鹤信用发〔2022〕1号/ })).toBeVisible();
     await expect(page.getByRole("heading", { name: "一、指导思想" })).toBeVisible();
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
   });
 });

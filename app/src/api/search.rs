@@ -127,7 +127,9 @@ pub fn parse_params(params: &SearchParams) -> Result<ParsedSearch, AppError> {
 }
 
 /// Searches public records. Read-only and public: anyone may call it.
-#[server(endpoint = "search")]
+// JSON in and out: the island already carries serde_json for the answer,
+// so the request costs no extra WASM (URL encoding would add serde_qs).
+#[server(endpoint = "search", input = leptos::server_fn::codec::Json)]
 pub async fn search(params: SearchParams) -> Result<SearchPage, AppError> {
     let portal = crate::api::portal()?;
     let parsed = parse_params(&params)?;

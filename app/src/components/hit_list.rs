@@ -43,7 +43,7 @@ pub fn HitList(hits: Vec<SearchHit>) -> impl IntoView {
                                 </div>
                                 <div>
                                     <dt>"决定日期"</dt>
-                                    <dd>{hit.decision_date.format("%Y-%m-%d").to_string()}</dd>
+                                    <dd>{crate::model::plain_date::iso(hit.decision_date)}</dd>
                                 </div>
                                 <div>
                                     <dt>"摘要"</dt>

@@ -3,4 +3,5 @@
 pub mod hit_list;
 pub mod layout;
 pub mod notice;
+pub mod search_results;
 pub mod status;

@@ -1,5 +1,5 @@
 //! `/search`: results, filters and paging, rendered in full on the server
-//! and then driven in place by the `SearchApp` island.
+//! with the `SearchForm` island filtering and paging in place.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::home::departments;
 use crate::api::search::search;
 use crate::components::notice::set_http_status;
-use crate::islands::search_app::SearchApp;
+use crate::components::search_results::SearchResults;
+use crate::islands::search_app::SearchForm;
 use crate::model::SearchParams;
 
 #[component]
@@ -40,7 +41,10 @@ pub fn SearchPage() -> impl IntoView {
                         set_http_status(err.status());
                     }
                     let departments = departments().await.unwrap_or_default();
-                    view! { <SearchApp params initial=result departments/> }
+                    view! {
+                        <SearchForm params=params.clone() departments/>
+                        <SearchResults params result/>
+                    }
                 })
             }}
         </Suspense>

@@ -269,14 +269,9 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
     })
 }
 
-/// Whether a serious-list entry is on the list on `today`.
-pub fn serious_is_listed(e: &StoredSeriousEntry, today: NaiveDate) -> bool {
-    e.listed_on <= today && today <= e.until && e.ended_on.is_none_or(|d| d > today)
-}
-
 /// The public view of a serious-list entry, or `None` when it is not listed on `today`.
 pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordView> {
-    if !serious_is_listed(e, today) {
+    if !crate::domain::publication::is_listed(e.listed_on, e.until, e.ended_on, today) {
         return None;
     }
     let mut fields = Vec::new();

@@ -81,6 +81,20 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
+    /// Builds parameters from a lookup of URL query values by name (the
+    /// server's query map, the browser's `URLSearchParams`).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |key: &str| get(key).unwrap_or_default();
+        SearchParams {
+            q: get("q"),
+            kind: get("type"),
+            dept: get("dept"),
+            from: get("from"),
+            to: get("to"),
+            page: get("page"),
+        }
+    }
+
     /// The `/search?…` URL for these parameters on another page, leaving out
     /// empty values so links stay short and bookmarkable.
     pub fn url_for_page(&self, page: u32) -> String {

@@ -269,6 +269,18 @@ pub fn status_on(
     Status::Published
 }
 
+/// Whether a serious-list entry listed on `listed_on` with period end
+/// `until` (last day, inclusive) is on the list on `today`: it leaves at the
+/// end of its period, or earlier on `ended_on` (repair, revocation).
+pub fn is_listed(
+    listed_on: NaiveDate,
+    until: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    listed_on <= today && today <= until && ended_on.is_none_or(|d| d > today)
+}
+
 /// Whether credit repair may be applied for on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RepairEligibility {
@@ -736,5 +748,25 @@ mod tests {
                 prop_assert!(w2.tier >= w.tier);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn listed_between_listing_and_period_end_unless_ended_early() {
+        let (on, until) = (d(2025, 1, 10), d(2028, 1, 9));
+        assert!(!is_listed(on, until, None, d(2025, 1, 9)));
+        assert!(is_listed(on, until, None, d(2025, 1, 10)));
+        assert!(is_listed(on, until, None, d(2028, 1, 9)));
+        assert!(!is_listed(on, until, None, d(2028, 1, 10)));
+        assert!(is_listed(on, until, Some(d(2026, 3, 1)), d(2026, 2, 28)));
+        assert!(!is_listed(on, until, Some(d(2026, 3, 1)), d(2026, 3, 1)));
     }
 }

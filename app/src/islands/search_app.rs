@@ -55,15 +55,7 @@ mod browser {
         let Ok(query) = web_sys::UrlSearchParams::new_with_str(&search) else {
             return SearchParams::default();
         };
-        let get = |key: &str| query.get(key).unwrap_or_default();
-        SearchParams {
-            q: get("q"),
-            kind: get("type"),
-            dept: get("dept"),
-            from: get("from"),
-            to: get("to"),
-            page: get("page"),
-        }
+        SearchParams::from_lookup(|key| query.get(key))
     }
 
     /// Fetches `url` (a `/search` page) and replaces the results section with

@@ -15,17 +15,7 @@ use crate::model::SearchParams;
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
-    let params = query.with_untracked(|q| {
-        let get = |key: &str| q.get(key).unwrap_or_default();
-        SearchParams {
-            q: get("q"),
-            kind: get("type"),
-            dept: get("dept"),
-            from: get("from"),
-            to: get("to"),
-            page: get("page"),
-        }
-    });
+    let params = query.with_untracked(|q| SearchParams::from_lookup(|key| q.get(key)));
     view! {
         <Title text="信息查询"/>
         <h1>"信用信息查询"</h1>

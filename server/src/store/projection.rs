@@ -2,6 +2,7 @@
 //! `public_entries` and `public_fts` hold while the record is public.
 
 use app::domain::masking::public_name;
+use app::domain::publication::is_listed;
 use app::domain::search_text::{index_tokens, normalize};
 use app::domain::{publication_window, status_on, PublicationRule, Status, SubjectKind};
 use app::model::RecordKind;
@@ -99,9 +100,7 @@ pub fn for_listing(
     ended_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<ProjectionRow> {
-    let listed =
-        facts.decision_date <= today && today <= until && ended_on.is_none_or(|d| d > today);
-    listed.then(|| build(facts, until))
+    is_listed(facts.decision_date, until, ended_on, today).then(|| build(facts, until))
 }
 
 fn build(facts: RecordFacts<'_>, until: NaiveDate) -> ProjectionRow {

@@ -23,6 +23,15 @@ use sqlx::{Row, SqlitePool};
 
 use super::projection::{department_token, key_range, kind_token};
 
+/// The columns `rule_from_row` reads, from `catalog_rules r` joined to
+/// `catalog_items i`.
+macro_rules! rule_columns {
+    () => {
+        "r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version, r.effective_from, i.disclosure"
+    };
+}
+pub(crate) use rule_columns;
+
 /// Above this many candidate rows, a long query's count is the index
 /// estimate instead of an exact substring-checked count (kept under 30 ms).
 const EXACT_COUNT_LIMIT: i64 = 20_000;
@@ -119,15 +128,16 @@ impl SqliteStore {
         kind: &str,
         record_id: i64,
     ) -> Result<(Vec<PublicationRule>, Vec<String>), StoreError> {
-        let rows = sqlx::query(
-            "select r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version,
-                    r.effective_from, i.name, i.disclosure
+        let rows = sqlx::query(concat!(
+            "select ",
+            rule_columns!(),
+            ", i.name
              from record_rules rr
              join catalog_rules r on r.id = rr.rule_id
              join catalog_items i on i.id = r.item_id
              where rr.record_kind = ? and rr.record_id = ?
-             order by r.id",
-        )
+             order by r.id"
+        ))
         .bind(kind)
         .bind(record_id)
         .fetch_all(&self.pool)
@@ -136,19 +146,8 @@ impl SqliteStore {
         let mut rules = Vec::with_capacity(rows.len());
         let mut names = Vec::with_capacity(rows.len());
         for row in rows {
-            let tier: String = row.get(0);
-            let disclosure: String = row.get(8);
-            rules.push(PublicationRule {
-                tier: Tier::from_code(&tier)
-                    .ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
-                published: row.get::<bool, _>(1) && disclosure == "public",
-                min_months: row.get::<u32, _>(2),
-                max_months: row.get::<u32, _>(3),
-                repairable: row.get(4),
-                version: row.get::<u32, _>(5),
-                effective_from: row.get(6),
-            });
-            names.push(row.get(7));
+            rules.push(rule_from_row(&row)?);
+            names.push(row.get(8));
         }
         Ok((rules, names))
     }
@@ -326,6 +325,22 @@ impl SqliteStore {
             .await?;
         Ok(page(hits, total, true, q.page, per_page))
     }
+}
+
+/// A publication rule from the first eight columns (`rule_columns!`). A
+/// rule of a catalog item that is not public counts as unpublished.
+pub(crate) fn rule_from_row(row: &SqliteRow) -> Result<PublicationRule, StoreError> {
+    let tier: String = row.get(0);
+    let disclosure: String = row.get(7);
+    Ok(PublicationRule {
+        tier: Tier::from_code(&tier).ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
+        published: row.get::<bool, _>(1) && disclosure == "public",
+        min_months: row.get::<u32, _>(2),
+        max_months: row.get::<u32, _>(3),
+        repairable: row.get(4),
+        version: row.get::<u32, _>(5),
+        effective_from: row.get(6),
+    })
 }
 
 /// SQL assembled in this file from constant fragments only (column lists,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
 use super::projection::{self, ProjectionRow, RecordFacts};
-use super::sqlite::db_err;
+use super::sqlite::{db_err, rule_columns, rule_from_row};
 use app::store::StoreError;
 
 type Conn = SqliteConnection;
@@ -210,27 +210,16 @@ async fn insert_record_rules(
 async fn rules_by_ids(c: &mut Conn, ids: &[i64]) -> Result<Vec<PublicationRule>, StoreError> {
     let mut rules = Vec::with_capacity(ids.len());
     for id in ids {
-        let row = sqlx::query(
-            "select r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version,
-                    r.effective_from, i.disclosure
-             from catalog_rules r join catalog_items i on i.id = r.item_id where r.id = ?",
-        )
+        let row = sqlx::query(concat!(
+            "select ",
+            rule_columns!(),
+            " from catalog_rules r join catalog_items i on i.id = r.item_id where r.id = ?"
+        ))
         .bind(id)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)?;
-        let tier: String = row.get(0);
-        let disclosure: String = row.get(7);
-        rules.push(PublicationRule {
-            tier: app::domain::Tier::from_code(&tier)
-                .ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
-            published: row.get::<bool, _>(1) && disclosure == "public",
-            min_months: row.get::<u32, _>(2),
-            max_months: row.get::<u32, _>(3),
-            repairable: row.get(4),
-            version: row.get::<u32, _>(5),
-            effective_from: row.get(6),
-        });
+        rules.push(rule_from_row(&row)?);
     }
     Ok(rules)
 }

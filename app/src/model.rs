@@ -180,7 +180,7 @@ pub struct SearchHit {
 pub struct SearchPage {
     pub hits: Vec<SearchHit>,
     pub total: u64,
-    /// False when `total` is an upper estimate (very common long queries).
+    /// False when counting stopped at a cap: there are at least `total`.
     pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,

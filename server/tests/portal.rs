@@ -102,7 +102,8 @@ async fn health_check_answers() {
 }
 
 /// Search results and counts equal a brute-force scan of the public
-/// projection for 1-, 2- and 4-character queries.
+/// projection for 1-, 2-, 4- and 10-character queries (the last uses only
+/// its rarest bigrams and the substring check).
 #[tokio::test]
 async fn name_search_matches_a_full_scan() {
     let p = portal().await;
@@ -121,7 +122,7 @@ async fn name_search_matches_a_full_scan() {
     let mut queries = Vec::new();
     for (i, (_, name)) in all.iter().enumerate().step_by(97).take(6) {
         let chars: Vec<char> = name.chars().collect();
-        for len in [1usize, 2, 4] {
+        for len in [1usize, 2, 4, 10] {
             if chars.len() > len + 2 {
                 let start = (i * 7) % (chars.len() - len);
                 queries.push(chars[start..start + len].iter().collect::<String>());

@@ -47,7 +47,10 @@ pub fn SearchResults(params: SearchParams, result: Result<SearchPage, AppError>)
             let count = if page.total_exact {
                 format!("共 {} 条公示信息", page.total)
             } else {
-                format!("约 {} 条公示信息", page.total)
+                format!(
+                    "{} 条以上公示信息，请输入更完整的名称以缩小范围",
+                    page.total
+                )
             };
             let pages = page.page_count();
             let current = page.page;

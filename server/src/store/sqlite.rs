@@ -1,11 +1,13 @@
 //! The embedded SQLite store: connection, migrations and every read.
 //! Writes (used by demo data now, by collection later) are in `writes`.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use app::domain::search_text::{fts_match_expr, query_tokens};
+use app::domain::search_text::{fts_match_expr, index_tokens, query_tokens};
 use app::domain::{CreditCode, Fen, PublicationRule, SubjectKind, Tier};
 use app::model::{
     DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchQuery, SearchTarget,
@@ -32,9 +34,19 @@ macro_rules! rule_columns {
 }
 pub(crate) use rule_columns;
 
-/// Above this many candidate rows, a long query's count is the index
-/// estimate instead of an exact substring-checked count (kept under 30 ms).
-const EXACT_COUNT_LIMIT: i64 = 20_000;
+/// Counts stop here: past it the page says “5000 条以上” instead of an
+/// exact number. Nobody pages that far (MAX_PAGE × 20 = 2,000 results), and
+/// counting a million matches would cost more than the page itself.
+pub const COUNT_CAP: i64 = 5_000;
+
+/// At most this many bigrams of a long query go to the index, the rarest
+/// ones; the substring check on the public name makes the answer exact
+/// whatever is left out. (fts5vocab's document counts were tried for
+/// rarity: they scan whole doclists and cost more than they saved.)
+const MAX_QUERY_BIGRAMS: usize = 3;
+
+/// How many public names the bigram frequency estimate samples.
+const FREQUENCY_SAMPLE: i64 = 20_000;
 
 /// How long the home page counts are reused.
 const STATS_TTL: Duration = Duration::from_secs(60);
@@ -47,6 +59,9 @@ pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
     stats_cache: Mutex<Option<(Instant, NaiveDate, HomeStats)>>,
+    /// Estimated share of public names holding each bigram (from a sample),
+    /// to pick the rarest bigrams of a long query. Rebuilt by the sweep.
+    bigram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
 }
 
 impl SqliteStore {
@@ -75,6 +90,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             stats_cache: Mutex::new(None),
+            bigram_freq: Mutex::new(None),
         })
     }
 
@@ -170,13 +186,55 @@ impl SqliteStore {
         Ok(row.get(0))
     }
 
+    /// Bigram counts over a sample of public names, built on first use.
+    async fn bigram_frequencies(&self) -> Result<Arc<HashMap<String, u32>>, StoreError> {
+        if let Some(freq) = self.bigram_freq.lock().ok().and_then(|f| f.clone()) {
+            return Ok(freq);
+        }
+        let total: i64 = self
+            .fetch_count("select count(*) from public_entries", vec![])
+            .await?;
+        let step = (total / FREQUENCY_SAMPLE).max(1);
+        let rows =
+            sqlx::query("select name_norm from public_entries where sort_key % ? = 0 limit ?")
+                .bind(step)
+                .bind(FREQUENCY_SAMPLE)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        let mut freq: HashMap<String, u32> = HashMap::new();
+        for row in rows {
+            let name: String = row.get(0);
+            for token in index_tokens(&name).split(' ') {
+                if token.chars().count() == 2 {
+                    *freq.entry(token.to_string()).or_default() += 1;
+                }
+            }
+        }
+        let freq = Arc::new(freq);
+        if let Ok(mut slot) = self.bigram_freq.lock() {
+            *slot = Some(freq.clone());
+        }
+        Ok(freq)
+    }
+
     /// The FTS expression and substring check for a text query, or `None`
     /// when the query has neither text nor filters.
-    fn text_plan(q: &SearchQuery) -> Option<(String, Option<String>)> {
-        let name_tokens = query_tokens(&q.text);
+    async fn text_plan(
+        &self,
+        q: &SearchQuery,
+    ) -> Result<Option<(String, Option<String>)>, StoreError> {
+        let mut tokens = query_tokens(&q.text);
+        if tokens.len() > MAX_QUERY_BIGRAMS {
+            let freq = self.bigram_frequencies().await?;
+            // Rarest first: intersecting rare doclists is what keeps long
+            // queries fast (FTS5 reads every chosen term's whole doclist).
+            tokens.sort_by_key(|t| freq.get(t).copied().unwrap_or(0));
+            tokens.truncate(MAX_QUERY_BIGRAMS);
+        }
         let mut terms = Vec::new();
-        if !name_tokens.is_empty() {
-            terms.push(fts_match_expr(&name_tokens));
+        if !tokens.is_empty() {
+            terms.push(fts_match_expr(&tokens));
         }
         if let Some(kind) = q.kind {
             terms.push(kind_token(kind));
@@ -184,10 +242,11 @@ impl SqliteStore {
         if let Some(dept) = q.department_id {
             terms.push(department_token(dept));
         }
-        // Bigrams ANDed can match names that hold them apart; a query of three
-        // or more characters is checked as a substring of the public name.
+        // Bigrams ANDed can match names that hold them apart, and a long
+        // query uses only some of its bigrams: a query of three or more
+        // characters is checked as a substring of the public name.
         let substring = (q.text.chars().count() >= 3).then(|| q.text.clone());
-        (!terms.is_empty()).then(|| (terms.join(" AND "), substring))
+        Ok((!terms.is_empty()).then(|| (terms.join(" AND "), substring)))
     }
 
     /// The first (or `q.page`-th) page of a text query, newest first.
@@ -200,7 +259,7 @@ impl SqliteStore {
         let (lo, hi) = key_range(q.from, q.to);
         let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
         let today_s = today.to_string();
-        let Some((expr, substring)) = Self::text_plan(q) else {
+        let Some((expr, substring)) = self.text_plan(q).await? else {
             // No text, no filter: newest first straight from the projection.
             return self
                 .fetch_hits(
@@ -240,44 +299,46 @@ impl SqliteStore {
         self.fetch_hits(&sql, binds).await
     }
 
-    /// The number of results of a text query, and whether it is exact.
+    /// The number of results of a text query, and whether it is exact
+    /// (false when it reached [`COUNT_CAP`]).
     pub async fn text_count(
         &self,
         q: &SearchQuery,
         today: NaiveDate,
     ) -> Result<(i64, bool), StoreError> {
         let (lo, hi) = key_range(q.from, q.to);
-        let Some((expr, substring)) = Self::text_plan(q) else {
-            let total = self
-                .fetch_count(
-                    "select count(*) from public_entries where sort_key between ? and ? and until >= ?",
-                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today.to_string())],
+        let cap = COUNT_CAP + 1;
+        let counted = match self.text_plan(q).await? {
+            None => {
+                self.fetch_count(
+                    "select count(*) from (select 1 from public_entries
+                     where sort_key between ? and ? and until >= ? limit ?)",
+                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today.to_string()), Bind::I(cap)],
                 )
-                .await?;
-            return Ok((total, true));
-        };
-        // The index holds only public records (the sweep removes ended ones),
-        // so counting it needs no join.
-        let candidates = self
-            .fetch_count(
-                "select count(*) from public_fts where public_fts match ? and rowid between ? and ?",
-                vec![Bind::S(expr.clone()), Bind::I(lo), Bind::I(hi)],
-            )
-            .await?;
-        match substring {
-            Some(s) if candidates <= EXACT_COUNT_LIMIT => {
-                let exact = self
-                    .fetch_count(
-                        "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
-                         where public_fts match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0",
-                        vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s)],
-                    )
-                    .await?;
-                Ok((exact, true))
+                .await?
             }
-            Some(_) => Ok((candidates, false)),
-            None => Ok((candidates, true)),
-        }
+            // The index holds only public records (the sweep removes ended
+            // ones), so a count without a substring check needs no join.
+            Some((expr, None)) => {
+                self.fetch_count(
+                    "select count(*) from (select rowid from public_fts
+                     where public_fts match ? and rowid between ? and ? limit ?)",
+                    vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::I(cap)],
+                )
+                .await?
+            }
+            Some((expr, Some(s))) => {
+                self.fetch_count(
+                    "select count(*) from (select f.rowid from public_fts f
+                     cross join public_entries e on e.sort_key = f.rowid
+                     where public_fts match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0
+                     limit ?)",
+                    vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s), Bind::I(cap)],
+                )
+                .await?
+            }
+        };
+        Ok((counted.min(COUNT_CAP), counted <= COUNT_CAP))
     }
 
     /// Exact lookups (credit code or document number) with the same filters.
@@ -675,6 +736,11 @@ impl Store for SqliteStore {
         if let Ok(mut cache) = self.stats_cache.lock() {
             *cache = None;
         }
+        // Names changed: rebuild the bigram estimate now, not on a user's query.
+        if let Ok(mut freq) = self.bigram_freq.lock() {
+            *freq = None;
+        }
+        self.bigram_frequencies().await?;
         Ok(removed)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod repair;
 pub mod router;
 pub mod store;
 pub mod telemetry;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::serve::ListenerExt;
 use leptos::prelude::{get_configuration, LeptosOptions};
+use server::repair::{uploads, RepairState};
 use server::{config::Config, demo, router, store::SqliteStore, telemetry};
 
 #[tokio::main]
@@ -43,7 +44,13 @@ async fn run() -> Result<(), String> {
     spawn_sweeper(portal.clone());
 
     let leptos_options = leptos_options(&config)?;
-    let app = router::build(leptos_options, portal);
+    let repair_state = RepairState {
+        portal: portal.clone(),
+        repairs: store.clone(),
+        uploads: uploads::dir(&config.data_dir),
+    };
+    spawn_upload_cleanup(repair_state.clone());
+    let app = router::build(leptos_options, portal, repair_state);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -54,10 +61,13 @@ async fn run() -> Result<(), String> {
         });
     tracing::info!(addr = %config.addr, "portal listening");
     println!("信用中国（黑龙江鹤岗）已启动: http://{}/", config.addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 /// Leptos settings: from cargo-leptos's environment when it runs us,
@@ -89,6 +99,21 @@ fn spawn_sweeper(portal: app::api::PortalContext) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "publication periods ended"),
                 Err(err) => tracing::error!(error = %err, "sweep of ended records failed"),
+            }
+        }
+    });
+}
+
+/// Removes abandoned drafts and orphaned files at start-up and hourly.
+fn spawn_upload_cleanup(state: RepairState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match uploads::cleanup(state.repairs.as_ref(), &state.uploads).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "abandoned uploads removed"),
+                Err(err) => tracing::error!(error = %err, "upload cleanup failed"),
             }
         }
     });

@@ -16,6 +16,7 @@ use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::repair::RepairState;
 use crate::telemetry;
 
 /// Router state: the Leptos options and the portal context.
@@ -42,7 +43,7 @@ async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
     }
 }
 
-pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
+pub fn build(leptos_options: LeptosOptions, portal: PortalContext, repair: RepairState) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -61,7 +62,7 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
         .and(NotForContentType::const_new("application/javascript"))
         .and(NotForContentType::const_new("text/css"));
 
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -71,6 +72,10 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
             AppState,
             _,
         >(context, shell))
+        .with_state(state);
+
+    crate::repair::routes(repair)
+        .merge(pages)
         .layer(CompressionLayer::new().compress_when(compress_when))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -85,7 +90,6 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(middleware::from_fn(telemetry::request_span))
-        .with_state(state)
 }
 
 /// Convenience for tests: the store behind a context.

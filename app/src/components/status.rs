@@ -9,6 +9,7 @@ use crate::model::RecordView;
 pub fn PublicationBox(record: RecordView) -> impl IntoView {
     let repair_from = record.repair.from.map(format_date_cn);
     let open_now = record.repair.open_now;
+    let id = record.id;
     let kind = record.kind;
     view! {
         <section class="panel publication" aria-labelledby="publication-heading">
@@ -43,9 +44,11 @@ pub fn PublicationBox(record: RecordView) -> impl IntoView {
                 .then(|| {
                     view! {
                         <p>
-                            <a class="button" href="/repair">
-                                "查看信用修复条件、材料和办理流程（免费）"
+                            <a class="button" href=format!("/repair/apply/{id}")>
+                                "在线申请信用修复（免费）"
                             </a>
+                            " "
+                            <a href="/repair">"查看修复条件和材料"</a>
                         </p>
                     }
                 })}

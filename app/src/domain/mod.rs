@@ -1,6 +1,7 @@
 //! Pure domain core of the public-credit portal: identifiers (统一社会信用代码,
 //! 身份证号码, 决定书文号), subject kinds, masking, publication periods and
-//! credit repair, search tokens and money.
+//! credit repair, search tokens and money; repair applications and the
+//! working-day calendar their deadlines are counted on.
 //!
 //! Everything here is deterministic and free of I/O so the same code runs on the
 //! server and in the browser (WASM). No function panics on user input: parsing
@@ -12,8 +13,10 @@ pub mod id_number;
 pub mod masking;
 pub mod money;
 pub mod publication;
+pub mod repair_application;
 pub mod search_text;
 pub mod subject_kind;
+pub mod working_days;
 
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use document_number::{DocumentNumber, DocumentNumberError};

@@ -5,6 +5,7 @@ pub mod home_page;
 pub mod not_found_page;
 pub mod policies_page;
 pub mod record_page;
+pub mod repair;
 pub mod repair_guide_page;
 pub mod search_page;
 pub mod serious_list_page;

@@ -5,6 +5,7 @@
 //! database, so a PostgreSQL implementation builds the same rows.
 
 pub mod projection;
+pub mod repair;
 pub mod sqlite;
 pub mod writes;
 

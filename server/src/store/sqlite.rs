@@ -87,11 +87,13 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError(format!("migration failed: {e}")))?;
-        Ok(Self {
+        let store = Self {
             pool,
             stats_cache: Mutex::new(None),
             bigram_freq: Mutex::new(None),
-        })
+        };
+        store.seed_calendar_if_empty().await?;
+        Ok(store)
     }
 
     /// The connection pool, for tools and tests that inspect the database.
@@ -646,8 +648,10 @@ impl Store for SqliteStore {
 
     async fn departments(&self) -> Result<Vec<DepartmentOption>, StoreError> {
         let rows = sqlx::query(
+            // Departments with catalog items are the ones that publish
+            // records (the catalog is small; public_entries is not).
             "select id, name from departments d
-             where exists (select 1 from public_entries e where e.department_id = d.id)
+             where exists (select 1 from catalog_items i where i.department_id = d.id)
              order by id",
         )
         .fetch_all(&self.pool)

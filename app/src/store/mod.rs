@@ -171,3 +171,6 @@ pub trait Store: Send + Sync + 'static {
     /// Liveness: the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }
+
+pub mod repair;
+pub use repair::RepairStore;

@@ -1,5 +1,8 @@
 //! Integration tests: the real router and a real SQLite file with the demo
 //! data set, exercised over HTTP (tower `oneshot`) and through the store.
+//! Public disclosure is tested here; the repair application in `repair`.
+
+mod repair;
 
 use std::sync::Arc;
 
@@ -15,9 +18,10 @@ use server::store::SqliteStore;
 use sqlx::Row;
 use tower::ServiceExt;
 
-struct Portal {
+pub struct Portal {
     router: axum::Router,
-    store: Arc<SqliteStore>,
+    pub store: Arc<SqliteStore>,
+    pub dir: std::path::PathBuf,
     _dir: TempDir,
 }
 
@@ -30,11 +34,11 @@ impl Drop for TempDir {
     }
 }
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
 }
 
-async fn portal() -> Portal {
+pub async fn portal() -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
@@ -50,14 +54,124 @@ async fn portal() -> Portal {
         .site_root(dir.display().to_string())
         .build();
     let context = server::router::portal_context(store.clone(), Some(today()));
+    let repair = server::repair::RepairState {
+        portal: context.clone(),
+        repairs: store.clone(),
+        uploads: dir.join("uploads"),
+    };
     Portal {
-        router: server::router::build(options, context),
+        router: server::router::build(options, context, repair),
         store,
+        dir: dir.clone(),
         _dir: TempDir(dir),
     }
 }
 
+/// A response as the tests look at it.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn location(&self) -> String {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// `name=value` of a cookie the response sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .find(|kv| kv.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+}
+
 impl Portal {
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub async fn get_with_cookie(&self, uri: &str, cookie: &str) -> Answer {
+        self.send(
+            Request::get(uri)
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A form post as a browser sends it from this site.
+    pub async fn post_form(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Answer {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(uri)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A multipart upload: the evidence kind, then one file.
+    pub async fn upload(
+        &self,
+        uri: &str,
+        cookie: &str,
+        kind: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Answer {
+        let boundary = "----hegangtestboundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"evidence_kind\"\r\n\r\n{kind}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(uri)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("cookie", cookie)
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     async fn get(&self, uri: &str) -> (StatusCode, String) {
         let response = self
             .router
@@ -70,7 +184,7 @@ impl Portal {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
-    async fn rows(&self, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
+    pub async fn rows(&self, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_all(self.store.pool())
             .await
@@ -78,7 +192,7 @@ impl Portal {
     }
 }
 
-fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     app::model::encode_query_value(s)
 }
 

@@ -1,0 +1,44 @@
+//! A complete HTML document around a repair page, rendered to a string by
+//! the server's form handlers (which answer outside the Leptos router).
+
+use leptos::prelude::*;
+
+use crate::components::layout::Layout;
+
+/// Renders `body` in the site frame with `title`.
+#[cfg(feature = "ssr")]
+pub fn render_document(title: &str, body: impl FnOnce() -> AnyView + Send + 'static) -> String {
+    let owner = Owner::new();
+    let title = format!("{title} - 信用中国（黑龙江鹤岗）");
+    let html = owner.with(move || {
+        view! {
+            <Layout>{body()}</Layout>
+        }
+        .to_html()
+    });
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+         <meta name=\"color-scheme\" content=\"light\"/>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>\
+         <link rel=\"stylesheet\" href=\"/pkg/hegang_credit.css\"/>\
+         <title>{}</title></head><body>{html}</body></html>",
+        escape(&title)
+    )
+}
+
+/// Escapes text for an HTML text node or attribute.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,121 @@
+//! `/repair/track`: number + tracking code → the status page.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use super::forms::{error_for, ErrorSummary, FieldError, TextField};
+use crate::domain::publication::format_date_cn;
+
+/// The form asking for the application number and tracking code.
+#[component]
+pub fn TrackForm(number: String, errors: Vec<FieldError>) -> impl IntoView {
+    let number_error = error_for(&errors, "number");
+    let code_error = error_for(&errors, "code");
+    view! {
+        <ErrorSummary errors/>
+        <h1>"查询信用修复办理进度"</h1>
+        <form method="post" action="/repair/track" novalidate class="panel">
+            <TextField
+                id="number"
+                label="申请编号"
+                hint="提交申请时获得，如 XF2026112600001。"
+                value=number
+                error=number_error.unwrap_or_default()
+            />
+            <TextField
+                id="code"
+                label="查询码"
+                hint="12 位字母和数字，如 ABCD-EFGH-JKMN。"
+                error=code_error.unwrap_or_default()
+                autocomplete="off"
+            />
+            <button type="submit" class="button">"查询"</button>
+        </form>
+    }
+}
+
+/// One event on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    pub label: String,
+    pub state: String,
+    pub reason: Option<String>,
+    pub remedies: Option<String>,
+}
+
+/// What the status page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusView {
+    pub number: String,
+    pub state: String,
+    pub record_doc_no: String,
+    pub timeline: Vec<TimelineEntry>,
+    /// The next step, who takes it and by when.
+    pub next_step: String,
+    pub deadline: Option<NaiveDate>,
+    /// "还剩 3 个工作日" or "已超期 2 个工作日".
+    pub remaining: Option<String>,
+    pub can_withdraw: bool,
+    /// A one-time token binding the withdraw form to this page view.
+    pub withdraw_token: Option<String>,
+    pub files: Vec<String>,
+}
+
+#[component]
+pub fn StatusPage(status: StatusView) -> impl IntoView {
+    let number = status.number.clone();
+    view! {
+        <h1>{format!("申请编号 {}", status.number)}</h1>
+        <section class="panel publication" aria-labelledby="state-heading">
+            <h2 id="state-heading">"当前状态：" {status.state.clone()}</h2>
+            <p>{format!("申请修复的信息：行政处罚决定 {}", status.record_doc_no)}</p>
+            <p>"下一步：" {status.next_step.clone()}</p>
+            {status.deadline.map(|d| view! {
+                <p>
+                    "办理期限：" {format_date_cn(d)}
+                    {status.remaining.clone().map(|r| view! { " （" {r} "）" })}
+                </p>
+            })}
+        </section>
+        <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"办理记录"</h2>
+            <ol class="timeline">
+                {status
+                    .timeline
+                    .into_iter()
+                    .map(|e| view! {
+                        <li>
+                            <p class="timeline-date">{format_date_cn(e.date)}</p>
+                            <p class="timeline-label"><strong>{e.label}</strong>" · "{e.state}</p>
+                            {e.reason.map(|r| view! { <p>"理由：" {r}</p> })}
+                            {e.remedies.map(|r| view! { <p>"救济途径：" {r}</p> })}
+                        </li>
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+        <section aria-labelledby="files-heading">
+            <h2 id="files-heading">"已提交的材料"</h2>
+            <ul>{status.files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+        </section>
+        {(status.can_withdraw && status.withdraw_token.is_some()).then(|| {
+            let token = status.withdraw_token.clone().unwrap_or_default();
+            view! {
+                <section class="panel" aria-labelledby="withdraw-heading">
+                    <h2 id="withdraw-heading">"撤回申请"</h2>
+                    <p>"作出决定前可以撤回。撤回后如需修复，可重新申请。"</p>
+                    <form method="post" action="/repair/track/withdraw">
+                        <input type="hidden" name="number" value=number/>
+                        <input type="hidden" name="token" value=token/>
+                        <div class="checkbox">
+                            <input type="checkbox" id="confirm_withdraw" name="confirm" value="yes"/>
+                            <label for="confirm_withdraw">"我确认撤回本申请"</label>
+                        </div>
+                        <button type="submit" class="button-secondary">"撤回申请"</button>
+                    </form>
+                </section>
+            }
+        })}
+    }
+}

@@ -1,0 +1,955 @@
+//! The application flow: start → applicant → identity → pledge → evidence →
+//! check → submit → confirmation. Each step is a GET that renders the page
+//! and a POST that validates, saves the draft and redirects to the next
+//! step, or answers 400 with the same page, the errors and the input.
+
+use app::disclosure::subject_public_name;
+use app::domain::repair_application::{
+    normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
+    tracking_code_from_bytes, ApplicantKind, EvidenceKind, PledgeFacts,
+};
+use app::domain::working_days::HolidayCalendar;
+use app::domain::{repair_eligibility, CreditCode, IdNumber, RepairEligibility, SubjectKind};
+use app::pages::repair::document::render_document;
+use app::pages::repair::forms::FieldError;
+use app::pages::repair::steps::{
+    AnswerRow, ApplicantStep, CheckStep, Confirmation, EvidenceStep, FileLine, IdentityStep,
+    PledgeStep, RecordSummary, StartPage,
+};
+use app::store::repair::{Draft, NewApplication, SubmitOutcome};
+use app::store::StoredPenalty;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::http::{
+    clear_cookie, cookie, page, random_16, random_hex, same_origin, see_other, set_cookie,
+    sha256_hex, valid_token, DRAFT_COOKIE, RECEIPT_COOKIE,
+};
+use super::{uploads, RepairState};
+
+/// A handler's early exit: a finished response.
+type Step<T> = Result<T, Response>;
+
+fn internal(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "repair flow failed");
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        render_document("系统繁忙", || {
+            view! { <h1>"系统繁忙"</h1><p>"请稍后再试。您已填写的内容已保存。"</p> }.into_any()
+        }),
+    )
+}
+
+fn not_found() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        render_document("未找到", || {
+            view! {
+                <h1>"未找到"</h1>
+                <p>"未找到该信息：它可能不存在，或已超出公示期限、已信用修复、依规不予公示。"</p>
+                <p><a href="/repair">"查看信用修复指南"</a></p>
+            }
+            .into_any()
+        }),
+    )
+}
+
+/// The record being repaired, with its public summary.
+struct Target {
+    penalty: StoredPenalty,
+    summary: RecordSummary,
+}
+
+async fn load_target(state: &RepairState, raw_id: &str) -> Step<Target> {
+    let id = app::api::records::parse_id(raw_id).map_err(|_| not_found())?;
+    let today = state.portal.today();
+    let penalty = state
+        .portal
+        .store
+        .penalty(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(not_found)?;
+    if app::disclosure::penalty_view(&penalty, today).is_none() {
+        return Err(not_found());
+    }
+    let summary = RecordSummary {
+        record_id: penalty.id,
+        doc_no: penalty.doc_no.clone(),
+        subject_name: subject_public_name(&penalty.subject),
+        authority: penalty.authority.name.clone(),
+        decision_date: penalty.decision_date,
+    };
+    Ok(Target { penalty, summary })
+}
+
+/// Why this record cannot be applied for online now, if it cannot.
+async fn blocked_reason(state: &RepairState, target: &Target) -> Step<Option<String>> {
+    let p = &target.penalty;
+    let eligibility = repair_eligibility(
+        p.decision_date,
+        &p.rules,
+        p.repaired_on,
+        state.portal.today(),
+    );
+    if !matches!(eligibility, RepairEligibility::Eligible { .. }) {
+        return Ok(Some(eligibility.explain()));
+    }
+    if let Some(number) = state
+        .repairs
+        .open_application_for(p.id)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(Some(format!(
+            "该信息已有正在办理的信用修复申请（申请编号 {number}），办结前不能重复申请。请凭申请编号和查询码查看进度。"
+        )));
+    }
+    Ok(None)
+}
+
+/// The draft for this record from the cookie, or a redirect to the start.
+async fn load_draft(state: &RepairState, headers: &HeaderMap, target: &Target) -> Step<Draft> {
+    let start = target.summary.base();
+    let token = cookie(headers, DRAFT_COOKIE)
+        .filter(|t| valid_token(t))
+        .ok_or_else(|| see_other(&start))?;
+    let draft = state
+        .repairs
+        .draft(&token)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| see_other(&start))?;
+    if draft.record_id != target.penalty.id {
+        return Err(see_other(&start));
+    }
+    Ok(draft)
+}
+
+fn render(
+    status: StatusCode,
+    title: &'static str,
+    body: impl FnOnce() -> AnyView + Send + 'static,
+) -> Response {
+    page(status, render_document(title, body))
+}
+
+fn err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+// ----- start ---------------------------------------------------------------
+
+pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>) -> Response {
+    let target = match load_target(&state, &id).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let blocked = match blocked_reason(&state, &target).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let record = target.summary;
+    render(StatusCode::OK, "在线申请信用修复", move || {
+        view! { <StartPage record blocked/> }.into_any()
+    })
+}
+
+pub async fn start(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let target = match load_target(&state, &id).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    match blocked_reason(&state, &target).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return see_other(&target.summary.base()),
+        Err(r) => return r,
+    }
+    let token = match random_hex(16) {
+        Ok(t) => t,
+        Err(e) => return internal(e),
+    };
+    if let Err(e) = state
+        .repairs
+        .create_draft(&token, target.penalty.id, chrono::Utc::now())
+        .await
+    {
+        return internal(e);
+    }
+    let mut response = see_other(&format!("{}/applicant", target.summary.base()));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(DRAFT_COOKIE, &token, "/repair/apply", 86_400),
+    );
+    response
+}
+
+// ----- applicant -----------------------------------------------------------
+
+pub async fn applicant_page(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let a = draft.answers;
+    let record = target.summary;
+    render(StatusCode::OK, "申请人信息", move || {
+        view! {
+            <ApplicantStep
+                record
+                kind=a.applicant_kind
+                name=a.applicant_name.unwrap_or_default()
+                phone=a.contact_phone.unwrap_or_default()
+                errors=vec![]
+            />
+        }
+        .into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ApplicantForm {
+    #[serde(default)]
+    applicant_kind: String,
+    #[serde(default)]
+    applicant_name: String,
+    #[serde(default)]
+    contact_phone: String,
+}
+
+pub async fn applicant(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ApplicantForm>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut errors = Vec::new();
+    let kind = ApplicantKind::from_code(&form.applicant_kind);
+    if kind.is_none() {
+        errors.push(err(
+            "applicant_kind",
+            "请选择由谁办理：信用主体本人（单位）或受托代理人",
+        ));
+    }
+    let name = parse_person_name(&form.applicant_name, "申请人姓名");
+    if let Err(m) = &name {
+        errors.push(err("applicant_name", m.clone()));
+    }
+    let phone = parse_mobile(&form.contact_phone);
+    if let Err(m) = &phone {
+        errors.push(err("contact_phone", m.clone()));
+    }
+    if !errors.is_empty() {
+        let record = target.summary;
+        return render(
+            StatusCode::BAD_REQUEST,
+            "申请人信息（有错误）",
+            move || {
+                view! {
+                <ApplicantStep record kind name=form.applicant_name phone=form.contact_phone errors/>
+            }
+            .into_any()
+            },
+        );
+    }
+    draft.answers.applicant_kind = kind;
+    draft.answers.applicant_name = name.ok();
+    draft.answers.contact_phone = phone.ok();
+    save_and_go(
+        &state,
+        &draft,
+        &format!("{}/identity", target.summary.base()),
+    )
+    .await
+}
+
+async fn target_and_draft(
+    state: &RepairState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Step<(Target, Draft)> {
+    let target = load_target(state, id).await?;
+    let draft = load_draft(state, headers, &target).await?;
+    Ok((target, draft))
+}
+
+async fn save_and_go(state: &RepairState, draft: &Draft, next: &str) -> Response {
+    match state
+        .repairs
+        .save_draft(&draft.id, &draft.answers, chrono::Utc::now())
+        .await
+    {
+        Ok(()) => see_other(next),
+        Err(e) => internal(e),
+    }
+}
+
+// ----- identity ------------------------------------------------------------
+
+pub async fn identity_page(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if draft.answers.applicant_name.is_none() {
+        return see_other(&format!("{}/applicant", target.summary.base()));
+    }
+    let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
+    let record = target.summary;
+    render(StatusCode::OK, "核对主体身份", move || {
+        view! { <IdentityStep record natural_person=person value=String::new() errors=vec![]/> }
+            .into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct IdentityForm {
+    #[serde(default)]
+    identity: String,
+}
+
+/// Checks the identifier against the record's subject.
+fn check_identity(p: &StoredPenalty, raw: &str) -> Result<&'static str, String> {
+    let subject = &p.subject;
+    if subject.kind == SubjectKind::NaturalPerson {
+        let given = IdNumber::parse(raw).map_err(|e| e.to_string())?;
+        let on_record = subject
+            .id_number
+            .as_deref()
+            .and_then(|s| IdNumber::parse(s).ok());
+        match on_record {
+            Some(n) if n.as_str() == given.as_str() => Ok("id_number"),
+            _ => Err("身份证号码与处罚决定记载的当事人不一致，请核对后重新输入".into()),
+        }
+    } else {
+        let (given, _) = CreditCode::parse_lenient(raw).map_err(|e| e.to_string())?;
+        match subject.credit_code.as_deref() {
+            Some(code) if code == given.as_str() => Ok("credit_code"),
+            _ => Err("统一社会信用代码与处罚决定记载的主体不一致，请核对后重新输入".into()),
+        }
+    }
+}
+
+pub async fn identity(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<IdentityForm>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match check_identity(&target.penalty, &form.identity) {
+        Ok(checked) => {
+            draft.answers.identity_checked = Some(checked.to_string());
+            save_and_go(&state, &draft, &format!("{}/pledge", target.summary.base())).await
+        }
+        Err(message) => {
+            let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
+            let record = target.summary;
+            let errors = vec![err("identity", message)];
+            render(
+                StatusCode::BAD_REQUEST,
+                "核对主体身份（有错误）",
+                move || {
+                    view! { <IdentityStep record natural_person=person value=form.identity errors/> }.into_any()
+                },
+            )
+        }
+    }
+}
+
+// ----- pledge --------------------------------------------------------------
+
+fn pledge_paragraphs(p: &StoredPenalty) -> Vec<String> {
+    pledge_text(&PledgeFacts {
+        subject_name: subject_public_name(&p.subject),
+        credit_code: p.subject.credit_code.clone(),
+        doc_no: p.doc_no.clone(),
+        authority: p.authority.name.clone(),
+        decision_date: p.decision_date,
+    })
+}
+
+pub async fn pledge_page(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if draft.answers.identity_checked.is_none() {
+        return see_other(&format!("{}/identity", target.summary.base()));
+    }
+    let paragraphs = pledge_paragraphs(&target.penalty);
+    let record = target.summary;
+    render(StatusCode::OK, "信用修复承诺", move || {
+        view! { <PledgeStep record paragraphs signed=String::new() errors=vec![]/> }.into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PledgeForm {
+    #[serde(default)]
+    agree: String,
+    #[serde(default)]
+    signatory: String,
+}
+
+pub async fn pledge(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<PledgeForm>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut errors = Vec::new();
+    if form.agree != "yes" {
+        errors.push(err("agree", "请勾选“我已阅读并同意以上承诺内容”"));
+    }
+    let applicant = draft.answers.applicant_name.clone().unwrap_or_default();
+    match parse_person_name(&form.signatory, "签署人姓名") {
+        Err(m) => errors.push(err("signatory", m)),
+        Ok(name) if name != applicant => errors.push(err(
+            "signatory",
+            format!("签署人姓名须与申请人姓名“{applicant}”一致，请重新输入"),
+        )),
+        Ok(_) => {}
+    }
+    if !errors.is_empty() {
+        let paragraphs = pledge_paragraphs(&target.penalty);
+        let record = target.summary;
+        return render(
+            StatusCode::BAD_REQUEST,
+            "信用修复承诺（有错误）",
+            move || {
+                view! { <PledgeStep record paragraphs signed=form.signatory errors/> }.into_any()
+            },
+        );
+    }
+    draft.answers.pledge_signed_name = Some(applicant);
+    save_and_go(
+        &state,
+        &draft,
+        &format!("{}/evidence", target.summary.base()),
+    )
+    .await
+}
+
+// ----- evidence ------------------------------------------------------------
+
+fn size_label(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+async fn evidence_response(
+    state: &RepairState,
+    target: Target,
+    draft: &Draft,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+) -> Response {
+    let files = match state.repairs.draft_files(&draft.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let lines: Vec<FileLine> = files
+        .into_iter()
+        .map(|f| FileLine {
+            id: f.id,
+            kind: f.evidence_kind,
+            name: f.display_name,
+            size: size_label(f.size_bytes),
+        })
+        .collect();
+    let required = required_evidence(
+        draft
+            .answers
+            .applicant_kind
+            .unwrap_or(ApplicantKind::Subject),
+    );
+    let record = target.summary;
+    let title = if errors.is_empty() {
+        "上传证明材料"
+    } else {
+        "上传证明材料（有错误）"
+    };
+    render(status, title, move || {
+        view! { <EvidenceStep record required files=lines errors/> }.into_any()
+    })
+}
+
+pub async fn evidence_page(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if draft.answers.pledge_signed_name.is_none() {
+        return see_other(&format!("{}/pledge", target.summary.base()));
+    }
+    evidence_response(&state, target, &draft, StatusCode::OK, vec![]).await
+}
+
+pub async fn evidence_upload(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let existing = match state.repairs.draft_files(&draft.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    if let Err(m) = app::domain::repair_application::check_file_count(existing.len()) {
+        return evidence_response(
+            &state,
+            target,
+            &draft,
+            StatusCode::BAD_REQUEST,
+            vec![err("file", m)],
+        )
+        .await;
+    }
+    let already: u64 = existing.iter().map(|f| f.size_bytes).sum();
+    let mut kind: Option<EvidenceKind> = None;
+    let mut outcome: Option<Result<app::store::repair::NewFile, String>> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed upload form");
+                outcome = Some(Err(
+                    "上传未完成或文件过大（每个文件不超过 10 MB），请重新选择文件上传。".into(),
+                ));
+                break;
+            }
+        };
+        match field.name() {
+            Some("evidence_kind") => {
+                let text = field.text().await.unwrap_or_default();
+                kind = EvidenceKind::from_code(text.trim());
+            }
+            Some("file") => {
+                // The kind field comes first in the form; without it, refuse.
+                let Some(k) = kind else {
+                    outcome = Some(Err("请先选择材料类别，再选择文件。".into()));
+                    break;
+                };
+                outcome = Some(
+                    uploads::receive(&state.uploads, field, k, already)
+                        .await
+                        .map_err(|r| r.0),
+                );
+                break;
+            }
+            _ => {}
+        }
+    }
+    match outcome {
+        Some(Ok(file)) => {
+            if let Err(e) = state
+                .repairs
+                .add_draft_file(&draft.id, &file, chrono::Utc::now())
+                .await
+            {
+                uploads::delete(&state.uploads, &file.stored_name).await;
+                return internal(e);
+            }
+            see_other(&format!("{}/evidence", target.summary.base()))
+        }
+        Some(Err(message)) => {
+            evidence_response(
+                &state,
+                target,
+                &draft,
+                StatusCode::BAD_REQUEST,
+                vec![err("file", message)],
+            )
+            .await
+        }
+        None => {
+            evidence_response(
+                &state,
+                target,
+                &draft,
+                StatusCode::BAD_REQUEST,
+                vec![err("file", "请选择要上传的文件。")],
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    file_id: String,
+}
+
+pub async fn evidence_remove(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Ok(file_id) = form.file_id.trim().parse::<i64>() {
+        match state.repairs.remove_draft_file(&draft.id, file_id).await {
+            Ok(Some(name)) => uploads::delete(&state.uploads, &name).await,
+            Ok(None) => {}
+            Err(e) => return internal(e),
+        }
+    }
+    see_other(&format!("{}/evidence", target.summary.base()))
+}
+
+/// Which required kinds have no file yet.
+async fn missing_evidence(state: &RepairState, draft: &Draft) -> Step<Vec<EvidenceKind>> {
+    let files = state
+        .repairs
+        .draft_files(&draft.id)
+        .await
+        .map_err(internal)?;
+    let required = required_evidence(
+        draft
+            .answers
+            .applicant_kind
+            .unwrap_or(ApplicantKind::Subject),
+    );
+    Ok(required
+        .into_iter()
+        .filter(|k| !files.iter().any(|f| f.evidence_kind == *k))
+        .collect())
+}
+
+pub async fn evidence_done(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match missing_evidence(&state, &draft).await {
+        Err(r) => r,
+        Ok(missing) if missing.is_empty() => see_other(&format!("{}/check", target.summary.base())),
+        Ok(missing) => {
+            let names: Vec<&str> = missing.iter().map(|k| k.label()).collect();
+            let message = format!("还缺少以下材料：{}。请上传后再继续", names.join("；"));
+            evidence_response(
+                &state,
+                target,
+                &draft,
+                StatusCode::BAD_REQUEST,
+                vec![err("evidence", message)],
+            )
+            .await
+        }
+    }
+}
+
+// ----- check and submit ----------------------------------------------------
+
+/// The first step still unanswered, if any.
+fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
+    let a = &draft.answers;
+    let base = target.summary.base();
+    if a.applicant_kind.is_none() || a.applicant_name.is_none() || a.contact_phone.is_none() {
+        Some(format!("{base}/applicant"))
+    } else if a.identity_checked.is_none() {
+        Some(format!("{base}/identity"))
+    } else if a.pledge_signed_name.is_none() {
+        Some(format!("{base}/pledge"))
+    } else {
+        None
+    }
+}
+
+async fn check_response(
+    state: &RepairState,
+    target: Target,
+    draft: &Draft,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+) -> Response {
+    let files = match state.repairs.draft_files(&draft.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let a = &draft.answers;
+    let base = target.summary.base();
+    let mut rows = vec![
+        AnswerRow {
+            label: "由谁办理",
+            value: a
+                .applicant_kind
+                .map(|k| k.label().to_string())
+                .unwrap_or_default(),
+            change: format!("{base}/applicant"),
+        },
+        AnswerRow {
+            label: "申请人姓名",
+            value: a.applicant_name.clone().unwrap_or_default(),
+            change: format!("{base}/applicant"),
+        },
+        AnswerRow {
+            label: "联系电话",
+            value: a.contact_phone.clone().unwrap_or_default(),
+            change: format!("{base}/applicant"),
+        },
+        AnswerRow {
+            label: "主体身份",
+            value: "已核对一致".into(),
+            change: format!("{base}/identity"),
+        },
+        AnswerRow {
+            label: "信用修复承诺书",
+            value: format!(
+                "已由 {} 签署",
+                a.pledge_signed_name.clone().unwrap_or_default()
+            ),
+            change: format!("{base}/pledge"),
+        },
+    ];
+    for f in files {
+        rows.push(AnswerRow {
+            label: f.evidence_kind.label(),
+            value: format!("{}（{}）", f.display_name, size_label(f.size_bytes)),
+            change: format!("{base}/evidence"),
+        });
+    }
+    let record = target.summary;
+    render(status, "确认申请信息", move || {
+        view! { <CheckStep record rows errors/> }.into_any()
+    })
+}
+
+pub async fn check_page(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Some(step) = first_missing(&target, &draft) {
+        return see_other(&step);
+    }
+    check_response(&state, target, &draft, StatusCode::OK, vec![]).await
+}
+
+pub async fn submit(
+    State(state): State<RepairState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Some(step) = first_missing(&target, &draft) {
+        return see_other(&step);
+    }
+    match missing_evidence(&state, &draft).await {
+        Err(r) => return r,
+        Ok(missing) if !missing.is_empty() => {
+            return see_other(&format!("{}/evidence", target.summary.base()))
+        }
+        Ok(_) => {}
+    }
+    // Eligibility may have changed since the draft was opened.
+    let p = &target.penalty;
+    let eligibility = repair_eligibility(
+        p.decision_date,
+        &p.rules,
+        p.repaired_on,
+        state.portal.today(),
+    );
+    if !matches!(eligibility, RepairEligibility::Eligible { .. }) {
+        let message = eligibility.explain();
+        return check_response(
+            &state,
+            target,
+            &draft,
+            StatusCode::CONFLICT,
+            vec![err("submit", message)],
+        )
+        .await;
+    }
+    let code = match random_16() {
+        Ok(bytes) => tracking_code_from_bytes(&bytes),
+        Err(e) => return internal(e),
+    };
+    let Some(normalized) = normalize_tracking_code(&code) else {
+        return internal("generated tracking code does not normalise");
+    };
+    let calendar = match state.repairs.calendar().await {
+        Ok(entries) => HolidayCalendar::new(entries),
+        Err(e) => return internal(e),
+    };
+    let accept_days = state
+        .repairs
+        .working_days_setting("repair.accept_working_days")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(3);
+    let today = state.portal.today();
+    let deadline = calendar.add_working_days(today, accept_days);
+    let a = draft.answers.clone();
+    let new = NewApplication {
+        draft_id: draft.id.clone(),
+        record_id: p.id,
+        department_id: p.authority.id,
+        applicant_kind: a.applicant_kind.unwrap_or(ApplicantKind::Subject),
+        applicant_name: a.applicant_name.unwrap_or_default(),
+        contact_phone: a.contact_phone.unwrap_or_default(),
+        identity_checked: a.identity_checked.unwrap_or_default(),
+        pledge_text: pledge_paragraphs(p).join("\n"),
+        pledge_signed_name: a.pledge_signed_name.unwrap_or_default(),
+        tracking_hash: sha256_hex(normalized.as_bytes()),
+        submitted_at: chrono::Utc::now(),
+        deadline,
+    };
+    match state.repairs.submit(&new).await {
+        Err(e) => internal(e),
+        Ok(SubmitOutcome::DraftMissing) => see_other(&target.summary.base()),
+        Ok(SubmitOutcome::AlreadyOpen { number }) => {
+            let message =
+                format!("该信息已有正在办理的信用修复申请（申请编号 {number}），不能重复提交");
+            check_response(
+                &state,
+                target,
+                &draft,
+                StatusCode::CONFLICT,
+                vec![err("submit", message)],
+            )
+            .await
+        }
+        Ok(SubmitOutcome::Submitted { number, .. }) => {
+            tracing::info!(application.number = %number, "repair application submitted");
+            let mut response = see_other("/repair/apply/done");
+            let headers = response.headers_mut();
+            headers.append(
+                header::SET_COOKIE,
+                clear_cookie(DRAFT_COOKIE, "/repair/apply"),
+            );
+            headers.append(
+                header::SET_COOKIE,
+                set_cookie(
+                    RECEIPT_COOKIE,
+                    &format!("{number}.{normalized}.{deadline}"),
+                    "/repair/apply/done",
+                    600,
+                ),
+            );
+            response
+        }
+    }
+}
+
+/// The confirmation, shown once from the receipt cookie.
+pub async fn done(headers: HeaderMap) -> Response {
+    let receipt = cookie(&headers, RECEIPT_COOKIE).unwrap_or_default();
+    let mut parts = receipt.splitn(3, '.');
+    let (Some(number), Some(code), Some(deadline)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return see_other("/repair/track");
+    };
+    let Some(deadline) = app::model::plain_date::parse(deadline) else {
+        return see_other("/repair/track");
+    };
+    let number = number.to_string();
+    // Shown grouped for reading aloud or copying: XXXX-XXXX-XXXX.
+    let grouped: String = code
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut response = render(StatusCode::OK, "申请已提交", move || {
+        view! { <Confirmation number tracking_code=grouped deadline/> }.into_any()
+    });
+    let h = response.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        clear_cookie(RECEIPT_COOKIE, "/repair/apply/done"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response.into_response()
+}

@@ -1,0 +1,68 @@
+//! The online repair application and its status page, as plain HTML forms
+//! handled here (they work without JavaScript). Rendering lives in
+//! `app::pages::repair`; storage behind `app::store::RepairStore`; files in
+//! `uploads`.
+
+pub mod apply;
+pub mod http;
+pub mod track;
+pub mod uploads;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use app::api::PortalContext;
+use app::domain::repair_application::MAX_FILE_BYTES;
+use app::store::RepairStore;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// What the repair handlers need.
+#[derive(Clone)]
+pub struct RepairState {
+    pub portal: PortalContext,
+    pub repairs: Arc<dyn RepairStore>,
+    /// Evidence files: outside the web root (`<data dir>/uploads`).
+    pub uploads: PathBuf,
+}
+
+pub fn routes(state: RepairState) -> Router {
+    // One file per upload request; leave room for the multipart framing.
+    let upload_limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX) + 64 * 1024;
+    Router::new()
+        .route("/repair/apply/done", get(apply::done))
+        .route("/repair/apply/{id}", get(apply::start_page))
+        .route("/repair/apply/{id}/start", post(apply::start))
+        .route(
+            "/repair/apply/{id}/applicant",
+            get(apply::applicant_page).post(apply::applicant),
+        )
+        .route(
+            "/repair/apply/{id}/identity",
+            get(apply::identity_page).post(apply::identity),
+        )
+        .route(
+            "/repair/apply/{id}/pledge",
+            get(apply::pledge_page).post(apply::pledge),
+        )
+        .route(
+            "/repair/apply/{id}/evidence",
+            get(apply::evidence_page)
+                .post(apply::evidence_upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/repair/apply/{id}/evidence/remove",
+            post(apply::evidence_remove),
+        )
+        .route(
+            "/repair/apply/{id}/evidence/done",
+            post(apply::evidence_done),
+        )
+        .route("/repair/apply/{id}/check", get(apply::check_page))
+        .route("/repair/apply/{id}/submit", post(apply::submit))
+        .route("/repair/track", get(track::form).post(track::lookup))
+        .route("/repair/track/withdraw", post(track::withdraw))
+        .with_state(state)
+}

@@ -1,0 +1,323 @@
+//! `/repair/track`: the status page behind an application number and its
+//! tracking code, and withdrawal. Wrong answers are counted per client and
+//! limited; the message never tells whether a number exists.
+
+use std::net::SocketAddr;
+
+use app::domain::repair_application::{
+    constant_time_eq, normalize_tracking_code, Action, ApplicationNumber, ApplicationState,
+};
+use app::domain::working_days::HolidayCalendar;
+use app::pages::repair::document::render_document;
+use app::pages::repair::forms::FieldError;
+use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
+use app::store::repair::{NewEvent, StoredApplication};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use chrono::{FixedOffset, Utc};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::http::{page, same_origin, sha256_hex};
+use super::RepairState;
+
+/// Wrong number/code pairs a client may send per window before 429.
+const MAX_FAILURES: u32 = 10;
+const WINDOW_MINUTES: i64 = 15;
+
+const WRONG: &str = "申请编号或查询码不正确，请核对后重新输入（查询码不区分大小写）";
+
+fn form_page(status: StatusCode, number: String, errors: Vec<FieldError>) -> Response {
+    page(
+        status,
+        render_document("查询办理进度", move || {
+            view! { <TrackForm number errors/> }.into_any()
+        }),
+    )
+}
+
+pub async fn form() -> Response {
+    form_page(StatusCode::OK, String::new(), vec![])
+}
+
+#[derive(Deserialize)]
+pub struct TrackRequest {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The address of the client, when the server was started with connect
+/// info (tests that call the router directly have none).
+pub struct ClientAddr(Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(a)| *a),
+        ))
+    }
+}
+
+/// The client a failure is counted against.
+fn client_of(addr: ClientAddr) -> String {
+    addr.0
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Verifies number + code; `Err` is the response to send.
+async fn verify(
+    state: &RepairState,
+    client: &str,
+    req: &TrackRequest,
+) -> Result<StoredApplication, Response> {
+    let now = Utc::now();
+    let since = now - chrono::Duration::minutes(WINDOW_MINUTES);
+    let failures = state
+        .repairs
+        .tracking_failures_since(client, since)
+        .await
+        .map_err(internal)?;
+    if failures >= MAX_FAILURES {
+        return Err(form_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            req.number.clone(),
+            vec![FieldError {
+                field: "number",
+                message: format!("查询失败次数过多，请 {WINDOW_MINUTES} 分钟后再试"),
+            }],
+        ));
+    }
+    let mut errors = Vec::new();
+    let number = ApplicationNumber::parse(&req.number);
+    if let Err(m) = &number {
+        errors.push(FieldError {
+            field: "number",
+            message: m.clone(),
+        });
+    }
+    let code = normalize_tracking_code(&req.code);
+    if code.is_none() {
+        errors.push(FieldError {
+            field: "code",
+            message: "查询码应为 12 位字母和数字（不含 0、1、I、L、O），请核对后重新输入".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(form_page(
+            StatusCode::BAD_REQUEST,
+            req.number.clone(),
+            errors,
+        ));
+    }
+    let (Ok(number), Some(code)) = (number, code) else {
+        return Err(form_page(
+            StatusCode::BAD_REQUEST,
+            req.number.clone(),
+            vec![],
+        ));
+    };
+    let found = state
+        .repairs
+        .application_by_number(number.as_str())
+        .await
+        .map_err(internal)?;
+    let given = sha256_hex(code.as_bytes());
+    // Compare even when the number is unknown, so timing tells nothing.
+    let stored = found
+        .as_ref()
+        .map(|a| a.tracking_hash.clone())
+        .unwrap_or_else(|| "0".repeat(64));
+    if let Some(app) = found.filter(|_| constant_time_eq(stored.as_bytes(), given.as_bytes())) {
+        return Ok(app);
+    }
+    state
+        .repairs
+        .note_tracking_failure(client, now, since)
+        .await
+        .map_err(internal)?;
+    Err(form_page(
+        StatusCode::NOT_FOUND,
+        req.number.clone(),
+        vec![FieldError {
+            field: "number",
+            message: WRONG.into(),
+        }],
+    ))
+}
+
+fn internal(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "tracking failed");
+    form_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        String::new(),
+        vec![FieldError {
+            field: "number",
+            message: "系统繁忙，请稍后再试".into(),
+        }],
+    )
+}
+
+fn next_step(state: ApplicationState) -> &'static str {
+    match state {
+        ApplicationState::Submitted => "认定单位审核材料，作出受理决定或一次性告知需要补正的材料",
+        ApplicationState::Accepted => "认定单位作出是否同意信用修复的决定",
+        ApplicationState::NeedsSupplement => {
+            "请按告知的内容补正材料（可携带申请编号到认定单位窗口办理）"
+        }
+        ApplicationState::Approved => "办理完毕：该信息已停止公示",
+        ApplicationState::Rejected => "办理完毕：可按告知的救济途径申请行政复议或提起行政诉讼",
+        ApplicationState::Withdrawn => "办理完毕：申请已撤回",
+    }
+}
+
+async fn status_response(state: &RepairState, app: StoredApplication, code: &str) -> Response {
+    let events = match state.repairs.application_events(app.id).await {
+        Ok(e) => e,
+        Err(e) => return internal(e),
+    };
+    let files = match state.repairs.application_files(app.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let calendar = match state.repairs.calendar().await {
+        Ok(c) => HolidayCalendar::new(c),
+        Err(e) => return internal(e),
+    };
+    let doc_no = match state.portal.store.penalty(app.record_id).await {
+        Ok(p) => p.map(|p| p.doc_no).unwrap_or_default(),
+        Err(e) => return internal(e),
+    };
+    let cst =
+        FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    let today = state.portal.today();
+    let deadline = if app.state.is_open() {
+        events.last().and_then(|e| e.deadline)
+    } else {
+        None
+    };
+    let remaining = deadline.map(|d| {
+        let left = calendar.working_days_between(today, d);
+        if left >= 0 {
+            format!("还剩 {left} 个工作日")
+        } else {
+            format!("已超期 {} 个工作日", -left)
+        }
+    });
+    let timeline = events
+        .into_iter()
+        .map(|e| TimelineEntry {
+            date: e.at.with_timezone(&cst).date_naive(),
+            label: e
+                .action
+                .map(|a| a.label().to_string())
+                .unwrap_or_else(|| "提交申请".into()),
+            state: e.to_state.label().to_string(),
+            reason: e.reason,
+            remedies: e.remedies,
+        })
+        .collect();
+    let can_withdraw = app.state.is_open();
+    let status = StatusView {
+        number: app.number.clone(),
+        state: app.state.label().to_string(),
+        record_doc_no: doc_no,
+        timeline,
+        next_step: next_step(app.state).to_string(),
+        deadline,
+        remaining,
+        can_withdraw,
+        withdraw_token: can_withdraw.then(|| code.to_string()),
+        files: files
+            .into_iter()
+            .map(|f| format!("{}：{}", f.evidence_kind.label(), f.display_name))
+            .collect(),
+    };
+    let mut response = page(
+        StatusCode::OK,
+        render_document("办理进度", move || {
+            view! { <StatusPage status/> }.into_any()
+        }),
+    );
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+pub async fn lookup(
+    State(state): State<RepairState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(req): Form<TrackRequest>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let client = client_of(addr);
+    match verify(&state, &client, &req).await {
+        Ok(app) => {
+            let code = normalize_tracking_code(&req.code).unwrap_or_default();
+            status_response(&state, app, &code).await
+        }
+        Err(r) => r,
+    }
+}
+
+pub async fn withdraw(
+    State(state): State<RepairState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(req): Form<TrackRequest>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let client = client_of(addr);
+    let app = match verify(&state, &client, &req).await {
+        Ok(app) => app,
+        Err(r) => return r,
+    };
+    let code = normalize_tracking_code(&req.code).unwrap_or_default();
+    if req.confirm != "yes" {
+        // Nothing changes; the page says what is missing.
+        let mut response = status_response(&state, app, &code).await;
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        return response;
+    }
+    let event = NewEvent {
+        actor: "applicant",
+        action: Action::Withdraw,
+        reason: Some("申请人撤回申请".into()),
+        remedies: None,
+        deadline: None,
+        at: Utc::now(),
+    };
+    match state
+        .repairs
+        .apply_action(app.id, app.state, &event, &[])
+        .await
+    {
+        Err(e) => internal(e),
+        Ok(_) => match state.repairs.application_by_number(&app.number).await {
+            Ok(Some(fresh)) => status_response(&state, fresh, &code).await,
+            Ok(None) => internal("application vanished"),
+            Err(e) => internal(e),
+        },
+    }
+}

@@ -1,0 +1,548 @@
+//! The SQLite implementation of `RepairStore`.
+
+use app::domain::repair_application::{
+    transition, Action, ApplicantKind, ApplicationNumber, ApplicationState, EvidenceKind, FileKind,
+};
+use app::domain::working_days::{state_council_notices, CalendarEntry, DayKind};
+use app::store::repair::{
+    Draft, DraftAnswers, NewApplication, NewEvent, NewFile, RepairStore, StoredApplication,
+    StoredEvent, StoredFile, SubmitOutcome,
+};
+use app::store::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::sqlite::{db_err, SqliteStore};
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError(format!("bad timestamp {s}: {e}")))
+}
+
+fn bad(what: &str, value: &str) -> StoreError {
+    StoreError(format!("unknown {what} {value}"))
+}
+
+const FILE_COLUMNS: &str =
+    "id, evidence_kind, display_name, stored_name, sha256, size_bytes, mime, event_id";
+
+fn file_from_row(row: &SqliteRow) -> Result<StoredFile, StoreError> {
+    let evidence: String = row.get(1);
+    let mime: String = row.get(6);
+    Ok(StoredFile {
+        id: row.get(0),
+        evidence_kind: EvidenceKind::from_code(&evidence)
+            .ok_or_else(|| bad("evidence kind", &evidence))?,
+        display_name: row.get(2),
+        stored_name: row.get(3),
+        sha256: row.get(4),
+        size_bytes: u64::try_from(row.get::<i64, _>(5)).unwrap_or(0),
+        kind: [FileKind::Pdf, FileKind::Jpeg, FileKind::Png]
+            .into_iter()
+            .find(|k| k.mime() == mime)
+            .ok_or_else(|| bad("mime", &mime))?,
+        event_id: row.get(7),
+    })
+}
+
+async fn insert_file(
+    c: &mut SqliteConnection,
+    draft_id: Option<&str>,
+    application_id: Option<i64>,
+    event_id: Option<i64>,
+    file: &NewFile,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "insert into repair_files (draft_id, application_id, event_id, evidence_kind, display_name,
+                                   stored_name, sha256, size_bytes, mime, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(draft_id)
+    .bind(application_id)
+    .bind(event_id)
+    .bind(file.evidence_kind.code())
+    .bind(&file.display_name)
+    .bind(&file.stored_name)
+    .bind(&file.sha256)
+    .bind(i64::try_from(file.size_bytes).unwrap_or(i64::MAX))
+    .bind(file.kind.mime())
+    .bind(ts(now))
+    .fetch_one(c)
+    .await
+    .map_err(db_err)?;
+    Ok(row.get(0))
+}
+
+impl SqliteStore {
+    /// Fills the holiday calendar from the State Council notices the first
+    /// time (administrators maintain it afterwards).
+    pub async fn seed_calendar_if_empty(&self) -> Result<(), StoreError> {
+        let empty: bool = sqlx::query("select not exists(select 1 from calendar_days)")
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_err)?
+            .get(0);
+        if !empty {
+            return Ok(());
+        }
+        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        for e in state_council_notices() {
+            sqlx::query("insert into calendar_days (date, kind, name, source) values (?, ?, ?, ?)")
+                .bind(e.date)
+                .bind(e.kind.code())
+                .bind(&e.name)
+                .bind(&e.source)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+}
+
+#[async_trait]
+impl RepairStore for SqliteStore {
+    async fn calendar(&self) -> Result<Vec<CalendarEntry>, StoreError> {
+        let rows = sqlx::query("select date, kind, name, source from calendar_days order by date")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(1);
+                Ok(CalendarEntry {
+                    date: r.get(0),
+                    kind: DayKind::from_code(&kind).ok_or_else(|| bad("day kind", &kind))?,
+                    name: r.get(2),
+                    source: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    async fn working_days_setting(&self, key: &str) -> Result<Option<u32>, StoreError> {
+        let row = sqlx::query("select value from settings where key = ?")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(row.and_then(|r| r.get::<String, _>(0).trim().parse().ok()))
+    }
+
+    async fn open_application_for(&self, record_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "select number from repair_applications where record_kind = 'penalty' and record_id = ?
+             and state in ('submitted', 'accepted', 'needs_supplement')",
+        )
+        .bind(record_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn create_draft(
+        &self,
+        id: &str,
+        record_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into repair_drafts (id, record_id, answers, created_at, updated_at) values (?, ?, '{}', ?, ?)",
+        )
+        .bind(id)
+        .bind(record_id)
+        .bind(ts(now))
+        .bind(ts(now))
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: &str) -> Result<Option<Draft>, StoreError> {
+        let Some(row) = sqlx::query(
+            "select id, record_id, answers, updated_at from repair_drafts where id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let answers: String = row.get(2);
+        Ok(Some(Draft {
+            id: row.get(0),
+            record_id: row.get(1),
+            answers: serde_json::from_str(&answers).unwrap_or_default(),
+            updated_at: parse_ts(&row.get::<String, _>(3))?,
+        }))
+    }
+
+    async fn save_draft(
+        &self,
+        id: &str,
+        answers: &DraftAnswers,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(answers).map_err(|e| StoreError(e.to_string()))?;
+        sqlx::query("update repair_drafts set answers = ?, updated_at = ? where id = ?")
+            .bind(json)
+            .bind(ts(now))
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn add_draft_file(
+        &self,
+        draft_id: &str,
+        file: &NewFile,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let mut c = self.pool().acquire().await.map_err(db_err)?;
+        let id = insert_file(&mut c, Some(draft_id), None, None, file, now).await?;
+        sqlx::query("update repair_drafts set updated_at = ? where id = ?")
+            .bind(ts(now))
+            .bind(draft_id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+        Ok(id)
+    }
+
+    async fn remove_draft_file(
+        &self,
+        draft_id: &str,
+        file_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "delete from repair_files where id = ? and draft_id = ? returning stored_name",
+        )
+        .bind(file_id)
+        .bind(draft_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn draft_files(&self, draft_id: &str) -> Result<Vec<StoredFile>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {FILE_COLUMNS} from repair_files where draft_id = ? order by id"
+        )))
+        .bind(draft_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(file_from_row).collect()
+    }
+
+    async fn purge_drafts(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let names = sqlx::query(
+            "select f.stored_name from repair_files f join repair_drafts d on d.id = f.draft_id
+             where d.updated_at < ?",
+        )
+        .bind(ts(before))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+        sqlx::query("delete from repair_files where draft_id in (select id from repair_drafts where updated_at < ?)")
+            .bind(ts(before))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("delete from repair_drafts where updated_at < ?")
+            .bind(ts(before))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(names)
+    }
+
+    async fn known_file_names(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("select stored_name from repair_files")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn submit(&self, app: &NewApplication) -> Result<SubmitOutcome, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let draft_exists: bool =
+            sqlx::query("select exists(select 1 from repair_drafts where id = ?)")
+                .bind(&app.draft_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
+        if !draft_exists {
+            return Ok(SubmitOutcome::DraftMissing);
+        }
+        if let Some(row) = sqlx::query(
+            "select number from repair_applications where record_kind = 'penalty' and record_id = ?
+             and state in ('submitted', 'accepted', 'needs_supplement')",
+        )
+        .bind(app.record_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        {
+            return Ok(SubmitOutcome::AlreadyOpen { number: row.get(0) });
+        }
+        // Numbers are per day of submission (China Standard Time).
+        let day = app
+            .submitted_at
+            .with_timezone(
+                &chrono::FixedOffset::east_opt(8 * 3600)
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
+            )
+            .date_naive();
+        let prefix = format!("XF{}", day.format("%Y%m%d"));
+        let seq: i64 =
+            sqlx::query("select count(*) from repair_applications where number like ? || '%'")
+                .bind(&prefix)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
+        let number = ApplicationNumber::new(day, u32::try_from(seq + 1).unwrap_or(u32::MAX))
+            .ok_or_else(|| StoreError("application numbers for the day are exhausted".into()))?;
+        let id: i64 = sqlx::query(
+            "insert into repair_applications (number, tracking_hash, record_kind, record_id, department_id,
+                 state, applicant_kind, applicant_name, contact_phone, identity_checked, pledge_text,
+                 pledge_signed_name, submitted_at)
+             values (?, ?, 'penalty', ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?) returning id",
+        )
+        .bind(number.as_str())
+        .bind(&app.tracking_hash)
+        .bind(app.record_id)
+        .bind(app.department_id)
+        .bind(app.applicant_kind.code())
+        .bind(&app.applicant_name)
+        .bind(&app.contact_phone)
+        .bind(&app.identity_checked)
+        .bind(&app.pledge_text)
+        .bind(&app.pledge_signed_name)
+        .bind(ts(app.submitted_at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .get(0);
+        sqlx::query(
+            "insert into repair_events (application_id, at, actor, action, from_state, to_state, deadline)
+             values (?, ?, 'applicant', 'submit', null, 'submitted', ?)",
+        )
+        .bind(id)
+        .bind(ts(app.submitted_at))
+        .bind(app.deadline)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "update repair_files set application_id = ?, draft_id = null where draft_id = ?",
+        )
+        .bind(id)
+        .bind(&app.draft_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("delete from repair_drafts where id = ?")
+            .bind(&app.draft_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(SubmitOutcome::Submitted { id, number })
+    }
+
+    async fn application_by_number(
+        &self,
+        number: &str,
+    ) -> Result<Option<StoredApplication>, StoreError> {
+        let Some(row) = sqlx::query(
+            "select id, number, tracking_hash, record_id, department_id, state, applicant_kind,
+                    applicant_name, contact_phone, pledge_text, pledge_signed_name, submitted_at
+             from repair_applications where number = ?",
+        )
+        .bind(number)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let state: String = row.get(5);
+        let kind: String = row.get(6);
+        Ok(Some(StoredApplication {
+            id: row.get(0),
+            number: row.get(1),
+            tracking_hash: row.get(2),
+            record_id: row.get(3),
+            department_id: row.get(4),
+            state: ApplicationState::from_code(&state).ok_or_else(|| bad("state", &state))?,
+            applicant_kind: ApplicantKind::from_code(&kind)
+                .ok_or_else(|| bad("applicant kind", &kind))?,
+            applicant_name: row.get(7),
+            contact_phone: row.get(8),
+            pledge_text: row.get(9),
+            pledge_signed_name: row.get(10),
+            submitted_at: parse_ts(&row.get::<String, _>(11))?,
+        }))
+    }
+
+    async fn application_events(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select id, at, actor, action, to_state, reason, remedies, deadline
+             from repair_events where application_id = ? order by id",
+        )
+        .bind(application_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let action: String = r.get(3);
+                let to: String = r.get(4);
+                Ok(StoredEvent {
+                    id: r.get(0),
+                    at: parse_ts(&r.get::<String, _>(1))?,
+                    actor: r.get(2),
+                    action: Action::from_code(&action),
+                    to_state: ApplicationState::from_code(&to).ok_or_else(|| bad("state", &to))?,
+                    reason: r.get(5),
+                    remedies: r.get(6),
+                    deadline: r.get(7),
+                })
+            })
+            .collect()
+    }
+
+    async fn application_files(&self, application_id: i64) -> Result<Vec<StoredFile>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {FILE_COLUMNS} from repair_files where application_id = ? order by id"
+        )))
+        .bind(application_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(file_from_row).collect()
+    }
+
+    async fn apply_action(
+        &self,
+        application_id: i64,
+        expected: ApplicationState,
+        event: &NewEvent,
+        files: &[NewFile],
+    ) -> Result<Option<ApplicationState>, StoreError> {
+        let Ok(next) = transition(expected, event.action) else {
+            return Ok(None);
+        };
+        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let decided = next.is_decided().then(|| ts(event.at));
+        let changed = sqlx::query(
+            "update repair_applications set state = ?, decided_at = coalesce(?, decided_at)
+             where id = ? and state = ?",
+        )
+        .bind(next.code())
+        .bind(decided)
+        .bind(application_id)
+        .bind(expected.code())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        let event_id: i64 = sqlx::query(
+            "insert into repair_events (application_id, at, actor, action, from_state, to_state, reason,
+                                        remedies, deadline)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        )
+        .bind(application_id)
+        .bind(ts(event.at))
+        .bind(event.actor)
+        .bind(event.action.code())
+        .bind(expected.code())
+        .bind(next.code())
+        .bind(&event.reason)
+        .bind(&event.remedies)
+        .bind(event.deadline)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .get(0);
+        for file in files {
+            insert_file(
+                &mut tx,
+                None,
+                Some(application_id),
+                Some(event_id),
+                file,
+                event.at,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(next))
+    }
+
+    async fn note_tracking_failure(
+        &self,
+        client: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        sqlx::query("insert into tracking_failures (client, at) values (?, ?)")
+            .bind(client)
+            .bind(ts(now))
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        // Old failures are no longer needed for any window.
+        sqlx::query("delete from tracking_failures where at < ?")
+            .bind(ts(since - chrono::Duration::days(1)))
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        self.tracking_failures_since(client, since).await
+    }
+
+    async fn tracking_failures_since(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let n: i64 =
+            sqlx::query("select count(*) from tracking_failures where client = ? and at >= ?")
+                .bind(client)
+                .bind(ts(since))
+                .fetch_one(self.pool())
+                .await
+                .map_err(db_err)?
+                .get(0);
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}

@@ -17,9 +17,9 @@ export async function waitForIsland(page: Page, testInfo: TestInfo) {
  * Runs axe-core with the WCAG 2.2 AA rule sets and expects no violations.
  *
  * axe is a script, so on a page without JavaScript it cannot run in place:
- * there the same URL is opened in a second context whose scripts run but
- * whose WASM and JS bundle are blocked, so axe sees exactly the HTML a
- * browser without JavaScript shows.
+ * there the page's HTML, exactly as the browser shows it (also after a form
+ * post), is served at the same address to a second context whose scripts
+ * run but whose WASM and JS bundle are blocked.
  */
 export async function expectAccessible(page: Page, testInfo?: TestInfo) {
   const js = testInfo ? jsEnabled(testInfo) : await page.evaluate(() => true).catch(() => false);
@@ -28,12 +28,18 @@ export async function expectAccessible(page: Page, testInfo?: TestInfo) {
   if (!js) {
     const browser = page.context().browser();
     if (!browser) throw new Error("no browser");
+    const html = await page.content();
+    const url = page.url();
     const context = await browser.newContext({ javaScriptEnabled: true });
     await context.route("**/pkg/**", (route) =>
       route.request().url().endsWith(".css") ? route.continue() : route.abort(),
     );
+    await context.route(
+      (u) => u.href === url,
+      (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }),
+    );
     target = await context.newPage();
-    await target.goto(page.url());
+    await target.goto(url);
     cleanup = () => context.close();
   }
   const results = await new AxeBuilder({ page: target })

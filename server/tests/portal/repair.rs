@@ -330,6 +330,12 @@ async fn a_whole_application_from_record_to_tracking() {
         )
         .await;
     assert_eq!(status.status, StatusCode::OK);
+    assert!(
+        status
+            .body
+            .contains(&format!("name=\"code\" value=\"{code_plain}\"")),
+        "the withdraw form carries the code"
+    );
     for needle in [
         "已提交",
         "提交申请",

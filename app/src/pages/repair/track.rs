@@ -107,7 +107,7 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
                     <p>"作出决定前可以撤回。撤回后如需修复，可重新申请。"</p>
                     <form method="post" action="/repair/track/withdraw">
                         <input type="hidden" name="number" value=number/>
-                        <input type="hidden" name="token" value=token/>
+                        <input type="hidden" name="code" value=token/>
                         <div class="checkbox">
                             <input type="checkbox" id="confirm_withdraw" name="confirm" value="yes"/>
                             <label for="confirm_withdraw">"我确认撤回本申请"</label>

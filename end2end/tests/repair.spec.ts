@@ -1,0 +1,117 @@
+import { expect, Page, test } from "@playwright/test";
+import { expectAccessible, expectDemoBanner } from "./helpers";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010802000000", "hex");
+const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
+
+/**
+ * Opens the application start page of a published penalty of an
+ * organisation that may be repaired now and has no open application.
+ */
+async function openRepairableRecord(page: Page): Promise<string> {
+  const list = "/search?type=penalty&from=2025-12-01&to=2026-06-30";
+  await page.goto(list);
+  const hits = page.locator(".hit", { hasText: "统一社会信用代码" });
+  const count = await hits.count();
+  for (let i = 0; i < count; i++) {
+    const hit = hits.nth(i);
+    const code = (await hit.locator("dt:text-is('统一社会信用代码') + dd").innerText()).trim();
+    const href = await hit.locator(".hit-title a").getAttribute("href");
+    await page.goto(href!);
+    const apply = page.getByRole("link", { name: "在线申请信用修复（免费）" });
+    if ((await apply.count()) > 0) {
+      await apply.click();
+      if ((await page.getByRole("button", { name: "开始申请" }).count()) > 0) {
+        return code;
+      }
+    }
+    await page.goto(list);
+  }
+  throw new Error("no repairable record on the first page");
+}
+
+test("apply for repair from a record page and follow it on the status page", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const code = await openRepairableRecord(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("在线申请信用修复");
+  await expectDemoBanner(page);
+  await expectAccessible(page, testInfo);
+  await page.getByRole("button", { name: "开始申请" }).click();
+
+  // Applicant: an empty form gets an error summary linking to each field.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请人信息");
+  await page.getByRole("button", { name: "继续" }).click();
+  const summary = page.getByRole("alert");
+  await expect(summary).toContainText("请选择由谁办理");
+  await expect(summary.getByRole("link", { name: /联系电话/ })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("信用主体本人（单位）").check();
+  await page.getByLabel("申请人姓名").fill("李明");
+  await page.getByLabel("联系电话（手机）").fill("13800001234");
+  await page.getByRole("button", { name: "继续" }).click();
+
+  // Identity, checked against the record.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("核对主体身份");
+  await page.getByLabel("信用主体的统一社会信用代码").fill(code);
+  await page.getByRole("button", { name: "继续" }).click();
+
+  // The pledge in full, ticked and signed.
+  await expect(page.getByRole("heading", { name: "信用修复承诺书" })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("我已阅读并同意以上承诺内容").check();
+  await page.getByLabel("签署人姓名").fill("李明");
+  await page.getByRole("button", { name: "签署并继续" }).click();
+
+  // Evidence: a mislabelled file is refused, real ones are listed.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("上传证明材料");
+  await page.getByLabel("材料类别").selectOption("fulfilment");
+  await page.getByLabel("选择文件").setInputFiles({ name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PNG });
+  await page.getByRole("button", { name: "上传" }).click();
+  await expect(page.getByRole("alert")).toContainText("与扩展名不符");
+  await expectAccessible(page, testInfo);
+  for (const [kind, file] of [
+    ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
+    ["identity", { name: "营业执照.jpg", mimeType: "image/jpeg", buffer: JPEG }],
+  ] as const) {
+    await page.getByLabel("材料类别").selectOption(kind);
+    await page.getByLabel("选择文件").setInputFiles(file);
+    await page.getByRole("button", { name: "上传" }).click();
+    await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
+  }
+  await expectAccessible(page, testInfo);
+  await page.getByRole("button", { name: "继续" }).click();
+
+  // Check your answers, submit, confirmation with number and tracking code.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("确认申请信息");
+  await expect(page.locator(".check-answers")).toContainText("整改报告.png");
+  await expectAccessible(page, testInfo);
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请已提交");
+  const [number, tracking] = await page.locator(".big-code").allInnerTexts();
+  expect(number).toMatch(/^XF\d{13}$/);
+  expect(tracking).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  await expectAccessible(page, testInfo);
+
+  // The status page: wrong code first, then the right one.
+  await page.goto("/repair/track");
+  await page.getByLabel("申请编号").fill(number);
+  await page.getByLabel("查询码").fill("2345-6789-ABCD");
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.getByRole("alert")).toContainText("申请编号或查询码不正确");
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("申请编号").fill(number);
+  await page.getByLabel("查询码").fill(tracking.toLowerCase());
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`申请编号 ${number}`);
+  await expect(page.getByText("当前状态：已提交")).toBeVisible();
+  await expect(page.locator(".timeline")).toContainText("提交申请");
+  await expect(page.getByText(/还剩 \d+ 个工作日/)).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  // Withdraw, which also frees the record for the other project's run.
+  await page.getByLabel("我确认撤回本申请").check();
+  await page.getByRole("button", { name: "撤回申请" }).click();
+  await expect(page.getByText("当前状态：已撤回")).toBeVisible();
+});

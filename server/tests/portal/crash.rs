@@ -1,0 +1,318 @@
+//! Nothing lost: the real server binary is killed (SIGKILL) while it handles
+//! the submission of an application. Afterwards the application exists
+//! whole (record, files, first event) or not at all (the draft and its
+//! files are still there to submit again), and no file is left that no row
+//! refers to.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use sqlx::Row;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9";
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_server(dir: &std::path::Path) -> Server {
+    let port = free_port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_ADDR", addr.to_string())
+        .env("PORTAL_DATA_DIR", dir)
+        .env("PORTAL_DEMO_RECORDS", "300")
+        .env("PORTAL_TODAY", "2026-11-26")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start server");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(r) = http(addr, "GET", "/healthz", "", "", &[]) {
+            if r.status == 200 {
+                return Server { child, addr };
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("server did not start");
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.eq_ignore_ascii_case(name)).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (loopback only).
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<Reply> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !cookie.is_empty() {
+        req.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    if !content_type.is_empty() {
+        req.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes())?;
+    s.write_all(body)?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok(Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    })
+}
+
+fn form(addr: SocketAddr, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", super::encode(k), super::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    http(
+        addr,
+        "POST",
+        path,
+        cookie,
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    )
+    .unwrap()
+}
+
+fn upload(
+    addr: SocketAddr,
+    path: &str,
+    cookie: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Reply {
+    let b = "----crashtest";
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"evidence_kind\"\r\n\r\n{kind}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    http(
+        addr,
+        "POST",
+        path,
+        cookie,
+        &format!("multipart/form-data; boundary={b}"),
+        &body,
+    )
+    .unwrap()
+}
+
+/// Fills in an application up to the submit button; returns the cookie.
+fn prepare(addr: SocketAddr, base: &str, code: &str) -> String {
+    let start = form(addr, &format!("{base}/start"), "", &[]);
+    let cookie = start
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next().map(str::to_string))
+        .expect("draft cookie");
+    form(
+        addr,
+        &format!("{base}/applicant"),
+        &cookie,
+        &[
+            ("applicant_kind", "subject"),
+            ("applicant_name", "李明"),
+            ("contact_phone", "13800001234"),
+        ],
+    );
+    form(
+        addr,
+        &format!("{base}/identity"),
+        &cookie,
+        &[("identity", code)],
+    );
+    form(
+        addr,
+        &format!("{base}/pledge"),
+        &cookie,
+        &[("agree", "yes"), ("signatory", "李明")],
+    );
+    for (kind, name, bytes) in [
+        ("fulfilment", "a.pdf", PDF),
+        ("rectification", "b.png", PNG),
+        ("identity", "c.jpg", JPEG),
+    ] {
+        assert_eq!(
+            upload(
+                addr,
+                &format!("{base}/evidence"),
+                &cookie,
+                kind,
+                name,
+                bytes
+            )
+            .status,
+            303
+        );
+    }
+    cookie
+}
+
+#[tokio::test]
+async fn killing_the_server_during_submission_loses_nothing() {
+    let dir = std::env::temp_dir().join(format!("hegang-crash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    let uploads = dir.join("uploads");
+
+    let mut server = start_server(&dir);
+    // Repairable organisation penalties, one per round.
+    let candidates: Vec<(i64, String)> = {
+        let store = server::store::SqliteStore::connect(&url).await.unwrap();
+        let rows = sqlx::query(
+            "select e.record_id, e.credit_code from public_entries e
+             where e.record_kind = 'penalty' and e.credit_code is not null order by e.sort_key",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        rows.iter()
+            .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+            .collect()
+    };
+    let mut rounds = 0;
+    let mut submitted = 0;
+    for (id, code) in candidates {
+        if rounds == 6 {
+            break;
+        }
+        let base = format!("/repair/apply/{id}");
+        let page = http(server.addr, "GET", &base, "", "", &[]).unwrap();
+        if !page.body.contains("开始申请") {
+            continue; // not repairable today
+        }
+        let cookie = prepare(server.addr, &base, &code);
+        // Send the submission and kill the server a moment later: at once,
+        // or after it has had a little time to work.
+        let addr = server.addr;
+        let sender = std::thread::spawn(move || {
+            let _ = http(addr, "POST", &format!("{base}/submit"), &cookie, "", &[]);
+        });
+        std::thread::sleep(Duration::from_micros(
+            [0, 1_000, 3_000, 10_000, 30_000, 100_000][rounds],
+        ));
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        let _ = sender.join();
+        rounds += 1;
+
+        // Whatever happened, the database and the disk agree.
+        let store = server::store::SqliteStore::connect(&url).await.unwrap();
+        let pool = store.pool();
+        let apps = sqlx::query("select id from repair_applications")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        for app in &apps {
+            let app_id: i64 = app.get(0);
+            let events: i64 =
+                sqlx::query("select count(*) from repair_events where application_id = ?")
+                    .bind(app_id)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap()
+                    .get(0);
+            let files: i64 =
+                sqlx::query("select count(*) from repair_files where application_id = ?")
+                    .bind(app_id)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap()
+                    .get(0);
+            assert!(
+                events >= 1 && files == 3,
+                "application {app_id} is incomplete: {events} events, {files} files"
+            );
+        }
+        submitted = apps.len();
+        let drafts_with_files: i64 = sqlx::query(
+            "select count(*) from repair_drafts d where (select count(*) from repair_files f where f.draft_id = d.id) = 3",
+        )
+        .fetch_one(pool).await.unwrap().get(0);
+        let drafts: i64 = sqlx::query("select count(*) from repair_drafts")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(drafts, drafts_with_files, "a draft lost files");
+        assert_eq!(
+            submitted as i64 + drafts,
+            rounds as i64,
+            "an application vanished"
+        );
+        let known: std::collections::HashSet<String> =
+            sqlx::query("select stored_name from repair_files")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        for entry in std::fs::read_dir(&uploads).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(known.contains(&name), "stray file {name}");
+        }
+        for name in &known {
+            assert!(uploads.join(name).exists(), "row without file {name}");
+        }
+        drop(store);
+        server = start_server(&dir);
+    }
+    assert_eq!(rounds, 6, "not enough repairable records for the test");
+    server.child.kill().unwrap();
+    let _ = server.child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("{submitted} of {rounds} submissions completed before the kill");
+}

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use app::api::PortalContext;
-use app::domain::repair_application::MAX_FILE_BYTES;
+use app::domain::repair_application::{MAX_APPLICATION_BYTES, MAX_FILE_BYTES};
 use app::store::RepairStore;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -64,5 +64,11 @@ pub fn routes(state: RepairState) -> Router {
         .route("/repair/apply/{id}/submit", post(apply::submit))
         .route("/repair/track", get(track::form).post(track::lookup))
         .route("/repair/track/withdraw", post(track::withdraw))
+        .route(
+            "/repair/track/supplement",
+            post(track::supplement).layer(DefaultBodyLimit::max(
+                usize::try_from(MAX_APPLICATION_BYTES).unwrap_or(usize::MAX) + 256 * 1024,
+            )),
+        )
         .with_state(state)
 }

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 
 use app::domain::repair_application::{
-    constant_time_eq, normalize_tracking_code, Action, ApplicationNumber, ApplicationState,
+    check_file_count, constant_time_eq, normalize_tracking_code, Action, ApplicationNumber,
+    ApplicationState, EvidenceKind,
 };
 use app::domain::working_days::HolidayCalendar;
 use app::pages::repair::document::render_document;
@@ -185,7 +186,12 @@ fn next_step(state: ApplicationState) -> &'static str {
     }
 }
 
-async fn status_response(state: &RepairState, app: StoredApplication, code: &str) -> Response {
+async fn status_response(
+    state: &RepairState,
+    app: StoredApplication,
+    code: &str,
+    errors: Vec<FieldError>,
+) -> Response {
     let events = match state.repairs.application_events(app.id).await {
         Ok(e) => e,
         Err(e) => return internal(e),
@@ -218,6 +224,13 @@ async fn status_response(state: &RepairState, app: StoredApplication, code: &str
             format!("已超期 {} 个工作日", -left)
         }
     });
+    let supplement_request = (app.state == ApplicationState::NeedsSupplement).then(|| {
+        events
+            .iter()
+            .rev()
+            .find_map(|e| e.reason.clone())
+            .unwrap_or_default()
+    });
     let timeline = events
         .into_iter()
         .map(|e| TimelineEntry {
@@ -246,9 +259,20 @@ async fn status_response(state: &RepairState, app: StoredApplication, code: &str
             .into_iter()
             .map(|f| format!("{}：{}", f.evidence_kind.label(), f.display_name))
             .collect(),
+        supplement_request,
+        evidence_options: EvidenceKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        errors,
+    };
+    let status_code = if status.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
     };
     let mut response = page(
-        StatusCode::OK,
+        status_code,
         render_document("办理进度", move || {
             view! { <StatusPage status/> }.into_any()
         }),
@@ -273,7 +297,7 @@ pub async fn lookup(
     match verify(&state, &client, &req).await {
         Ok(app) => {
             let code = normalize_tracking_code(&req.code).unwrap_or_default();
-            status_response(&state, app, &code).await
+            status_response(&state, app, &code, vec![]).await
         }
         Err(r) => r,
     }
@@ -296,7 +320,7 @@ pub async fn withdraw(
     let code = normalize_tracking_code(&req.code).unwrap_or_default();
     if req.confirm != "yes" {
         // Nothing changes; the page says what is missing.
-        let mut response = status_response(&state, app, &code).await;
+        let mut response = status_response(&state, app, &code, vec![]).await;
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return response;
     }
@@ -315,9 +339,172 @@ pub async fn withdraw(
     {
         Err(e) => internal(e),
         Ok(_) => match state.repairs.application_by_number(&app.number).await {
-            Ok(Some(fresh)) => status_response(&state, fresh, &code).await,
+            Ok(Some(fresh)) => status_response(&state, fresh, &code, vec![]).await,
             Ok(None) => internal("application vanished"),
             Err(e) => internal(e),
         },
+    }
+}
+
+/// The applicant answers a request to supplement: an explanation and files.
+pub async fn supplement(
+    State(state): State<RepairState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let client = client_of(addr);
+    // Text fields come first in the form; files are streamed to disk as
+    // they arrive and recorded only if everything is accepted.
+    let mut req = TrackRequest {
+        number: String::new(),
+        code: String::new(),
+        confirm: String::new(),
+    };
+    let mut text = String::new();
+    let mut kind = EvidenceKind::FulfilmentProof;
+    let mut files = Vec::new();
+    let mut file_error: Option<String> = None;
+    let mut app: Option<StoredApplication> = None;
+    let mut already: u64 = 0;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed supplement form");
+                file_error =
+                    Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
+                break;
+            }
+        };
+        match field.name().unwrap_or("") {
+            "number" => req.number = field.text().await.unwrap_or_default(),
+            "code" => req.code = field.text().await.unwrap_or_default(),
+            "supplement_text" => text = field.text().await.unwrap_or_default(),
+            "evidence_kind" => {
+                let code = field.text().await.unwrap_or_default();
+                kind = EvidenceKind::from_code(code.trim()).unwrap_or(kind);
+            }
+            "file" => {
+                if app.is_none() {
+                    match verify(&state, &client, &req).await {
+                        Ok(a) => {
+                            let existing = state
+                                .repairs
+                                .application_files(a.id)
+                                .await
+                                .unwrap_or_default();
+                            already = existing.iter().map(|f| f.size_bytes).sum();
+                            app = Some(a);
+                        }
+                        Err(r) => return r,
+                    }
+                }
+                if field.file_name().unwrap_or("").is_empty() {
+                    continue; // the file input was left empty
+                }
+                if let Err(m) = check_file_count(files.len()) {
+                    file_error = Some(m);
+                    break;
+                }
+                match super::uploads::receive(&state.uploads, field, kind, already).await {
+                    Ok(f) => {
+                        already += f.size_bytes;
+                        files.push(f);
+                    }
+                    Err(refused) => {
+                        file_error = Some(refused.0);
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let app = match app {
+        Some(a) => a,
+        None => match verify(&state, &client, &req).await {
+            Ok(a) => a,
+            Err(r) => return r,
+        },
+    };
+    let code = normalize_tracking_code(&req.code).unwrap_or_default();
+    let mut errors = Vec::new();
+    if let Some(m) = file_error {
+        errors.push(FieldError {
+            field: "supplement_file",
+            message: m,
+        });
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        errors.push(FieldError {
+            field: "supplement_text",
+            message: "请填写补正说明：说明补充了哪些材料或作了哪些更正".into(),
+        });
+    } else if text.chars().count() > 2000 {
+        errors.push(FieldError {
+            field: "supplement_text",
+            message: "补正说明不超过 2000 字，请精简后重新提交".into(),
+        });
+    }
+    if app.state != ApplicationState::NeedsSupplement {
+        errors.push(FieldError {
+            field: "supplement_text",
+            message: format!("该申请当前状态为“{}”，无需补正", app.state.label()),
+        });
+    }
+    if !errors.is_empty() {
+        discard(&state, files).await;
+        return status_response(&state, app, &code, errors).await;
+    }
+    let calendar = match state.repairs.calendar().await {
+        Ok(c) => HolidayCalendar::new(c),
+        Err(e) => return internal(e),
+    };
+    let days = state
+        .repairs
+        .working_days_setting("repair.accept_working_days")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(3);
+    let event = NewEvent {
+        actor: "applicant",
+        action: Action::Supplement,
+        reason: Some(text),
+        remedies: None,
+        deadline: Some(calendar.add_working_days(state.portal.today(), days)),
+        at: Utc::now(),
+    };
+    match state
+        .repairs
+        .apply_action(app.id, ApplicationState::NeedsSupplement, &event, &files)
+        .await
+    {
+        Err(e) => {
+            discard(&state, files).await;
+            internal(e)
+        }
+        Ok(None) => {
+            discard(&state, files).await;
+            internal("state changed during supplement")
+        }
+        Ok(Some(_)) => match state.repairs.application_by_number(&app.number).await {
+            Ok(Some(fresh)) => status_response(&state, fresh, &code, vec![]).await,
+            Ok(None) => internal("application vanished"),
+            Err(e) => internal(e),
+        },
+    }
+}
+
+/// Deletes files received for a supplement that was not accepted.
+async fn discard(state: &RepairState, files: Vec<app::store::repair::NewFile>) {
+    for f in files {
+        super::uploads::delete(&state.uploads, &f.stored_name).await;
     }
 }

@@ -452,3 +452,130 @@ async fn records_that_cannot_be_repaired_say_why() {
     let (status, _) = p.get("/repair/apply/999999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Submits a complete application for `id`; returns (number, tracking code).
+async fn submit_application(p: &Portal, id: i64, code: &str) -> (String, String) {
+    let base = format!("/repair/apply/{id}");
+    let cookie = fill_in(p, &base, code).await;
+    let evidence = format!("{base}/evidence");
+    for (kind, name, bytes) in [
+        ("fulfilment", "a.pdf", PDF),
+        ("rectification", "b.png", PNG),
+        ("identity", "c.jpg", JPEG),
+    ] {
+        assert_eq!(
+            p.upload(&evidence, &cookie, kind, name, bytes).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let submitted = p.post_form(&format!("{base}/submit"), &cookie, &[]).await;
+    let receipt = submitted.cookie("repair_receipt").expect("receipt");
+    let value = receipt.split('=').nth(1).unwrap().to_string();
+    let mut parts = value.split('.');
+    (
+        parts.next().unwrap().to_string(),
+        parts.next().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_applicant_answers_a_request_to_supplement() {
+    use app::domain::repair_application::{Action, ApplicationState};
+    use app::store::repair::{NewEvent, RepairStore};
+
+    let p = portal().await;
+    let (id, code) = eligible_record(&p).await;
+    let (number, tracking) = submit_application(&p, id, &code).await;
+    let app = p
+        .store
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Staff review is a separate feature; this stands in for its request.
+    let asked = NewEvent {
+        actor: "staff",
+        action: Action::RequestSupplement,
+        reason: Some("请补充罚款缴纳凭证的银行回单".into()),
+        remedies: None,
+        deadline: Some(today() + chrono::Days::new(14)),
+        at: chrono::Utc::now(),
+    };
+    let next = p
+        .store
+        .apply_action(app.id, ApplicationState::Submitted, &asked, &[])
+        .await
+        .unwrap();
+    assert_eq!(next, Some(ApplicationState::NeedsSupplement));
+
+    let status = p
+        .post_form(
+            "/repair/track",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
+        .await;
+    assert!(status.body.contains("待补正") && status.body.contains("请补充罚款缴纳凭证的银行回单"));
+    assert!(status.body.contains("提交补正材料"));
+
+    // Missing explanation and a mislabelled file: refused, nothing changes.
+    let refused = p
+        .post_multipart(
+            "/repair/track/supplement",
+            &[
+                ("number", &number),
+                ("code", &tracking),
+                ("supplement_text", " "),
+                ("evidence_kind", "fulfilment"),
+            ],
+            &[("file", "回单.pdf", PNG)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("补正说明") && refused.body.contains("与扩展名不符"));
+    assert_eq!(
+        p.store
+            .application_by_number(&number)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        ApplicationState::NeedsSupplement
+    );
+
+    let answered = p
+        .post_multipart(
+            "/repair/track/supplement",
+            &[
+                ("number", &number),
+                ("code", &tracking),
+                ("supplement_text", "已补充银行回单扫描件。"),
+                ("evidence_kind", "fulfilment"),
+            ],
+            &[
+                ("file", "银行回单.pdf", PDF),
+                ("file", "回单第二页.jpg", JPEG),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    assert!(
+        answered.body.contains("当前状态：已提交")
+            || answered.body.contains("当前状态：") && answered.body.contains("已提交")
+    );
+    assert!(
+        answered.body.contains("提交补正材料") && answered.body.contains("已补充银行回单扫描件")
+    );
+    assert!(answered.body.contains("银行回单.pdf") && answered.body.contains("回单第二页.jpg"));
+    let files = p.store.application_files(app.id).await.unwrap();
+    assert_eq!(files.len(), 5);
+    assert_eq!(
+        files.iter().filter(|f| f.event_id.is_some()).count(),
+        2,
+        "supplement files belong to their event"
+    );
+    // No stray files on disk.
+    let on_disk = std::fs::read_dir(p.dir.join("uploads")).unwrap().count();
+    assert_eq!(on_disk, 5);
+}

@@ -60,12 +60,25 @@ pub struct StatusView {
     /// A one-time token binding the withdraw form to this page view.
     pub withdraw_token: Option<String>,
     pub files: Vec<String>,
+    /// When the authority asked for more: what it asked for. The page then
+    /// offers the supplement form.
+    pub supplement_request: Option<String>,
+    /// Evidence kinds the supplement form offers (code, label).
+    pub evidence_options: Vec<(&'static str, &'static str)>,
+    pub errors: Vec<FieldError>,
 }
 
 #[component]
 pub fn StatusPage(status: StatusView) -> impl IntoView {
     let number = status.number.clone();
+    let supplement_number = status.number.clone();
+    let supplement_code = status.withdraw_token.clone().unwrap_or_default();
+    let text_error = error_for(&status.errors, "supplement_text");
+    let file_error = error_for(&status.errors, "supplement_file");
+    let errors = status.errors.clone();
+    let options = status.evidence_options.clone();
     view! {
+        <ErrorSummary errors/>
         <h1>{format!("申请编号 {}", status.number)}</h1>
         <section class="panel publication" aria-labelledby="state-heading">
             <h2 id="state-heading">"当前状态：" {status.state.clone()}</h2>
@@ -78,6 +91,36 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
                 </p>
             })}
         </section>
+        {status.supplement_request.clone().map(|request| view! {
+            <section class="panel" aria-labelledby="supplement-heading">
+                <h2 id="supplement-heading">"补正材料"</h2>
+                <p>"认定单位要求补正：" {request}</p>
+                <form method="post" action="/repair/track/supplement" enctype="multipart/form-data" novalidate>
+                    <input type="hidden" name="number" value=supplement_number/>
+                    <input type="hidden" name="code" value=supplement_code/>
+                    <div class="field">
+                        <label for="supplement_text">"补正说明"</label>
+                        {text_error.map(|e| view! { <p class="error-message" id="supplement_text-error">"错误："{e}</p> })}
+                        <textarea id="supplement_text" name="supplement_text" rows="4"></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="supplement_kind">"材料类别"</label>
+                        <select id="supplement_kind" name="evidence_kind">
+                            {options
+                                .into_iter()
+                                .map(|(code, label)| view! { <option value=code>{label}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="supplement_file">"补正文件（PDF、JPG 或 PNG，可多选）"</label>
+                        {file_error.map(|e| view! { <p class="error-message" id="supplement_file-error">"错误："{e}</p> })}
+                        <input type="file" id="supplement_file" name="file" multiple accept=".pdf,.jpg,.jpeg,.png"/>
+                    </div>
+                    <button type="submit" class="button">"提交补正材料"</button>
+                </form>
+            </section>
+        })}
         <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">"办理记录"</h2>
             <ol class="timeline">

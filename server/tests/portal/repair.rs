@@ -560,9 +560,15 @@ async fn the_applicant_answers_a_request_to_supplement() {
         )
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
-    assert!(
-        answered.body.contains("当前状态：已提交")
-            || answered.body.contains("当前状态：") && answered.body.contains("已提交")
+    assert_eq!(
+        p.store
+            .application_by_number(&number)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        ApplicationState::Submitted,
+        "back to submitted after the supplement"
     );
     assert!(
         answered.body.contains("提交补正材料") && answered.body.contains("已补充银行回单扫描件")

@@ -365,7 +365,7 @@ pub async fn generate(
 ) -> Result<DemoSummary, StoreError> {
     let mut rng = Rng(0x4845_4741_4E47_2026);
     let marker = if bench { "" } else { "（演示）" };
-    let mut tx = store.pool.begin().await.map_err(db_err)?;
+    let mut tx = store.write_tx().await.map_err(db_err)?;
     let c = &mut *tx;
 
     for (code, name) in DISTRICTS {

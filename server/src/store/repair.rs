@@ -93,7 +93,7 @@ impl SqliteStore {
         if !empty {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.write_tx().await.map_err(db_err)?;
         for e in state_council_notices() {
             sqlx::query("insert into calendar_days (date, kind, name, source) values (?, ?, ?, ?)")
                 .bind(e.date)
@@ -250,7 +250,7 @@ impl RepairStore for SqliteStore {
     }
 
     async fn purge_drafts(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.write_tx().await.map_err(db_err)?;
         let names = sqlx::query(
             "select f.stored_name from repair_files f join repair_drafts d on d.id = f.draft_id
              where d.updated_at < ?",
@@ -285,7 +285,7 @@ impl RepairStore for SqliteStore {
     }
 
     async fn submit(&self, app: &NewApplication) -> Result<SubmitOutcome, StoreError> {
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.write_tx().await.map_err(db_err)?;
         let draft_exists: bool =
             sqlx::query("select exists(select 1 from repair_drafts where id = ?)")
                 .bind(&app.draft_id)
@@ -459,7 +459,7 @@ impl RepairStore for SqliteStore {
         let Ok(next) = transition(expected, event.action) else {
             return Ok(None);
         };
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.write_tx().await.map_err(db_err)?;
         let decided = next.is_decided().then(|| ts(event.at));
         let changed = sqlx::query(
             "update repair_applications set state = ?, decided_at = coalesce(?, decided_at)

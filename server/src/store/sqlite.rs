@@ -34,10 +34,10 @@ macro_rules! rule_columns {
 }
 pub(crate) use rule_columns;
 
-/// Counts stop here: past it the page says “5000 条以上” instead of an
-/// exact number. Nobody pages that far (MAX_PAGE × 20 = 2,000 results), and
+/// Counts stop here: past it the page says “2000 条以上” instead of an
+/// exact number. Paging ends there anyway (MAX_PAGE × 20 = 2,000 results), and
 /// counting a million matches would cost more than the page itself.
-pub const COUNT_CAP: i64 = 5_000;
+pub const COUNT_CAP: i64 = 2_000;
 
 /// At most this many bigrams of a long query go to the index, the rarest
 /// ones; the substring check on the public name makes the answer exact
@@ -94,6 +94,15 @@ impl SqliteStore {
         };
         store.seed_calendar_if_empty().await?;
         Ok(store)
+    }
+
+    /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred one that reads first and writes later fails outright with
+    /// SQLITE_BUSY when another writer commits in between, instead of waiting.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// The connection pool, for tools and tests that inspect the database.
@@ -722,7 +731,7 @@ impl Store for SqliteStore {
 
     async fn sweep_ended(&self, today: NaiveDate) -> Result<u64, StoreError> {
         let today_s = today.to_string();
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write_tx().await.map_err(db_err)?;
         sqlx::query(
             "delete from public_fts where rowid in (select sort_key from public_entries where until < ?)",
         )

@@ -1,8 +1,10 @@
 //! A complete HTML document around a repair page, rendered to a string by
 //! the server's form handlers (which answer outside the Leptos router).
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
 use crate::components::layout::Layout;
 
 /// Renders `body` in the site frame with `title`.

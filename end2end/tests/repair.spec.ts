@@ -48,12 +48,22 @@ test("apply for repair from a record page and follow it on the status page", asy
   await expectAccessible(page, testInfo);
   await page.getByLabel("信用主体本人（单位）").check();
   await page.getByLabel("申请人姓名").fill("李明");
+  if (testInfo.project.name === "js") {
+    // Checked in the browser as it is typed, by the shared domain code.
+    await expect(page.locator('[data-hydrated="true"]').first()).toBeVisible();
+    await page.getByLabel("联系电话（手机）").fill("1380000");
+    await page.getByLabel("申请人姓名").focus();
+    await expect(page.locator("#contact_phone-live")).toContainText("联系电话");
+  }
   await page.getByLabel("联系电话（手机）").fill("13800001234");
   await page.getByRole("button", { name: "继续" }).click();
 
   // Identity, checked against the record.
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("核对主体身份");
   await page.getByLabel("信用主体的统一社会信用代码").fill(code);
+  if (testInfo.project.name === "js") {
+    await expect(page.locator("#identity-live")).toContainText("格式和校验位正确");
+  }
   await page.getByRole("button", { name: "继续" }).click();
 
   // The pledge in full, ticked and signed.

@@ -48,6 +48,7 @@ async fn run() -> Result<(), String> {
         portal: portal.clone(),
         repairs: store.clone(),
         uploads: uploads::dir(&config.data_dir),
+        leptos: leptos_options.clone(),
     };
     spawn_upload_cleanup(repair_state.clone());
     let app = router::build(leptos_options, portal, repair_state);

@@ -5,4 +5,5 @@
 //! with `data-hydrated="true"` once it is live, so browser tests can wait
 //! for it (islands hydrate on idle, after `hydrate()`).
 
+pub mod checked_field;
 pub mod search_app;

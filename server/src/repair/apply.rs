@@ -38,7 +38,7 @@ fn internal(err: impl std::fmt::Display) -> Response {
     tracing::error!(error = %err, "repair flow failed");
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
-        render_document("系统繁忙", || {
+        render_document(None, "系统繁忙", || {
             view! { <h1>"系统繁忙"</h1><p>"请稍后再试。您已填写的内容已保存。"</p> }.into_any()
         }),
     )
@@ -47,7 +47,7 @@ fn internal(err: impl std::fmt::Display) -> Response {
 fn not_found() -> Response {
     page(
         StatusCode::NOT_FOUND,
-        render_document("未找到", || {
+        render_document(None, "未找到", || {
             view! {
                 <h1>"未找到"</h1>
                 <p>"未找到该信息：它可能不存在，或已超出公示期限、已信用修复、依规不予公示。"</p>
@@ -131,11 +131,12 @@ async fn load_draft(state: &RepairState, headers: &HeaderMap, target: &Target) -
 }
 
 fn render(
+    state: &RepairState,
     status: StatusCode,
     title: &'static str,
     body: impl FnOnce() -> AnyView + Send + 'static,
 ) -> Response {
-    page(status, render_document(title, body))
+    page(status, render_document(Some(&state.leptos), title, body))
 }
 
 fn err(field: &'static str, message: impl Into<String>) -> FieldError {
@@ -157,9 +158,12 @@ pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>
         Err(r) => return r,
     };
     let record = target.summary;
-    render(StatusCode::OK, "在线申请信用修复", move || {
-        view! { <StartPage record blocked/> }.into_any()
-    })
+    render(
+        &state,
+        StatusCode::OK,
+        "在线申请信用修复",
+        move || view! { <StartPage record blocked/> }.into_any(),
+    )
 }
 
 pub async fn start(
@@ -211,7 +215,7 @@ pub async fn applicant_page(
     };
     let a = draft.answers;
     let record = target.summary;
-    render(StatusCode::OK, "申请人信息", move || {
+    render(&state, StatusCode::OK, "申请人信息", move || {
         view! {
             <ApplicantStep
                 record
@@ -267,6 +271,7 @@ pub async fn applicant(
     if !errors.is_empty() {
         let record = target.summary;
         return render(
+            &state,
             StatusCode::BAD_REQUEST,
             "申请人信息（有错误）",
             move || {
@@ -325,7 +330,7 @@ pub async fn identity_page(
     }
     let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
     let record = target.summary;
-    render(StatusCode::OK, "核对主体身份", move || {
+    render(&state, StatusCode::OK, "核对主体身份", move || {
         view! { <IdentityStep record natural_person=person value=String::new() errors=vec![]/> }
             .into_any()
     })
@@ -382,6 +387,7 @@ pub async fn identity(
             let record = target.summary;
             let errors = vec![err("identity", message)];
             render(
+                &state,
                 StatusCode::BAD_REQUEST,
                 "核对主体身份（有错误）",
                 move || {
@@ -418,7 +424,7 @@ pub async fn pledge_page(
     }
     let paragraphs = pledge_paragraphs(&target.penalty);
     let record = target.summary;
-    render(StatusCode::OK, "信用修复承诺", move || {
+    render(&state, StatusCode::OK, "信用修复承诺", move || {
         view! { <PledgeStep record paragraphs signed=String::new() errors=vec![]/> }.into_any()
     })
 }
@@ -461,6 +467,7 @@ pub async fn pledge(
         let paragraphs = pledge_paragraphs(&target.penalty);
         let record = target.summary;
         return render(
+            &state,
             StatusCode::BAD_REQUEST,
             "信用修复承诺（有错误）",
             move || {
@@ -519,7 +526,7 @@ async fn evidence_response(
     } else {
         "上传证明材料（有错误）"
     };
-    render(status, title, move || {
+    render(state, status, title, move || {
         view! { <EvidenceStep record required files=lines errors/> }.into_any()
     })
 }
@@ -786,7 +793,7 @@ async fn check_response(
         });
     }
     let record = target.summary;
-    render(status, "确认申请信息", move || {
+    render(state, status, "确认申请信息", move || {
         view! { <CheckStep record rows errors/> }.into_any()
     })
 }
@@ -920,7 +927,7 @@ pub async fn submit(
 }
 
 /// The confirmation, shown once from the receipt cookie.
-pub async fn done(headers: HeaderMap) -> Response {
+pub async fn done(State(state): State<RepairState>, headers: HeaderMap) -> Response {
     let receipt = cookie(&headers, RECEIPT_COOKIE).unwrap_or_default();
     let mut parts = receipt.splitn(3, '.');
     let (Some(number), Some(code), Some(deadline)) = (parts.next(), parts.next(), parts.next())
@@ -939,7 +946,7 @@ pub async fn done(headers: HeaderMap) -> Response {
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-");
-    let mut response = render(StatusCode::OK, "申请已提交", move || {
+    let mut response = render(&state, StatusCode::OK, "申请已提交", move || {
         view! { <Confirmation number tracking_code=grouped deadline/> }.into_any()
     });
     let h = response.headers_mut();

@@ -60,6 +60,7 @@ fn forbidden() -> Response {
     (
         StatusCode::FORBIDDEN,
         Html(app::pages::repair::document::render_document(
+            None,
             "请求被拒绝",
             || {
                 leptos::prelude::IntoAny::into_any(

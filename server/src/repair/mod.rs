@@ -25,6 +25,8 @@ pub struct RepairState {
     pub repairs: Arc<dyn RepairStore>,
     /// Evidence files: outside the web root (`<data dir>/uploads`).
     pub uploads: PathBuf,
+    /// For the hydration scripts of the form pages' islands.
+    pub leptos: leptos::prelude::LeptosOptions,
 }
 
 pub fn routes(state: RepairState) -> Router {

@@ -33,7 +33,7 @@ const WRONG: &str = "申请编号或查询码不正确，请核对后重新输�
 fn form_page(status: StatusCode, number: String, errors: Vec<FieldError>) -> Response {
     page(
         status,
-        render_document("查询办理进度", move || {
+        render_document(None, "查询办理进度", move || {
             view! { <TrackForm number errors/> }.into_any()
         }),
     )
@@ -273,7 +273,7 @@ async fn status_response(
     };
     let mut response = page(
         status_code,
-        render_document("办理进度", move || {
+        render_document(None, "办理进度", move || {
             view! { <StatusPage status/> }.into_any()
         }),
     );

@@ -59,6 +59,7 @@ pub async fn portal() -> Portal {
         portal: context.clone(),
         repairs: store.clone(),
         uploads: dir.join("uploads"),
+        leptos: options.clone(),
     };
     Portal {
         router: server::router::build(options, context, repair),

@@ -7,16 +7,22 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::components::layout::Layout;
 
-/// Renders `body` in the site frame with `title`.
+/// Renders `body` in the site frame with `title`. With `options`, the page
+/// loads the islands bundle so its interactive fields come alive.
 #[cfg(feature = "ssr")]
-pub fn render_document(title: &str, body: impl FnOnce() -> AnyView + Send + 'static) -> String {
+pub fn render_document(
+    options: Option<&LeptosOptions>,
+    title: &str,
+    body: impl FnOnce() -> AnyView + Send + 'static,
+) -> String {
     let owner = Owner::new();
     let title = format!("{title} - 信用中国（黑龙江鹤岗）");
-    let html = owner.with(move || {
-        view! {
-            <Layout>{body()}</Layout>
-        }
-        .to_html()
+    let options = options.cloned();
+    let (scripts, html) = owner.with(move || {
+        let scripts = options
+            .map(|options| view! { <HydrationScripts options islands=true/> }.to_html())
+            .unwrap_or_default();
+        (scripts, view! { <Layout>{body()}</Layout> }.to_html())
     });
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/>\
@@ -24,7 +30,7 @@ pub fn render_document(title: &str, body: impl FnOnce() -> AnyView + Send + 'sta
          <meta name=\"color-scheme\" content=\"light\"/>\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>\
          <link rel=\"stylesheet\" href=\"/pkg/hegang_credit.css\"/>\
-         <title>{}</title></head><body>{html}</body></html>",
+         {scripts}<title>{}</title></head><body>{html}</body></html>",
         escape(&title)
     )
 }

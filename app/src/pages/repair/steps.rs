@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::forms::{error_for, ErrorSummary, FieldError, TextField};
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{ApplicantKind, EvidenceKind, PLEDGE_TITLE};
+use crate::islands::checked_field::{CheckedField, FieldCheck};
 
 /// What the flow shows about the record being repaired (public values only).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,22 +109,25 @@ pub fn ApplicantStep(
                     })
                     .collect_view()}
             </fieldset>
-            <TextField
-                id="applicant_name"
-                label="申请人姓名"
-                hint="填写办理人本人的姓名；单位办理的，填写经办人姓名。"
+            <CheckedField
+                id="applicant_name".to_string()
+                label="申请人姓名".to_string()
+                hint=Some("填写办理人本人的姓名；单位办理的，填写经办人姓名。".to_string())
                 value=name
-                error=name_error.unwrap_or_default()
-                autocomplete="name"
+                error=name_error
+                check=FieldCheck::PersonName
+                input_type="text".to_string()
+                autocomplete=Some("name".to_string())
             />
-            <TextField
-                id="contact_phone"
-                label="联系电话（手机）"
-                hint="认定单位将通过此号码联系您，不会公开。"
+            <CheckedField
+                id="contact_phone".to_string()
+                label="联系电话（手机）".to_string()
+                hint=Some("认定单位将通过此号码联系您，不会公开。".to_string())
                 value=phone
-                error=phone_error.unwrap_or_default()
-                input_type="tel"
-                autocomplete="tel"
+                error=phone_error
+                check=FieldCheck::Mobile
+                input_type="tel".to_string()
+                autocomplete=Some("tel".to_string())
             />
             <button type="submit" class="button">"继续"</button>
         </form>
@@ -157,7 +161,16 @@ pub fn IdentityStep(
         <h1>"核对主体身份"</h1>
         <RecordBox record/>
         <form method="post" action=action novalidate>
-            <TextField id="identity" label hint value error=error.unwrap_or_default()/>
+            <CheckedField
+                id="identity".to_string()
+                label=label.to_string()
+                hint=Some(hint.to_string())
+                value
+                error
+                check=if natural_person { FieldCheck::IdNumber } else { FieldCheck::CreditCode }
+                input_type="text".to_string()
+                autocomplete=None
+            />
             <button type="submit" class="button">"继续"</button>
         </form>
     }

@@ -8,7 +8,6 @@ use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
     tracking_code_from_bytes, ApplicantKind, EvidenceKind, PledgeFacts,
 };
-use app::domain::working_days::HolidayCalendar;
 use app::domain::{repair_eligibility, CreditCode, IdNumber, RepairEligibility, SubjectKind};
 use app::pages::repair::document::render_document;
 use app::pages::repair::forms::FieldError;
@@ -861,19 +860,10 @@ pub async fn submit(
     let Some(normalized) = normalize_tracking_code(&code) else {
         return internal("generated tracking code does not normalise");
     };
-    let calendar = match state.repairs.calendar().await {
-        Ok(entries) => HolidayCalendar::new(entries),
+    let deadline = match super::acceptance_deadline(&state).await {
+        Ok(d) => d,
         Err(e) => return internal(e),
     };
-    let accept_days = state
-        .repairs
-        .working_days_setting("repair.accept_working_days")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(3);
-    let today = state.portal.today();
-    let deadline = calendar.add_working_days(today, accept_days);
     let a = draft.answers.clone();
     let new = NewApplication {
         draft_id: draft.id.clone(),

@@ -74,3 +74,18 @@ pub fn routes(state: RepairState) -> Router {
         )
         .with_state(state)
 }
+
+/// The day by which the determining authority must accept an application
+/// or ask for more: `repair.accept_working_days` working days (default 3)
+/// after today, on the holiday calendar.
+pub async fn acceptance_deadline(
+    state: &RepairState,
+) -> Result<chrono::NaiveDate, app::store::StoreError> {
+    let calendar = app::domain::working_days::HolidayCalendar::new(state.repairs.calendar().await?);
+    let days = state
+        .repairs
+        .working_days_setting("repair.accept_working_days")
+        .await?
+        .unwrap_or(3);
+    Ok(calendar.add_working_days(state.portal.today(), days))
+}

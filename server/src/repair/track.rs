@@ -462,23 +462,16 @@ pub async fn supplement(
         discard(&state, files).await;
         return status_response(&state, app, &code, errors).await;
     }
-    let calendar = match state.repairs.calendar().await {
-        Ok(c) => HolidayCalendar::new(c),
+    let deadline = match super::acceptance_deadline(&state).await {
+        Ok(d) => d,
         Err(e) => return internal(e),
     };
-    let days = state
-        .repairs
-        .working_days_setting("repair.accept_working_days")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(3);
     let event = NewEvent {
         actor: "applicant",
         action: Action::Supplement,
         reason: Some(text),
         remedies: None,
-        deadline: Some(calendar.add_working_days(state.portal.today(), days)),
+        deadline: Some(deadline),
         at: Utc::now(),
     };
     match state

@@ -718,8 +718,7 @@ impl Store for SqliteStore {
         // INDEXED keeps the planner off the kind index, which would sort every
         // row of the kind): kinds interleave, so a few dozen rows give the
         // newest of penalties and licences, nearly all rows. (Asking the FTS
-        // index for a kind token in
-        // descending order reads its whole doclist.)
+        // index for a kind token in descending order reads its whole doclist.)
         self.fetch_hits(
             &format!(
                 "select {HIT_COLUMNS} from public_entries e not indexed

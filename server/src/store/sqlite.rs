@@ -48,7 +48,7 @@ const MAX_QUERY_BIGRAMS: usize = 3;
 /// How many public names the bigram frequency estimate samples.
 const FREQUENCY_SAMPLE: i64 = 20_000;
 
-/// How long the home page counts are reused.
+/// How long the home page counts and the department list are reused.
 const STATS_TTL: Duration = Duration::from_secs(60);
 
 pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
@@ -62,6 +62,7 @@ pub struct SqliteStore {
     /// Estimated share of public names holding each bigram (from a sample),
     /// to pick the rarest bigrams of a long query. Rebuilt by the sweep.
     bigram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
+    departments_cache: Mutex<Option<(Instant, Vec<DepartmentOption>)>>,
 }
 
 impl SqliteStore {
@@ -91,6 +92,7 @@ impl SqliteStore {
             pool,
             stats_cache: Mutex::new(None),
             bigram_freq: Mutex::new(None),
+            departments_cache: Mutex::new(None),
         };
         store.seed_calendar_if_empty().await?;
         Ok(store)
@@ -656,6 +658,12 @@ impl Store for SqliteStore {
     }
 
     async fn departments(&self) -> Result<Vec<DepartmentOption>, StoreError> {
+        // Asked on every search page; departments change rarely.
+        if let Some((at, list)) = self.departments_cache.lock().ok().and_then(|c| c.clone()) {
+            if at.elapsed() < STATS_TTL {
+                return Ok(list);
+            }
+        }
         let rows = sqlx::query(
             // Departments with catalog items are the ones that publish
             // records (the catalog is small; public_entries is not).
@@ -666,13 +674,17 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(rows
+        let list: Vec<DepartmentOption> = rows
             .iter()
             .map(|r| DepartmentOption {
                 id: r.get(0),
                 name: r.get(1),
             })
-            .collect())
+            .collect();
+        if let Ok(mut cache) = self.departments_cache.lock() {
+            *cache = Some((Instant::now(), list.clone()));
+        }
+        Ok(list)
     }
 
     async fn stats(&self, today: NaiveDate) -> Result<HomeStats, StoreError> {

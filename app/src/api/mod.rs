@@ -16,7 +16,7 @@ pub use context::{portal, PortalContext};
 
 #[cfg(feature = "ssr")]
 mod context {
-    use chrono::{FixedOffset, NaiveDate, Utc};
+    use chrono::{NaiveDate, Utc};
     use leptos::prelude::use_context;
 
     use crate::error::AppError;
@@ -34,10 +34,8 @@ mod context {
         /// Today in China Standard Time (UTC+8, no daylight saving): the
         /// publication rules count calendar days where the decisions are made.
         pub fn today(&self) -> NaiveDate {
-            self.fixed_today.unwrap_or_else(|| {
-                let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-                Utc::now().with_timezone(&cst).date_naive()
-            })
+            self.fixed_today
+                .unwrap_or_else(|| crate::domain::working_days::china_date(Utc::now()))
         }
     }
 

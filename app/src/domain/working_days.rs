@@ -17,6 +17,36 @@ use std::ops::Bound;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+/// The calendar date in China (UTC+8, no daylight saving) at instant `t`:
+/// decisions, deadlines and application numbers count days where they are made.
+pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+#[cfg(test)]
+mod china_date_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn utc_evening_is_the_next_day_in_china() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 26, 16, 0, 0)
+            .unwrap();
+        assert_eq!(
+            china_date(t),
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 26, 15, 59, 59)
+            .unwrap();
+        assert_eq!(
+            china_date(t),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
+    }
+}
+
 /// How a calendar entry overrides the ordinary Monday–Friday week.
 ///
 /// Serialised as its [`DayKind::code`]; the Rust variant names are also

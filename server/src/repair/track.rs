@@ -8,7 +8,7 @@ use app::domain::repair_application::{
     check_file_count, constant_time_eq, normalize_tracking_code, Action, ApplicationNumber,
     ApplicationState, EvidenceKind,
 };
-use app::domain::working_days::HolidayCalendar;
+use app::domain::working_days::{china_date, HolidayCalendar};
 use app::pages::repair::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
@@ -17,7 +17,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -208,8 +208,6 @@ async fn status_response(
         Ok(p) => p.map(|p| p.doc_no).unwrap_or_default(),
         Err(e) => return internal(e),
     };
-    let cst =
-        FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     let today = state.portal.today();
     let deadline = if app.state.is_open() {
         events.last().and_then(|e| e.deadline)
@@ -234,7 +232,7 @@ async fn status_response(
     let timeline = events
         .into_iter()
         .map(|e| TimelineEntry {
-            date: e.at.with_timezone(&cst).date_naive(),
+            date: china_date(e.at),
             label: e
                 .action
                 .map(|a| a.label().to_string())

@@ -3,7 +3,7 @@
 use app::domain::repair_application::{
     transition, Action, ApplicantKind, ApplicationNumber, ApplicationState, EvidenceKind, FileKind,
 };
-use app::domain::working_days::{state_council_notices, CalendarEntry, DayKind};
+use app::domain::working_days::{china_date, state_council_notices, CalendarEntry, DayKind};
 use app::store::repair::{
     Draft, DraftAnswers, NewApplication, NewEvent, NewFile, RepairStore, StoredApplication,
     StoredEvent, StoredFile, SubmitOutcome,
@@ -308,13 +308,7 @@ impl RepairStore for SqliteStore {
             return Ok(SubmitOutcome::AlreadyOpen { number: row.get(0) });
         }
         // Numbers are per day of submission (China Standard Time).
-        let day = app
-            .submitted_at
-            .with_timezone(
-                &chrono::FixedOffset::east_opt(8 * 3600)
-                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
-            )
-            .date_naive();
+        let day = china_date(app.submitted_at);
         let prefix = format!("XF{}", day.format("%Y%m%d"));
         let seq: i64 =
             sqlx::query("select count(*) from repair_applications where number like ? || '%'")

@@ -244,10 +244,7 @@ pub async fn applicant(
     headers: HeaderMap,
     Form(form): Form<ApplicantForm>,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, mut draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -290,6 +287,13 @@ pub async fn applicant(
         &format!("{}/identity", target.summary.base()),
     )
     .await
+}
+
+/// A form post on a step: from this site, for a public record, with this
+/// browser's draft of it.
+async fn posted(state: &RepairState, id: &str, headers: &HeaderMap) -> Step<(Target, Draft)> {
+    same_origin(headers).map_err(|r| *r)?;
+    target_and_draft(state, id, headers).await
 }
 
 async fn target_and_draft(
@@ -369,10 +373,7 @@ pub async fn identity(
     headers: HeaderMap,
     Form(form): Form<IdentityForm>,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, mut draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -442,10 +443,7 @@ pub async fn pledge(
     headers: HeaderMap,
     Form(form): Form<PledgeForm>,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, mut draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, mut draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -551,10 +549,7 @@ pub async fn evidence_upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -655,10 +650,7 @@ pub async fn evidence_remove(
     headers: HeaderMap,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -696,10 +688,7 @@ pub async fn evidence_done(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -817,10 +806,7 @@ pub async fn submit(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
+    let (target, draft) = match posted(&state, &id, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };

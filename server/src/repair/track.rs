@@ -252,7 +252,7 @@ async fn status_response(
         deadline,
         remaining,
         can_withdraw,
-        withdraw_token: can_withdraw.then(|| code.to_string()),
+        tracking_code: Some(code.to_string()),
         files: files
             .into_iter()
             .map(|f| format!("{}：{}", f.evidence_kind.label(), f.display_name))

@@ -57,8 +57,9 @@ pub struct StatusView {
     /// "还剩 3 个工作日" or "已超期 2 个工作日".
     pub remaining: Option<String>,
     pub can_withdraw: bool,
-    /// A one-time token binding the withdraw form to this page view.
-    pub withdraw_token: Option<String>,
+    /// The tracking code the applicant entered; the withdraw and supplement
+    /// forms post it back, since the status page has no session.
+    pub tracking_code: Option<String>,
     pub files: Vec<String>,
     /// When the authority asked for more: what it asked for. The page then
     /// offers the supplement form.
@@ -72,7 +73,7 @@ pub struct StatusView {
 pub fn StatusPage(status: StatusView) -> impl IntoView {
     let number = status.number.clone();
     let supplement_number = status.number.clone();
-    let supplement_code = status.withdraw_token.clone().unwrap_or_default();
+    let supplement_code = status.tracking_code.clone().unwrap_or_default();
     let text_error = error_for(&status.errors, "supplement_text");
     let file_error = error_for(&status.errors, "supplement_file");
     let errors = status.errors.clone();
@@ -142,8 +143,8 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
             <h2 id="files-heading">"已提交的材料"</h2>
             <ul>{status.files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
         </section>
-        {(status.can_withdraw && status.withdraw_token.is_some()).then(|| {
-            let token = status.withdraw_token.clone().unwrap_or_default();
+        {(status.can_withdraw && status.tracking_code.is_some()).then(|| {
+            let token = status.tracking_code.clone().unwrap_or_default();
             view! {
                 <section class="panel" aria-labelledby="withdraw-heading">
                     <h2 id="withdraw-heading">"撤回申请"</h2>

@@ -9,7 +9,7 @@ export function jsEnabled(testInfo: TestInfo): boolean {
 /** Waits until the search island is live (islands hydrate on idle). */
 export async function waitForIsland(page: Page, testInfo: TestInfo) {
   if (jsEnabled(testInfo)) {
-    await expect(page.locator('[data-island="search"]')).toHaveAttribute("data-hydrated", "true");
+    await expect(page.locator("[data-search-flow]")).toHaveAttribute("data-hydrated", "true");
   }
 }
 

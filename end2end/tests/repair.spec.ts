@@ -1,9 +1,41 @@
 import { expect, Page, test } from "@playwright/test";
-import { expectAccessible, expectDemoBanner } from "./helpers";
+import { expectAccessible, expectDemoBanner, jsEnabled } from "./helpers";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010802000000", "hex");
 const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
+
+/** Waits until the repair pages' island is live (JS project only). */
+async function waitForFormFlow(page: Page, js: boolean) {
+  if (js) {
+    await expect(page.locator("[data-form-flow]")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+/**
+ * Marks the current document: a full page load loses the mark, so finding
+ * it later proves the steps in between were swapped in place.
+ */
+async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+}
+
+async function stillSameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as any).__sameDocument === true);
+}
+
+/** Records every value the upload progress bar of the page shows. */
+async function recordUploadProgress(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = ((window as any).__progress = []);
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as Element;
+        if (el.tagName === "PROGRESS") seen.push(el.getAttribute("value") ?? "");
+      }
+    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ["value"] });
+  });
+}
 
 /**
  * Opens the application start page of a published penalty of an
@@ -33,9 +65,12 @@ async function openRepairableRecord(page: Page): Promise<string> {
 
 test("apply for repair from a record page and follow it on the status page", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
+  const js = jsEnabled(testInfo);
   const code = await openRepairableRecord(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("在线申请信用修复");
   await expectDemoBanner(page);
+  await waitForFormFlow(page, js);
+  await markDocument(page);
   await expectAccessible(page, testInfo);
   await page.getByRole("button", { name: "开始申请" }).click();
 
@@ -48,9 +83,8 @@ test("apply for repair from a record page and follow it on the status page", asy
   await expectAccessible(page, testInfo);
   await page.getByLabel("信用主体本人（单位）").check();
   await page.getByLabel("申请人姓名").fill("李明");
-  if (testInfo.project.name === "js") {
+  if (js) {
     // Checked in the browser as it is typed, by the shared domain code.
-    await expect(page.locator('[data-hydrated="true"]').first()).toBeVisible();
     await page.getByLabel("联系电话（手机）").fill("1380000");
     await page.getByLabel("申请人姓名").focus();
     await expect(page.locator("#contact_phone-live")).toContainText("联系电话");
@@ -61,7 +95,7 @@ test("apply for repair from a record page and follow it on the status page", asy
   // Identity, checked against the record.
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("核对主体身份");
   await page.getByLabel("信用主体的统一社会信用代码").fill(code);
-  if (testInfo.project.name === "js") {
+  if (js) {
     await expect(page.locator("#identity-live")).toContainText("格式和校验位正确");
   }
   await page.getByRole("button", { name: "继续" }).click();
@@ -80,6 +114,7 @@ test("apply for repair from a record page and follow it on the status page", asy
   await page.getByRole("button", { name: "上传" }).click();
   await expect(page.getByRole("alert")).toContainText("与扩展名不符");
   await expectAccessible(page, testInfo);
+  if (js) await recordUploadProgress(page);
   for (const [kind, file] of [
     ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
     ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
@@ -89,6 +124,10 @@ test("apply for repair from a record page and follow it on the status page", asy
     await page.getByLabel("选择文件").setInputFiles(file);
     await page.getByRole("button", { name: "上传" }).click();
     await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
+  }
+  if (js) {
+    // The page was swapped, not reloaded, and the bar showed the upload.
+    expect(await page.evaluate(() => (window as any).__progress)).toContain("100");
   }
   await expectAccessible(page, testInfo);
   await page.getByRole("button", { name: "继续" }).click();
@@ -102,6 +141,19 @@ test("apply for repair from a record page and follow it on the status page", asy
   const [number, tracking] = await page.locator(".big-code").allInnerTexts();
   expect(number).toMatch(/^XF\d{13}$/);
   expect(tracking).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  if (js) {
+    // Every step since the start page came without a full page load; the
+    // address bar followed, and the receipt can be printed.
+    expect(await stillSameDocument(page)).toBe(true);
+    expect(new URL(page.url()).pathname).toMatch(/^\/repair\/apply\/done/);
+    await expect(page.getByRole("button", { name: "打印回执" })).toBeVisible();
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("申请已提交");
+    expect(await stillSameDocument(page)).toBe(true);
+    await page.goForward();
+  } else {
+    await expect(page.getByRole("button", { name: "打印回执" })).toBeHidden();
+  }
   await expectAccessible(page, testInfo);
 
   // The status page: wrong code first, then the right one.

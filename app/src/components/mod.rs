@@ -3,5 +3,6 @@
 pub mod hit_list;
 pub mod layout;
 pub mod notice;
+pub mod search_form;
 pub mod search_results;
 pub mod status;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::hit_list::HitList;
 use crate::error::AppError;
-use crate::islands::search_app::RESULTS_ID;
+use crate::islands::search_flow::RESULTS_ID;
 use crate::model::{SearchPage, SearchParams};
 
 #[component]

@@ -1,5 +1,5 @@
 //! `/search`: results, filters and paging, rendered in full on the server
-//! with the `SearchForm` island filtering and paging in place.
+//! with the `SearchFlow` island filtering and paging in place.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::home::departments;
 use crate::api::search::search;
 use crate::components::notice::set_http_status;
+use crate::components::search_form::SearchForm;
 use crate::components::search_results::SearchResults;
-use crate::islands::search_app::SearchForm;
 use crate::model::SearchParams;
 
 #[component]

@@ -10,7 +10,7 @@ use app::domain::repair_application::{
 };
 use app::domain::{repair_eligibility, CreditCode, IdNumber, RepairEligibility, SubjectKind};
 use app::pages::repair::document::render_document;
-use app::pages::repair::forms::FieldError;
+use app::pages::repair::forms::{size_label, FieldError};
 use app::pages::repair::steps::{
     AnswerRow, ApplicantStep, CheckStep, Confirmation, EvidenceStep, FileLine, IdentityStep,
     PledgeStep, RecordSummary, StartPage,
@@ -482,14 +482,6 @@ pub async fn pledge(
 }
 
 // ----- evidence ------------------------------------------------------------
-
-fn size_label(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
-}
 
 async fn evidence_response(
     state: &RepairState,

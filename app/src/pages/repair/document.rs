@@ -6,9 +6,13 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::components::layout::Layout;
+#[cfg(feature = "ssr")]
+use crate::islands::form_flow::{FormFlow, PAGE_ID};
 
 /// Renders `body` in the site frame with `title`. With `options`, the page
-/// loads the islands bundle so its interactive fields come alive.
+/// loads the islands bundle and the `FormFlow` island, which checks fields
+/// as they are typed and moves between steps without full reloads (it
+/// swaps the `PAGE_ID` container, which every repair page has).
 #[cfg(feature = "ssr")]
 pub fn render_document(
     options: Option<&LeptosOptions>,
@@ -19,10 +23,17 @@ pub fn render_document(
     let title = format!("{title} - 信用中国（黑龙江鹤岗）");
     let options = options.cloned();
     let (scripts, html) = owner.with(move || {
+        let flow = options.is_some().then(|| view! { <FormFlow/> });
         let scripts = options
             .map(|options| view! { <HydrationScripts options islands=true/> }.to_html())
             .unwrap_or_default();
-        (scripts, view! { <Layout>{body()}</Layout> }.to_html())
+        let page = view! {
+            <Layout>
+                <div id=PAGE_ID>{body()}</div>
+                {flow}
+            </Layout>
+        };
+        (scripts, page.to_html())
     });
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/>\

@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use super::forms::{error_for, ErrorSummary, FieldError, TextField};
+use super::forms::{
+    error_for, CheckedField, ErrorSummary, FieldCheck, FieldError, TextField, UploadProgress,
+};
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{ApplicantKind, EvidenceKind, PLEDGE_TITLE};
-use crate::islands::checked_field::{CheckedField, FieldCheck};
 
 /// What the flow shows about the record being repaired (public values only).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,24 +111,23 @@ pub fn ApplicantStep(
                     .collect_view()}
             </fieldset>
             <CheckedField
-                id="applicant_name".to_string()
-                label="申请人姓名".to_string()
-                hint=Some("填写办理人本人的姓名；单位办理的，填写经办人姓名。".to_string())
+                id="applicant_name"
+                label="申请人姓名"
+                hint="填写办理人本人的姓名；单位办理的，填写经办人姓名。"
                 value=name
                 error=name_error
                 check=FieldCheck::PersonName
-                input_type="text".to_string()
-                autocomplete=Some("name".to_string())
+                autocomplete="name"
             />
             <CheckedField
-                id="contact_phone".to_string()
-                label="联系电话（手机）".to_string()
-                hint=Some("认定单位将通过此号码联系您，不会公开。".to_string())
+                id="contact_phone"
+                label="联系电话（手机）"
+                hint="认定单位将通过此号码联系您，不会公开。"
                 value=phone
                 error=phone_error
                 check=FieldCheck::Mobile
-                input_type="tel".to_string()
-                autocomplete=Some("tel".to_string())
+                input_type="tel"
+                autocomplete="tel"
             />
             <button type="submit" class="button">"继续"</button>
         </form>
@@ -162,14 +162,12 @@ pub fn IdentityStep(
         <RecordBox record/>
         <form method="post" action=action novalidate>
             <CheckedField
-                id="identity".to_string()
-                label=label.to_string()
-                hint=Some(hint.to_string())
+                id="identity"
+                label
+                hint
                 value
                 error
                 check=if natural_person { FieldCheck::IdNumber } else { FieldCheck::CreditCode }
-                input_type="text".to_string()
-                autocomplete=None
             />
             <button type="submit" class="button">"继续"</button>
         </form>
@@ -300,6 +298,7 @@ pub fn EvidenceStep(
                 {file_error.map(|e| view! { <p class="error-message" id="file-error">"错误："{e}</p> })}
                 <input type="file" id="file" name="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"/>
             </div>
+            <UploadProgress/>
             <button type="submit" class="button-secondary">"上传"</button>
         </form>
         <form method="post" action=continue_action>
@@ -370,8 +369,10 @@ pub fn Confirmation(number: String, tracking_code: String, deadline: NaiveDate) 
             format_date_cn(deadline),
             "法定节假日不计入",
         )}</p>
-        <p>
+        <p class="actions">
             <a class="button" href="/repair/track">"查看办理进度"</a>
+            // Needs scripts to print; hidden until the FormFlow island runs.
+            <button type="button" class="button-secondary" data-print data-needs-script hidden>"打印回执"</button>
         </p>
     }
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use super::forms::{error_for, ErrorSummary, FieldError, TextField};
+use super::forms::{error_for, ErrorSummary, FieldError, TextField, UploadProgress};
 use crate::domain::publication::format_date_cn;
 
 /// The form asking for the application number and tracking code.
@@ -118,6 +118,7 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
                         {file_error.map(|e| view! { <p class="error-message" id="supplement_file-error">"错误："{e}</p> })}
                         <input type="file" id="supplement_file" name="file" multiple accept=".pdf,.jpg,.jpeg,.png"/>
                     </div>
+                    <UploadProgress/>
                     <button type="submit" class="button">"提交补正材料"</button>
                 </form>
             </section>

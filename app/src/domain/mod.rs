@@ -15,6 +15,7 @@ pub mod money;
 pub mod publication;
 pub mod repair_application;
 pub mod search_text;
+pub mod staff;
 pub mod subject_kind;
 pub mod working_days;
 

@@ -173,4 +173,6 @@ pub trait Store: Send + Sync + 'static {
 }
 
 pub mod repair;
+pub mod staff;
 pub use repair::RepairStore;
+pub use staff::StaffStore;

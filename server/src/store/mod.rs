@@ -7,6 +7,7 @@
 pub mod projection;
 pub mod repair;
 pub mod sqlite;
+pub mod staff;
 pub mod writes;
 
 pub use sqlite::SqliteStore;

@@ -16,11 +16,11 @@ use sqlx::{Row, SqliteConnection};
 
 use super::sqlite::{db_err, SqliteStore};
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError(format!("bad timestamp {s}: {e}")))
@@ -79,6 +79,70 @@ async fn insert_file(
     .await
     .map_err(db_err)?;
     Ok(row.get(0))
+}
+
+/// Moves an application from `expected` by `event.action` inside `tx`,
+/// records the event (naming the staff account, if any) and attaches
+/// `files` to it. `None` when the action is not allowed or the state had
+/// changed meanwhile; the caller then rolls back by dropping `tx`.
+pub(crate) async fn apply_in_tx(
+    tx: &mut SqliteConnection,
+    application_id: i64,
+    expected: ApplicationState,
+    event: &NewEvent,
+    files: &[NewFile],
+    staff_account_id: Option<i64>,
+) -> Result<Option<ApplicationState>, StoreError> {
+    let Ok(next) = transition(expected, event.action) else {
+        return Ok(None);
+    };
+    let decided = next.is_decided().then(|| ts(event.at));
+    let changed = sqlx::query(
+        "update repair_applications set state = ?, decided_at = coalesce(?, decided_at)
+         where id = ? and state = ?",
+    )
+    .bind(next.code())
+    .bind(decided)
+    .bind(application_id)
+    .bind(expected.code())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    let event_id: i64 = sqlx::query(
+        "insert into repair_events (application_id, at, actor, action, from_state, to_state, reason,
+                                    remedies, deadline, staff_account_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(application_id)
+    .bind(ts(event.at))
+    .bind(event.actor)
+    .bind(event.action.code())
+    .bind(expected.code())
+    .bind(next.code())
+    .bind(&event.reason)
+    .bind(&event.remedies)
+    .bind(event.deadline)
+    .bind(staff_account_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .get(0);
+    for file in files {
+        insert_file(
+            &mut *tx,
+            None,
+            Some(application_id),
+            Some(event_id),
+            file,
+            event.at,
+        )
+        .await?;
+    }
+    Ok(Some(next))
 }
 
 impl SqliteStore {
@@ -450,57 +514,12 @@ impl RepairStore for SqliteStore {
         event: &NewEvent,
         files: &[NewFile],
     ) -> Result<Option<ApplicationState>, StoreError> {
-        let Ok(next) = transition(expected, event.action) else {
-            return Ok(None);
-        };
         let mut tx = self.write_tx().await.map_err(db_err)?;
-        let decided = next.is_decided().then(|| ts(event.at));
-        let changed = sqlx::query(
-            "update repair_applications set state = ?, decided_at = coalesce(?, decided_at)
-             where id = ? and state = ?",
-        )
-        .bind(next.code())
-        .bind(decided)
-        .bind(application_id)
-        .bind(expected.code())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
-        if changed == 0 {
-            return Ok(None);
+        let next = apply_in_tx(&mut tx, application_id, expected, event, files, None).await?;
+        if next.is_some() {
+            tx.commit().await.map_err(db_err)?;
         }
-        let event_id: i64 = sqlx::query(
-            "insert into repair_events (application_id, at, actor, action, from_state, to_state, reason,
-                                        remedies, deadline)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-        )
-        .bind(application_id)
-        .bind(ts(event.at))
-        .bind(event.actor)
-        .bind(event.action.code())
-        .bind(expected.code())
-        .bind(next.code())
-        .bind(&event.reason)
-        .bind(&event.remedies)
-        .bind(event.deadline)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .get(0);
-        for file in files {
-            insert_file(
-                &mut tx,
-                None,
-                Some(application_id),
-                Some(event_id),
-                file,
-                event.at,
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(Some(next))
+        Ok(next)
     }
 
     async fn note_tracking_failure(

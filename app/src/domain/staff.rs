@@ -1,0 +1,305 @@
+//! Staff of the portal: roles and what each may do, password rules, the
+//! login back-off, session lifetimes, and what the access register records.
+//!
+//! "谁认定、谁修复" (DOMAIN.md §3): the department that made a decision
+//! reviews repairs of it, so a reviewer is bound to one department and sees
+//! only its applications. Administrators of the credit authority manage
+//! accounts and the holiday calendar; auditors read the access register.
+//! Nobody else sees non-public data.
+
+use chrono::Duration;
+
+/// A staff member's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// 认定单位审核员: reviews repair applications of one department.
+    Reviewer,
+    /// 信用主管部门管理员: accounts, holiday calendar.
+    Admin,
+    /// 审计员: reads the access register.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reviewer, Role::Admin, Role::Auditor];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Reviewer => "审核员",
+            Role::Admin => "管理员",
+            Role::Auditor => "审计员",
+        }
+    }
+}
+
+/// Who is signed in, as every staff page sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffMember {
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The reviewer's department; `None` for other roles.
+    pub department_id: Option<i64>,
+}
+
+impl StaffMember {
+    /// Whether this member may see and decide repair applications of
+    /// `department_id`: only a reviewer of that same department.
+    pub fn may_review(&self, department_id: i64) -> bool {
+        self.role == Role::Reviewer && self.department_id == Some(department_id)
+    }
+
+    pub fn may_administer(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn may_audit(&self) -> bool {
+        self.role == Role::Auditor
+    }
+}
+
+/// A session ends after this long without a request…
+pub const SESSION_IDLE: Duration = Duration::minutes(30);
+/// …and at the latest this long after login.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(8);
+
+/// Whether a session created at `created` and last used at `last_seen` is
+/// still valid at `now`.
+pub fn session_alive(
+    created: chrono::DateTime<chrono::Utc>,
+    last_seen: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    now - last_seen < SESSION_IDLE && now - created < SESSION_ABSOLUTE
+}
+
+/// Consecutive failures allowed before an account is locked.
+pub const FREE_LOGIN_FAILURES: u32 = 5;
+
+/// How long an account is locked after `failures` consecutive failed
+/// logins: nothing for the first five, then 1 minute doubling with each
+/// further failure, at most a day. Slows guessing to a crawl without
+/// letting a stranger lock a colleague out for long.
+pub fn lockout_after(failures: u32) -> Option<Duration> {
+    if failures < FREE_LOGIN_FAILURES {
+        return None;
+    }
+    let exponent = (failures - FREE_LOGIN_FAILURES).min(11);
+    Some(Duration::minutes(1i64 << exponent).min(Duration::hours(24)))
+}
+
+/// The message for a locked account, in whole minutes (rounded up).
+pub fn lockout_message(remaining: Duration) -> String {
+    let minutes = (remaining.num_seconds() + 59) / 60;
+    format!("登录失败次数过多，请在 {} 分钟后再试。", minutes.max(1))
+}
+
+/// Failed logins one client may make in `CLIENT_WINDOW`, whatever the usernames.
+pub const CLIENT_LOGIN_FAILURES: u32 = 20;
+pub const CLIENT_WINDOW: Duration = Duration::minutes(15);
+
+/// Checks a new password; the error names what to change.
+pub fn check_new_password(password: &str, username: &str) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars < 12 {
+        return Err("新密码至少需要 12 个字符".into());
+    }
+    if chars > 128 {
+        return Err("新密码不能超过 128 个字符".into());
+    }
+    let lower = password.to_lowercase();
+    if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+        return Err("新密码不能包含用户名".into());
+    }
+    let distinct: std::collections::HashSet<char> = password.chars().collect();
+    if distinct.len() < 6 {
+        return Err("新密码过于简单，请使用至少 6 个不同的字符".into());
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .into_iter()
+    .filter(|&b| b)
+    .count();
+    if classes < 3 {
+        return Err("新密码需包含小写字母、大写字母、数字、符号中的至少三类".into());
+    }
+    Ok(())
+}
+
+/// Checks a username for a new account.
+pub fn check_username(username: &str) -> Result<String, String> {
+    let u = username.trim();
+    if u.is_empty() {
+        return Err("请输入用户名".into());
+    }
+    if !(3..=32).contains(&u.len())
+        || !u
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+    {
+        return Err("用户名须为 3 至 32 位字母、数字或 . _ -".into());
+    }
+    Ok(u.to_ascii_lowercase())
+}
+
+/// What the access register records (查询使用登记, DOMAIN.md §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    Logout,
+    PasswordChanged,
+    /// Opened the review queue (names of applicants are not public).
+    ViewQueue,
+    /// Opened one application: applicant's name, phone, identity.
+    ViewApplication,
+    /// Downloaded an evidence file.
+    DownloadEvidence,
+    /// A decision or request on an application.
+    Decide,
+    AccountCreated,
+    CalendarChanged,
+    ViewAudit,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 11] = [
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::PasswordChanged,
+        AuditAction::ViewQueue,
+        AuditAction::ViewApplication,
+        AuditAction::DownloadEvidence,
+        AuditAction::Decide,
+        AuditAction::AccountCreated,
+        AuditAction::CalendarChanged,
+        AuditAction::ViewAudit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::Logout => "logout",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::ViewQueue => "view_queue",
+            AuditAction::ViewApplication => "view_application",
+            AuditAction::DownloadEvidence => "download_evidence",
+            AuditAction::Decide => "decide",
+            AuditAction::AccountCreated => "account_created",
+            AuditAction::CalendarChanged => "calendar_changed",
+            AuditAction::ViewAudit => "view_audit",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "登录",
+            AuditAction::LoginFailed => "登录失败",
+            AuditAction::Logout => "退出",
+            AuditAction::PasswordChanged => "修改密码",
+            AuditAction::ViewQueue => "查看待办列表",
+            AuditAction::ViewApplication => "查看修复申请",
+            AuditAction::DownloadEvidence => "下载证明材料",
+            AuditAction::Decide => "办理修复申请",
+            AuditAction::AccountCreated => "创建账号",
+            AuditAction::CalendarChanged => "修改节假日安排",
+            AuditAction::ViewAudit => "查阅使用登记",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn reviewer(dept: i64) -> StaffMember {
+        StaffMember {
+            account_id: 1,
+            username: "li".into(),
+            display_name: "李审核".into(),
+            role: Role::Reviewer,
+            department_id: Some(dept),
+        }
+    }
+
+    #[test]
+    fn only_a_reviewer_of_the_deciding_department_reviews() {
+        assert!(reviewer(7).may_review(7));
+        assert!(!reviewer(7).may_review(8));
+        let admin = StaffMember {
+            role: Role::Admin,
+            department_id: None,
+            ..reviewer(7)
+        };
+        assert!(!admin.may_review(7));
+        assert!(admin.may_administer() && !admin.may_audit());
+    }
+
+    #[test]
+    fn back_off_starts_after_five_failures_and_is_capped() {
+        assert_eq!(lockout_after(4), None);
+        assert_eq!(lockout_after(5), Some(Duration::minutes(1)));
+        assert_eq!(lockout_after(7), Some(Duration::minutes(4)));
+        assert_eq!(lockout_after(40), Some(Duration::hours(24)));
+        assert_eq!(
+            lockout_message(Duration::seconds(61)),
+            "登录失败次数过多，请在 2 分钟后再试。"
+        );
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_old() {
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap();
+        assert!(session_alive(t0, t0, t0 + Duration::minutes(29)));
+        assert!(!session_alive(t0, t0, t0 + Duration::minutes(31)));
+        let recent = t0 + Duration::hours(8);
+        assert!(!session_alive(t0, recent, recent + Duration::minutes(1)));
+    }
+
+    #[test]
+    fn passwords_must_be_long_and_varied() {
+        assert!(check_new_password("short1A!", "li").is_err());
+        assert!(check_new_password("aaaaaaaaaaaaaaaa", "li").is_err());
+        assert!(check_new_password("lowercaseonly!!", "li").is_err());
+        assert!(check_new_password("Reviewer-2026-zhang", "zhang").is_err());
+        assert!(check_new_password("Hegang-Credit-2026", "li").is_ok());
+    }
+
+    #[test]
+    fn usernames_are_plain_ascii() {
+        assert_eq!(check_username(" Li.Ming "), Ok("li.ming".into()));
+        assert!(check_username("李明").is_err());
+        assert!(check_username("ab").is_err());
+    }
+
+    #[test]
+    fn audit_codes_round_trip() {
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(a.code()), Some(a));
+        }
+    }
+}

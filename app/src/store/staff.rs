@@ -1,0 +1,189 @@
+//! Storage of the staff console: accounts, sessions, the access register
+//! and the review queue with its decisions.
+//!
+//! Like [`super::Store`], nothing database-specific crosses this trait.
+//! Password hashing, tokens and the register's hash chain are computed by
+//! the server; the store keeps what it is given and makes each decision,
+//! with its effects and its register entry, one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::repair::NewEvent;
+use super::StoreError;
+use crate::domain::repair_application::ApplicationState;
+use crate::domain::staff::{AuditAction, Role, StaffMember};
+
+/// An account as stored (the password hash never leaves the server).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAccount {
+    pub member: StaffMember,
+    pub password_hash: String,
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+    /// The reviewer's department name, for display.
+    pub department_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub password_hash: String,
+    pub now: DateTime<Utc>,
+}
+
+/// A signed-in session. `token_hash` is the SHA-256 of the cookie's token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSession {
+    pub token_hash: String,
+    pub account_id: i64,
+    /// Posted back by every staff form (with the same-origin check).
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// An entry for the access register; the store chains it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub at: DateTime<Utc>,
+    pub account_id: Option<i64>,
+    pub actor: String,
+    pub action: AuditAction,
+    pub target: String,
+    pub purpose: String,
+    pub client: String,
+}
+
+/// An entry as stored, with its place in the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub account_id: Option<i64>,
+    pub actor: String,
+    /// The stored code (kept as text so a verifier reads any row).
+    pub action: String,
+    pub target: String,
+    pub purpose: String,
+    pub client: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What an auditor searches the register by (all optional, combined).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<AuditAction>,
+    /// Matches anywhere in the target (an application number, a file).
+    pub target: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: u32,
+}
+
+/// One open application in a department's queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueItem {
+    pub application_id: i64,
+    pub number: String,
+    pub state: ApplicationState,
+    pub submitted_at: DateTime<Utc>,
+    pub record_id: i64,
+    pub doc_no: String,
+    pub subject_name: String,
+    /// When the next step is due (the latest event's deadline).
+    pub deadline: Option<NaiveDate>,
+}
+
+/// A reviewer's action on an application, with what it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub application_id: i64,
+    /// The state the reviewer saw; the decision applies only if unchanged.
+    pub expected: ApplicationState,
+    pub event: NewEvent,
+    pub staff_account_id: i64,
+    /// On approval: the repaired penalty and the date it stops being public.
+    pub approve: Option<(i64, NaiveDate)>,
+    pub audit: NewAuditEntry,
+}
+
+#[async_trait]
+pub trait StaffStore: Send + Sync + 'static {
+    /// Creates an account; `Ok(Err(message))` when the username is taken.
+    async fn create_account(&self, account: &NewAccount)
+        -> Result<Result<i64, String>, StoreError>;
+    async fn account_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<StoredAccount>, StoreError>;
+    async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError>;
+    async fn accounts(&self) -> Result<Vec<StoredAccount>, StoreError>;
+
+    /// Counts a failed login of the account and sets its lock (computed by
+    /// the caller from the new count); returns the new count.
+    async fn note_failed_login(
+        &self,
+        account_id: i64,
+        lock_for: &(dyn Fn(u32) -> Option<chrono::Duration> + Sync),
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+    /// Records a failed login by `client` and returns its failures since `since`.
+    async fn note_client_login_failure(
+        &self,
+        client: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+    async fn client_login_failures_since(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+
+    /// Starts a session (clearing the account's failure count).
+    async fn start_session(&self, session: &StoredSession) -> Result<(), StoreError>;
+    async fn session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError>;
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Sets a new password hash and ends every other session of the account.
+    async fn set_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Appends to the access register.
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+    /// The newest entries matching `filter`, newest first.
+    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Every entry in order, for verifying the chain.
+    async fn audit_chain(&self) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Open applications of a department.
+    async fn review_queue(&self, department_id: i64) -> Result<Vec<QueueItem>, StoreError>;
+    /// Applies a reviewer's action with its effects and register entry in
+    /// one transaction. `None` when the application's state had changed.
+    async fn decide(&self, decision: &Decision) -> Result<Option<ApplicationState>, StoreError>;
+
+    /// Adds or replaces a calendar day (holiday or make-up working day).
+    async fn set_calendar_day(
+        &self,
+        entry: &crate::domain::working_days::CalendarEntry,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Removes a calendar day; false when there was none.
+    async fn remove_calendar_day(
+        &self,
+        date: NaiveDate,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
+}

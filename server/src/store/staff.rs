@@ -1,0 +1,637 @@
+//! The SQLite implementation of `StaffStore`, and the access register's
+//! hash chain.
+
+use app::domain::repair_application::ApplicationState;
+use app::domain::staff::{Role, StaffMember};
+use app::domain::working_days::CalendarEntry;
+use app::model::RecordKind;
+use app::store::staff::{
+    AuditEntry, AuditFilter, Decision, NewAccount, NewAuditEntry, QueueItem, StaffStore,
+    StoredAccount, StoredSession,
+};
+use app::store::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::repair::{apply_in_tx, parse_ts, ts};
+use super::sqlite::{db_err, SqliteStore};
+use super::writes;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of a register entry: SHA-256 over the previous entry's hash and
+/// every field, each length-prefixed so no text can move between fields.
+#[allow(clippy::too_many_arguments)]
+pub fn audit_hash(
+    prev_hash: &str,
+    id: i64,
+    at: &str,
+    account_id: Option<i64>,
+    actor: &str,
+    action: &str,
+    target: &str,
+    purpose: &str,
+    client: &str,
+) -> String {
+    let mut h = Sha256::new();
+    let account = account_id.map(|a| a.to_string()).unwrap_or_default();
+    let id = id.to_string();
+    for field in [
+        prev_hash, &id, at, &account, actor, action, target, purpose, client,
+    ] {
+        h.update(field.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(field.as_bytes());
+        h.update(b";");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a chain check failed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub id: i64,
+    pub reason: &'static str,
+}
+
+/// Checks that every entry links to the one before and its hash matches
+/// its fields. Returns how many entries were checked.
+pub fn verify_chain(entries: &[AuditEntry]) -> Result<usize, ChainBreak> {
+    let mut prev = GENESIS_HASH.to_string();
+    for e in entries {
+        if e.prev_hash != prev {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: "与前一条登记的哈希不衔接（登记被删除、插入或改动）",
+            });
+        }
+        let expected = audit_hash(
+            &e.prev_hash,
+            e.id,
+            &ts(e.at),
+            e.account_id,
+            &e.actor,
+            &e.action,
+            &e.target,
+            &e.purpose,
+            &e.client,
+        );
+        if e.hash != expected {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: "内容与哈希不符（登记被改动）",
+            });
+        }
+        prev = e.hash.clone();
+    }
+    Ok(entries.len())
+}
+
+async fn append_in_tx(c: &mut SqliteConnection, e: &NewAuditEntry) -> Result<(), StoreError> {
+    let last = sqlx::query("select id, hash from audit_log order by id desc limit 1")
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let (id, prev) = match last {
+        Some(row) => (row.get::<i64, _>(0) + 1, row.get::<String, _>(1)),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    let at = ts(e.at);
+    let hash = audit_hash(
+        &prev,
+        id,
+        &at,
+        e.account_id,
+        &e.actor,
+        e.action.code(),
+        &e.target,
+        &e.purpose,
+        &e.client,
+    );
+    sqlx::query(
+        "insert into audit_log (id, at, account_id, actor, action, target, purpose, client,
+                                prev_hash, hash)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(e.account_id)
+    .bind(&e.actor)
+    .bind(e.action.code())
+    .bind(&e.target)
+    .bind(&e.purpose)
+    .bind(&e.client)
+    .bind(prev)
+    .bind(hash)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
+    a.password_hash, a.failed_logins, a.locked_until, a.disabled, d.name";
+
+fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
+    let role: String = row.get(3);
+    let locked: Option<String> = row.get(7);
+    Ok(StoredAccount {
+        member: StaffMember {
+            account_id: row.get(0),
+            username: row.get(1),
+            display_name: row.get(2),
+            role: Role::from_code(&role).ok_or_else(|| StoreError(format!("role {role}")))?,
+            department_id: row.get(4),
+        },
+        password_hash: row.get(5),
+        failed_logins: u32::try_from(row.get::<i64, _>(6)).unwrap_or(0),
+        locked_until: locked.as_deref().map(parse_ts).transpose()?,
+        disabled: row.get::<i64, _>(8) != 0,
+        department_name: row.get(9),
+    })
+}
+
+const AUDIT_COLUMNS: &str =
+    "id, at, account_id, actor, action, target, purpose, client, prev_hash, hash";
+
+fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        id: row.get(0),
+        at: parse_ts(&row.get::<String, _>(1))?,
+        account_id: row.get(2),
+        actor: row.get(3),
+        action: row.get(4),
+        target: row.get(5),
+        purpose: row.get(6),
+        client: row.get(7),
+        prev_hash: row.get(8),
+        hash: row.get(9),
+    })
+}
+
+fn session_from_row(row: &SqliteRow) -> Result<StoredSession, StoreError> {
+    Ok(StoredSession {
+        token_hash: row.get(0),
+        account_id: row.get(1),
+        csrf_token: row.get(2),
+        created_at: parse_ts(&row.get::<String, _>(3))?,
+        last_seen_at: parse_ts(&row.get::<String, _>(4))?,
+    })
+}
+
+impl SqliteStore {
+    async fn account_where(
+        &self,
+        condition: &str,
+        bind: impl FnOnce(
+            sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+        )
+            -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    ) -> Result<Vec<StoredAccount>, StoreError> {
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from staff_accounts a
+             left join departments d on d.id = a.department_id where {condition} order by a.id"
+        );
+        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(account_from_row).collect()
+    }
+}
+
+#[async_trait]
+impl StaffStore for SqliteStore {
+    async fn create_account(&self, a: &NewAccount) -> Result<Result<i64, String>, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        let taken: bool =
+            sqlx::query("select exists(select 1 from staff_accounts where username = ?)")
+                .bind(&a.username)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
+        if taken {
+            return Ok(Err(format!("用户名 {} 已被使用，请换一个", a.username)));
+        }
+        let id: i64 = sqlx::query(
+            "insert into staff_accounts (username, display_name, role, department_id,
+                                         password_hash, created_at, password_changed_at)
+             values (?, ?, ?, ?, ?, ?, ?) returning id",
+        )
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(a.role.code())
+        .bind(a.department_id)
+        .bind(&a.password_hash)
+        .bind(ts(a.now))
+        .bind(ts(a.now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .get(0);
+        tx.commit().await.map_err(db_err)?;
+        Ok(Ok(id))
+    }
+
+    async fn account_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<StoredAccount>, StoreError> {
+        let username = username.to_string();
+        Ok(self
+            .account_where("a.username = ?", |q| q.bind(username))
+            .await?
+            .pop())
+    }
+
+    async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError> {
+        Ok(self.account_where("a.id = ?", |q| q.bind(id)).await?.pop())
+    }
+
+    async fn accounts(&self) -> Result<Vec<StoredAccount>, StoreError> {
+        self.account_where("1 = 1", |q| q).await
+    }
+
+    async fn note_failed_login(
+        &self,
+        account_id: i64,
+        lock_for: &(dyn Fn(u32) -> Option<chrono::Duration> + Sync),
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        let n: i64 = sqlx::query(
+            "update staff_accounts set failed_logins = failed_logins + 1 where id = ?
+             returning failed_logins",
+        )
+        .bind(account_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .get(0);
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if let Some(lock) = lock_for(n) {
+            sqlx::query("update staff_accounts set locked_until = ? where id = ?")
+                .bind(ts(now + lock))
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(n)
+    }
+
+    async fn note_client_login_failure(
+        &self,
+        client: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        sqlx::query("insert into login_failures (client, at) values (?, ?)")
+            .bind(client)
+            .bind(ts(now))
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        self.client_login_failures_since(client, since).await
+    }
+
+    async fn client_login_failures_since(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let n: i64 =
+            sqlx::query("select count(*) from login_failures where client = ? and at >= ?")
+                .bind(client)
+                .bind(ts(since))
+                .fetch_one(self.pool())
+                .await
+                .map_err(db_err)?
+                .get(0);
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn start_session(&self, s: &StoredSession) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        sqlx::query(
+            "update staff_accounts set failed_logins = 0, locked_until = null where id = ?",
+        )
+        .bind(s.account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "insert into staff_sessions (token_hash, account_id, csrf_token, created_at, last_seen_at)
+             values (?, ?, ?, ?, ?)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.account_id)
+        .bind(&s.csrf_token)
+        .bind(ts(s.created_at))
+        .bind(ts(s.last_seen_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError> {
+        sqlx::query(
+            "select token_hash, account_id, csrf_token, created_at, last_seen_at
+             from staff_sessions where token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(session_from_row)
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("update staff_sessions set last_seen_at = ? where token_hash = ?")
+            .bind(ts(now))
+            .bind(token_hash)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("delete from staff_sessions where token_hash = ?")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        sqlx::query(
+            "update staff_accounts set password_hash = ?, password_changed_at = ? where id = ?",
+        )
+        .bind(password_hash)
+        .bind(ts(now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("delete from staff_sessions where account_id = ? and token_hash != ?")
+            .bind(account_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        append_in_tx(&mut tx, entry).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut sql = format!("select {AUDIT_COLUMNS} from audit_log where 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(actor) = &f.actor {
+            sql.push_str(" and actor = ?");
+            binds.push(actor.clone());
+        }
+        if let Some(action) = f.action {
+            sql.push_str(" and action = ?");
+            binds.push(action.code().to_string());
+        }
+        if let Some(target) = &f.target {
+            sql.push_str(" and instr(target, ?) > 0");
+            binds.push(target.clone());
+        }
+        if let Some(from) = f.from {
+            sql.push_str(" and at >= ?");
+            binds.push(ts(from));
+        }
+        if let Some(until) = f.until {
+            sql.push_str(" and at < ?");
+            binds.push(ts(until));
+        }
+        sql.push_str(&format!(
+            " order by id desc limit {}",
+            f.limit.clamp(1, 1000)
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(self.pool()).await.map_err(db_err)?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn audit_chain(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!("select {AUDIT_COLUMNS} from audit_log order by id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn review_queue(&self, department_id: i64) -> Result<Vec<QueueItem>, StoreError> {
+        let rows = sqlx::query(
+            "select a.id, a.number, a.state, a.submitted_at, a.record_id, p.doc_no, s.name,
+                    (select e.deadline from repair_events e where e.application_id = a.id
+                     order by e.id desc limit 1)
+             from repair_applications a
+             join penalties p on p.id = a.record_id
+             join subjects s on s.id = p.subject_id
+             where a.department_id = ? and a.state in ('submitted', 'accepted', 'needs_supplement')",
+        )
+        .bind(department_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                let state: String = row.get(2);
+                let deadline: Option<NaiveDate> = row.get(7);
+                Ok(QueueItem {
+                    application_id: row.get(0),
+                    number: row.get(1),
+                    state: ApplicationState::from_code(&state)
+                        .ok_or_else(|| StoreError(format!("state {state}")))?,
+                    submitted_at: parse_ts(&row.get::<String, _>(3))?,
+                    record_id: row.get(4),
+                    doc_no: row.get(5),
+                    subject_name: row.get(6),
+                    deadline,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Oldest deadline first; those without one last, oldest submission first.
+        items.sort_by_key(|i| (i.deadline.is_none(), i.deadline, i.submitted_at));
+        Ok(items)
+    }
+
+    async fn decide(&self, d: &Decision) -> Result<Option<ApplicationState>, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        let next = apply_in_tx(
+            &mut tx,
+            d.application_id,
+            d.expected,
+            &d.event,
+            &[],
+            Some(d.staff_account_id),
+        )
+        .await?;
+        let Some(next) = next else {
+            return Ok(None);
+        };
+        if let Some((penalty_id, today)) = d.approve {
+            // The record leaves every public page at once (they all read
+            // the projection), and so do serious-list entries it grounds.
+            sqlx::query("update penalties set repaired_on = ? where id = ?")
+                .bind(today)
+                .bind(penalty_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            writes::unpublish(&mut tx, RecordKind::Penalty, penalty_id).await?;
+            let ended: Vec<i64> = sqlx::query(
+                "update serious_entries set ended_on = ?
+                 where grounds_penalty_id = ? and ended_on is null returning id",
+            )
+            .bind(today)
+            .bind(penalty_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+            for id in ended {
+                writes::unpublish(&mut tx, RecordKind::Serious, id).await?;
+            }
+        }
+        append_in_tx(&mut tx, &d.audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(next))
+    }
+
+    async fn set_calendar_day(
+        &self,
+        e: &CalendarEntry,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        sqlx::query(
+            "insert into calendar_days (date, kind, name, source) values (?, ?, ?, ?)
+             on conflict (date) do update set kind = excluded.kind, name = excluded.name,
+                                              source = excluded.source",
+        )
+        .bind(e.date)
+        .bind(e.kind.code())
+        .bind(&e.name)
+        .bind(&e.source)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn remove_calendar_day(
+        &self,
+        date: NaiveDate,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        let n = sqlx::query("delete from calendar_days where date = ?")
+            .bind(date)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::store::staff::AuditEntry;
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS_HASH.to_string();
+        let at = Utc::now();
+        (1..=n)
+            .map(|id| {
+                let hash = audit_hash(
+                    &prev,
+                    id,
+                    &ts(at),
+                    Some(1),
+                    "li",
+                    "login",
+                    "-",
+                    "-",
+                    "127.0.0.1",
+                );
+                let e = AuditEntry {
+                    id,
+                    at: parse_ts(&ts(at)).unwrap(),
+                    account_id: Some(1),
+                    actor: "li".into(),
+                    action: "login".into(),
+                    target: "-".into(),
+                    purpose: "-".into(),
+                    client: "127.0.0.1".into(),
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_and_any_change_breaks_it() {
+        let entries = chain(4);
+        assert_eq!(verify_chain(&entries), Ok(4));
+
+        let mut edited = entries.clone();
+        edited[1].target = "application XF2026112600002".into();
+        assert_eq!(verify_chain(&edited).unwrap_err().id, 2);
+
+        let mut removed = entries.clone();
+        removed.remove(2);
+        assert_eq!(verify_chain(&removed).unwrap_err().id, 4);
+    }
+
+    #[test]
+    fn text_cannot_move_between_fields() {
+        let a = audit_hash(GENESIS_HASH, 1, "t", None, "ab", "c", "", "", "");
+        let b = audit_hash(GENESIS_HASH, 1, "t", None, "a", "bc", "", "", "");
+        assert_ne!(a, b);
+    }
+}

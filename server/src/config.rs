@@ -8,6 +8,7 @@
 //! | `PORTAL_DEMO` | `1` | generate demo data on first run (`0` to disable) |
 //! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
 //! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
+//! | `PORTAL_HTTPS` | `0` on a loopback address, else `1` | served over HTTPS: `__Host-` + `Secure` session cookies |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::net::SocketAddr;
@@ -23,6 +24,10 @@ pub struct Config {
     pub demo: bool,
     pub demo_records: u32,
     pub fixed_today: Option<NaiveDate>,
+    /// Browsers reach the portal over HTTPS (a proxy terminates TLS):
+    /// staff session cookies are `__Host-` and `Secure`. Only plain-HTTP
+    /// loopback development may go without.
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -32,7 +37,7 @@ impl Config {
         let addr_raw = var("PORTAL_ADDR")
             .or_else(|| var("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr_raw
+        let addr: SocketAddr = addr_raw
             .parse()
             .map_err(|_| format!("PORTAL_ADDR={addr_raw} is not an address like 127.0.0.1:3000"))?;
         let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -52,7 +57,14 @@ impl Config {
                     .map_err(|_| format!("PORTAL_TODAY={v} is not a date like 2026-11-26"))?,
             ),
         };
+        let secure_cookies = match var("PORTAL_HTTPS").as_deref() {
+            None => !addr.ip().is_loopback(),
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(v) => return Err(format!("PORTAL_HTTPS={v} should be 1 or 0")),
+        };
         Ok(Self {
+            secure_cookies,
             addr,
             data_dir,
             database_url,

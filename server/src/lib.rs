@@ -5,5 +5,6 @@ pub mod config;
 pub mod demo;
 pub mod repair;
 pub mod router;
+pub mod staff;
 pub mod store;
 pub mod telemetry;

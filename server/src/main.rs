@@ -28,6 +28,17 @@ async fn run() -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot open database: {e}"))?,
     );
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(result) = server::staff::cli::run(&args, &store).await {
+        // A command, not the portal: print its outcome and stop.
+        return match result {
+            Ok(message) => {
+                println!("{message}");
+                Ok(())
+            }
+            Err(message) => Err(message),
+        };
+    }
     let portal = router::portal_context(store.clone(), config.fixed_today);
     let today = portal.today();
 
@@ -51,7 +62,12 @@ async fn run() -> Result<(), String> {
         leptos: leptos_options.clone(),
     };
     spawn_upload_cleanup(repair_state.clone());
-    let app = router::build(leptos_options, portal, repair_state);
+    let staff_state = server::staff::StaffState {
+        repair: repair_state.clone(),
+        staff: store.clone(),
+        secure_cookies: config.secure_cookies,
+    };
+    let app = router::build(leptos_options, portal, repair_state, staff_state);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -17,6 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::repair::RepairState;
+use crate::staff::StaffState;
 use crate::telemetry;
 
 /// Router state: the Leptos options and the portal context.
@@ -43,7 +44,12 @@ async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
     }
 }
 
-pub fn build(leptos_options: LeptosOptions, portal: PortalContext, repair: RepairState) -> Router {
+pub fn build(
+    leptos_options: LeptosOptions,
+    portal: PortalContext,
+    repair: RepairState,
+    staff: StaffState,
+) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -75,6 +81,7 @@ pub fn build(leptos_options: LeptosOptions, portal: PortalContext, repair: Repai
         .with_state(state);
 
     crate::repair::routes(repair)
+        .merge(crate::staff::routes(staff))
         .merge(pages)
         .layer(CompressionLayer::new().compress_when(compress_when))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -209,6 +209,19 @@ impl Action {
     }
 }
 
+/// The time limit an action starts, as (setting key, default working
+/// days): acceptance starts the decision limit, a request to supplement the
+/// applicant's limit, supplemented materials (like a new submission) the
+/// acceptance limit. Decisions and withdrawal end the clock.
+pub fn deadline_setting(action: Option<Action>) -> Option<(&'static str, u32)> {
+    match action {
+        None | Some(Action::Supplement) => Some(("repair.accept_working_days", 3)),
+        Some(Action::Accept) => Some(("repair.decide_working_days", 10)),
+        Some(Action::RequestSupplement) => Some(("repair.supplement_working_days", 10)),
+        Some(Action::Approve | Action::Reject | Action::Withdraw) => None,
+    }
+}
+
 /// An action that is not allowed in the application's current state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TransitionError {

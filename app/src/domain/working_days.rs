@@ -301,6 +301,21 @@ pub fn state_council_notices() -> Vec<CalendarEntry> {
     out
 }
 
+/// How a deadline reads on `today`, for the applicant's status page and the
+/// staff queue alike: `(overdue, "还剩 3 个工作日" | "已超期 2 个工作日")`.
+pub fn deadline_note(
+    calendar: &HolidayCalendar,
+    today: NaiveDate,
+    deadline: NaiveDate,
+) -> (bool, String) {
+    let left = calendar.working_days_between(today, deadline);
+    if left >= 0 {
+        (false, format!("还剩 {left} 个工作日"))
+    } else {
+        (true, format!("已超期 {} 个工作日", -left))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! One page component per route. Pages render on the server only (islands
 //! mode); the interactive parts they embed live in `crate::islands`.
 
+pub mod admin;
 pub mod home_page;
 pub mod not_found_page;
 pub mod policies_page;

@@ -838,8 +838,9 @@ pub async fn submit(
     let Some(normalized) = normalize_tracking_code(&code) else {
         return internal("generated tracking code does not normalise");
     };
-    let deadline = match super::acceptance_deadline(&state).await {
-        Ok(d) => d,
+    let deadline = match super::deadline_after(&state, None).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return internal("a submission always starts the acceptance limit"),
         Err(e) => return internal(e),
     };
     let a = draft.answers.clone();

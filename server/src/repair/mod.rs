@@ -75,17 +75,22 @@ pub fn routes(state: RepairState) -> Router {
         .with_state(state)
 }
 
-/// The day by which the determining authority must accept an application
-/// or ask for more: `repair.accept_working_days` working days (default 3)
-/// after today, on the holiday calendar.
-pub async fn acceptance_deadline(
+/// The day by which the next step after `action` is due (`None` for the
+/// submission itself), counted in working days from today on the holiday
+/// calendar; `None` when the action ends the clock. The status page and the
+/// staff queue both show this date (see `deadline_setting`).
+pub async fn deadline_after(
     state: &RepairState,
-) -> Result<chrono::NaiveDate, app::store::StoreError> {
+    action: Option<app::domain::repair_application::Action>,
+) -> Result<Option<chrono::NaiveDate>, app::store::StoreError> {
+    let Some((key, default)) = app::domain::repair_application::deadline_setting(action) else {
+        return Ok(None);
+    };
     let calendar = app::domain::working_days::HolidayCalendar::new(state.repairs.calendar().await?);
     let days = state
         .repairs
-        .working_days_setting("repair.accept_working_days")
+        .working_days_setting(key)
         .await?
-        .unwrap_or(3);
-    Ok(calendar.add_working_days(state.portal.today(), days))
+        .unwrap_or(default);
+    Ok(Some(calendar.add_working_days(state.portal.today(), days)))
 }

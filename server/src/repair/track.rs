@@ -2,18 +2,16 @@
 //! tracking code, and withdrawal. Wrong answers are counted per client and
 //! limited; the message never tells whether a number exists.
 
-use std::net::SocketAddr;
-
 use app::domain::repair_application::{
     check_file_count, constant_time_eq, normalize_tracking_code, Action, ApplicationNumber,
     ApplicationState, EvidenceKind,
 };
-use app::domain::working_days::{china_date, HolidayCalendar};
+use app::domain::working_days::{china_date, deadline_note, HolidayCalendar};
 use app::pages::repair::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
 use app::store::repair::{NewEvent, StoredApplication};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -21,7 +19,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::http::{page, same_origin, sha256_hex};
+use super::http::{client_of, page, same_origin, sha256_hex, ClientAddr};
 use super::RepairState;
 
 /// Wrong number/code pairs a client may send per window before 429.
@@ -51,33 +49,6 @@ pub struct TrackRequest {
     code: String,
     #[serde(default)]
     confirm: String,
-}
-
-/// The address of the client, when the server was started with connect
-/// info (tests that call the router directly have none).
-pub struct ClientAddr(Option<SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(a)| *a),
-        ))
-    }
-}
-
-/// The client a failure is counted against.
-fn client_of(addr: ClientAddr) -> String {
-    addr.0
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "local".into())
 }
 
 /// Verifies number + code; `Err` is the response to send.
@@ -214,14 +185,7 @@ async fn status_response(
     } else {
         None
     };
-    let remaining = deadline.map(|d| {
-        let left = calendar.working_days_between(today, d);
-        if left >= 0 {
-            format!("还剩 {left} 个工作日")
-        } else {
-            format!("已超期 {} 个工作日", -left)
-        }
-    });
+    let remaining = deadline.map(|d| deadline_note(&calendar, today, d).1);
     let supplement_request = (app.state == ApplicationState::NeedsSupplement).then(|| {
         events
             .iter()
@@ -460,7 +424,7 @@ pub async fn supplement(
         discard(&state, files).await;
         return status_response(&state, app, &code, errors).await;
     }
-    let deadline = match super::acceptance_deadline(&state).await {
+    let deadline = match super::deadline_after(&state, Some(Action::Supplement)).await {
         Ok(d) => d,
         Err(e) => return internal(e),
     };
@@ -469,7 +433,7 @@ pub async fn supplement(
         action: Action::Supplement,
         reason: Some(text),
         remedies: None,
-        deadline: Some(deadline),
+        deadline,
         at: Utc::now(),
     };
     match state

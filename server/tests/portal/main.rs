@@ -4,6 +4,7 @@
 
 mod crash;
 mod repair;
+mod staff;
 
 use std::sync::Arc;
 
@@ -61,8 +62,13 @@ pub async fn portal() -> Portal {
         uploads: dir.join("uploads"),
         leptos: options.clone(),
     };
+    let staff = server::staff::StaffState {
+        repair: repair.clone(),
+        staff: store.clone(),
+        secure_cookies: false,
+    };
     Portal {
-        router: server::router::build(options, context, repair),
+        router: server::router::build(options, context, repair, staff),
         store,
         dir: dir.clone(),
         _dir: TempDir(dir),
@@ -213,7 +219,7 @@ impl Portal {
         .await
     }
 
-    async fn get(&self, uri: &str) -> (StatusCode, String) {
+    pub async fn get(&self, uri: &str) -> (StatusCode, String) {
         let response = self
             .router
             .clone()

@@ -14,7 +14,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9";
 
 /// A published penalty of an organisation whose repair is open today.
-async fn eligible_record(p: &Portal) -> (i64, String) {
+pub async fn eligible_record(p: &Portal) -> (i64, String) {
     let rows = p
         .rows(
             "select record_id from public_entries where record_kind = 'penalty' order by sort_key",
@@ -454,7 +454,7 @@ async fn records_that_cannot_be_repaired_say_why() {
 }
 
 /// Submits a complete application for `id`; returns (number, tracking code).
-async fn submit_application(p: &Portal, id: i64, code: &str) -> (String, String) {
+pub async fn submit_application(p: &Portal, id: i64, code: &str) -> (String, String) {
     let base = format!("/repair/apply/{id}");
     let cookie = fill_in(p, &base, code).await;
     let evidence = format!("{base}/evidence");

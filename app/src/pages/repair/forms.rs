@@ -50,6 +50,8 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
 ) -> impl IntoView {
+    // Callers pass `error_for(..).unwrap_or_default()`: no message, no error.
+    let error = error.filter(|e| !e.is_empty());
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = [

@@ -1,0 +1,453 @@
+//! The credit authority's pages: accounts and the holiday calendar
+//! (administrators), the access register (auditors).
+
+use app::domain::staff::{check_new_password, check_username, AuditAction, Role};
+use app::domain::working_days::{CalendarEntry, DayKind};
+use app::model::DepartmentOption;
+use app::pages::admin::register::{RegisterPage, RegisterQuery, RegisterRow};
+use app::pages::admin::settings::{AccountForm, AccountRow, AccountsPage, CalendarPage};
+use app::pages::repair::forms::FieldError;
+use app::store::staff::{AuditFilter, NewAccount};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use chrono::{NaiveDate, TimeZone, Utc};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::session::{blocking, hash_password, Staff};
+use super::{audit_entry, forbidden, internal, register as write_register, render, StaffState};
+use crate::repair::http::see_other;
+use crate::store::staff::verify_chain;
+
+fn err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+fn require(staff: &Staff, allowed: bool, what: &str) -> Result<(), Box<Response>> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Box::new(forbidden(
+            Some(staff.view()),
+            &format!("只有{what}可以使用此功能。"),
+        )))
+    }
+}
+
+// ----- access register --------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct RegisterParams {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The start of a China (UTC+8) day, in UTC.
+fn china_midnight(d: NaiveDate) -> Option<chrono::DateTime<Utc>> {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
+    offset
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub async fn register(
+    State(state): State<StaffState>,
+    staff: Staff,
+    Query(p): Query<RegisterParams>,
+) -> Response {
+    if let Err(r) = require(&staff, staff.member.may_audit(), "审计人员") {
+        return *r;
+    }
+    let mut error = None;
+    let date = |raw: &str, label: &str, error: &mut Option<String>| {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                *error = Some(format!("{label}格式应为 2026-11-26"));
+                None
+            }
+        }
+    };
+    let from = date(&p.from, "日期起", &mut error);
+    let to = date(&p.to, "日期止", &mut error);
+    let filter = AuditFilter {
+        actor: Some(p.actor.trim().to_string()).filter(|s| !s.is_empty()),
+        action: AuditAction::from_code(p.action.trim()),
+        target: Some(p.target.trim().to_string()).filter(|s| !s.is_empty()),
+        from: from.and_then(china_midnight),
+        until: to.and_then(|d| d.succ_opt()).and_then(china_midnight),
+        limit: 200,
+    };
+    // Reading the register is itself registered.
+    let entry = audit_entry(&staff, AuditAction::ViewAudit, "使用登记", "审计检查");
+    if let Err(r) = write_register(&state, entry).await {
+        return r;
+    }
+    let entries = match state.staff.audit_entries(&filter).await {
+        Ok(e) => e,
+        Err(e) => return internal(e),
+    };
+    let chain = match state.staff.audit_chain().await {
+        Ok(all) => verify_chain(&all).map_err(|b| format!("第 {} 条{}", b.id, b.reason)),
+        Err(e) => return internal(e),
+    };
+    let rows = entries
+        .into_iter()
+        .map(|e| RegisterRow {
+            id: e.id,
+            at: (e.at + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            actor: e.actor,
+            action: AuditAction::from_code(&e.action)
+                .map(|a| a.label().to_string())
+                .unwrap_or(e.action),
+            target: e.target,
+            purpose: e.purpose,
+            client: e.client,
+        })
+        .collect();
+    let query = RegisterQuery {
+        actor: p.actor,
+        action: p.action,
+        target: p.target,
+        from: p.from,
+        to: p.to,
+    };
+    let view_data = staff.view();
+    render(StatusCode::OK, "查询使用登记", move || {
+        view! { <RegisterPage staff=view_data query rows chain error/> }.into_any()
+    })
+}
+
+// ----- accounts -----------------------------------------------------------------
+
+async fn accounts_page(
+    state: &StaffState,
+    staff: &Staff,
+    status: StatusCode,
+    form: AccountForm,
+    errors: Vec<FieldError>,
+    created: Option<String>,
+) -> Response {
+    let accounts = match state.staff.accounts().await {
+        Ok(a) => a,
+        Err(e) => return internal(e),
+    };
+    let departments: Vec<DepartmentOption> = match state.repair.portal.store.departments().await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
+    };
+    let now = Utc::now();
+    let rows = accounts
+        .into_iter()
+        .map(|a| AccountRow {
+            username: a.member.username,
+            display_name: a.member.display_name,
+            role: a.member.role,
+            department: a.department_name,
+            locked: a.locked_until.is_some_and(|t| t > now),
+        })
+        .collect();
+    let view_data = staff.view();
+    render(status, "账号管理", move || {
+        view! { <AccountsPage staff=view_data accounts=rows departments form errors created/> }
+            .into_any()
+    })
+}
+
+pub async fn accounts(State(state): State<StaffState>, staff: Staff) -> Response {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
+    }
+    accounts_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        AccountForm::default(),
+        vec![],
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CreateAccountForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn create_account(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<CreateAccountForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
+    }
+    let form = AccountForm {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        department: f.department.clone(),
+    };
+    let mut errors = Vec::new();
+    let username = check_username(&f.username)
+        .map_err(|m| errors.push(err("username", m)))
+        .ok();
+    let display_name = f.display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > 32 {
+        errors.push(err("display_name", "请填写姓名（不超过 32 个字）"));
+    }
+    let role = Role::from_code(f.role.trim());
+    if role.is_none() {
+        errors.push(err("role", "请选择角色"));
+    }
+    let department = f.department.trim().parse::<i64>().ok();
+    let departments = match state.repair.portal.store.departments().await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
+    };
+    let department = department.filter(|id| departments.iter().any(|d| d.id == *id));
+    match (role, department) {
+        (Some(Role::Reviewer), None) => errors.push(err("department", "审核员须选择所属认定单位")),
+        (Some(Role::Admin | Role::Auditor), Some(_)) => errors.push(err(
+            "department",
+            "管理员和审计员不属于认定单位，请选择“不属于认定单位”",
+        )),
+        _ => {}
+    }
+    if let Err(m) = check_new_password(&f.password, username.as_deref().unwrap_or("")) {
+        errors.push(err("password", m));
+    }
+    let (Some(username), Some(role), true) = (username, role, errors.is_empty()) else {
+        return accounts_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors, None).await;
+    };
+    let password = f.password.clone();
+    let hash = match blocking(move || hash_password(&password)).await {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return internal(e),
+        None => return internal("hashing task failed"),
+    };
+    let account = NewAccount {
+        username: username.clone(),
+        display_name,
+        role,
+        department_id: department,
+        password_hash: hash,
+        now: Utc::now(),
+    };
+    match state.staff.create_account(&account).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(taken)) => {
+            return accounts_page(
+                &state,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                form,
+                vec![err("username", taken)],
+                None,
+            )
+            .await
+        }
+        Err(e) => return internal(e),
+    }
+    let entry = audit_entry(
+        &staff,
+        AuditAction::AccountCreated,
+        format!("账号 {username}（{}）", role.label()),
+        "开设工作人员账号",
+    );
+    if let Err(r) = write_register(&state, entry).await {
+        return r;
+    }
+    accounts_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        AccountForm::default(),
+        vec![],
+        Some(username),
+    )
+    .await
+}
+
+// ----- holiday calendar -----------------------------------------------------------
+
+async fn calendar_page(
+    state: &StaffState,
+    staff: &Staff,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    date: String,
+    name: String,
+) -> Response {
+    let entries = match state.repair.repairs.calendar().await {
+        Ok(e) => e,
+        Err(e) => return internal(e),
+    };
+    let view_data = staff.view();
+    render(status, "节假日安排", move || {
+        view! { <CalendarPage staff=view_data entries errors date name/> }.into_any()
+    })
+}
+
+pub async fn calendar(State(state): State<StaffState>, staff: Staff) -> Response {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
+    }
+    calendar_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        vec![],
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CalendarForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    source: String,
+}
+
+pub async fn set_calendar_day(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<CalendarForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
+    }
+    let mut errors = Vec::new();
+    let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
+        .map_err(|_| errors.push(err("date", "请填写日期，格式如 2027-02-06")))
+        .ok();
+    let kind = DayKind::from_code(f.kind.trim());
+    if kind.is_none() {
+        errors.push(err("kind", "请选择放假或调休上班"));
+    }
+    let name = f.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 20 {
+        errors.push(err("name", "请填写节日名称（不超过 20 个字），如：春节"));
+    }
+    let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
+        return calendar_page(
+            &state,
+            &staff,
+            StatusCode::BAD_REQUEST,
+            errors,
+            f.date,
+            f.name,
+        )
+        .await;
+    };
+    let source = Some(f.source.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("管理员 {} 录入", staff.member.username));
+    let entry = CalendarEntry {
+        date,
+        kind,
+        name: name.clone(),
+        source,
+    };
+    let audit = audit_entry(
+        &staff,
+        AuditAction::CalendarChanged,
+        format!("{date} {}（{name}）", kind.label()),
+        "维护节假日安排",
+    );
+    if let Err(e) = state.staff.set_calendar_day(&entry, &audit).await {
+        return internal(e);
+    }
+    see_other("/admin/calendar")
+}
+
+#[derive(Deserialize)]
+pub struct RemoveDayForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+}
+
+pub async fn remove_calendar_day(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<RemoveDayForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
+    }
+    let Ok(date) = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") else {
+        return calendar_page(
+            &state,
+            &staff,
+            StatusCode::BAD_REQUEST,
+            vec![err("date", "要删除的日期格式不正确")],
+            String::new(),
+            String::new(),
+        )
+        .await;
+    };
+    let audit = audit_entry(
+        &staff,
+        AuditAction::CalendarChanged,
+        format!("删除 {date}"),
+        "维护节假日安排",
+    );
+    match state.staff.remove_calendar_day(date, &audit).await {
+        Ok(_) => see_other("/admin/calendar"),
+        Err(e) => internal(e),
+    }
+}

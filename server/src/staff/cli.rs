@@ -1,0 +1,121 @@
+//! Server commands for the console, run as `server <command>` with the same
+//! environment as the portal (`PORTAL_DATA_DIR`, `DATABASE_URL`):
+//!
+//! - `server staff add --role admin|reviewer|auditor --username NAME
+//!   --name 显示名 [--department ID]` creates an account; the password is
+//!   read from the first line of standard input, so it never appears in
+//!   the process list or shell history. This is how the first
+//!   administrator is created: there is no default account or password.
+//! - `server audit verify` checks the access register's hash chain and
+//!   exits with status 1 when an entry was changed, removed or inserted.
+
+use std::io::BufRead;
+
+use app::domain::staff::{check_new_password, check_username, AuditAction, Role};
+use app::store::staff::{NewAccount, NewAuditEntry};
+use app::store::{StaffStore, Store};
+use chrono::Utc;
+
+use super::session::hash_password;
+use crate::store::staff::verify_chain;
+use crate::store::SqliteStore;
+
+/// Runs a command if `args` (without the program name) name one; `None`
+/// when they do not (the portal then starts as usual).
+pub async fn run(args: &[String], store: &SqliteStore) -> Option<Result<String, String>> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["staff", "add", rest @ ..] => Some(add(rest, store).await),
+        ["audit", "verify"] => Some(verify(store).await),
+        [] => None,
+        _ => Some(Err(USAGE.to_string())),
+    }
+}
+
+pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain";
+
+fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
+    args.windows(2).find(|w| w[0] == name).map(|w| w[1])
+}
+
+async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
+    let role = flag(args, "--role")
+        .and_then(Role::from_code)
+        .ok_or("--role must be admin, reviewer or auditor")?;
+    let username = check_username(flag(args, "--username").ok_or("--username is required")?)?;
+    let display_name = flag(args, "--name")
+        .ok_or("--name is required")?
+        .trim()
+        .to_string();
+    let department = match flag(args, "--department") {
+        None => None,
+        Some(d) => Some(
+            d.parse::<i64>()
+                .map_err(|_| "--department must be a department id")?,
+        ),
+    };
+    match (role, department) {
+        (Role::Reviewer, None) => return Err("a reviewer needs --department".into()),
+        (Role::Admin | Role::Auditor, Some(_)) => {
+            return Err("only reviewers belong to a department".into())
+        }
+        _ => {}
+    }
+    if let Some(id) = department {
+        let known = store.departments().await.map_err(|e| e.to_string())?;
+        if !known.iter().any(|d| d.id == id) {
+            let list: Vec<String> = known
+                .iter()
+                .map(|d| format!("{} {}", d.id, d.name))
+                .collect();
+            return Err(format!(
+                "no department {id}; departments:\n{}",
+                list.join("\n")
+            ));
+        }
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| format!("reading the password from standard input: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    check_new_password(password, &username)?;
+    let now = Utc::now();
+    let account = NewAccount {
+        username: username.clone(),
+        display_name,
+        role,
+        department_id: department,
+        password_hash: hash_password(password)?,
+        now,
+    };
+    let id = store
+        .create_account(&account)
+        .await
+        .map_err(|e| e.to_string())??;
+    store
+        .append_audit(&NewAuditEntry {
+            at: now,
+            account_id: None,
+            actor: "server-command".into(),
+            action: AuditAction::AccountCreated,
+            target: format!("账号 {username}（{}）", role.label()),
+            purpose: "服务器命令开设账号".into(),
+            client: "local".into(),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("created {} {username} (id {id})", role.code()))
+}
+
+async fn verify(store: &SqliteStore) -> Result<String, String> {
+    let entries = store.audit_chain().await.map_err(|e| e.to_string())?;
+    match verify_chain(&entries) {
+        Ok(n) => Ok(format!("access register intact: {n} entries")),
+        Err(b) => Err(format!(
+            "access register broken at entry {}: {}",
+            b.id, b.reason
+        )),
+    }
+}

@@ -1,0 +1,307 @@
+//! Sign-in, sign-out and password change.
+//!
+//! Failed logins slow down per account (`lockout_after`: locked for a
+//! minute after five failures, doubling, at most a day) and per client (at
+//! most 20 failures in 15 minutes, whatever the usernames, answered with
+//! 429). Unknown usernames and wrong passwords get the same message and
+//! take the same time. A new session id is issued at every login.
+
+use app::domain::staff::{
+    check_new_password, lockout_after, lockout_message, AuditAction, Role, CLIENT_LOGIN_FAILURES,
+    CLIENT_WINDOW,
+};
+use app::pages::admin::{LoginPage, PasswordPage};
+use app::pages::repair::forms::FieldError;
+use app::store::staff::{NewAuditEntry, StoredSession};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::session::{
+    blocking, clear_session_cookie, hash_password, new_tokens, session_cookie, session_token,
+    verify_password, Staff,
+};
+use super::{audit_entry, internal, register, render, StaffState};
+use crate::repair::http::{client_of, same_origin, see_other, sha256_hex, ClientAddr};
+
+fn err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Response {
+    render(status, "工作人员登录", move || {
+        view! { <LoginPage username errors/> }.into_any()
+    })
+}
+
+/// `/admin`: where each role starts.
+pub async fn home(staff: Staff) -> Response {
+    see_other(match staff.member.role {
+        Role::Reviewer => "/admin/repairs",
+        Role::Auditor => "/admin/audit",
+        Role::Admin => "/admin/accounts",
+    })
+}
+
+pub async fn form() -> Response {
+    login_page(StatusCode::OK, String::new(), vec![])
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    if let Err(r) = same_origin(&headers) {
+        return *r;
+    }
+    let client = client_of(addr);
+    let now = Utc::now();
+    let username: String = f.username.trim().chars().take(64).collect();
+    let mut errors = Vec::new();
+    if username.is_empty() {
+        errors.push(err("username", "请输入用户名"));
+    }
+    if f.password.is_empty() {
+        errors.push(err("password", "请输入密码"));
+    }
+    if !errors.is_empty() {
+        return login_page(StatusCode::BAD_REQUEST, username, errors);
+    }
+    match state
+        .staff
+        .client_login_failures_since(&client, now - CLIENT_WINDOW)
+        .await
+    {
+        Ok(n) if n >= CLIENT_LOGIN_FAILURES => {
+            return login_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                username,
+                vec![err("username", "登录失败次数过多，请 15 分钟后再试。")],
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return internal(e),
+    }
+    let account = match state.staff.account_by_username(&username).await {
+        Ok(a) => a.filter(|a| !a.disabled),
+        Err(e) => return internal(e),
+    };
+    let account_id = account.as_ref().map(|a| a.member.account_id);
+    let failed = |purpose: &str| NewAuditEntry {
+        at: now,
+        account_id,
+        actor: username.clone(),
+        action: AuditAction::LoginFailed,
+        target: "工作台".into(),
+        purpose: purpose.into(),
+        client: client.clone(),
+    };
+    if let Some(until) = account.as_ref().and_then(|a| a.locked_until) {
+        if until > now {
+            if let Err(r) = register(&state, failed("账号锁定期间尝试登录")).await {
+                return r;
+            }
+            return login_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                username,
+                vec![err("username", lockout_message(until - now))],
+            );
+        }
+    }
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let password = f.password.clone();
+    let ok = blocking(move || verify_password(&password, stored.as_deref()))
+        .await
+        .unwrap_or(false);
+    let Some(account) = account.filter(|_| ok) else {
+        if let Err(r) = register(&state, failed("用户名或密码不正确")).await {
+            return r;
+        }
+        if let Err(e) = state
+            .staff
+            .note_client_login_failure(&client, now, now - CLIENT_WINDOW)
+            .await
+        {
+            return internal(e);
+        }
+        let mut message = "用户名或密码不正确".to_string();
+        if let Some(id) = account_id {
+            match state.staff.note_failed_login(id, &lockout_after, now).await {
+                Ok(n) => {
+                    if let Some(lock) = lockout_after(n) {
+                        message = format!("用户名或密码不正确。{}", lockout_message(lock));
+                    }
+                }
+                Err(e) => return internal(e),
+            }
+        }
+        return login_page(
+            StatusCode::BAD_REQUEST,
+            username,
+            vec![err("password", message)],
+        );
+    };
+    let (token, csrf) = match new_tokens() {
+        Ok(t) => t,
+        Err(e) => return internal(e),
+    };
+    // A session id is never reused across logins: end the old one.
+    if let Some(old) = session_token(&headers, state.secure_cookies) {
+        let _ = state.staff.end_session(&sha256_hex(old.as_bytes())).await;
+    }
+    let session = StoredSession {
+        token_hash: sha256_hex(token.as_bytes()),
+        account_id: account.member.account_id,
+        csrf_token: csrf,
+        created_at: now,
+        last_seen_at: now,
+    };
+    if let Err(e) = state.staff.start_session(&session).await {
+        return internal(e);
+    }
+    let entry = NewAuditEntry {
+        at: now,
+        account_id: Some(account.member.account_id),
+        actor: account.member.username.clone(),
+        action: AuditAction::LoginSucceeded,
+        target: "工作台".into(),
+        purpose: "登录".into(),
+        client,
+    };
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let mut response = see_other("/admin");
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state.secure_cookies, &token),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(e) = state.staff.end_session(&staff.session.token_hash).await {
+        return internal(e);
+    }
+    let entry = audit_entry(&staff, AuditAction::Logout, "工作台", "退出登录");
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let mut response = see_other("/admin/login");
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        clear_session_cookie(state.secure_cookies),
+    );
+    response.into_response()
+}
+
+pub async fn password_form(staff: Staff) -> Response {
+    let view_data = staff.view();
+    render(StatusCode::OK, "修改密码", move || {
+        view! { <PasswordPage staff=view_data errors=vec![] changed=false/> }.into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    let account = match state.staff.account(staff.member.account_id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return internal("account vanished"),
+        Err(e) => return internal(e),
+    };
+    let mut errors = Vec::new();
+    let current = f.current_password.clone();
+    let stored = account.password_hash.clone();
+    let current_ok = blocking(move || verify_password(&current, Some(&stored)))
+        .await
+        .unwrap_or(false);
+    if !current_ok {
+        errors.push(err("current_password", "当前密码不正确"));
+    }
+    if let Err(m) = check_new_password(&f.new_password, &staff.member.username) {
+        errors.push(err("new_password", m));
+    } else if f.new_password != f.confirm_password {
+        errors.push(err("confirm_password", "两次输入的新密码不一致"));
+    }
+    let view_data = staff.view();
+    if !errors.is_empty() {
+        return render(StatusCode::BAD_REQUEST, "修改密码", move || {
+            view! { <PasswordPage staff=view_data errors changed=false/> }.into_any()
+        });
+    }
+    let new_password = f.new_password.clone();
+    let hash = match blocking(move || hash_password(&new_password)).await {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return internal(e),
+        None => return internal("hashing task failed"),
+    };
+    if let Err(e) = state
+        .staff
+        .set_password(
+            staff.member.account_id,
+            &hash,
+            &staff.session.token_hash,
+            Utc::now(),
+        )
+        .await
+    {
+        return internal(e);
+    }
+    let entry = audit_entry(&staff, AuditAction::PasswordChanged, "本人账号", "修改密码");
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    render(StatusCode::OK, "修改密码", move || {
+        view! { <PasswordPage staff=view_data errors=vec![] changed=true/> }.into_any()
+    })
+}

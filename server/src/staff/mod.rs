@@ -1,0 +1,131 @@
+//! The staff console (`/admin/…`), as plain HTML forms like the repair
+//! flow: sign-in and sessions (`session`, `login`), the department's review
+//! queue and decisions (`review`), accounts, the holiday calendar and the
+//! access register (`admin`), and the server commands that create the
+//! first administrator and verify the register (`cli`).
+//!
+//! Every handler takes the `Staff` extractor, so none runs for an anonymous
+//! visitor, and checks the member's role or department itself; every form
+//! post checks the origin and the session's anti-forgery token; every look
+//! at non-public data is written to the access register.
+
+pub mod admin;
+pub mod cli;
+pub mod login;
+pub mod review;
+pub mod session;
+
+use std::sync::Arc;
+
+use app::domain::staff::AuditAction;
+use app::pages::admin::{ForbiddenPage, StaffView};
+use app::pages::repair::document::render_document;
+use app::store::staff::NewAuditEntry;
+use app::store::StaffStore;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::repair::http::page;
+use crate::repair::RepairState;
+
+/// What the console handlers need.
+#[derive(Clone)]
+pub struct StaffState {
+    pub repair: RepairState,
+    pub staff: Arc<dyn StaffStore>,
+    /// Served over HTTPS: `__Host-` + `Secure` session cookies.
+    pub secure_cookies: bool,
+}
+
+pub fn routes(state: StaffState) -> Router {
+    Router::new()
+        .route("/admin", get(login::home))
+        .route("/admin/login", get(login::form).post(login::login))
+        .route("/admin/logout", post(login::logout))
+        .route(
+            "/admin/password",
+            get(login::password_form).post(login::change_password),
+        )
+        .route("/admin/repairs", get(review::queue))
+        .route("/admin/repairs/{number}", get(review::application))
+        .route("/admin/repairs/{number}/decide", post(review::decide))
+        .route("/admin/repairs/{number}/files/{file_id}", get(review::file))
+        .route("/admin/audit", get(admin::register))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
+        .route(
+            "/admin/calendar",
+            get(admin::calendar).post(admin::set_calendar_day),
+        )
+        .route("/admin/calendar/remove", post(admin::remove_calendar_day))
+        // Console pages hold non-public data: never cached anywhere.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state)
+}
+
+/// A console page in the site frame.
+pub fn render(
+    status: StatusCode,
+    title: &str,
+    body: impl FnOnce() -> AnyView + Send + 'static,
+) -> Response {
+    page(status, render_document(None, title, body))
+}
+
+pub fn forbidden(staff: Option<StaffView>, message: &str) -> Response {
+    let message = message.to_string();
+    render(StatusCode::FORBIDDEN, "无权访问", move || {
+        view! { <ForbiddenPage staff message/> }.into_any()
+    })
+}
+
+pub fn not_found(staff: Option<StaffView>) -> Response {
+    render(StatusCode::NOT_FOUND, "未找到", move || {
+        view! {
+            {staff.map(|staff| view! { <app::pages::admin::StaffBar staff/> })}
+            <h1>"未找到"</h1>
+            <p>"没有这项内容，或它不属于您的单位。"</p>
+        }
+        .into_any()
+    })
+}
+
+pub fn internal(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "staff console failed");
+    render(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙", || {
+        view! { <h1>"系统繁忙"</h1><p>"请稍后再试。"</p> }.into_any()
+    })
+}
+
+/// An access-register entry for `staff` doing `action` on `target`.
+pub fn audit_entry(
+    staff: &session::Staff,
+    action: AuditAction,
+    target: impl Into<String>,
+    purpose: impl Into<String>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        at: chrono::Utc::now(),
+        account_id: Some(staff.member.account_id),
+        actor: staff.member.username.clone(),
+        action,
+        target: target.into(),
+        purpose: purpose.into(),
+        client: staff.client.clone(),
+    }
+}
+
+/// Writes `entry` to the register; if that fails the request fails, since
+/// a look at non-public data that is not registered must not happen.
+pub async fn register(state: &StaffState, entry: NewAuditEntry) -> Result<(), Response> {
+    state.staff.append_audit(&entry).await.map_err(internal)
+}

@@ -1,0 +1,462 @@
+//! The department's review of repair applications: the queue, one
+//! application, the reviewer's actions and the evidence files.
+//!
+//! "谁认定、谁修复": a reviewer sees and decides only applications about
+//! records of their own department; any other application answers 404, the
+//! same as one that does not exist, so numbers cannot be probed.
+
+use app::domain::repair_application::{
+    deadline_setting, transition, Action, ApplicationNumber, ApplicationState,
+};
+use app::domain::staff::AuditAction;
+use app::domain::working_days::{china_date, deadline_note, HolidayCalendar};
+use app::pages::admin::review::{
+    ApplicationPage, ApplicationView, EvidenceLine, QueuePage, QueueRow,
+};
+use app::pages::repair::forms::{size_label, FieldError};
+use app::pages::repair::track::TimelineEntry;
+use app::store::repair::{NewEvent, StoredApplication};
+use app::store::staff::Decision;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::session::Staff;
+use super::{audit_entry, internal, not_found, register, render, StaffState};
+use crate::repair::http::see_other;
+
+async fn calendar(state: &StaffState) -> Result<HolidayCalendar, Response> {
+    state
+        .repair
+        .repairs
+        .calendar()
+        .await
+        .map(HolidayCalendar::new)
+        .map_err(internal)
+}
+
+/// Only reviewers have a queue.
+fn reviewer_department(staff: &Staff) -> Result<i64, Box<Response>> {
+    match staff.member.department_id {
+        Some(d) if staff.member.may_review(d) => Ok(d),
+        _ => Err(Box::new(super::forbidden(
+            Some(staff.view()),
+            "只有认定单位的审核人员可以办理信用修复申请。",
+        ))),
+    }
+}
+
+pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
+    let department = match reviewer_department(&staff) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let items = match state.staff.review_queue(department).await {
+        Ok(i) => i,
+        Err(e) => return internal(e),
+    };
+    let calendar = match calendar(&state).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let entry = audit_entry(
+        &staff,
+        AuditAction::ViewQueue,
+        format!(
+            "{} 的待办列表（{} 件）",
+            staff.department_name.clone().unwrap_or_default(),
+            items.len()
+        ),
+        "审核信用修复申请",
+    );
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let today = state.repair.portal.today();
+    let rows = items
+        .into_iter()
+        .map(|i| {
+            let note = i.deadline.map(|d| deadline_note(&calendar, today, d));
+            QueueRow {
+                number: i.number,
+                subject_name: i.subject_name,
+                doc_no: i.doc_no,
+                state: i.state.label().to_string(),
+                submitted: china_date(i.submitted_at),
+                deadline: i.deadline,
+                overdue: note.as_ref().is_some_and(|n| n.0),
+                remaining: note.map(|n| n.1),
+            }
+        })
+        .collect();
+    let view_data = staff.view();
+    render(StatusCode::OK, "修复申请待办", move || {
+        view! { <QueuePage staff=view_data rows/> }.into_any()
+    })
+}
+
+/// The application `number`, if it exists and belongs to the reviewer's
+/// department; otherwise the 404 to send.
+async fn own_application(
+    state: &StaffState,
+    staff: &Staff,
+    number: &str,
+) -> Result<StoredApplication, Response> {
+    let department = reviewer_department(staff).map_err(|r| *r)?;
+    let Ok(number) = ApplicationNumber::parse(number) else {
+        return Err(not_found(Some(staff.view())));
+    };
+    match state
+        .repair
+        .repairs
+        .application_by_number(number.as_str())
+        .await
+    {
+        Ok(Some(app)) if app.department_id == department => Ok(app),
+        Ok(_) => Err(not_found(Some(staff.view()))),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// What the application page shows, with `errors` and the values of a
+/// refused action form.
+async fn application_view(
+    state: &StaffState,
+    app: &StoredApplication,
+    reason: String,
+    remedies: String,
+    errors: Vec<FieldError>,
+) -> Result<ApplicationView, Response> {
+    let events = state
+        .repair
+        .repairs
+        .application_events(app.id)
+        .await
+        .map_err(internal)?;
+    let files = state
+        .repair
+        .repairs
+        .application_files(app.id)
+        .await
+        .map_err(internal)?;
+    let penalty = state
+        .repair
+        .portal
+        .store
+        .penalty(app.record_id)
+        .await
+        .map_err(internal)?;
+    let calendar = calendar(state).await?;
+    let today = state.repair.portal.today();
+    let deadline = app
+        .state
+        .is_open()
+        .then(|| events.last().and_then(|e| e.deadline))
+        .flatten();
+    let note = deadline.map(|d| deadline_note(&calendar, today, d));
+    let actions = Action::ALL
+        .into_iter()
+        .filter(|a| !a.by_applicant() && transition(app.state, *a).is_ok())
+        .collect();
+    Ok(ApplicationView {
+        number: app.number.clone(),
+        state: app.state,
+        record_id: app.record_id,
+        doc_no: penalty
+            .as_ref()
+            .map(|p| p.doc_no.clone())
+            .unwrap_or_default(),
+        subject_name: penalty.map(|p| p.subject.name).unwrap_or_default(),
+        applicant_kind: app.applicant_kind.label().to_string(),
+        applicant_name: app.applicant_name.clone(),
+        contact_phone: app.contact_phone.clone(),
+        pledge: app.pledge_text.clone(),
+        pledge_signed_name: app.pledge_signed_name.clone(),
+        submitted: china_date(app.submitted_at),
+        deadline,
+        overdue: note.as_ref().is_some_and(|n| n.0),
+        remaining: note.map(|n| n.1),
+        timeline: events
+            .into_iter()
+            .map(|e| TimelineEntry {
+                date: china_date(e.at),
+                label: e
+                    .action
+                    .map(|a| a.label().to_string())
+                    .unwrap_or_else(|| "提交申请".into()),
+                state: e.to_state.label().to_string(),
+                reason: e.reason,
+                remedies: e.remedies,
+            })
+            .collect(),
+        files: files
+            .into_iter()
+            .map(|f| EvidenceLine {
+                id: f.id,
+                kind: f.evidence_kind.label().to_string(),
+                name: f.display_name,
+                size: size_label(f.size_bytes),
+                sha256: f.sha256,
+            })
+            .collect(),
+        actions,
+        reason,
+        remedies,
+        errors,
+    })
+}
+
+pub async fn application(
+    State(state): State<StaffState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Response {
+    let app = match own_application(&state, &staff, &number).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let entry = audit_entry(
+        &staff,
+        AuditAction::ViewApplication,
+        format!("修复申请 {}", app.number),
+        "审核信用修复申请",
+    );
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let view_data = match application_view(&state, &app, String::new(), String::new(), vec![]).await
+    {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let staff_view = staff.view();
+    render(StatusCode::OK, "修复申请", move || {
+        view! { <ApplicationPage staff=staff_view app=view_data/> }.into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    expected_state: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    remedies: String,
+}
+
+const MAX_TEXT: usize = 2000;
+
+pub async fn decide(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(f): Form<DecideForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    let app = match own_application(&state, &staff, &number).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let reason = f.reason.trim().to_string();
+    let remedies = f.remedies.trim().to_string();
+    let mut errors = Vec::new();
+    let action = Action::from_code(f.action.trim()).filter(|a| !a.by_applicant());
+    match action {
+        None => errors.push(FieldError {
+            field: "action",
+            message: "请选择办理结果".into(),
+        }),
+        Some(a) => {
+            if let Err(e) = transition(app.state, a) {
+                errors.push(FieldError {
+                    field: "action",
+                    message: e.to_string(),
+                });
+            }
+            if matches!(a, Action::RequestSupplement | Action::Reject) && reason.is_empty() {
+                errors.push(FieldError {
+                    field: "reason",
+                    message: if a == Action::Reject {
+                        "不予修复须写明理由".into()
+                    } else {
+                        "要求补正须写明需补正的材料".into()
+                    },
+                });
+            }
+            if a == Action::Reject && remedies.is_empty() {
+                errors.push(FieldError {
+                    field: "remedies",
+                    message: "不予修复须告知救济途径".into(),
+                });
+            }
+        }
+    }
+    if reason.chars().count() > MAX_TEXT {
+        errors.push(FieldError {
+            field: "reason",
+            message: format!("理由不能超过 {MAX_TEXT} 字"),
+        });
+    }
+    if remedies.chars().count() > MAX_TEXT {
+        errors.push(FieldError {
+            field: "remedies",
+            message: format!("救济途径不能超过 {MAX_TEXT} 字"),
+        });
+    }
+    // The page the reviewer acted on must still be current.
+    if ApplicationState::from_code(f.expected_state.trim()) != Some(app.state) && errors.is_empty()
+    {
+        errors.push(FieldError {
+            field: "action",
+            message: format!(
+                "该申请的状态已变为“{}”，请查看最新情况后再办理",
+                app.state.label()
+            ),
+        });
+    }
+    let (Some(action), true) = (action, errors.is_empty()) else {
+        return refused(&state, &staff, &app, reason, remedies, errors).await;
+    };
+    let deadline = match deadline_setting(Some(action)) {
+        None => None,
+        Some(_) => match crate::repair::deadline_after(&state.repair, Some(action)).await {
+            Ok(d) => d,
+            Err(e) => return internal(e),
+        },
+    };
+    let today = state.repair.portal.today();
+    let event = NewEvent {
+        actor: "staff",
+        action,
+        reason: (!reason.is_empty()).then(|| reason.clone()),
+        remedies: (action == Action::Reject).then(|| remedies.clone()),
+        deadline,
+        at: Utc::now(),
+    };
+    let purpose = if reason.is_empty() {
+        action.label().to_string()
+    } else {
+        format!("{}：{}", action.label(), reason)
+    };
+    let decision = Decision {
+        application_id: app.id,
+        expected: app.state,
+        event,
+        staff_account_id: staff.member.account_id,
+        approve: (action == Action::Approve).then_some((app.record_id, today)),
+        audit: audit_entry(
+            &staff,
+            AuditAction::Decide,
+            format!("修复申请 {}", app.number),
+            purpose,
+        ),
+    };
+    match state.staff.decide(&decision).await {
+        Ok(Some(_)) => see_other(&format!("/admin/repairs/{}", app.number)),
+        Ok(None) => {
+            let fresh = match state
+                .repair
+                .repairs
+                .application_by_number(&app.number)
+                .await
+            {
+                Ok(Some(a)) => a,
+                Ok(None) => return internal("application vanished"),
+                Err(e) => return internal(e),
+            };
+            let errors = vec![FieldError {
+                field: "action",
+                message: format!(
+                    "该申请的状态已变为“{}”，请查看最新情况后再办理",
+                    fresh.state.label()
+                ),
+            }];
+            refused(&state, &staff, &fresh, reason, remedies, errors).await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+async fn refused(
+    state: &StaffState,
+    staff: &Staff,
+    app: &StoredApplication,
+    reason: String,
+    remedies: String,
+    errors: Vec<FieldError>,
+) -> Response {
+    let view_data = match application_view(state, app, reason, remedies, errors).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let staff_view = staff.view();
+    render(StatusCode::BAD_REQUEST, "修复申请", move || {
+        view! { <ApplicationPage staff=staff_view app=view_data/> }.into_any()
+    })
+}
+
+/// An evidence file, as an attachment (never rendered by the browser).
+pub async fn file(
+    State(state): State<StaffState>,
+    staff: Staff,
+    Path((number, file_id)): Path<(String, i64)>,
+) -> Response {
+    let app = match own_application(&state, &staff, &number).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let files = match state.repair.repairs.application_files(app.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let Some(file) = files.into_iter().find(|f| f.id == file_id) else {
+        return not_found(Some(staff.view()));
+    };
+    let entry = audit_entry(
+        &staff,
+        AuditAction::DownloadEvidence,
+        format!("修复申请 {} 的材料 {}", app.number, file.display_name),
+        "审核信用修复申请",
+    );
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let path = state.repair.uploads.join(&file.stored_name);
+    let handle = match tokio::fs::File::open(&path).await {
+        Ok(h) => h,
+        Err(e) => return internal(format!("evidence file {}: {e}", path.display())),
+    };
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(handle));
+    let disposition = format!(
+        "attachment; filename=\"evidence-{}.{}\"; filename*=UTF-8''{}",
+        file.id,
+        file.kind.extension(),
+        app::model::encode_query_value(&file.display_name)
+    );
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.kind.mime()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&file.size_bytes.to_string()) {
+        headers.insert(header::CONTENT_LENGTH, v);
+    }
+    response
+}

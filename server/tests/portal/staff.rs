@@ -1,0 +1,615 @@
+//! The staff console over HTTP: who may do what (tested from the outside,
+//! as anonymous, as a reviewer of another department and as the right
+//! member), the review of an application to its effect on public pages,
+//! sessions, the login back-off and the access register's chain.
+
+use app::domain::repair_application::ApplicationState;
+use app::domain::staff::Role;
+use app::store::repair::RepairStore;
+use app::store::staff::NewAccount;
+use app::store::{StaffStore, Store};
+use axum::http::StatusCode;
+use sqlx::Row;
+
+use super::repair::{eligible_record, submit_application};
+use super::{portal, Answer, Portal};
+
+const PASSWORD: &str = "Hegang-Review-2026";
+
+async fn add_account(p: &Portal, username: &str, role: Role, department: Option<i64>) {
+    let account = NewAccount {
+        username: username.into(),
+        display_name: format!("{username}（演示）"),
+        role,
+        department_id: department,
+        password_hash: server::staff::session::hash_password(PASSWORD).unwrap(),
+        now: chrono::Utc::now(),
+    };
+    p.store.create_account(&account).await.unwrap().unwrap();
+}
+
+/// A signed-in member: the cookie header and the form token.
+struct Member {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
+    p.post_form(
+        "/admin/login",
+        "",
+        &[("username", username), ("password", password)],
+    )
+    .await
+}
+
+async fn sign_in(p: &Portal, username: &str) -> Member {
+    let answer = login_as(p, username, PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let cookie = answer.cookie("hegang_staff").expect("session cookie");
+    let page = p.get_with_cookie("/admin/password", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_of(&page.body);
+    Member { cookie, csrf }
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("csrf field") + 20;
+    html[at..at + 32].to_string()
+}
+
+/// The world the authorisation tests run in: an application about a
+/// record of department `own`, and accounts of every kind.
+struct World {
+    p: Portal,
+    number: String,
+    record_id: i64,
+    file_id: i64,
+}
+
+async fn world() -> World {
+    let p = portal().await;
+    let (record_id, code) = eligible_record(&p).await;
+    let (number, _) = submit_application(&p, record_id, &code).await;
+    let app = p
+        .store
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
+    let other = p
+        .store
+        .departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id != app.department_id)
+        .unwrap()
+        .id;
+    add_account(&p, "right", Role::Reviewer, Some(app.department_id)).await;
+    add_account(&p, "other", Role::Reviewer, Some(other)).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    add_account(&p, "checker", Role::Auditor, None).await;
+    let file_id = p.store.application_files(app.id).await.unwrap()[0].id;
+    World {
+        p,
+        number,
+        record_id,
+        file_id,
+    }
+}
+
+async fn state_of(p: &Portal, number: &str) -> ApplicationState {
+    p.store
+        .application_by_number(number)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn every_console_route_answers_only_the_member_it_is_for() {
+    let w = world().await;
+    let p = &w.p;
+    let other = sign_in(p, "other").await;
+    let right = sign_in(p, "right").await;
+    let boss = sign_in(p, "boss").await;
+    let checker = sign_in(p, "checker").await;
+    let app_page = format!("/admin/repairs/{}", w.number);
+    let file = format!("{app_page}/files/{}", w.file_id);
+
+    // Pages: (path, the member it is for, the others who must be refused).
+    let pages: [(&str, &Member, Vec<&Member>); 5] = [
+        ("/admin/repairs", &right, vec![&boss, &checker]),
+        (&app_page, &right, vec![&other, &boss, &checker]),
+        (&file, &right, vec![&other, &boss, &checker]),
+        ("/admin/audit", &checker, vec![&right, &other, &boss]),
+        ("/admin/accounts", &boss, vec![&right, &other, &checker]),
+    ];
+    for (path, member, refused) in &pages {
+        let anonymous = p.get_with_cookie(path, "").await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "anonymous {path}");
+        assert_eq!(anonymous.location(), "/admin/login");
+        let forged = p
+            .get_with_cookie(path, &format!("hegang_staff={}", "a".repeat(64)))
+            .await;
+        assert_eq!(
+            forged.status,
+            StatusCode::SEE_OTHER,
+            "forged session {path}"
+        );
+        for m in refused {
+            let answer = p.get_with_cookie(path, &m.cookie).await;
+            assert!(
+                matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                "{path} answered {} to the wrong member",
+                answer.status
+            );
+            assert!(!answer.body.contains("13800001234") && !answer.body.contains("李明"));
+        }
+        let ok = p.get_with_cookie(path, &member.cookie).await;
+        assert_eq!(ok.status, StatusCode::OK, "{path} for its member");
+    }
+    // The other department's reviewer has a queue, without this application.
+    let queue = p.get_with_cookie("/admin/repairs", &other.cookie).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(!queue.body.contains(&w.number));
+    let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
+    assert!(queue.body.contains(&w.number));
+
+    // A decision: anonymous, wrong department, wrong role, missing or wrong
+    // token, cross-site: all refused and nothing changes.
+    let decide = format!("{app_page}/decide");
+    let fields = |csrf: &str| {
+        vec![
+            ("_csrf", csrf.to_string()),
+            ("expected_state", "submitted".to_string()),
+            ("action", "accept".to_string()),
+        ]
+    };
+    let post = |cookie: String, fields: Vec<(&'static str, String)>| {
+        let decide = decide.clone();
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            p.post_form(&decide, &cookie, &f).await
+        }
+    };
+    assert_eq!(
+        post(String::new(), fields("")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(other.cookie.clone(), fields(&other.csrf)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post(boss.cookie.clone(), fields(&boss.csrf)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(right.cookie.clone(), fields("")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(right.cookie.clone(), fields(&other.csrf)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let cross_site = p
+        .send(
+            axum::http::Request::post(&decide)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", &right.cookie)
+                .header("sec-fetch-site", "cross-site")
+                .body(axum::body::Body::from(format!(
+                    "_csrf={}&expected_state=submitted&action=accept",
+                    right.csrf
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
+    // A GET never changes anything.
+    let get = p.get_with_cookie(&decide, &right.cookie).await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
+    // Only the right reviewer's decision takes.
+    let ok = post(right.cookie.clone(), fields(&right.csrf)).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Accepted);
+
+    // Administrators' forms: accounts and the calendar.
+    let account_fields = |csrf: &str| {
+        vec![
+            ("_csrf", csrf.to_string()),
+            ("username", "newcomer".to_string()),
+            ("display_name", "新同事".to_string()),
+            ("role", "auditor".to_string()),
+            ("department", String::new()),
+            ("password", "Another-Strong-2026".to_string()),
+        ]
+    };
+    for m in [&right, &checker] {
+        let f = account_fields(&m.csrf);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = p.post_form("/admin/accounts", &m.cookie, &f).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    }
+    let f = account_fields("");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        p.post_form("/admin/accounts", "", &f).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(p
+        .store
+        .account_by_username("newcomer")
+        .await
+        .unwrap()
+        .is_none());
+    let f = account_fields(&boss.csrf);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = p.post_form("/admin/accounts", &boss.cookie, &f).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert!(p
+        .store
+        .account_by_username("newcomer")
+        .await
+        .unwrap()
+        .is_some());
+
+    let day = |csrf: &str| {
+        vec![
+            ("_csrf", csrf.to_string()),
+            ("date", "2027-02-08".to_string()),
+            ("kind", "holiday".to_string()),
+            ("name", "春节".to_string()),
+        ]
+    };
+    for m in [&right, &checker] {
+        let f = day(&m.csrf);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            p.post_form("/admin/calendar", &m.cookie, &f).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let has_day = || async {
+        p.store
+            .calendar()
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.date.to_string() == "2027-02-08")
+    };
+    assert!(!has_day().await);
+    let f = day(&boss.csrf);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        p.post_form("/admin/calendar", &boss.cookie, &f)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(has_day().await);
+}
+
+#[tokio::test]
+async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
+    let w = world().await;
+    let p = &w.p;
+    let record_page = format!("/penalties/{}", w.record_id);
+    assert_eq!(p.get(&record_page).await.0, StatusCode::OK);
+    let right = sign_in(p, "right").await;
+    let app_page = format!("/admin/repairs/{}", w.number);
+    let decide = format!("{app_page}/decide");
+
+    // Open it: the reviewer sees the non-public details and the evidence.
+    let page = p.get_with_cookie(&app_page, &right.cookie).await;
+    assert!(page.body.contains("13800001234") && page.body.contains("李明"));
+    let file = p
+        .get_with_cookie(&format!("{app_page}/files/{}", w.file_id), &right.cookie)
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    let disposition = file
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(file.body.starts_with("%PDF"));
+
+    // A request to supplement needs its reasons; then the applicant sees them.
+    let missing = p
+        .post_form(
+            &decide,
+            &right.cookie,
+            &[
+                ("_csrf", &right.csrf),
+                ("expected_state", "submitted"),
+                ("action", "request_supplement"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.body.contains("要求补正须写明需补正的材料"));
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
+    let asked = p
+        .post_form(
+            &decide,
+            &right.cookie,
+            &[
+                ("_csrf", &right.csrf),
+                ("expected_state", "submitted"),
+                ("action", "request_supplement"),
+                ("reason", "请补充银行回单"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        state_of(p, &w.number).await,
+        ApplicationState::NeedsSupplement
+    );
+    // A stale page (it still says "submitted") cannot act again.
+    let stale = p
+        .post_form(
+            &decide,
+            &right.cookie,
+            &[
+                ("_csrf", &right.csrf),
+                ("expected_state", "submitted"),
+                ("action", "reject"),
+                ("reason", "x"),
+                ("remedies", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        state_of(p, &w.number).await,
+        ApplicationState::NeedsSupplement
+    );
+
+    // The applicant's answer is simulated through the store; then accept
+    // and approve.
+    let app = p
+        .store
+        .application_by_number(&w.number)
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = app::store::repair::NewEvent {
+        actor: "applicant",
+        action: app::domain::repair_application::Action::Supplement,
+        reason: Some("已补充".into()),
+        remedies: None,
+        deadline: None,
+        at: chrono::Utc::now(),
+    };
+    p.store
+        .apply_action(app.id, ApplicationState::NeedsSupplement, &answer, &[])
+        .await
+        .unwrap()
+        .unwrap();
+    for (expected, action) in [("submitted", "accept"), ("accepted", "approve")] {
+        let done = p
+            .post_form(
+                &decide,
+                &right.cookie,
+                &[
+                    ("_csrf", &right.csrf),
+                    ("expected_state", expected),
+                    ("action", action),
+                ],
+            )
+            .await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{action}: {}",
+            done.body
+        );
+    }
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Approved);
+
+    // Gone from the record page, the subject's page and the projection.
+    assert_eq!(p.get(&record_page).await.0, StatusCode::NOT_FOUND);
+    let rows = p
+        .rows(&format!(
+            "select count(*) from public_entries where record_kind = 'penalty' and record_id = {}",
+            w.record_id
+        ))
+        .await;
+    assert_eq!(rows[0].get::<i64, _>(0), 0);
+    let repaired = p
+        .rows(&format!(
+            "select repaired_on from penalties where id = {}",
+            w.record_id
+        ))
+        .await;
+    assert_eq!(
+        repaired[0].get::<Option<String>, _>(0).as_deref(),
+        Some("2026-11-26")
+    );
+    // The decision names who made it.
+    let who = p
+        .rows(&format!(
+            "select e.staff_account_id, a.username from repair_events e
+             join staff_accounts a on a.id = e.staff_account_id
+             where e.application_id = {} and e.action = 'approve'",
+            app.id
+        ))
+        .await;
+    assert_eq!(who[0].get::<String, _>(1), "right");
+
+    // Every look and every decision is in the register, and it verifies.
+    let register = p.store.audit_chain().await.unwrap();
+    let actions: Vec<&str> = register.iter().map(|e| e.action.as_str()).collect();
+    for expected in ["login", "view_application", "download_evidence", "decide"] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    assert!(server::store::staff::verify_chain(&register).is_ok());
+    // The register refuses edits; an edit made behind its back is found.
+    assert!(
+        sqlx::query("update audit_log set target = 'x' where id = 2")
+            .execute(p.store.pool())
+            .await
+            .is_err()
+    );
+    sqlx::query("drop trigger audit_log_no_update")
+        .execute(p.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("update audit_log set purpose = '查看' where id = 2")
+        .execute(p.store.pool())
+        .await
+        .unwrap();
+    let broken = server::store::staff::verify_chain(&p.store.audit_chain().await.unwrap());
+    assert_eq!(broken.unwrap_err().id, 2);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_and_then_the_client() {
+    let p = portal().await;
+    add_account(&p, "li", Role::Admin, None).await;
+    for _ in 0..4 {
+        let wrong = login_as(&p, "li", "not-the-password").await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert!(wrong.body.contains("用户名或密码不正确"));
+    }
+    // The fifth failure locks; the right password is refused while locked.
+    let fifth = login_as(&p, "li", "not-the-password").await;
+    assert!(fifth.body.contains("分钟后再试"), "{}", fifth.body);
+    let locked = login_as(&p, "li", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.cookie("hegang_staff").is_none());
+    // Unknown users read the same as wrong passwords.
+    let unknown = login_as(&p, "nobody", "whatever").await;
+    assert!(unknown.body.contains("用户名或密码不正确"));
+    // One client guessing across usernames is stopped too.
+    for i in 0..20 {
+        login_as(&p, &format!("guess{i}"), "whatever").await;
+    }
+    let stopped = login_as(&p, "someone", "whatever").await;
+    assert_eq!(stopped.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(stopped.body.contains("请 15 分钟后再试"));
+}
+
+#[tokio::test]
+async fn sessions_rotate_expire_and_end() {
+    let p = portal().await;
+    add_account(&p, "li", Role::Admin, None).await;
+    let answer = login_as(&p, "li", PASSWORD).await;
+    let set_cookie = answer
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    assert!(set_cookie.contains("Path=/"));
+    let first = answer.cookie("hegang_staff").unwrap();
+    // Logging in again issues a new id and ends the one presented.
+    let again = p
+        .send(
+            axum::http::Request::post("/admin/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", &first)
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(format!(
+                    "username=li&password={PASSWORD}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    let second = again.cookie("hegang_staff").unwrap();
+    assert_ne!(first, second);
+    assert_eq!(
+        p.get_with_cookie("/admin/accounts", &first).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        p.get_with_cookie("/admin/accounts", &second).await.status,
+        StatusCode::OK
+    );
+    let page = p.get_with_cookie("/admin/accounts", &second).await;
+    assert_eq!(
+        page.headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+
+    // Idle for 31 minutes: signed out.
+    sqlx::query("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
+        .execute(p.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        p.get_with_cookie("/admin/accounts", &second).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Logout ends the session on the server.
+    let member = sign_in(&p, "li").await;
+    let out = p
+        .post_form("/admin/logout", &member.cookie, &[("_csrf", &member.csrf)])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.get_with_cookie("/admin/accounts", &member.cookie)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_checks_the_old_one_and_the_new_one() {
+    let p = portal().await;
+    add_account(&p, "li", Role::Auditor, None).await;
+    let m = sign_in(&p, "li").await;
+    let weak = p
+        .post_form(
+            "/admin/password",
+            &m.cookie,
+            &[
+                ("_csrf", &m.csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::BAD_REQUEST);
+    assert!(weak.body.contains("至少需要 12 个字符"));
+    let ok = p
+        .post_form(
+            "/admin/password",
+            &m.cookie,
+            &[
+                ("_csrf", &m.csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "Brand-New-Secret-77"),
+                ("confirm_password", "Brand-New-Secret-77"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        login_as(&p, "li", PASSWORD).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        login_as(&p, "li", "Brand-New-Secret-77").await.status,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -19,6 +19,8 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod disclosure;
 #[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 pub use routes::{shell, App};

@@ -25,6 +25,8 @@ use crate::pages::{
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::provide_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

@@ -8,6 +8,7 @@
 //! | `PORTAL_DEMO` | `1` | generate demo data on first run (`0` to disable) |
 //! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
 //! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
+//! | `PORTAL_SEARCH_RATE` | `120` | searches per minute per client (`0`: no limit, for load tests) |
 //! | `PORTAL_HTTPS` | `0` on a loopback address, else `1` | served over HTTPS: `__Host-` + `Secure` session cookies |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -28,6 +29,8 @@ pub struct Config {
     /// staff session cookies are `__Host-` and `Secure`. Only plain-HTTP
     /// loopback development may go without.
     pub secure_cookies: bool,
+    /// Public searches a client may make per minute; 0 for no limit.
+    pub search_rate: u32,
 }
 
 impl Config {
@@ -63,7 +66,14 @@ impl Config {
             Some("0" | "false" | "no") => false,
             Some(v) => return Err(format!("PORTAL_HTTPS={v} should be 1 or 0")),
         };
+        let search_rate = match var("PORTAL_SEARCH_RATE") {
+            None => 120,
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("PORTAL_SEARCH_RATE={v} is not a number"))?,
+        };
         Ok(Self {
+            search_rate,
             secure_cookies,
             addr,
             data_dir,

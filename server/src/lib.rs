@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod limits;
 pub mod repair;
 pub mod router;
 pub mod staff;

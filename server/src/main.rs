@@ -67,7 +67,15 @@ async fn run() -> Result<(), String> {
         staff: store.clone(),
         secure_cookies: config.secure_cookies,
     };
-    let app = router::build(leptos_options, portal, repair_state, staff_state);
+    let search_limit =
+        server::limits::Rate::per_minute(config.search_rate).map(server::limits::RateLimiter::new);
+    let app = router::build(
+        leptos_options,
+        portal,
+        repair_state,
+        staff_state,
+        search_limit,
+    );
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

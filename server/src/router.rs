@@ -16,6 +16,7 @@ use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::limits::{self, RateLimiter};
 use crate::repair::RepairState;
 use crate::staff::StaffState;
 use crate::telemetry;
@@ -49,6 +50,7 @@ pub fn build(
     portal: PortalContext,
     repair: RepairState,
     staff: StaffState,
+    search_limit: Option<RateLimiter>,
 ) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
@@ -80,6 +82,7 @@ pub fn build(
         >(context, shell))
         .with_state(state);
 
+    let secure = staff.secure_cookies;
     crate::repair::routes(repair)
         .merge(crate::staff::routes(staff))
         .merge(pages)
@@ -96,7 +99,45 @@ pub fn build(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn_with_state(secure, security_headers))
+        .layer(middleware::from_fn_with_state(
+            search_limit,
+            limits::limit_search,
+        ))
         .layer(middleware::from_fn(telemetry::request_span))
+}
+
+/// The security headers of every response. The Content-Security-Policy
+/// carries a fresh nonce, which the request runs with (`CSP_NONCE`) so the
+/// page renderers put it on the one inline script they write.
+async fn security_headers(
+    State(secure): State<bool>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let nonce = crate::repair::http::random_hex(16).unwrap_or_default();
+    let mut response = app::security::CSP_NONCE
+        .scope(nonce.clone(), next.run(request))
+        .await;
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&app::security::content_security_policy(&nonce)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    if secure {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Convenience for tests: the store behind a context.

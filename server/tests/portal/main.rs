@@ -41,6 +41,11 @@ pub fn today() -> NaiveDate {
 }
 
 pub async fn portal() -> Portal {
+    portal_with(None).await
+}
+
+/// A portal whose public search is rate limited per client.
+pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
@@ -68,7 +73,7 @@ pub async fn portal() -> Portal {
         secure_cookies: false,
     };
     Portal {
-        router: server::router::build(options, context, repair, staff),
+        router: server::router::build(options, context, repair, staff, search_limit),
         store,
         dir: dir.clone(),
         _dir: TempDir(dir),
@@ -252,6 +257,76 @@ fn text_query(text: &str, page: u32) -> SearchTarget {
         to: None,
         page,
     })
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let p = portal().await;
+    for path in [
+        "/",
+        "/search?q=鹤岗",
+        "/repair/track",
+        "/admin/login",
+        "/nowhere",
+    ] {
+        let answer = p.get_with_cookie(path, "").await;
+        let csp = answer
+            .headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            answer.headers.get("x-content-type-options").unwrap(),
+            "nosniff"
+        );
+        // The one inline script carries this response's nonce.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
+        if answer.body.contains("<script") {
+            assert!(
+                answer.body.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn bulk_searching_is_answered_with_429() {
+    use axum::extract::ConnectInfo;
+    let limiter = server::limits::RateLimiter::new(server::limits::Rate::per_minute(20).unwrap());
+    let p = portal_with(Some(limiter)).await;
+    let from = |ip: &str| ConnectInfo(std::net::SocketAddr::new(ip.parse().unwrap(), 40000));
+    let search = |ip: &'static str| {
+        Request::get("/search?q=%E9%B9%A4%E5%B2%97")
+            .extension(from(ip))
+            .body(Body::empty())
+            .unwrap()
+    };
+    for _ in 0..10 {
+        assert_eq!(p.send(search("10.0.0.1")).await.status, StatusCode::OK);
+    }
+    let refused = p.send(search("10.0.0.1")).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("查询过于频繁"));
+    assert!(refused.headers.get("retry-after").is_some());
+    // Another client, and record pages, are not affected.
+    assert_eq!(p.send(search("10.0.0.2")).await.status, StatusCode::OK);
+    let record = Request::get("/")
+        .extension(from("10.0.0.1"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(p.send(record).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ pub fn render_document(
     let title = format!("{title} - 信用中国（黑龙江鹤岗）");
     let options = options.cloned();
     let (scripts, html) = owner.with(move || {
+        crate::security::provide_nonce();
         let flow = options.is_some().then(|| view! { <FormFlow/> });
         let scripts = options
             .map(|options| view! { <HydrationScripts options islands=true/> }.to_html())

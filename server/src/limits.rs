@@ -1,0 +1,156 @@
+//! Per-client rate limits on public search: bulk harvesting of credit data
+//! is what the policy forbids, and a person searching never needs more than
+//! a couple of pages a second. A token bucket per client address, in
+//! memory (one machine; a shared store would be needed behind a load
+//! balancer). Over the limit: 429 with a Chinese page and `Retry-After`.
+//! Tracking-code lookups and logins have their own limits on failures.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// How many requests a client may burst, and how fast it may go on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
+    pub burst: f64,
+    pub per_second: f64,
+}
+
+impl Rate {
+    /// `PORTAL_SEARCH_RATE` requests a minute (default 120; 0 switches the
+    /// limit off, e.g. for load tests), with a burst of half a minute's worth.
+    pub fn per_minute(n: u32) -> Option<Rate> {
+        (n > 0).then(|| Rate {
+            burst: f64::from(n.max(2)) / 2.0,
+            per_second: f64::from(n) / 60.0,
+        })
+    }
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Token buckets by client address.
+#[derive(Clone)]
+pub struct RateLimiter {
+    rate: Rate,
+    buckets: Arc<Mutex<HashMap<IpAddr, Bucket>>>,
+}
+
+impl RateLimiter {
+    pub fn new(rate: Rate) -> Self {
+        RateLimiter {
+            rate,
+            buckets: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Takes one token for `client` at `now`; `Err(seconds to wait)` when
+    /// there is none.
+    pub fn take(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Ok(()); // a poisoned lock must not take search down
+        };
+        if buckets.len() > 50_000 {
+            // Forget clients whose buckets have refilled anyway.
+            let full = self.rate.burst / self.rate.per_second;
+            buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full);
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket {
+            tokens: self.rate.burst,
+            at: now,
+        });
+        let elapsed = now.duration_since(bucket.at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.rate.per_second).min(self.rate.burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            let wait = (1.0 - bucket.tokens) / self.rate.per_second;
+            Err(wait.ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// Paths that read public data in bulk: the search page and the server
+/// functions behind the pages.
+fn limited(path: &str) -> bool {
+    path == "/search" || path.starts_with("/api/")
+}
+
+pub async fn limit_search(
+    State(limiter): State<Option<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (Some(limiter), true) = (limiter, limited(request.uri().path())) else {
+        return next.run(request).await;
+    };
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip());
+    let Some(client) = client else {
+        return next.run(request).await;
+    };
+    match limiter.take(client, Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => too_many(wait),
+    }
+}
+
+fn too_many(wait: u64) -> Response {
+    use leptos::prelude::*;
+    let html = app::pages::repair::document::render_document(
+        None,
+        "查询过于频繁",
+        move || {
+            IntoAny::into_any(view! {
+                <h1>"查询过于频繁"</h1>
+                <div class="error-panel" role="alert">
+                    <p>{format!("您的查询过于频繁，请 {wait} 秒后再试。")}</p>
+                    <p>"为保护信用信息不被批量获取，每个网络地址每分钟的查询次数有限。如需批量使用公示数据，请联系市社会信用体系建设领导小组办公室。"</p>
+                </div>
+            })
+        },
+    );
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(html)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_then_the_steady_rate() {
+        let limiter = RateLimiter::new(Rate::per_minute(120).unwrap());
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..60 {
+            assert!(limiter.take(ip, t0).is_ok());
+        }
+        assert_eq!(limiter.take(ip, t0), Err(1));
+        assert!(limiter.take(other, t0).is_ok(), "clients are counted apart");
+        // Two requests a second come back.
+        let later = t0 + Duration::from_secs(1);
+        assert!(limiter.take(ip, later).is_ok());
+        assert!(limiter.take(ip, later).is_ok());
+        assert!(limiter.take(ip, later).is_err());
+        assert_eq!(Rate::per_minute(0), None);
+    }
+}

@@ -6,6 +6,9 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/hegang-e2e-${process.pid}`;
 export const baseURL = `http://127.0.0.1:${port}`;
+// The first administrator, created with the server command before the
+// portal starts (there is no default account). Test-only.
+export const ADMIN_PASSWORD = "Hegang-Console-2026!";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -38,7 +41,10 @@ export default defineConfig({
     { name: "nojs", use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ../target/release/server`,
+    command:
+      `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
+      `printf '%s\\n' '${ADMIN_PASSWORD}' | ../target/release/server staff add --role admin --username admin --name 管理员（演示） && ` +
+      `../target/release/server`,
     url: `${baseURL}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -1,0 +1,88 @@
+import { expect, Page } from "@playwright/test";
+
+// The repair application as an applicant goes through it, for tests that
+// need one to exist (the detailed checks of each step are in repair.spec).
+
+export const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+export const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010802000000", "hex");
+export const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
+
+/**
+ * Opens the application start page of a published penalty of an
+ * organisation that may be repaired now and has no open application.
+ */
+export async function openRepairableRecord(page: Page): Promise<string> {
+  const list = "/search?type=penalty&from=2025-12-01&to=2026-06-30";
+  await page.goto(list);
+  const hits = page.locator(".hit", { hasText: "统一社会信用代码" });
+  const count = await hits.count();
+  for (let i = 0; i < count; i++) {
+    const hit = hits.nth(i);
+    const code = (await hit.locator("dt:text-is('统一社会信用代码') + dd").innerText()).trim();
+    const href = await hit.locator(".hit-title a").getAttribute("href");
+    await page.goto(href!);
+    const apply = page.getByRole("link", { name: "在线申请信用修复（免费）" });
+    if ((await apply.count()) > 0) {
+      await apply.click();
+      if ((await page.getByRole("button", { name: "开始申请" }).count()) > 0) {
+        return code;
+      }
+    }
+    await page.goto(list);
+  }
+  throw new Error("no repairable record on the first page");
+}
+
+/** What a submitted application is known by. */
+export interface Submitted {
+  number: string;
+  tracking: string;
+  docNo: string;
+  authority: string;
+  recordUrl: string;
+}
+
+/** Applies for repair of a repairable record, with every piece of evidence. */
+export async function submitApplication(page: Page): Promise<Submitted> {
+  const code = await openRepairableRecord(page);
+  const startUrl = page.url();
+  const recordUrl = startUrl.replace(/\/repair\/apply\/(\d+)$/, "/penalties/$1");
+  const authority = (await page.locator("dt:text-is('认定单位') + dd").innerText()).trim();
+  const docNo = (await page.locator("dt:text-is('申请修复的信息') + dd").innerText())
+    .replace("行政处罚决定", "")
+    .trim();
+  await page.getByRole("button", { name: "开始申请" }).click();
+  await page.getByLabel("信用主体本人（单位）").check();
+  await page.getByLabel("申请人姓名").fill("李明");
+  await page.getByLabel("联系电话（手机）").fill("13800001234");
+  await page.getByRole("button", { name: "继续" }).click();
+  await page.getByLabel("信用主体的统一社会信用代码").fill(code);
+  await page.getByRole("button", { name: "继续" }).click();
+  await page.getByLabel("我已阅读并同意以上承诺内容").check();
+  await page.getByLabel("签署人姓名").fill("李明");
+  await page.getByRole("button", { name: "签署并继续" }).click();
+  for (const [kind, file] of [
+    ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
+    ["identity", { name: "营业执照.jpg", mimeType: "image/jpeg", buffer: JPEG }],
+  ] as const) {
+    await page.getByLabel("材料类别").selectOption(kind);
+    await page.getByLabel("选择文件").setInputFiles(file);
+    await page.getByRole("button", { name: "上传" }).click();
+    await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
+  }
+  await page.getByRole("button", { name: "继续" }).click();
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请已提交");
+  const [number, tracking] = await page.locator(".big-code").allInnerTexts();
+  return { number, tracking, docNo, authority, recordUrl };
+}
+
+/** Opens the applicant's status page. */
+export async function openStatus(page: Page, s: Submitted) {
+  await page.goto("/repair/track");
+  await page.getByLabel("申请编号").fill(s.number);
+  await page.getByLabel("查询码").fill(s.tracking);
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`申请编号 ${s.number}`);
+}

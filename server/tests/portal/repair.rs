@@ -377,6 +377,14 @@ async fn a_whole_application_from_record_to_tracking() {
 }
 
 #[tokio::test]
+async fn an_untouched_form_shows_no_errors() {
+    let p = portal().await;
+    let (status, body) = p.get("/repair/track").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("field-error") && !body.contains("错误："), "{body}");
+}
+
+#[tokio::test]
 async fn wrong_tracking_codes_are_rate_limited() {
     let p = portal().await;
     let mut last = StatusCode::OK;

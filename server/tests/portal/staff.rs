@@ -295,6 +295,65 @@ async fn every_console_route_answers_only_the_member_it_is_for() {
     assert!(has_day().await);
 }
 
+/// Every console route, as (method, path): none may answer an anonymous
+/// caller with anything but the way to sign in (GET) or a refusal (POST).
+#[tokio::test]
+async fn no_console_route_serves_an_anonymous_caller() {
+    let w = world().await;
+    let p = &w.p;
+    let app_page = format!("/admin/repairs/{}", w.number);
+    let routes = [
+        ("GET", "/admin".to_string()),
+        ("GET", "/admin/repairs".to_string()),
+        ("GET", app_page.clone()),
+        ("GET", format!("{app_page}/files/{}", w.file_id)),
+        ("POST", format!("{app_page}/decide")),
+        ("GET", "/admin/audit".to_string()),
+        ("GET", "/admin/accounts".to_string()),
+        ("POST", "/admin/accounts".to_string()),
+        ("GET", "/admin/calendar".to_string()),
+        ("POST", "/admin/calendar".to_string()),
+        ("POST", "/admin/calendar/remove".to_string()),
+        ("GET", "/admin/password".to_string()),
+        ("POST", "/admin/password".to_string()),
+        ("POST", "/admin/logout".to_string()),
+    ];
+    for (method, path) in routes {
+        let answer = if method == "GET" {
+            p.get_with_cookie(&path, "").await
+        } else {
+            p.post_form(&path, "", &[("_csrf", ""), ("action", "approve")])
+                .await
+        };
+        let expected = if method == "GET" {
+            StatusCode::SEE_OTHER
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(answer.status, expected, "{method} {path}");
+        assert!(!answer.body.contains("13800001234"), "{method} {path}");
+    }
+    assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
+    // The sign-in page is the one console page open to all.
+    assert_eq!(p.get("/admin/login").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_queue_puts_the_oldest_deadline_first_and_marks_overdue() {
+    let w = world().await;
+    let p = &w.p;
+    // Move the application's deadline into the past.
+    sqlx::query("update repair_events set deadline = '2026-11-20'")
+        .execute(p.store.pool())
+        .await
+        .unwrap();
+    let right = sign_in(p, "right").await;
+    let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
+    assert!(queue.body.contains("已超期 4 个工作日"), "{}", queue.body);
+    assert!(queue.body.contains("其中 1 件已超期"));
+    assert!(queue.body.contains("overdue-row"));
+}
+
 #[tokio::test]
 async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     let w = world().await;

@@ -381,7 +381,10 @@ async fn an_untouched_form_shows_no_errors() {
     let p = portal().await;
     let (status, body) = p.get("/repair/track").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!body.contains("field-error") && !body.contains("错误："), "{body}");
+    assert!(
+        !body.contains("field-error") && !body.contains("错误："),
+        "{body}"
+    );
 }
 
 #[tokio::test]

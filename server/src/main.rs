@@ -62,6 +62,7 @@ async fn run() -> Result<(), String> {
         leptos: leptos_options.clone(),
     };
     spawn_upload_cleanup(repair_state.clone());
+    spawn_session_cleanup(store.clone());
     let staff_state = server::staff::StaffState {
         repair: repair_state.clone(),
         staff: store.clone(),
@@ -139,6 +140,22 @@ fn spawn_upload_cleanup(state: RepairState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "abandoned uploads removed"),
                 Err(err) => tracing::error!(error = %err, "upload cleanup failed"),
+            }
+        }
+    });
+}
+
+/// Removes expired staff sessions and old failed-login records hourly.
+fn spawn_session_cleanup(store: Arc<SqliteStore>) {
+    use app::store::StaffStore;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store.purge_expired(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "expired sessions and old failures removed"),
+                Err(err) => tracing::error!(error = %err, "session cleanup failed"),
             }
         }
     });

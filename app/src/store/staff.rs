@@ -152,6 +152,9 @@ pub trait StaffStore: Send + Sync + 'static {
     async fn session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError>;
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
     async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Deletes sessions that can no longer be used at `now` and failed-login
+    /// counts older than a day; returns how many rows went.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Sets a new password hash and ends every other session of the account.
     async fn set_password(
         &self,

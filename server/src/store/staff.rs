@@ -374,6 +374,32 @@ impl StaffStore for SqliteStore {
         Ok(())
     }
 
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        use app::domain::staff::{CLIENT_WINDOW, SESSION_ABSOLUTE, SESSION_IDLE};
+        let sessions =
+            sqlx::query("delete from staff_sessions where created_at < ? or last_seen_at < ?")
+                .bind(ts(now - SESSION_ABSOLUTE))
+                .bind(ts(now - SESSION_IDLE))
+                .execute(self.pool())
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        let keep = ts(now - CLIENT_WINDOW.max(chrono::Duration::days(1)));
+        let failures = sqlx::query("delete from login_failures where at < ?")
+            .bind(&keep)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        let lookups = sqlx::query("delete from tracking_failures where at < ?")
+            .bind(&keep)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        Ok(sessions + failures + lookups)
+    }
+
     async fn set_password(
         &self,
         account_id: i64,

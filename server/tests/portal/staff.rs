@@ -617,6 +617,16 @@ async fn sessions_rotate_expire_and_end() {
         StatusCode::SEE_OTHER
     );
 
+    // Sessions nobody comes back to are purged.
+    login_as(&p, "li", PASSWORD).await;
+    sqlx::query("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
+        .execute(p.store.pool())
+        .await
+        .unwrap();
+    let purged = p.store.purge_expired(chrono::Utc::now()).await.unwrap();
+    assert!(purged >= 1);
+    assert!(p.rows("select * from staff_sessions").await.is_empty());
+
     // Logout ends the session on the server.
     let member = sign_in(&p, "li").await;
     let out = p

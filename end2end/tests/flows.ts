@@ -33,6 +33,20 @@ export async function openRepairableRecord(page: Page): Promise<string> {
   throw new Error("no repairable record on the first page");
 }
 
+/** On the evidence page: uploads one file of each kind an organisation needs. */
+export async function uploadEvidence(page: Page) {
+  for (const [kind, file] of [
+    ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
+    ["identity", { name: "营业执照.jpg", mimeType: "image/jpeg", buffer: JPEG }],
+  ] as const) {
+    await page.getByLabel("材料类别").selectOption(kind);
+    await page.getByLabel("选择文件").setInputFiles(file);
+    await page.getByRole("button", { name: "上传" }).click();
+    await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
+  }
+}
+
 /** What a submitted application is known by. */
 export interface Submitted {
   number: string;
@@ -61,16 +75,7 @@ export async function submitApplication(page: Page): Promise<Submitted> {
   await page.getByLabel("我已阅读并同意以上承诺内容").check();
   await page.getByLabel("签署人姓名").fill("李明");
   await page.getByRole("button", { name: "签署并继续" }).click();
-  for (const [kind, file] of [
-    ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
-    ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
-    ["identity", { name: "营业执照.jpg", mimeType: "image/jpeg", buffer: JPEG }],
-  ] as const) {
-    await page.getByLabel("材料类别").selectOption(kind);
-    await page.getByLabel("选择文件").setInputFiles(file);
-    await page.getByRole("button", { name: "上传" }).click();
-    await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
-  }
+  await uploadEvidence(page);
   await page.getByRole("button", { name: "继续" }).click();
   await page.getByRole("button", { name: "提交申请" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请已提交");

@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { expectAccessible, expectDemoBanner, jsEnabled } from "./helpers";
-import { JPEG, openRepairableRecord, PDF, PNG } from "./flows";
+import { openRepairableRecord, PNG, uploadEvidence } from "./flows";
 
 /** Waits until the repair pages' island is live (JS project only). */
 async function waitForFormFlow(page: Page, js: boolean) {
@@ -91,16 +91,7 @@ test("apply for repair from a record page and follow it on the status page", asy
   await expect(page.getByRole("alert")).toContainText("与扩展名不符");
   await expectAccessible(page, testInfo);
   if (js) await recordUploadProgress(page);
-  for (const [kind, file] of [
-    ["fulfilment", { name: "罚款缴纳凭证.pdf", mimeType: "application/pdf", buffer: PDF }],
-    ["rectification", { name: "整改报告.png", mimeType: "image/png", buffer: PNG }],
-    ["identity", { name: "营业执照.jpg", mimeType: "image/jpeg", buffer: JPEG }],
-  ] as const) {
-    await page.getByLabel("材料类别").selectOption(kind);
-    await page.getByLabel("选择文件").setInputFiles(file);
-    await page.getByRole("button", { name: "上传" }).click();
-    await expect(page.locator(".file-list li", { hasText: file.name })).toBeVisible();
-  }
+  await uploadEvidence(page);
   if (js) {
     // The page was swapped, not reloaded, and the bar showed the upload.
     expect(await page.evaluate(() => (window as any).__progress)).toContain("100");

@@ -6,7 +6,7 @@ use app::domain::repair_application::{
     check_file_count, constant_time_eq, normalize_tracking_code, Action, ApplicationNumber,
     ApplicationState, EvidenceKind,
 };
-use app::domain::working_days::{china_date, deadline_note, HolidayCalendar};
+use app::domain::working_days::{deadline_note, HolidayCalendar};
 use app::pages::repair::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
@@ -193,19 +193,7 @@ async fn status_response(
             .find_map(|e| e.reason.clone())
             .unwrap_or_default()
     });
-    let timeline = events
-        .into_iter()
-        .map(|e| TimelineEntry {
-            date: china_date(e.at),
-            label: e
-                .action
-                .map(|a| a.label().to_string())
-                .unwrap_or_else(|| "提交申请".into()),
-            state: e.to_state.label().to_string(),
-            reason: e.reason,
-            remedies: e.remedies,
-        })
-        .collect();
+    let timeline = events.into_iter().map(TimelineEntry::from).collect();
     let can_withdraw = app.state.is_open();
     let status = StatusView {
         number: app.number.clone(),

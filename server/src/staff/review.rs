@@ -181,19 +181,7 @@ async fn application_view(
         deadline,
         overdue: note.as_ref().is_some_and(|n| n.0),
         remaining: note.map(|n| n.1),
-        timeline: events
-            .into_iter()
-            .map(|e| TimelineEntry {
-                date: china_date(e.at),
-                label: e
-                    .action
-                    .map(|a| a.label().to_string())
-                    .unwrap_or_else(|| "提交申请".into()),
-                state: e.to_state.label().to_string(),
-                reason: e.reason,
-                remedies: e.remedies,
-            })
-            .collect(),
+        timeline: events.into_iter().map(TimelineEntry::from).collect(),
         files: files
             .into_iter()
             .map(|f| EvidenceLine {

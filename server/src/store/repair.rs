@@ -145,6 +145,60 @@ pub(crate) async fn apply_in_tx(
     Ok(Some(next))
 }
 
+/// The tables counting failed attempts per client, for rate limits.
+#[derive(Clone, Copy)]
+pub(crate) enum Failures {
+    /// Wrong application number / tracking code pairs.
+    Tracking,
+    /// Failed staff logins.
+    Login,
+}
+
+impl Failures {
+    fn table(self) -> &'static str {
+        match self {
+            Failures::Tracking => "tracking_failures",
+            Failures::Login => "login_failures",
+        }
+    }
+}
+
+pub(crate) async fn note_failure(
+    store: &SqliteStore,
+    kind: Failures,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sql = format!("insert into {} (client, at) values (?, ?)", kind.table());
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(client)
+        .bind(ts(now))
+        .execute(store.pool())
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn failures_since(
+    store: &SqliteStore,
+    kind: Failures,
+    client: &str,
+    since: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let sql = format!(
+        "select count(*) from {} where client = ? and at >= ?",
+        kind.table()
+    );
+    let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(client)
+        .bind(ts(since))
+        .fetch_one(store.pool())
+        .await
+        .map_err(db_err)?
+        .get(0);
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 impl SqliteStore {
     /// Fills the holiday calendar from the State Council notices the first
     /// time (administrators maintain it afterwards).
@@ -528,19 +582,8 @@ impl RepairStore for SqliteStore {
         now: DateTime<Utc>,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        sqlx::query("insert into tracking_failures (client, at) values (?, ?)")
-            .bind(client)
-            .bind(ts(now))
-            .execute(self.pool())
-            .await
-            .map_err(db_err)?;
-        // Old failures are no longer needed for any window.
-        sqlx::query("delete from tracking_failures where at < ?")
-            .bind(ts(since - chrono::Duration::days(1)))
-            .execute(self.pool())
-            .await
-            .map_err(db_err)?;
-        self.tracking_failures_since(client, since).await
+        note_failure(self, Failures::Tracking, client, now).await?;
+        failures_since(self, Failures::Tracking, client, since).await
     }
 
     async fn tracking_failures_since(
@@ -548,14 +591,6 @@ impl RepairStore for SqliteStore {
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        let n: i64 =
-            sqlx::query("select count(*) from tracking_failures where client = ? and at >= ?")
-                .bind(client)
-                .bind(ts(since))
-                .fetch_one(self.pool())
-                .await
-                .map_err(db_err)?
-                .get(0);
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        failures_since(self, Failures::Tracking, client, since).await
     }
 }

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::repair::{apply_in_tx, parse_ts, ts};
+use super::repair::{apply_in_tx, failures_since, note_failure, parse_ts, ts, Failures};
 use super::sqlite::{db_err, SqliteStore};
 use super::writes;
 
@@ -292,13 +292,8 @@ impl StaffStore for SqliteStore {
         now: DateTime<Utc>,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        sqlx::query("insert into login_failures (client, at) values (?, ?)")
-            .bind(client)
-            .bind(ts(now))
-            .execute(self.pool())
-            .await
-            .map_err(db_err)?;
-        self.client_login_failures_since(client, since).await
+        note_failure(self, Failures::Login, client, now).await?;
+        failures_since(self, Failures::Login, client, since).await
     }
 
     async fn client_login_failures_since(
@@ -306,15 +301,7 @@ impl StaffStore for SqliteStore {
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
-        let n: i64 =
-            sqlx::query("select count(*) from login_failures where client = ? and at >= ?")
-                .bind(client)
-                .bind(ts(since))
-                .fetch_one(self.pool())
-                .await
-                .map_err(db_err)?
-                .get(0);
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        failures_since(self, Failures::Login, client, since).await
     }
 
     async fn start_session(&self, s: &StoredSession) -> Result<(), StoreError> {

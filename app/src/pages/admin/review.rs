@@ -8,7 +8,7 @@ use super::{CsrfField, StaffBar, StaffView};
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{Action, ApplicationState};
 use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError};
-use crate::pages::repair::track::TimelineEntry;
+use crate::pages::repair::track::{Timeline, TimelineEntry};
 
 /// One row of the queue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,16 +188,7 @@ pub fn ApplicationPage(staff: StaffView, app: ApplicationView) -> impl IntoView 
             <p>"签署人：" {app.pledge_signed_name.clone()}</p>
         </div>
         <h2>"办理记录"</h2>
-        <ol class="timeline">
-            {app.timeline.into_iter().map(|e| view! {
-                <li>
-                    <p class="timeline-date">{format_date_cn(e.date)}</p>
-                    <p class="timeline-label"><strong>{e.label}</strong>" · "{e.state}</p>
-                    {e.reason.map(|r| view! { <p>"理由：" {r}</p> })}
-                    {e.remedies.map(|r| view! { <p>"救济途径：" {r}</p> })}
-                </li>
-            }).collect_view()}
-        </ol>
+        <Timeline entries=app.timeline/>
         {(!app.actions.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="decide-heading">
                 <h2 id="decide-heading">"办理"</h2>

@@ -39,7 +39,10 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     })
 }
 
-/// A labelled text input with an optional hint and error.
+/// A labelled text input with an optional hint and error. With `check`,
+/// the field is also checked as it is typed where WebAssembly runs (the
+/// `FormFlow` island finds it by `data-check` and writes to `{id}-live`);
+/// without scripts it is the same plain field the server checks.
 #[component]
 pub fn TextField(
     id: &'static str,
@@ -49,14 +52,17 @@ pub fn TextField(
     #[prop(optional)] error: Option<String>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] check: Option<FieldCheck>,
 ) -> impl IntoView {
     // Callers pass `error_for(..).unwrap_or_default()`: no message, no error.
     let error = error.filter(|e| !e.is_empty());
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let live_id = format!("{id}-live");
     let described = [
         hint.map(|_| hint_id.clone()),
         error.as_ref().map(|_| error_id.clone()),
+        check.map(|_| live_id.clone()),
     ]
     .into_iter()
     .flatten()
@@ -74,9 +80,11 @@ pub fn TextField(
                 type=input_type
                 value=value
                 autocomplete=autocomplete
+                data-check=check.map(FieldCheck::code)
                 aria-describedby=(!described.is_empty()).then_some(described)
                 aria-invalid=has_error.then_some("true")
             />
+            {check.map(|_| view! { <p id=live_id.clone() class="live-check" aria-live="polite"></p> })}
         </div>
     }
 }
@@ -135,53 +143,6 @@ impl FieldCheck {
                 .map(|_| Some("身份证号码格式和校验位正确".to_string()))
                 .map_err(|e| e.to_string()),
         }
-    }
-}
-
-/// A text field checked as it is typed when WebAssembly runs (see
-/// `FieldCheck`); without it, the same plain field the server checks.
-/// `{id}-live` is the polite live region the check writes to.
-#[component]
-pub fn CheckedField(
-    id: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    value: String,
-    error: Option<String>,
-    check: FieldCheck,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let live_id = format!("{id}-live");
-    let described = [
-        Some(hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-        Some(live_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let has_error = error.is_some();
-    view! {
-        <div class="field" class:field-error=has_error>
-            <label for=id>{label}</label>
-            <p id=hint_id class="hint">{hint}</p>
-            {error.map(|e| view! { <p id=error_id.clone() class="error-message">"错误："{e}</p> })}
-            <input
-                id=id
-                name=id
-                type=input_type
-                value=value
-                autocomplete=autocomplete
-                data-check=check.code()
-                aria-describedby=described
-                aria-invalid=has_error.then_some("true")
-            />
-            <p id=live_id class="live-check" aria-live="polite"></p>
-        </div>
     }
 }
 

@@ -3,9 +3,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use super::forms::{
-    error_for, CheckedField, ErrorSummary, FieldCheck, FieldError, TextField, UploadProgress,
-};
+use super::forms::{error_for, ErrorSummary, FieldCheck, FieldError, TextField, UploadProgress};
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{ApplicantKind, EvidenceKind, PLEDGE_TITLE};
 
@@ -110,21 +108,21 @@ pub fn ApplicantStep(
                     })
                     .collect_view()}
             </fieldset>
-            <CheckedField
+            <TextField
                 id="applicant_name"
                 label="申请人姓名"
                 hint="填写办理人本人的姓名；单位办理的，填写经办人姓名。"
                 value=name
-                error=name_error
+                error=name_error.unwrap_or_default()
                 check=FieldCheck::PersonName
                 autocomplete="name"
             />
-            <CheckedField
+            <TextField
                 id="contact_phone"
                 label="联系电话（手机）"
                 hint="认定单位将通过此号码联系您，不会公开。"
                 value=phone
-                error=phone_error
+                error=phone_error.unwrap_or_default()
                 check=FieldCheck::Mobile
                 input_type="tel"
                 autocomplete="tel"
@@ -161,12 +159,12 @@ pub fn IdentityStep(
         <h1>"核对主体身份"</h1>
         <RecordBox record/>
         <form method="post" action=action novalidate>
-            <CheckedField
+            <TextField
                 id="identity"
                 label
                 hint
                 value
-                error
+                error=error.unwrap_or_default()
                 check=if natural_person { FieldCheck::IdNumber } else { FieldCheck::CreditCode }
             />
             <button type="submit" class="button">"继续"</button>

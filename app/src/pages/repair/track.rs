@@ -44,6 +44,42 @@ pub struct TimelineEntry {
     pub remedies: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::store::repair::StoredEvent> for TimelineEntry {
+    fn from(e: crate::store::repair::StoredEvent) -> Self {
+        TimelineEntry {
+            date: crate::domain::working_days::china_date(e.at),
+            label: e
+                .action
+                .map(|a| a.label().to_string())
+                .unwrap_or_else(|| "提交申请".into()),
+            state: e.to_state.label().to_string(),
+            reason: e.reason,
+            remedies: e.remedies,
+        }
+    }
+}
+
+/// An application's events, oldest first, as applicant and staff see them.
+#[component]
+pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <ol class="timeline">
+            {entries
+                .into_iter()
+                .map(|e| view! {
+                    <li>
+                        <p class="timeline-date">{format_date_cn(e.date)}</p>
+                        <p class="timeline-label"><strong>{e.label}</strong>" · "{e.state}</p>
+                        {e.reason.map(|r| view! { <p>"理由：" {r}</p> })}
+                        {e.remedies.map(|r| view! { <p>"救济途径：" {r}</p> })}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
 /// What the status page shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusView {
@@ -125,20 +161,7 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
         })}
         <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">"办理记录"</h2>
-            <ol class="timeline">
-                {status
-                    .timeline
-                    .into_iter()
-                    .map(|e| view! {
-                        <li>
-                            <p class="timeline-date">{format_date_cn(e.date)}</p>
-                            <p class="timeline-label"><strong>{e.label}</strong>" · "{e.state}</p>
-                            {e.reason.map(|r| view! { <p>"理由：" {r}</p> })}
-                            {e.remedies.map(|r| view! { <p>"救济途径：" {r}</p> })}
-                        </li>
-                    })
-                    .collect_view()}
-            </ol>
+            <Timeline entries=status.timeline/>
         </section>
         <section aria-labelledby="files-heading">
             <h2 id="files-heading">"已提交的材料"</h2>

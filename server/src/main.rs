@@ -67,6 +67,8 @@ async fn run() -> Result<(), String> {
         repair: repair_state.clone(),
         staff: store.clone(),
         secure_cookies: config.secure_cookies,
+        records: store.clone(),
+        imports: config.data_dir.join("imports"),
     };
     let search_limit =
         server::limits::Rate::per_minute(config.search_rate).map(server::limits::RateLimiter::new);

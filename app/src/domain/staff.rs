@@ -177,10 +177,12 @@ pub enum AuditAction {
     AccountCreated,
     CalendarChanged,
     ViewAudit,
+    /// Records delivered by a department's sheet were written.
+    ImportCommitted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -192,6 +194,7 @@ impl AuditAction {
         AuditAction::AccountCreated,
         AuditAction::CalendarChanged,
         AuditAction::ViewAudit,
+        AuditAction::ImportCommitted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -207,6 +210,7 @@ impl AuditAction {
             AuditAction::AccountCreated => "account_created",
             AuditAction::CalendarChanged => "calendar_changed",
             AuditAction::ViewAudit => "view_audit",
+            AuditAction::ImportCommitted => "import_committed",
         }
     }
 
@@ -227,6 +231,7 @@ impl AuditAction {
             AuditAction::AccountCreated => "创建账号",
             AuditAction::CalendarChanged => "修改节假日安排",
             AuditAction::ViewAudit => "查阅使用登记",
+            AuditAction::ImportCommitted => "导入双公示数据",
         }
     }
 }

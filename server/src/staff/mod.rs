@@ -39,6 +39,11 @@ pub struct StaffState {
     pub staff: Arc<dyn StaffStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
+    /// Where delivered records are written. Collection writes through the
+    /// SQLite writer (`store::writes`); a PostgreSQL store brings its own.
+    pub records: Arc<crate::store::SqliteStore>,
+    /// Uploaded sheets and their reports (`<data dir>/imports`).
+    pub imports: std::path::PathBuf,
 }
 
 pub fn routes(state: StaffState) -> Router {
@@ -64,6 +69,20 @@ pub fn routes(state: StaffState) -> Router {
             get(admin::calendar).post(admin::set_calendar_day),
         )
         .route("/admin/calendar/remove", post(admin::remove_calendar_day))
+        .route(
+            "/admin/import",
+            get(crate::collect::form)
+                .post(crate::collect::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    usize::try_from(crate::collect::MAX_SHEET_BYTES).unwrap_or(usize::MAX)
+                        + 64 * 1024,
+                )),
+        )
+        .route("/admin/import/{token}/commit", post(crate::collect::commit))
+        .route(
+            "/admin/import/{token}/report.csv",
+            get(crate::collect::report),
+        )
         // Console pages hold non-public data: never cached anywhere.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -404,16 +404,21 @@ impl SqliteStore {
 /// A publication rule from the first eight columns (`rule_columns!`). A
 /// rule of a catalog item that is not public counts as unpublished.
 pub(crate) fn rule_from_row(row: &SqliteRow) -> Result<PublicationRule, StoreError> {
-    let tier: String = row.get(0);
-    let disclosure: String = row.get(7);
+    rule_from_row_at(row, 0)
+}
+
+/// A publication rule from the eight `rule_columns!` starting at `o`.
+pub(crate) fn rule_from_row_at(row: &SqliteRow, o: usize) -> Result<PublicationRule, StoreError> {
+    let tier: String = row.get(o);
+    let disclosure: String = row.get(o + 7);
     Ok(PublicationRule {
         tier: Tier::from_code(&tier).ok_or_else(|| StoreError(format!("unknown tier {tier}")))?,
-        published: row.get::<bool, _>(1) && disclosure == "public",
-        min_months: row.get::<u32, _>(2),
-        max_months: row.get::<u32, _>(3),
-        repairable: row.get(4),
-        version: row.get::<u32, _>(5),
-        effective_from: row.get(6),
+        published: row.get::<bool, _>(o + 1) && disclosure == "public",
+        min_months: row.get::<u32, _>(o + 2),
+        max_months: row.get::<u32, _>(o + 3),
+        repairable: row.get(o + 4),
+        version: row.get::<u32, _>(o + 5),
+        effective_from: row.get(o + 6),
     })
 }
 

@@ -347,6 +347,17 @@ pub async fn insert_penalty(
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
+    project_penalty(c, id, p, today).await?;
+    Ok(id)
+}
+
+/// Adds the penalty's projection row when it is public on `today`.
+async fn project_penalty(
+    c: &mut Conn,
+    id: i64,
+    p: &NewPenalty<'_>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
     let rules = rules_by_ids(c, p.rule_ids).await?;
     let subject = subject_facts(c, p.subject_id).await?;
     let department = department_name(c, p.department_id).await?;
@@ -367,7 +378,51 @@ pub async fn insert_penalty(
     if let Some(row) = projection::for_record(facts, &rules, p.repaired_on, today) {
         publish_row(c, &row).await?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Replaces the delivered fields of penalty `id` (a corrected delivery of
+/// the same decision) and its projection. A repair already approved stays:
+/// `p.repaired_on` is ignored in favour of the stored one.
+pub async fn update_penalty(
+    c: &mut Conn,
+    id: i64,
+    p: &NewPenalty<'_>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    unpublish(c, RecordKind::Penalty, id).await?;
+    let repaired_on: Option<NaiveDate> = sqlx::query(
+        "update penalties set subject_id = ?, violation_type = ?, facts = ?, basis = ?,
+                categories = ?, content = ?, fine_fen = ?, confiscated_fen = ?, license_action = ?,
+                decision_date = ?, valid_until = ?, source_department_id = ?, note = ?
+         where id = ? returning repaired_on",
+    )
+    .bind(p.subject_id)
+    .bind(p.violation_type)
+    .bind(p.facts)
+    .bind(p.basis)
+    .bind(p.categories.join("、"))
+    .bind(p.content)
+    .bind(p.fine.map(|f| f.0))
+    .bind(p.confiscated.map(|f| f.0))
+    .bind(p.license_action)
+    .bind(p.decision_date)
+    .bind(p.valid_until)
+    .bind(p.source_department_id)
+    .bind(p.note)
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?
+    .get(0);
+    sqlx::query("delete from record_rules where record_kind = 'penalty' and record_id = ?")
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
+    let p = NewPenalty { repaired_on, ..*p };
+    project_penalty(c, id, &p, today).await
 }
 
 /// Inserts a licence and, when it is public on `today`, its projection row.

@@ -2,6 +2,7 @@
 //! data set, exercised over HTTP (tower `oneshot`) and through the store.
 //! Public disclosure is tested here; the repair application in `repair`.
 
+mod collect;
 mod crash;
 mod repair;
 mod staff;
@@ -71,6 +72,8 @@ pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> P
         repair: repair.clone(),
         staff: store.clone(),
         secure_cookies: false,
+        records: store.clone(),
+        imports: dir.join("imports"),
     };
     Portal {
         router: server::router::build(options, context, repair, staff, search_limit),
@@ -192,6 +195,18 @@ impl Portal {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Answer {
+        self.post_multipart_with_cookie(uri, "", fields, files)
+            .await
+    }
+
+    /// The same, from a browser holding `cookie`.
+    pub async fn post_multipart_with_cookie(
+        &self,
+        uri: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Answer {
         let boundary = "----hegangtestboundary";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -217,6 +232,7 @@ impl Portal {
                     "content-type",
                     format!("multipart/form-data; boundary={boundary}"),
                 )
+                .header("cookie", cookie)
                 .header("sec-fetch-site", "same-origin")
                 .body(Body::from(body))
                 .unwrap(),

@@ -16,7 +16,7 @@ use super::{portal, Answer, Portal};
 
 const PASSWORD: &str = "Hegang-Review-2026";
 
-async fn add_account(p: &Portal, username: &str, role: Role, department: Option<i64>) {
+pub(super) async fn add_account(p: &Portal, username: &str, role: Role, department: Option<i64>) {
     let account = NewAccount {
         username: username.into(),
         display_name: format!("{username}（演示）"),
@@ -29,9 +29,9 @@ async fn add_account(p: &Portal, username: &str, role: Role, department: Option<
 }
 
 /// A signed-in member: the cookie header and the form token.
-struct Member {
-    cookie: String,
-    csrf: String,
+pub(super) struct Member {
+    pub cookie: String,
+    pub csrf: String,
 }
 
 async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
@@ -43,7 +43,7 @@ async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
     .await
 }
 
-async fn sign_in(p: &Portal, username: &str) -> Member {
+pub(super) async fn sign_in(p: &Portal, username: &str) -> Member {
     let answer = login_as(p, username, PASSWORD).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let cookie = answer.cookie("hegang_staff").expect("session cookie");

@@ -4,6 +4,7 @@
 //! module, which checks who is asking on every request; these components
 //! only render what it decided to show.
 
+pub mod import;
 pub mod register;
 pub mod review;
 pub mod settings;
@@ -40,7 +41,10 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
         <nav class="staff-bar panel" aria-label="工作台">
             <p>"已登录：" {who}</p>
             <ul>
-                {(role == Role::Reviewer).then(|| view! { <li><a href="/admin/repairs">"修复申请待办"</a></li> })}
+                {(role == Role::Reviewer).then(|| view! {
+                    <li><a href="/admin/repairs">"修复申请待办"</a></li>
+                    <li><a href="/admin/import">"导入处罚信息"</a></li>
+                })}
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {
                     <li><a href="/admin/accounts">"账号管理"</a></li>

@@ -1,0 +1,143 @@
+//! `/admin/import`: a department delivers a 双公示 penalty sheet, sees the
+//! dry run's report row by row, and commits it.
+
+use leptos::prelude::*;
+
+use super::{CsrfField, StaffBar, StaffView};
+use crate::domain::collection::PENALTY_COLUMNS;
+use crate::pages::repair::forms::UploadProgress;
+
+/// A catalog item the department may deliver under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemLine {
+    pub code: String,
+    pub name: String,
+    pub rule: String,
+}
+
+#[component]
+pub fn ImportPage(staff: StaffView, items: Vec<ItemLine>, error: Option<String>) -> impl IntoView {
+    let has_error = error.is_some();
+    view! {
+        <StaffBar staff=staff.clone()/>
+        <h1>"导入行政处罚信息"</h1>
+        {error.clone().map(|e| view! {
+            <div class="error-summary" role="alert" tabindex="-1">
+                <h2>"文件未能导入"</h2>
+                <p><a href="#sheet">{e}</a></p>
+            </div>
+        })}
+        <p>"上传本单位作出的行政处罚决定（双公示）表格。系统先逐行检查并给出报告，确认后再一次性入库；有问题的行不会入库。"</p>
+        <form method="post" action="/admin/import" enctype="multipart/form-data" class="panel" novalidate>
+            <CsrfField csrf=staff.csrf/>
+            <div class="field" class:field-error=has_error>
+                <label for="sheet">"表格文件（CSV，UTF-8 或 GB18030 编码，最多 20 万行）"</label>
+                <p class="hint" id="sheet-hint">"Excel 表格请先“另存为 CSV”。表头可用国家标准字段代码（如 CF_WSH）或中文名称（如 决定书文号），顺序不限。"</p>
+                <input type="file" id="sheet" name="sheet" accept=".csv,text/csv" aria-describedby="sheet-hint" aria-invalid=has_error.then_some("true")/>
+            </div>
+            <UploadProgress/>
+            <button type="submit" class="button">"上传并检查"</button>
+        </form>
+        <h2>"本单位的目录项"</h2>
+        <p>"每行须在“目录项编码（ML_BM）”列填写下列编码之一。"</p>
+        <div class="table-wrap">
+            <table class="records-table">
+                <caption class="visually-hidden">"目录项"</caption>
+                <thead><tr><th scope="col">"目录项编码"</th><th scope="col">"名称"</th><th scope="col">"现行公示规则"</th></tr></thead>
+                <tbody>
+                    {items.into_iter().map(|i| view! {
+                        <tr><td><code>{i.code}</code></td><td>{i.name}</td><td>{i.rule}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2>"字段"</h2>
+        <div class="table-wrap">
+            <table class="records-table">
+                <caption class="visually-hidden">"表格字段"</caption>
+                <thead><tr><th scope="col">"代码"</th><th scope="col">"中文名称"</th><th scope="col">"必填"</th></tr></thead>
+                <tbody>
+                    {PENALTY_COLUMNS.iter().map(|c| view! {
+                        <tr><td><code>{c.code}</code></td><td>{c.name}</td><td>{if c.mandatory { "是" } else { "" }}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">"法人、非法人组织和个体工商户须填写统一社会信用代码；自然人须填写证件号码（身份证号）。简易程序作出的处罚、目录规定不予公示的信息不予归集。"</p>
+    }
+}
+
+/// One refused or warned row on the report page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportLine {
+    pub line: u64,
+    pub doc_no: String,
+    pub result: String,
+    pub column: String,
+    pub reason: String,
+}
+
+/// The report of a dry run or a commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportView {
+    pub token: String,
+    pub encoding: String,
+    pub rows: u64,
+    pub taken: u64,
+    pub updated: u64,
+    pub refused: u64,
+    pub warned: u64,
+    pub unknown_headers: Vec<String>,
+    pub lines: Vec<ReportLine>,
+    pub committed: bool,
+}
+
+#[component]
+pub fn ImportReportPage(staff: StaffView, report: ReportView) -> impl IntoView {
+    let csrf = staff.csrf.clone();
+    let commit_url = format!("/admin/import/{}/commit", report.token);
+    let report_url = format!("/admin/import/{}/report.csv", report.token);
+    let can_commit = !report.committed && report.taken + report.updated > 0;
+    let shown = report.lines.len() as u64;
+    let problems = report.refused + report.warned;
+    view! {
+        <StaffBar staff/>
+        <h1>{if report.committed { "导入完成" } else { "检查结果" }}</h1>
+        <div class="panel" role="status">
+            <p>
+                {if report.committed {
+                    format!("已入库：新增 {} 条，更正 {} 条；拒收 {} 条（未入库）。", report.taken, report.updated, report.refused)
+                } else {
+                    format!("共 {} 行（{}）：可新增 {} 条，可更正 {} 条，拒收 {} 条，另有 {} 条带提示。尚未入库。", report.rows, report.encoding, report.taken, report.updated, report.refused, report.warned)
+                }}
+            </p>
+            {(!report.unknown_headers.is_empty()).then(|| view! {
+                <p>"以下表头未识别，已忽略：" {report.unknown_headers.join("、")}</p>
+            })}
+            <p><a href=report_url>"下载逐行报告（CSV）"</a></p>
+        </div>
+        {can_commit.then(|| view! {
+            <form method="post" action=commit_url class="panel">
+                <CsrfField csrf=csrf/>
+                <p>{format!("确认入库后，{} 条新增和 {} 条更正将一次性写入；拒收的行不会写入，可修改后重新上传。", report.taken, report.updated)}</p>
+                <button type="submit" class="button">"确认入库"</button>
+            </form>
+        })}
+        {(problems > 0).then(|| view! {
+            <h2>"拒收和提示"</h2>
+            {(problems > shown).then(|| view! { <p>{format!("此处列出前 {shown} 条，全部内容请下载报告。")}</p> })}
+            <div class="table-wrap">
+                <table class="records-table">
+                    <caption class="visually-hidden">"拒收和提示的行"</caption>
+                    <thead><tr><th scope="col">"行号"</th><th scope="col">"决定书文号"</th><th scope="col">"结果"</th><th scope="col">"列"</th><th scope="col">"原因"</th></tr></thead>
+                    <tbody>
+                        {report.lines.into_iter().map(|l| view! {
+                            <tr><td>{l.line}</td><td>{l.doc_no}</td><td>{l.result}</td><td>{l.column}</td><td>{l.reason}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        <p><a href="/admin/import">"上传其他文件"</a></p>
+    }
+}

@@ -1,0 +1,233 @@
+//! One import of a penalty sheet: a dry run that reports row by row what
+//! would be taken, corrected or refused and why, and a commit that writes
+//! the taken and corrected rows in one transaction — all of them or none.
+//!
+//! Both run the same checks in the same order (`check_row`), so the commit
+//! does what the dry run said, unless the database changed in between (then
+//! the commit's own report is the truth, and it is what the page shows).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use app::domain::collection::{
+    catalog_refusal, check_penalty_row, map_headers, other_department, unknown_item, PenaltyRow,
+    Refusal,
+};
+use app::model::RecordKind;
+use app::store::StoreError;
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::sheet::{self, SheetEvent};
+use crate::store::collect::{existing_penalty, load_context, write_penalty, ImportContext};
+use crate::store::sqlite::db_err;
+use crate::store::SqliteStore;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    DryRun,
+    Commit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new record.
+    Taken,
+    /// A correction of a record the department delivered before (same
+    /// document number and authority).
+    Updated,
+    Refused(Refusal),
+}
+
+/// One row of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowResult {
+    pub line: u64,
+    pub doc_no: String,
+    pub outcome: Outcome,
+    pub warnings: Vec<String>,
+}
+
+/// How many problem rows the report page shows (the CSV has them all).
+pub const SHOWN_ROWS: usize = 200;
+
+/// What an import found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub encoding: String,
+    pub rows: u64,
+    pub taken: u64,
+    pub updated: u64,
+    pub refused: u64,
+    pub warned: u64,
+    pub unknown_headers: Vec<String>,
+    /// The whole sheet was refused (headers, unreadable file); for a
+    /// commit, nothing was written.
+    pub sheet_error: Option<String>,
+    /// The first refused or warned rows, for the page.
+    pub shown: Vec<RowResult>,
+    /// A commit that wrote its rows.
+    pub committed: bool,
+}
+
+/// The checks of one row, database ones included; on success the rule
+/// version it falls under and the record it corrects, if any.
+async fn check_row(
+    c: &mut SqliteConnection,
+    ctx: &ImportContext,
+    value: impl Fn(&str) -> Option<String>,
+    today: NaiveDate,
+    warnings: &mut Vec<String>,
+) -> Result<(PenaltyRow, i64, Option<i64>), Result<Refusal, StoreError>> {
+    let row = check_penalty_row(value, today, warnings).map_err(Ok)?;
+    if row.authority_code != ctx.department_credit_code {
+        return Err(Ok(other_department(&row.authority_name)));
+    }
+    let entry = ctx
+        .catalog
+        .get(&row.catalog_item)
+        .filter(|e| e.department_id == ctx.department_id && e.record_kind == RecordKind::Penalty)
+        .ok_or_else(|| Ok(unknown_item(&row.catalog_item)))?;
+    let Some((rule_id, rule)) = entry.rule_on(row.decision_date) else {
+        return Err(Ok(unknown_item(&row.catalog_item)));
+    };
+    if let Some(refusal) = catalog_refusal(&row, rule) {
+        return Err(Ok(refusal));
+    }
+    let existing = existing_penalty(c, ctx.department_id, &row.doc_no)
+        .await
+        .map_err(Err)?;
+    Ok((row, *rule_id, existing))
+}
+
+/// Runs an import of the sheet at `path` for `department_id`, writing the
+/// full report as CSV to `report`.
+pub async fn run(
+    store: &SqliteStore,
+    department_id: i64,
+    path: &Path,
+    today: NaiveDate,
+    mode: Mode,
+    report: impl Write,
+) -> Result<Summary, StoreError> {
+    let mut tx = match mode {
+        Mode::DryRun => store.pool().begin().await.map_err(db_err)?,
+        Mode::Commit => store.write_tx().await.map_err(db_err)?,
+    };
+    let ctx = load_context(&mut tx, department_id).await?;
+    let mut report = csv::Writer::from_writer(report);
+    // A byte-order mark so that Excel opens the report as UTF-8.
+    let _ = report.write_field("\u{feff}行号");
+    let _ = report.write_record(["结果", "决定书文号", "列", "列名", "原因", "提示"]);
+    let mut summary = Summary::default();
+    let mut columns: Vec<Option<&'static app::domain::collection::Column>> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut events = sheet::read(path);
+    while let Some(event) = events.recv().await {
+        match event {
+            SheetEvent::Header(headers, encoding) => {
+                summary.encoding = encoding.to_string();
+                match map_headers(&headers) {
+                    Ok(map) => {
+                        columns = map.positions;
+                        summary.unknown_headers = map.unknown;
+                    }
+                    Err(message) => {
+                        summary.sheet_error = Some(message);
+                        break;
+                    }
+                }
+            }
+            SheetEvent::Broken(message) => {
+                summary.sheet_error = Some(message);
+                break;
+            }
+            SheetEvent::Row(line, cells) => {
+                summary.rows += 1;
+                let value = |code: &str| {
+                    columns
+                        .iter()
+                        .position(|c| c.is_some_and(|c| c.code == code))
+                        .and_then(|i| cells.get(i).cloned())
+                };
+                let mut warnings = Vec::new();
+                let checked = check_row(&mut tx, &ctx, value, today, &mut warnings).await;
+                let doc_no = match &checked {
+                    Ok((row, _, _)) => row.doc_no.clone(),
+                    Err(_) => value("CF_WSH").unwrap_or_default().trim().to_string(),
+                };
+                let outcome = match checked {
+                    Err(Err(store_error)) => return Err(store_error),
+                    Err(Ok(refusal)) => Outcome::Refused(refusal),
+                    Ok((row, rule_id, existing)) => {
+                        if let Some(first) = seen.get(&row.doc_no) {
+                            Outcome::Refused(Refusal {
+                                column: "CF_WSH",
+                                column_name: "决定书文号",
+                                reason: format!("与第 {first} 行的决定书文号重复，同一文件中每个决定只能出现一次"),
+                            })
+                        } else {
+                            seen.insert(row.doc_no.clone(), line);
+                            if mode == Mode::Commit {
+                                write_penalty(&mut tx, &ctx, &row, rule_id, existing, today)
+                                    .await?;
+                            }
+                            if existing.is_some() {
+                                Outcome::Updated
+                            } else {
+                                Outcome::Taken
+                            }
+                        }
+                    }
+                };
+                match &outcome {
+                    Outcome::Taken => summary.taken += 1,
+                    Outcome::Updated => summary.updated += 1,
+                    Outcome::Refused(_) => summary.refused += 1,
+                }
+                if !warnings.is_empty() {
+                    summary.warned += 1;
+                }
+                let result = RowResult {
+                    line,
+                    doc_no,
+                    outcome,
+                    warnings,
+                };
+                write_report_row(&mut report, &result);
+                let notable =
+                    matches!(result.outcome, Outcome::Refused(_)) || !result.warnings.is_empty();
+                if notable && summary.shown.len() < SHOWN_ROWS {
+                    summary.shown.push(result);
+                }
+            }
+        }
+    }
+    let _ = report.flush();
+    if mode == Mode::Commit && summary.sheet_error.is_none() {
+        tx.commit().await.map_err(db_err)?;
+        summary.committed = true;
+    }
+    // A dry run, or a commit of a broken sheet, drops `tx`: nothing stays.
+    Ok(summary)
+}
+
+fn write_report_row(report: &mut csv::Writer<impl Write>, r: &RowResult) {
+    let (result, column, column_name, reason) = match &r.outcome {
+        Outcome::Taken => ("新增", "", "", String::new()),
+        Outcome::Updated => ("更正", "", "", String::new()),
+        Outcome::Refused(f) => ("拒收", f.column, f.column_name, f.reason.clone()),
+    };
+    let line = r.line.to_string();
+    let warnings = r.warnings.join("；");
+    let _ = report.write_record([
+        line.as_str(),
+        result,
+        r.doc_no.as_str(),
+        column,
+        column_name,
+        reason.as_str(),
+        warnings.as_str(),
+    ]);
+}

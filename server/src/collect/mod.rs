@@ -1,0 +1,386 @@
+//! Collection (归集) in the staff console: a department's staff upload a
+//! 双公示 penalty sheet, read the dry run's report, and commit it.
+//!
+//! The uploaded sheet is kept under `<data dir>/imports/` (outside the web
+//! root) under a name that starts with the department's id, so only that
+//! department can commit it or read its report; it is removed after the
+//! commit. Rules live in `app::domain::collection`; the pipeline in
+//! `import`; reading the file in `sheet`.
+
+pub mod import;
+pub mod sheet;
+
+use std::path::PathBuf;
+
+use app::domain::publication::format_date_cn;
+use app::domain::staff::AuditAction;
+use app::pages::admin::import::{ImportPage, ImportReportPage, ItemLine, ReportLine, ReportView};
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use leptos::prelude::*;
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+
+use crate::repair::http::random_hex;
+use crate::staff::session::Staff;
+use crate::staff::{audit_entry, forbidden, internal, not_found, register, render, StaffState};
+use import::{Mode, Outcome, Summary};
+
+/// The largest sheet accepted (a 200,000-row sheet is about 60 MB).
+pub const MAX_SHEET_BYTES: u64 = 80 * 1024 * 1024;
+
+/// The department of a member who may deliver records: its staff
+/// (reviewers), for their own department only.
+fn delivering_department(staff: &Staff) -> Result<i64, Box<Response>> {
+    match staff.member.department_id {
+        Some(d) if staff.member.may_review(d) => Ok(d),
+        _ => Err(Box::new(forbidden(
+            Some(staff.view()),
+            "只有认定单位的工作人员可以报送本单位的信息。",
+        ))),
+    }
+}
+
+fn sheet_path(state: &StaffState, token: &str) -> PathBuf {
+    state.imports.join(format!("{token}.csv"))
+}
+
+fn report_path(state: &StaffState, token: &str) -> PathBuf {
+    state.imports.join(format!("{token}.report.csv"))
+}
+
+/// A token from a URL, if it is well formed and the department's.
+fn own_token(token: &str, department: i64) -> Option<&str> {
+    let (dept, random) = token.split_once('-')?;
+    let ok = dept == department.to_string()
+        && random.len() == 32
+        && random.bytes().all(|b| b.is_ascii_hexdigit());
+    ok.then_some(token)
+}
+
+async fn import_page(
+    state: &StaffState,
+    staff: &Staff,
+    department: i64,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let ctx = {
+        let mut c = match state.records.pool().acquire().await {
+            Ok(c) => c,
+            Err(e) => return internal(e),
+        };
+        match crate::store::collect::load_context(&mut c, department).await {
+            Ok(ctx) => ctx,
+            Err(e) => return internal(e),
+        }
+    };
+    let today = state.repair.portal.today();
+    let mut items: Vec<ItemLine> = ctx
+        .catalog
+        .iter()
+        .filter(|(_, e)| {
+            e.department_id == department && e.record_kind == app::model::RecordKind::Penalty
+        })
+        .filter_map(|(code, e)| {
+            let (_, rule) = e.rule_on(today)?;
+            Some(ItemLine {
+                code: code.clone(),
+                name: e.name.clone(),
+                rule: if rule.published {
+                    format!(
+                        "{}：公示 {}–{} 个月，{}（自 {} 起）",
+                        rule.tier.label(),
+                        rule.min_months,
+                        rule.max_months,
+                        if rule.repairable {
+                            "可修复"
+                        } else {
+                            "不可提前修复"
+                        },
+                        format_date_cn(rule.effective_from)
+                    )
+                } else {
+                    format!("{}：不予公示（不归集）", rule.tier.label())
+                },
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| a.code.cmp(&b.code));
+    let view_data = staff.view();
+    render(status, "导入行政处罚信息", move || {
+        view! { <ImportPage staff=view_data items error/> }.into_any()
+    })
+}
+
+pub async fn form(State(state): State<StaffState>, staff: Staff) -> Response {
+    let department = match delivering_department(&staff) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    import_page(&state, &staff, department, StatusCode::OK, None).await
+}
+
+fn report_view(token: &str, summary: Summary) -> ReportView {
+    ReportView {
+        token: token.to_string(),
+        encoding: summary.encoding,
+        rows: summary.rows,
+        taken: summary.taken,
+        updated: summary.updated,
+        refused: summary.refused,
+        warned: summary.warned,
+        unknown_headers: summary.unknown_headers,
+        committed: summary.committed,
+        lines: summary
+            .shown
+            .into_iter()
+            .map(|r| {
+                let (result, column, reason) = match r.outcome {
+                    Outcome::Refused(f) => (
+                        "拒收".to_string(),
+                        format!("{}（{}）", f.column_name, f.column),
+                        f.reason,
+                    ),
+                    Outcome::Taken => ("新增（提示）".into(), String::new(), r.warnings.join("；")),
+                    Outcome::Updated => {
+                        ("更正（提示）".into(), String::new(), r.warnings.join("；"))
+                    }
+                };
+                ReportLine {
+                    line: r.line,
+                    doc_no: r.doc_no,
+                    result,
+                    column,
+                    reason,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Runs `mode` on the sheet `token`, writing its report file.
+async fn run_import(
+    state: &StaffState,
+    department: i64,
+    token: &str,
+    mode: Mode,
+) -> Result<Summary, String> {
+    let report = std::fs::File::create(report_path(state, token))
+        .map_err(|e| format!("report file: {e}"))?;
+    import::run(
+        &state.records,
+        department,
+        &sheet_path(state, token),
+        state.repair.portal.today(),
+        mode,
+        std::io::BufWriter::new(report),
+    )
+    .await
+    .map_err(|e| e.to_string())
+}
+
+pub async fn upload(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let department = match delivering_department(&staff) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    if let Err(e) = tokio::fs::create_dir_all(&state.imports).await {
+        return internal(e);
+    }
+    let token = match random_hex(16) {
+        Ok(r) => format!("{department}-{r}"),
+        Err(e) => return internal(e),
+    };
+    let mut csrf_ok = false;
+    let mut received = false;
+    let refuse = |message: &str| {
+        import_page(
+            &state,
+            &staff,
+            department,
+            StatusCode::BAD_REQUEST,
+            Some(message.to_string()),
+        )
+    };
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return refuse("上传未完成或文件过大（最大 80 MB），请重新上传。").await,
+        };
+        match field.name().unwrap_or("") {
+            "_csrf" => {
+                let posted = field.text().await.unwrap_or_default();
+                if let Err(r) = staff.check_post(&headers, &posted) {
+                    return *r;
+                }
+                csrf_ok = true;
+            }
+            "sheet" if csrf_ok => {
+                if field.file_name().unwrap_or("").is_empty() {
+                    continue;
+                }
+                let path = sheet_path(&state, &token);
+                let mut file = match tokio::fs::File::create(&path).await {
+                    Ok(f) => f,
+                    Err(e) => return internal(e),
+                };
+                let mut size: u64 = 0;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            size += chunk.len() as u64;
+                            if size > MAX_SHEET_BYTES {
+                                drop(file);
+                                let _ = tokio::fs::remove_file(&path).await;
+                                return refuse("文件超过 80 MB，请分成多个文件上传。").await;
+                            }
+                            if let Err(e) = file.write_all(&chunk).await {
+                                return internal(e);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(_) => {
+                            drop(file);
+                            let _ = tokio::fs::remove_file(&path).await;
+                            return refuse("上传未完成，请重新上传。").await;
+                        }
+                    }
+                }
+                if let Err(e) = file.flush().await {
+                    return internal(e);
+                }
+                received = size > 0;
+                if !received {
+                    let _ = tokio::fs::remove_file(&path).await;
+                    return refuse("文件是空的，请选择要导入的表格。").await;
+                }
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return forbidden(
+            None,
+            "表单已过期或不是从本站提交的，请返回上一页刷新后重试。",
+        );
+    }
+    if !received {
+        return refuse("请选择要导入的表格文件。").await;
+    }
+    let summary = match run_import(&state, department, &token, Mode::DryRun).await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    if let Some(message) = summary.sheet_error.clone() {
+        let _ = tokio::fs::remove_file(sheet_path(&state, &token)).await;
+        return refuse(&message).await;
+    }
+    let report = report_view(&token, summary);
+    let view_data = staff.view();
+    render(StatusCode::OK, "检查结果", move || {
+        view! { <ImportReportPage staff=view_data report/> }.into_any()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CommitForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn commit(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(f): Form<CommitForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    let department = match delivering_department(&staff) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let Some(token) = own_token(&token, department) else {
+        return not_found(Some(staff.view()));
+    };
+    if !sheet_path(&state, token).exists() {
+        // Committed already, or never uploaded.
+        return not_found(Some(staff.view()));
+    }
+    let summary = match run_import(&state, department, token, Mode::Commit).await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    if let Some(message) = summary.sheet_error.clone() {
+        return import_page(
+            &state,
+            &staff,
+            department,
+            StatusCode::BAD_REQUEST,
+            Some(message),
+        )
+        .await;
+    }
+    let _ = tokio::fs::remove_file(sheet_path(&state, token)).await;
+    let entry = audit_entry(
+        &staff,
+        AuditAction::ImportCommitted,
+        format!("行政处罚导入 {token}"),
+        format!(
+            "新增 {} 条，更正 {} 条，拒收 {} 条",
+            summary.taken, summary.updated, summary.refused
+        ),
+    );
+    if let Err(r) = register(&state, entry).await {
+        return r;
+    }
+    let report = report_view(token, summary);
+    let view_data = staff.view();
+    render(StatusCode::OK, "导入完成", move || {
+        view! { <ImportReportPage staff=view_data report/> }.into_any()
+    })
+}
+
+/// The full report, as a CSV download.
+pub async fn report(
+    State(state): State<StaffState>,
+    staff: Staff,
+    Path(token): Path<String>,
+) -> Response {
+    let department = match delivering_department(&staff) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let token = token.trim_end_matches(".csv").to_string();
+    let Some(token) = own_token(&token, department) else {
+        return not_found(Some(staff.view()));
+    };
+    let file = match tokio::fs::File::open(report_path(&state, token)).await {
+        Ok(f) => f,
+        Err(_) => return not_found(Some(staff.view())),
+    };
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-report.csv\""),
+    );
+    response
+}

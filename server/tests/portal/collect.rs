@@ -1,0 +1,530 @@
+//! Collection: a department's penalty sheet through the console — dry run
+//! with a report per row, commit in one transaction, records in public
+//! search — for golden sheets (UTF-8 and GB18030) holding every refusal
+//! reason, and for random input.
+
+use app::domain::staff::Role;
+use app::store::StaffStore;
+use axum::http::StatusCode;
+use proptest::prelude::*;
+use sqlx::Row;
+
+use super::staff::{add_account, sign_in, Member};
+use super::{portal, Portal};
+
+/// The department the sheets come from (the demo's market regulator).
+struct Dept {
+    id: i64,
+    name: String,
+    credit_code: String,
+    other_credit_code: String,
+    existing_doc_no: String,
+}
+
+async fn dept(p: &Portal) -> Dept {
+    let row = &p
+        .rows("select id, name, credit_code from departments where code = 'scjg'")
+        .await[0];
+    let id: i64 = row.get(0);
+    let other = &p
+        .rows("select credit_code from departments where code = 'sthj'")
+        .await[0];
+    let existing = &p
+        .rows(&format!(
+            "select doc_no from penalties where department_id = {id} order by id limit 1"
+        ))
+        .await[0];
+    Dept {
+        id,
+        name: row.get(1),
+        credit_code: row.get(2),
+        other_credit_code: other.get(0),
+        existing_doc_no: existing.get(0),
+    }
+}
+
+const HEADER: &str = "行政相对人名称,CF_XDR_LB,统一社会信用代码,CF_XDR_ZJHM,决定书文号,CF_WFXW,违法事实,CF_YJ,处罚类别,CF_NR,罚款金额（万元）,处罚决定日期,CF_CFJG,CF_CFJGDM,ML_BM,备注";
+
+/// A row of the golden sheet: (name, kind, credit code, id number, doc no,
+/// categories, fine, date, authority code, catalog item, note).
+#[allow(clippy::too_many_arguments)]
+fn line(
+    name: &str,
+    kind: &str,
+    code: &str,
+    id: &str,
+    doc: &str,
+    categories: &str,
+    fine: &str,
+    date: &str,
+    authority: &str,
+    item: &str,
+    note: &str,
+) -> String {
+    format!(
+        "{name},{kind},{code},{id},{doc},销售不合格产品,经查当事人销售不合格产品,《产品质量法》第四十九条,{categories},依法处罚,{fine},{date},鹤岗市市场监督管理局,{authority},{item},{note}"
+    )
+}
+
+/// The golden sheet: two good rows, one correction, and one row for each
+/// refusal reason. Returns the sheet and the expected (line, column) of
+/// each refusal.
+fn golden(d: &Dept) -> (String, Vec<(u64, &'static str)>) {
+    let a = d.credit_code.as_str();
+    let ok = "scjg-ordinary";
+    let rows = [
+        line(
+            "鹤岗市新兴商贸有限公司（演示）",
+            "法人及非法人组织",
+            "914403001922038216",
+            "",
+            "鹤市监罚〔2026〕901号",
+            "罚款",
+            "1.5",
+            "2026-10-08",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "张某某（演示）",
+            "自然人",
+            "",
+            "11010519491231002X",
+            "鹤市监罚〔2026〕902号",
+            "罚款",
+            "0.2",
+            "2026/10/9",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "鹤岗市更正测试有限公司（演示）",
+            "法人及非法人组织",
+            "91110108551385082Q",
+            "",
+            &d.existing_doc_no,
+            "罚款",
+            "3",
+            "2026-09-01",
+            a,
+            ok,
+            "更正",
+        ),
+        // Refusals, in order:
+        line(
+            "缺文号公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "",
+            "罚款",
+            "1",
+            "2026-10-01",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "坏代码公司（演示）",
+            "法人及非法人组织",
+            "9135010OM000100Y43",
+            "",
+            "鹤市监罚〔2026〕904号",
+            "罚款",
+            "1",
+            "2026-10-01",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "李某（演示）",
+            "自然人",
+            "",
+            "110105194912310021",
+            "鹤市监罚〔2026〕905号",
+            "罚款",
+            "1",
+            "2026-10-01",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "无目录公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕906号",
+            "罚款",
+            "1",
+            "2026-10-01",
+            a,
+            "scjg-unknown",
+            "",
+        ),
+        line(
+            "简易公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕907号",
+            "罚款",
+            "0.02",
+            "2026-10-01",
+            a,
+            ok,
+            "简易程序",
+        ),
+        line(
+            "轻微公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕908号",
+            "警告",
+            "",
+            "2026-10-01",
+            a,
+            "scjg-minor",
+            "",
+        ),
+        line(
+            "未来公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕909号",
+            "罚款",
+            "1",
+            "2026-12-01",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "金额公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕910号",
+            "罚款",
+            "一万",
+            "2026-10-01",
+            a,
+            ok,
+            "",
+        ),
+        line(
+            "他局公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕911号",
+            "罚款",
+            "1",
+            "2026-10-01",
+            &d.other_credit_code,
+            ok,
+            "",
+        ),
+        line(
+            "重复公司（演示）",
+            "法人及非法人组织",
+            "91350100M000100Y43",
+            "",
+            "鹤市监罚〔2026〕901号",
+            "罚款",
+            "1",
+            "2026-10-01",
+            a,
+            ok,
+            "",
+        ),
+    ];
+    let mut sheet = String::from(HEADER);
+    for r in rows {
+        sheet.push('\n');
+        sheet.push_str(&r);
+    }
+    sheet.push('\n');
+    let refusals = vec![
+        (5, "CF_WSH"),
+        (6, "CF_XDR_SHXYM"),
+        (7, "CF_XDR_ZJHM"),
+        (8, "ML_BM"),
+        (9, "CF_CFLB"),
+        (10, "ML_BM"),
+        (11, "CF_JDRQ"),
+        (12, "CF_NR_FK"),
+        (13, "CF_CFJGDM"),
+        (14, "CF_WSH"),
+    ];
+    (sheet, refusals)
+}
+
+async fn clerk(p: &Portal, d: &Dept) -> Member {
+    add_account(p, "clerk", Role::Reviewer, Some(d.id)).await;
+    sign_in(p, "clerk").await
+}
+
+async fn upload(p: &Portal, m: &Member, name: &str, bytes: &[u8]) -> super::Answer {
+    p.post_multipart_with_cookie(
+        "/admin/import",
+        &m.cookie,
+        &[("_csrf", &m.csrf)],
+        &[("sheet", name, bytes)],
+    )
+    .await
+}
+
+fn token_of(body: &str) -> String {
+    let at = body.find("/admin/import/").expect("a token link") + "/admin/import/".len();
+    body[at..].split('/').next().unwrap().to_string()
+}
+
+async fn count(p: &Portal, sql: &str) -> i64 {
+    p.rows(sql).await[0].get(0)
+}
+
+#[tokio::test]
+async fn a_golden_sheet_is_checked_row_by_row_then_committed_whole() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    let m = clerk(&p, &d).await;
+    let (sheet, refusals) = golden(&d);
+    let before = count(&p, "select count(*) from penalties").await;
+
+    let dry = upload(&p, &m, "处罚.csv", sheet.as_bytes()).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert!(
+        dry.body.contains("可新增 2 条，可更正 1 条，拒收 10 条"),
+        "{}",
+        dry.body
+    );
+    assert!(dry.body.contains("尚未入库"));
+    assert_eq!(
+        count(&p, "select count(*) from penalties").await,
+        before,
+        "a dry run writes nothing"
+    );
+
+    // The report names each refused row's column and reason.
+    let token = token_of(&dry.body);
+    let report = p
+        .get_with_cookie(&format!("/admin/import/{token}/report.csv"), &m.cookie)
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let mut reader = csv::ReaderBuilder::new().from_reader(report.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 13);
+    for (line, column) in &refusals {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == line.to_string())
+            .unwrap_or_else(|| panic!("line {line} in the report"));
+        assert_eq!(&row[1], "拒收", "line {line}");
+        assert_eq!(&row[3], *column, "line {line}: {:?}", row);
+        assert!(!row[5].is_empty());
+    }
+    let reasons: String = rows.iter().map(|r| r[5].to_string()).collect();
+    for expected in [
+        "简易程序",
+        "不予公示",
+        "晚于今天",
+        "不是有效数字",
+        "不是本单位",
+        "重复",
+        "身份证号码有误",
+        "不能为空",
+    ] {
+        assert!(reasons.contains(expected), "no refusal mentions {expected}");
+    }
+
+    // Another department's member cannot commit it or read its report.
+    let other_dept: i64 = count(&p, "select id from departments where code = 'sthj'").await;
+    add_account(&p, "stranger", Role::Reviewer, Some(other_dept)).await;
+    let stranger = sign_in(&p, "stranger").await;
+    let refused = p
+        .post_form(
+            &format!("/admin/import/{token}/commit"),
+            &stranger.cookie,
+            &[("_csrf", &stranger.csrf)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(count(&p, "select count(*) from penalties").await, before);
+
+    let done = p
+        .post_form(
+            &format!("/admin/import/{token}/commit"),
+            &m.cookie,
+            &[("_csrf", &m.csrf)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("已入库：新增 2 条，更正 1 条；拒收 10 条"),
+        "{}",
+        done.body
+    );
+    assert_eq!(
+        count(&p, "select count(*) from penalties").await,
+        before + 2
+    );
+    // A second commit of the same upload is not possible.
+    let again = p
+        .post_form(
+            &format!("/admin/import/{token}/commit"),
+            &m.cookie,
+            &[("_csrf", &m.csrf)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    // The new records are public; the natural person's is masked; the
+    // correction replaced the old facts.
+    let (_, search) = p
+        .get("/search?q=%E6%96%B0%E5%85%B4%E5%95%86%E8%B4%B8")
+        .await;
+    assert!(
+        search.contains("鹤岗市新兴商贸有限公司"),
+        "public search finds the import"
+    );
+    let person = p
+        .rows("select id from penalties where doc_no = '鹤市监罚〔2026〕902号'")
+        .await;
+    let person_id: i64 = person[0].get(0);
+    let (status, page) = p.get(&format!("/penalties/{person_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("11010519491231002X") && !page.contains("张某某"));
+    let corrected = p
+        .rows(&format!(
+            "select fine_fen, note from penalties where department_id = {} and doc_no = '{}'",
+            d.id, d.existing_doc_no
+        ))
+        .await;
+    assert_eq!(corrected[0].get::<i64, _>(0), 3_000_000);
+    assert_eq!(corrected[0].get::<String, _>(1), "更正");
+    // The commit is in the access register.
+    let chain = p.store.audit_chain().await.unwrap();
+    assert!(chain.iter().any(|e| e.action == "import_committed"));
+    let _ = d.name;
+}
+
+#[tokio::test]
+async fn a_gb18030_sheet_reads_the_same_as_utf8() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    let m = clerk(&p, &d).await;
+    let (sheet, _) = golden(&d);
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(&sheet);
+    assert!(!unmappable);
+    let dry = upload(&p, &m, "处罚-gbk.csv", &gb).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert!(dry.body.contains("GB18030"));
+    assert!(
+        dry.body.contains("可新增 2 条，可更正 1 条，拒收 10 条"),
+        "{}",
+        dry.body
+    );
+    // UTF-8 with a byte-order mark, as Excel writes it, too.
+    let bom = [b"\xEF\xBB\xBF".as_slice(), sheet.as_bytes()].concat();
+    let dry = upload(&p, &m, "处罚-bom.csv", &bom).await;
+    assert!(
+        dry.body.contains("可新增 2 条，可更正 1 条，拒收 10 条"),
+        "{}",
+        dry.body
+    );
+}
+
+#[tokio::test]
+async fn whole_sheets_are_refused_with_the_reason() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    let m = clerk(&p, &d).await;
+    for (bytes, expected) in [
+        (b"".as_slice(), "文件是空的"),
+        (b"CF_XDR_MC,CF_WSH\nx,y\n".as_slice(), "表头缺少必填列"),
+        (b"PK\x03\x04rest-of-a-zip".as_slice(), "另存为 CSV"),
+    ] {
+        let answer = upload(&p, &m, "x.csv", bytes).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert!(
+            answer.body.contains(expected),
+            "{expected}: {}",
+            answer.body
+        );
+    }
+    // Only department staff deliver.
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    assert_eq!(
+        p.get_with_cookie("/admin/import", &boss.cookie)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        p.get_with_cookie("/admin/import", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9〔〕号,\"\n ]{0,12}",
+        Just("鹤市监罚〔2026〕1号".to_string()),
+        Just("法人及非法人组织".to_string()),
+        Just("2026-10-01".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    /// Random bytes and random rows never crash the importer, and a commit
+    /// writes exactly the rows its report says it took — no more, no less.
+    #[test]
+    fn random_input_never_panics_and_commits_exactly_what_it_reports(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..18), 0..12),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let p = portal().await;
+            let d = dept(&p).await;
+            let m = clerk(&p, &d).await;
+            let answer = upload(&p, &m, "random.bin", &bytes).await;
+            assert!(answer.status == StatusCode::OK || answer.status == StatusCode::BAD_REQUEST);
+
+            let (good, _) = golden(&d);
+            let mut sheet: String = good.lines().take(3).collect::<Vec<_>>().join("\n");
+            for r in &rows {
+                sheet.push('\n');
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(r).unwrap();
+                sheet.push_str(String::from_utf8(w.into_inner().unwrap()).unwrap().trim_end());
+            }
+            let before = count(&p, "select count(*) from penalties").await;
+            let dry = upload(&p, &m, "mixed.csv", sheet.as_bytes()).await;
+            assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+            let token = token_of(&dry.body);
+            let done = p
+                .post_form(&format!("/admin/import/{token}/commit"), &m.cookie, &[("_csrf", &m.csrf)])
+                .await;
+            let taken: i64 = {
+                let at = done.body.find("已入库：新增 ").expect("commit summary") + "已入库：新增 ".len();
+                done.body[at..].split(' ').next().unwrap().parse().unwrap()
+            };
+            assert_eq!(count(&p, "select count(*) from penalties").await, before + taken);
+        });
+    }
+}

@@ -111,8 +111,9 @@ async fn import_page(
         .collect();
     items.sort_by(|a, b| a.code.cmp(&b.code));
     let view_data = staff.view();
+    let department = (ctx.department_name, ctx.department_credit_code);
     render(status, "导入行政处罚信息", move || {
-        view! { <ImportPage staff=view_data items error/> }.into_any()
+        view! { <ImportPage staff=view_data department items error/> }.into_any()
     })
 }
 

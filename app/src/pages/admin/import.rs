@@ -16,7 +16,13 @@ pub struct ItemLine {
 }
 
 #[component]
-pub fn ImportPage(staff: StaffView, items: Vec<ItemLine>, error: Option<String>) -> impl IntoView {
+pub fn ImportPage(
+    staff: StaffView,
+    /// The department's name and credit code (the CF_CFJG / CF_CFJGDM columns).
+    department: (String, String),
+    items: Vec<ItemLine>,
+    error: Option<String>,
+) -> impl IntoView {
     let has_error = error.is_some();
     view! {
         <StaffBar staff=staff.clone()/>
@@ -28,6 +34,10 @@ pub fn ImportPage(staff: StaffView, items: Vec<ItemLine>, error: Option<String>)
             </div>
         })}
         <p>"上传本单位作出的行政处罚决定（双公示）表格。系统先逐行检查并给出报告，确认后再一次性入库；有问题的行不会入库。"</p>
+        <dl class="facts panel">
+            <div><dt>"处罚机关（CF_CFJG）"</dt><dd>{department.0}</dd></div>
+            <div><dt>"处罚机关统一社会信用代码（CF_CFJGDM）"</dt><dd class="authority-code">{department.1}</dd></div>
+        </dl>
         <form method="post" action="/admin/import" enctype="multipart/form-data" class="panel" novalidate>
             <CsrfField csrf=staff.csrf/>
             <div class="field" class:field-error=has_error>

@@ -1,10 +1,13 @@
-//! Reading a delivered sheet as a stream of rows, whatever its encoding.
+//! Reading a delivered sheet as a stream of rows, whatever its format.
 //!
 //! CSV in UTF-8 (with or without a byte-order mark) or GB18030 (what Excel
 //! on a Chinese Windows writes): the encoding is decided from the first
 //! 64 KB — UTF-8 if they are valid UTF-8, GB18030 otherwise — and the file
-//! is decoded and parsed as it is read, on a thread of its own that hands
-//! rows over a bounded channel: a 100,000-row sheet never sits in memory.
+//! is decoded and parsed as it is read. Excel `.xlsx` (recognised by its
+//! bytes, not its name): the first worksheet's cells are read one by one
+//! (only the shared-strings table is held whole). Either way on a thread of
+//! its own that hands rows over a bounded channel: a 100,000-row sheet
+//! never sits in memory.
 
 use std::fs::File;
 use std::io::Read;
@@ -62,7 +65,7 @@ fn produce(path: &Path, tx: &mpsc::Sender<SheetEvent>) -> Result<(), String> {
         return Err("文件是空的".into());
     }
     if head.starts_with(b"PK\x03\x04") {
-        return Err("这是 Excel（.xlsx）文件：请在 Excel 中“另存为 CSV”后上传".into());
+        return produce_xlsx(path, tx);
     }
     let encoding = detect(&head);
     let label = if encoding == UTF_8 {
@@ -109,6 +112,85 @@ fn produce(path: &Path, tx: &mpsc::Sender<SheetEvent>) -> Result<(), String> {
         return Err("文件中没有表头".into());
     }
     Ok(())
+}
+
+/// The rows of the first worksheet of an `.xlsx` file.
+fn produce_xlsx(path: &Path, tx: &mpsc::Sender<SheetEvent>) -> Result<(), String> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        open_workbook(path).map_err(|e| format!("无法读取 Excel 文件（仅支持 .xlsx）：{e}"))?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("Excel 文件中没有工作表")?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|e| format!("无法读取工作表“{first}”：{e}"))?;
+    let mut current: Option<u32> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut rows = 0u64;
+    let mut header_sent = false;
+    let mut emit = |index: u32, cells: Vec<String>| -> Result<bool, String> {
+        let event = if !header_sent {
+            header_sent = true;
+            SheetEvent::Header(cells, "Excel（.xlsx）")
+        } else {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                return Ok(true);
+            }
+            rows += 1;
+            if rows > MAX_ROWS {
+                return Err(format!("一个文件最多 {MAX_ROWS} 行，请分成多个文件上传"));
+            }
+            SheetEvent::Row(u64::from(index) + 1, cells)
+        };
+        Ok(tx.blocking_send(event).is_ok())
+    };
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| format!("工作表“{first}”无法解析：{e}"))?
+    {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(done) = current {
+                if !emit(done, std::mem::take(&mut row))? {
+                    return Ok(());
+                }
+            }
+            current = Some(r);
+        }
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = cell_text(cell.get_value());
+    }
+    if let Some(done) = current {
+        emit(done, row)?;
+    }
+    if !header_sent {
+        return Err("工作表是空的".into());
+    }
+    Ok(())
+}
+
+/// A cell as the text a CSV would hold: dates as `2025-04-15`, whole
+/// numbers without a decimal point.
+fn cell_text(value: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::DateTime(d) => d
+            .as_datetime()
+            .map(|t| t.date().to_string())
+            .unwrap_or_default(),
+        DataRef::Bool(_) | DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -445,6 +445,63 @@ async fn a_gb18030_sheet_reads_the_same_as_utf8() {
     );
 }
 
+/// The golden sheet as an Excel workbook: amounts as numbers, the first
+/// row's date as a real Excel date, everything else as text.
+fn golden_xlsx(sheet: &str) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    for (r, line) in sheet.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let header = HEADER.split(',').nth(c as usize).unwrap_or("");
+            if r == 1 && header == "处罚决定日期" {
+                let d = ExcelDateTime::parse_from_str(cell).unwrap();
+                ws.write_datetime_with_format(r, c, &d, &date_format)
+                    .unwrap();
+            } else if r > 0 && header.starts_with("罚款金额") && cell.parse::<f64>().is_ok() {
+                ws.write_number(r, c, cell.parse::<f64>().unwrap()).unwrap();
+            } else if !cell.is_empty() {
+                ws.write_string(r, c, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_excel_workbook_reads_the_same_as_csv() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    let m = clerk(&p, &d).await;
+    let (sheet, _) = golden(&d);
+    let dry = upload(&p, &m, "处罚.xlsx", &golden_xlsx(&sheet)).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert!(dry.body.contains("Excel"));
+    assert!(
+        dry.body.contains("可新增 2 条，可更正 1 条，拒收 10 条"),
+        "{}",
+        dry.body
+    );
+    let token = token_of(&dry.body);
+    let done = p
+        .post_form(
+            &format!("/admin/import/{token}/commit"),
+            &m.cookie,
+            &[("_csrf", &m.csrf)],
+        )
+        .await;
+    assert!(done.body.contains("已入库：新增 2 条"), "{}", done.body);
+    let row = &p
+        .rows(
+            "select decision_date, fine_fen from penalties where doc_no = '鹤市监罚〔2026〕901号'",
+        )
+        .await[0];
+    assert_eq!(row.get::<String, _>(0), "2026-10-08");
+    assert_eq!(row.get::<i64, _>(1), 1_500_000);
+}
+
 #[tokio::test]
 async fn whole_sheets_are_refused_with_the_reason() {
     let p = portal().await;
@@ -453,7 +510,7 @@ async fn whole_sheets_are_refused_with_the_reason() {
     for (bytes, expected) in [
         (b"".as_slice(), "文件是空的"),
         (b"CF_XDR_MC,CF_WSH\nx,y\n".as_slice(), "表头缺少必填列"),
-        (b"PK\x03\x04rest-of-a-zip".as_slice(), "另存为 CSV"),
+        (b"PK\x03\x04rest-of-a-zip".as_slice(), "无法读取 Excel 文件"),
     ] {
         let answer = upload(&p, &m, "x.csv", bytes).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);

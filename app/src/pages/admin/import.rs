@@ -41,9 +41,9 @@ pub fn ImportPage(
         <form method="post" action="/admin/import" enctype="multipart/form-data" class="panel" novalidate>
             <CsrfField csrf=staff.csrf/>
             <div class="field" class:field-error=has_error>
-                <label for="sheet">"表格文件（CSV，UTF-8 或 GB18030 编码，最多 20 万行）"</label>
-                <p class="hint" id="sheet-hint">"Excel 表格请先“另存为 CSV”。表头可用国家标准字段代码（如 CF_WSH）或中文名称（如 决定书文号），顺序不限。"</p>
-                <input type="file" id="sheet" name="sheet" accept=".csv,text/csv" aria-describedby="sheet-hint" aria-invalid=has_error.then_some("true")/>
+                <label for="sheet">"表格文件（Excel .xlsx，或 UTF-8、GB18030 编码的 CSV，最多 20 万行）"</label>
+                <p class="hint" id="sheet-hint">"Excel 文件读取第一个工作表。表头可用国家标准字段代码（如 CF_WSH）或中文名称（如 决定书文号），顺序不限。"</p>
+                <input type="file" id="sheet" name="sheet" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="sheet-hint" aria-invalid=has_error.then_some("true")/>
             </div>
             <UploadProgress/>
             <button type="submit" class="button">"上传并检查"</button>

@@ -123,6 +123,47 @@ impl PublicationRule {
     }
 }
 
+/// The periods 国办发〔2025〕22号 allows per tier, in months: (least
+/// minimum, greatest maximum). Minor: at most 3 months; ordinary: 3 months
+/// to a year; serious: a year to three years.
+pub fn tier_bounds(tier: Tier) -> (u32, u32) {
+    match tier {
+        Tier::Minor => (0, 3),
+        Tier::Ordinary => (3, 12),
+        Tier::Serious => (12, 36),
+    }
+}
+
+impl PublicationRule {
+    /// Checks a new version of an item's rule: usable, within the periods
+    /// the rules in force allow for its tier, and taking effect from today
+    /// or later and after the item's latest version (a version never
+    /// reaches back: records keep the version they were decided under).
+    pub fn check_new_version(
+        &self,
+        latest_effective: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<(), String> {
+        self.validate()?;
+        let (least, most) = tier_bounds(self.tier);
+        let label = self.tier.label();
+        if self.published && (self.min_months < least || self.max_months > most) {
+            return Err(format!(
+                "“{label}”类信息的公示期应在 {least} 至 {most} 个月之间（国办发〔2025〕22号）"
+            ));
+        }
+        if self.effective_from < today {
+            return Err("生效日期不能早于今天：新规则只适用于生效后作出的决定".into());
+        }
+        if let Some(latest) = latest_effective {
+            if self.effective_from <= latest {
+                return Err(format!("生效日期须晚于现行最新版本的生效日期（{latest}）"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The publication window of one decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {

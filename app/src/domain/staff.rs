@@ -179,10 +179,12 @@ pub enum AuditAction {
     ViewAudit,
     /// Records delivered by a department's sheet were written.
     ImportCommitted,
+    /// A catalog item or a rule version was added.
+    CatalogChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -195,6 +197,7 @@ impl AuditAction {
         AuditAction::CalendarChanged,
         AuditAction::ViewAudit,
         AuditAction::ImportCommitted,
+        AuditAction::CatalogChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -211,6 +214,7 @@ impl AuditAction {
             AuditAction::CalendarChanged => "calendar_changed",
             AuditAction::ViewAudit => "view_audit",
             AuditAction::ImportCommitted => "import_committed",
+            AuditAction::CatalogChanged => "catalog_changed",
         }
     }
 
@@ -232,6 +236,7 @@ impl AuditAction {
             AuditAction::CalendarChanged => "修改节假日安排",
             AuditAction::ViewAudit => "查阅使用登记",
             AuditAction::ImportCommitted => "导入双公示数据",
+            AuditAction::CatalogChanged => "修改信用信息目录",
         }
     }
 }

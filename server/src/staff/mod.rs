@@ -10,6 +10,7 @@
 //! at non-public data is written to the access register.
 
 pub mod admin;
+pub mod catalog;
 pub mod cli;
 pub mod login;
 pub mod review;
@@ -69,6 +70,9 @@ pub fn routes(state: StaffState) -> Router {
             get(admin::calendar).post(admin::set_calendar_day),
         )
         .route("/admin/calendar/remove", post(admin::remove_calendar_day))
+        .route("/admin/catalog", get(catalog::list))
+        .route("/admin/catalog/{code}", get(catalog::item))
+        .route("/admin/catalog/{code}/rules", post(catalog::add_version))
         .route(
             "/admin/import",
             get(crate::collect::form)

@@ -91,7 +91,11 @@ pub fn verify_chain(entries: &[AuditEntry]) -> Result<usize, ChainBreak> {
     Ok(entries.len())
 }
 
-async fn append_in_tx(c: &mut SqliteConnection, e: &NewAuditEntry) -> Result<(), StoreError> {
+/// Appends `e` to the access register inside the caller's transaction.
+pub(crate) async fn append_in_tx(
+    c: &mut SqliteConnection,
+    e: &NewAuditEntry,
+) -> Result<(), StoreError> {
     let last = sqlx::query("select id, hash from audit_log order by id desc limit 1")
         .fetch_optional(&mut *c)
         .await

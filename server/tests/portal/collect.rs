@@ -535,6 +535,134 @@ async fn whole_sheets_are_refused_with_the_reason() {
     );
 }
 
+#[tokio::test]
+async fn a_rule_change_is_a_new_version_that_later_decisions_fall_under() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let page = p.get_with_cookie("/admin/catalog", &boss.cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("scjg-ordinary"));
+    let m = clerk(&p, &d).await;
+    assert_eq!(
+        p.get_with_cookie("/admin/catalog", &m.cookie).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut all = vec![("_csrf", boss.csrf.as_str())];
+        all.extend(fields);
+        let cookie = boss.cookie.clone();
+        let p = &p;
+        async move {
+            p.post_form("/admin/catalog/scjg-ordinary/rules", &cookie, &all)
+                .await
+        }
+    };
+    // Out of the tier's bounds, reaching back, missing: refused, nothing added.
+    for (fields, expected) in [
+        (
+            vec![
+                ("tier", "ordinary"),
+                ("published", "yes"),
+                ("min_months", "1"),
+                ("max_months", "12"),
+                ("effective_from", "2026-12-01"),
+            ],
+            "公示期应在 3 至 12 个月之间",
+        ),
+        (
+            vec![
+                ("tier", "ordinary"),
+                ("published", "yes"),
+                ("min_months", "3"),
+                ("max_months", "12"),
+                ("effective_from", "2026-01-01"),
+            ],
+            "生效日期不能早于今天",
+        ),
+        (
+            vec![
+                ("tier", "ordinary"),
+                ("min_months", "x"),
+                ("max_months", "12"),
+                ("effective_from", "2026-12-01"),
+            ],
+            "请填写月数",
+        ),
+        (
+            vec![
+                ("min_months", "3"),
+                ("max_months", "12"),
+                ("effective_from", "2026-12-01"),
+            ],
+            "请选择严重程度",
+        ),
+    ] {
+        let answer = post(fields).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert!(
+            answer.body.contains(expected),
+            "{expected}: {}",
+            answer.body
+        );
+    }
+    let versions = || async {
+        count(
+            &p,
+            "select count(*) from catalog_rules r join catalog_items i on i.id = r.item_id where i.code = 'scjg-ordinary'",
+        )
+        .await
+    };
+    assert_eq!(versions().await, 1);
+    let ok = post(vec![
+        ("tier", "ordinary"),
+        ("published", "yes"),
+        ("min_months", "6"),
+        ("max_months", "12"),
+        ("repairable", "yes"),
+        ("effective_from", "2026-11-26"),
+    ])
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(versions().await, 2);
+    let page = p
+        .get_with_cookie("/admin/catalog/scjg-ordinary", &boss.cookie)
+        .await;
+    assert!(page.body.contains("第 2 版"));
+
+    // A decision of today falls under version 2; an older one keeps version 1.
+    let (sheet, _) = golden(&d);
+    let sheet = sheet.replacen("2026-10-08", "2026-11-26", 1);
+    let dry = upload(&p, &m, "新规则.csv", sheet.as_bytes()).await;
+    let token = token_of(&dry.body);
+    p.post_form(
+        &format!("/admin/import/{token}/commit"),
+        &m.cookie,
+        &[("_csrf", &m.csrf)],
+    )
+    .await;
+    let version_of = |doc: &'static str| {
+        let p = &p;
+        async move {
+            count(
+                p,
+                &format!(
+                    "select r.version from penalties pe
+                     join record_rules rr on rr.record_kind = 'penalty' and rr.record_id = pe.id
+                     join catalog_rules r on r.id = rr.rule_id where pe.doc_no = '{doc}'"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(version_of("鹤市监罚〔2026〕901号").await, 2);
+    assert_eq!(version_of("鹤市监罚〔2026〕902号").await, 1);
+    let register = p.store.audit_chain().await.unwrap();
+    assert!(register.iter().any(|e| e.action == "catalog_changed"));
+}
+
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z0-9〔〕号,\"\n ]{0,12}",

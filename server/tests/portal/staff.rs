@@ -317,6 +317,16 @@ async fn no_console_route_serves_an_anonymous_caller() {
         ("GET", "/admin/password".to_string()),
         ("POST", "/admin/password".to_string()),
         ("POST", "/admin/logout".to_string()),
+        ("GET", "/admin/catalog".to_string()),
+        ("GET", "/admin/catalog/scjg-ordinary".to_string()),
+        ("POST", "/admin/catalog/scjg-ordinary/rules".to_string()),
+        ("GET", "/admin/import".to_string()),
+        ("POST", "/admin/import".to_string()),
+        ("POST", format!("/admin/import/1-{}/commit", "a".repeat(32))),
+        (
+            "GET",
+            format!("/admin/import/1-{}/report.csv", "a".repeat(32)),
+        ),
     ];
     for (method, path) in routes {
         let answer = if method == "GET" {

@@ -4,6 +4,7 @@
 //! module, which checks who is asking on every request; these components
 //! only render what it decided to show.
 
+pub mod catalog;
 pub mod import;
 pub mod register;
 pub mod review;
@@ -48,6 +49,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {
                     <li><a href="/admin/accounts">"账号管理"</a></li>
+                    <li><a href="/admin/catalog">"信用信息目录"</a></li>
                     <li><a href="/admin/calendar">"节假日安排"</a></li>
                 })}
                 <li><a href="/admin/password">"修改密码"</a></li>

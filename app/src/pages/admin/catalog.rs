@@ -1,0 +1,178 @@
+//! `/admin/catalog`: the public credit information catalog as the credit
+//! authority maintains it. A change of rule is a new version with an
+//! effective date; records keep the version they were decided under.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use super::{CsrfField, StaffBar, StaffView};
+use crate::domain::catalog::{label, CLASSIFICATIONS, DISCLOSURE, SHARING};
+use crate::domain::publication::{format_date_cn, Tier};
+use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError, TextField};
+
+/// One rule version as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleLine {
+    pub version: u32,
+    pub effective_from: NaiveDate,
+    pub tier: Tier,
+    pub published: bool,
+    pub min_months: u32,
+    pub max_months: u32,
+    pub repairable: bool,
+}
+
+impl RuleLine {
+    pub fn summary(&self) -> String {
+        if self.published {
+            format!(
+                "{}：公示 {}–{} 个月，{}",
+                self.tier.label(),
+                self.min_months,
+                self.max_months,
+                if self.repairable {
+                    "可修复"
+                } else {
+                    "不可提前修复"
+                }
+            )
+        } else {
+            format!("{}：不予公示", self.tier.label())
+        }
+    }
+}
+
+/// An item with its attributes and versions (oldest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemView {
+    pub code: String,
+    pub name: String,
+    pub record_kind: String,
+    pub conduct: String,
+    pub department: String,
+    pub data_source: String,
+    pub classification: String,
+    pub sharing: String,
+    pub disclosure: String,
+    pub rules: Vec<RuleLine>,
+}
+
+/// The values of a rule form shown again with its errors.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleForm {
+    pub tier: String,
+    pub published: bool,
+    pub min_months: String,
+    pub max_months: String,
+    pub repairable: bool,
+    pub effective_from: String,
+}
+
+/// The rule fields of a form (new version, new item).
+#[component]
+fn RuleFields(form: RuleForm, errors: Vec<FieldError>) -> impl IntoView {
+    let tier_error = error_for(&errors, "tier");
+    let tier_invalid = tier_error.is_some();
+    view! {
+        <fieldset class="field" class:field-error=tier_invalid>
+            <legend>"严重程度"</legend>
+            {tier_error.map(|e| view! { <p class="error-message" id="tier-error">"错误："{e}</p> })}
+            {Tier::ALL.into_iter().enumerate().map(|(i, t)| {
+                let id = if i == 0 { "tier".to_string() } else { format!("tier_{}", t.code()) };
+                view! {
+                    <div class="radio">
+                        <input type="radio" id=id.clone() name="tier" value=t.code() checked=form.tier == t.code()/>
+                        <label for=id>{t.label()}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        <div class="checkbox">
+            <input type="checkbox" id="published" name="published" value="yes" checked=form.published/>
+            <label for="published">"向社会公示"</label>
+        </div>
+        <TextField id="min_months" label="最短公示期（月）" input_type="number" value=form.min_months error=error_for(&errors, "min_months").unwrap_or_default()/>
+        <TextField id="max_months" label="最长公示期（月）" input_type="number" value=form.max_months error=error_for(&errors, "max_months").unwrap_or_default()/>
+        <div class="checkbox">
+            <input type="checkbox" id="repairable" name="repairable" value="yes" checked=form.repairable/>
+            <label for="repairable">"最短公示期满后可申请信用修复"</label>
+        </div>
+        <TextField id="effective_from" label="生效日期" hint="不早于今天；之后作出的决定适用新规则，此前的记录保持原规则。" input_type="date" value=form.effective_from error=error_for(&errors, "effective_from").unwrap_or_default()/>
+    }
+}
+
+#[component]
+pub fn CatalogPage(staff: StaffView, items: Vec<ItemView>) -> impl IntoView {
+    view! {
+        <StaffBar staff/>
+        <h1>"公共信用信息目录"</h1>
+        <p>"目录外的信息不予归集。修改公示规则会生成新版本，已有记录保持其作出时适用的版本。"</p>
+        <div class="table-wrap">
+            <table class="records-table">
+                <caption class="visually-hidden">"目录项"</caption>
+                <thead><tr>
+                    <th scope="col">"编码"</th><th scope="col">"名称"</th><th scope="col">"提供单位"</th>
+                    <th scope="col">"分类 / 共享 / 开放"</th><th scope="col">"现行规则"</th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let current = i.rules.last().map(|r| format!("第 {} 版（{}起）{}", r.version, format_date_cn(r.effective_from), r.summary())).unwrap_or_default();
+                        view! {
+                            <tr>
+                                <td><a href=format!("/admin/catalog/{}", i.code)><code>{i.code.clone()}</code></a></td>
+                                <td>{i.name}</td>
+                                <td>{i.department}</td>
+                                <td>{format!("{} / {} / {}", label(&CLASSIFICATIONS, &i.classification), label(&SHARING, &i.sharing), label(&DISCLOSURE, &i.disclosure))}</td>
+                                <td>{current}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn CatalogItemPage(
+    staff: StaffView,
+    item: ItemView,
+    form: RuleForm,
+    errors: Vec<FieldError>,
+    added: Option<u32>,
+) -> impl IntoView {
+    let csrf = staff.csrf.clone();
+    let action = format!("/admin/catalog/{}/rules", item.code);
+    view! {
+        <StaffBar staff/>
+        <p><a class="back-link" href="/admin/catalog">"返回目录"</a></p>
+        <ErrorSummary errors=errors.clone()/>
+        <h1>{format!("目录项 {}", item.code)}</h1>
+        {added.map(|v| view! { <div class="notice" role="status"><p>{format!("已新增第 {v} 版规则。")}</p></div> })}
+        <dl class="fields panel">
+            <div><dt>"名称"</dt><dd>{item.name.clone()}</dd></div>
+            <div><dt>"信息类别"</dt><dd>{item.record_kind.clone()}</dd></div>
+            <div><dt>"涵盖的行为"</dt><dd>{item.conduct.clone()}</dd></div>
+            <div><dt>"提供单位"</dt><dd>{item.department.clone()}</dd></div>
+            <div><dt>"数据来源"</dt><dd>{item.data_source.clone()}</dd></div>
+            <div><dt>"信息分类"</dt><dd>{label(&CLASSIFICATIONS, &item.classification).to_string()}</dd></div>
+            <div><dt>"共享属性"</dt><dd>{label(&SHARING, &item.sharing).to_string()}</dd></div>
+            <div><dt>"开放属性"</dt><dd>{label(&DISCLOSURE, &item.disclosure).to_string()}</dd></div>
+        </dl>
+        <h2>"公示规则版本"</h2>
+        <ol class="timeline">
+            {item.rules.iter().map(|r| view! {
+                <li>
+                    <p class="timeline-date">{format!("{}起", format_date_cn(r.effective_from))}</p>
+                    <p class="timeline-label"><strong>{format!("第 {} 版", r.version)}</strong>" · "{r.summary()}</p>
+                </li>
+            }).collect_view()}
+        </ol>
+        <h2>"新增规则版本"</h2>
+        <form method="post" action=action class="panel" novalidate>
+            <CsrfField csrf/>
+            <RuleFields form errors/>
+            <button type="submit" class="button">"新增版本"</button>
+        </form>
+    }
+}

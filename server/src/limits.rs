@@ -82,9 +82,9 @@ impl RateLimiter {
 }
 
 /// Paths that read public data in bulk: the search page and the server
-/// functions behind the pages.
+/// functions behind the pages (not the keyed `/api/v1/` push API).
 fn limited(path: &str) -> bool {
-    path == "/search" || path.starts_with("/api/")
+    path == "/search" || (path.starts_with("/api/") && !path.starts_with("/api/v1/"))
 }
 
 pub async fn limit_search(

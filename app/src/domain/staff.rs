@@ -181,10 +181,12 @@ pub enum AuditAction {
     ImportCommitted,
     /// A catalog item or a rule version was added.
     CatalogChanged,
+    /// An API key was issued or revoked.
+    ApiKeysChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -198,6 +200,7 @@ impl AuditAction {
         AuditAction::ViewAudit,
         AuditAction::ImportCommitted,
         AuditAction::CatalogChanged,
+        AuditAction::ApiKeysChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -215,6 +218,7 @@ impl AuditAction {
             AuditAction::ViewAudit => "view_audit",
             AuditAction::ImportCommitted => "import_committed",
             AuditAction::CatalogChanged => "catalog_changed",
+            AuditAction::ApiKeysChanged => "api_keys_changed",
         }
     }
 
@@ -237,6 +241,7 @@ impl AuditAction {
             AuditAction::ViewAudit => "查阅使用登记",
             AuditAction::ImportCommitted => "导入双公示数据",
             AuditAction::CatalogChanged => "修改信用信息目录",
+            AuditAction::ApiKeysChanged => "签发或吊销接口密钥",
         }
     }
 }

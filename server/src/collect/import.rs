@@ -76,7 +76,7 @@ pub struct Summary {
 async fn check_row(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
-    value: impl Fn(&str) -> Option<String>,
+    value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
     warnings: &mut Vec<String>,
 ) -> Result<(PenaltyRow, i64, Option<i64>), Result<Refusal, StoreError>> {
@@ -99,6 +99,70 @@ async fn check_row(
         .await
         .map_err(Err)?;
     Ok((row, *rule_id, existing))
+}
+
+impl Summary {
+    fn count(&mut self, r: &RowResult) {
+        match &r.outcome {
+            Outcome::Taken => self.taken += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Refused(_) => self.refused += 1,
+        }
+        if !r.warnings.is_empty() {
+            self.warned += 1;
+        }
+    }
+}
+
+/// Checks one delivered row (`value(code)` gives its cells) and, in a
+/// commit, writes it. `seen` holds the document numbers taken so far in
+/// this delivery, with the line they came from.
+pub async fn process_row(
+    tx: &mut SqliteConnection,
+    ctx: &ImportContext,
+    value: impl Fn(&str) -> Option<String>,
+    line: u64,
+    today: NaiveDate,
+    mode: Mode,
+    seen: &mut HashMap<String, u64>,
+) -> Result<RowResult, StoreError> {
+    let mut warnings = Vec::new();
+    let checked = check_row(tx, ctx, &value, today, &mut warnings).await;
+    let doc_no = match &checked {
+        Ok((row, _, _)) => row.doc_no.clone(),
+        Err(_) => value("CF_WSH").unwrap_or_default().trim().to_string(),
+    };
+    let outcome = match checked {
+        Err(Err(store_error)) => return Err(store_error),
+        Err(Ok(refusal)) => Outcome::Refused(refusal),
+        Ok((row, rule_id, existing)) => {
+            if let Some(first) = seen.get(&row.doc_no) {
+                Outcome::Refused(Refusal {
+                    column: "CF_WSH",
+                    column_name: "决定书文号",
+                    reason: format!(
+                        "与第 {first} 行的决定书文号重复，同一次报送中每个决定只能出现一次"
+                    ),
+                })
+            } else {
+                seen.insert(row.doc_no.clone(), line);
+                if mode == Mode::Commit {
+                    write_penalty(tx, ctx, &row, rule_id, existing, today).await?;
+                }
+                if existing.is_some() {
+                    Outcome::Updated
+                } else {
+                    Outcome::Taken
+                }
+            }
+        }
+    };
+    Ok(RowResult {
+        line,
+        doc_no,
+        outcome,
+        warnings,
+    })
 }
 
 /// Runs an import of the sheet at `path` for `department_id`, writing the
@@ -151,50 +215,9 @@ pub async fn run(
                         .position(|c| c.is_some_and(|c| c.code == code))
                         .and_then(|i| cells.get(i).cloned())
                 };
-                let mut warnings = Vec::new();
-                let checked = check_row(&mut tx, &ctx, value, today, &mut warnings).await;
-                let doc_no = match &checked {
-                    Ok((row, _, _)) => row.doc_no.clone(),
-                    Err(_) => value("CF_WSH").unwrap_or_default().trim().to_string(),
-                };
-                let outcome = match checked {
-                    Err(Err(store_error)) => return Err(store_error),
-                    Err(Ok(refusal)) => Outcome::Refused(refusal),
-                    Ok((row, rule_id, existing)) => {
-                        if let Some(first) = seen.get(&row.doc_no) {
-                            Outcome::Refused(Refusal {
-                                column: "CF_WSH",
-                                column_name: "决定书文号",
-                                reason: format!("与第 {first} 行的决定书文号重复，同一文件中每个决定只能出现一次"),
-                            })
-                        } else {
-                            seen.insert(row.doc_no.clone(), line);
-                            if mode == Mode::Commit {
-                                write_penalty(&mut tx, &ctx, &row, rule_id, existing, today)
-                                    .await?;
-                            }
-                            if existing.is_some() {
-                                Outcome::Updated
-                            } else {
-                                Outcome::Taken
-                            }
-                        }
-                    }
-                };
-                match &outcome {
-                    Outcome::Taken => summary.taken += 1,
-                    Outcome::Updated => summary.updated += 1,
-                    Outcome::Refused(_) => summary.refused += 1,
-                }
-                if !warnings.is_empty() {
-                    summary.warned += 1;
-                }
-                let result = RowResult {
-                    line,
-                    doc_no,
-                    outcome,
-                    warnings,
-                };
+                let result =
+                    process_row(&mut tx, &ctx, value, line, today, mode, &mut seen).await?;
+                summary.count(&result);
                 write_report_row(&mut report, &result);
                 let notable =
                     matches!(result.outcome, Outcome::Refused(_)) || !result.warnings.is_empty();

@@ -7,6 +7,7 @@
 //! commit. Rules live in `app::domain::collection`; the pipeline in
 //! `import`; reading the file in `sheet`.
 
+pub mod api;
 pub mod import;
 pub mod sheet;
 

@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod cli;
+pub mod keys;
 pub mod login;
 pub mod review;
 pub mod session;
@@ -70,6 +71,8 @@ pub fn routes(state: StaffState) -> Router {
             get(admin::calendar).post(admin::set_calendar_day),
         )
         .route("/admin/calendar/remove", post(admin::remove_calendar_day))
+        .route("/admin/api-keys", get(keys::list).post(keys::issue))
+        .route("/admin/api-keys/revoke", post(keys::revoke))
         .route("/admin/catalog", get(catalog::list))
         .route("/admin/catalog/{code}", get(catalog::item))
         .route("/admin/catalog/{code}/rules", post(catalog::add_version))

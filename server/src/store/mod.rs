@@ -4,6 +4,7 @@
 //! contributes to search) is computed in `projection`, independent of the
 //! database, so a PostgreSQL implementation builds the same rows.
 
+pub mod api_keys;
 pub mod catalog;
 pub mod collect;
 pub mod projection;

@@ -663,6 +663,122 @@ async fn a_rule_change_is_a_new_version_that_later_decisions_fall_under() {
     assert!(register.iter().any(|e| e.action == "catalog_changed"));
 }
 
+async fn push(p: &Portal, key: &str, body: &str) -> super::Answer {
+    let mut request = axum::http::Request::post("/api/v1/collect/penalties")
+        .header("content-type", "application/json");
+    if !key.is_empty() {
+        request = request.header("authorization", format!("Bearer {key}"));
+    }
+    p.send(
+        request
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let id = d.id.to_string();
+    let issued = p
+        .post_form(
+            "/admin/api-keys",
+            &boss.cookie,
+            &[
+                ("_csrf", &boss.csrf),
+                ("department", &id),
+                ("name", "执法办案系统（演示）"),
+            ],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let at = issued.body.find("hgk_").expect("the key, shown once");
+    let key = issued.body[at..at + 68].to_string();
+    let listed = p.get_with_cookie("/admin/api-keys", &boss.cookie).await;
+    assert!(!listed.body.contains(&key), "the key is not shown again");
+    assert!(p.rows("select * from api_keys").await[0].get::<String, _>("key_hash") != key);
+
+    let record = |doc: &str, fine: &str| {
+        format!(
+            r#"{{"CF_XDR_MC":"鹤岗市接口测试有限公司（演示）","CF_XDR_LB":"法人及非法人组织","CF_XDR_SHXYM":"914403001922038216","CF_WSH":"{doc}","CF_WFXW":"销售不合格产品","CF_SY":"经查","CF_YJ":"《产品质量法》","CF_CFLB":"罚款","CF_NR":"罚款","CF_NR_FK":{fine},"CF_JDRQ":"2026-10-01","CF_CFJG":"{}","CF_CFJGDM":"{}","ML_BM":"scjg-ordinary"}}"#,
+            d.name, d.credit_code
+        )
+    };
+    let body = format!(
+        r#"{{"records":[{},{}]}}"#,
+        record("鹤市监罚〔2026〕701号", "1.2"),
+        record("鹤市监罚〔2026〕702号", "\"十万\"")
+    );
+    assert_eq!(push(&p, "", &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        push(&p, "hgk_wrong", &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = push(&p, &key, "{not json").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("请求体须为 JSON"));
+
+    let before = count(&p, "select count(*) from penalties").await;
+    let answer = push(&p, &key, &body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(json["taken"], 1);
+    assert_eq!(json["refused"], 1);
+    assert_eq!(json["results"][1]["column"], "CF_NR_FK");
+    assert_eq!(
+        count(&p, "select count(*) from penalties").await,
+        before + 1
+    );
+
+    // The same document again: a correction, not a second record.
+    let again = push(
+        &p,
+        &key,
+        &format!(
+            r#"{{"records":[{}]}}"#,
+            record("鹤市监罚〔2026〕701号", "2")
+        ),
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(json["updated"], 1);
+    assert_eq!(
+        count(&p, "select count(*) from penalties").await,
+        before + 1
+    );
+    let fine = count(
+        &p,
+        "select fine_fen from penalties where doc_no = '鹤市监罚〔2026〕701号'",
+    )
+    .await;
+    assert_eq!(fine, 2_000_000);
+
+    // Revoked: refused from then on.
+    let key_id = p.rows("select id from api_keys").await[0]
+        .get::<i64, _>(0)
+        .to_string();
+    p.post_form(
+        "/admin/api-keys/revoke",
+        &boss.cookie,
+        &[("_csrf", &boss.csrf), ("id", &key_id)],
+    )
+    .await;
+    assert_eq!(push(&p, &key, &body).await.status, StatusCode::UNAUTHORIZED);
+
+    let (status, spec) = p.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let spec: serde_json::Value = serde_json::from_str(&spec).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["components"]["schemas"]["Penalty"]["required"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("CF_WSH")));
+}
+
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z0-9〔〕号,\"\n ]{0,12}",

@@ -1,0 +1,186 @@
+//! API keys for departments' systems, issued and revoked by administrators.
+//! A key is 32 random bytes as hex after a `hgk_` prefix; only its SHA-256
+//! is stored, and it is shown once.
+
+use app::domain::staff::AuditAction;
+use app::pages::admin::settings::{ApiKeyRow, ApiKeysPage};
+use app::pages::repair::forms::FieldError;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::session::Staff;
+use super::{audit_entry, forbidden, internal, render, StaffState};
+use crate::repair::http::{random_hex, see_other, sha256_hex};
+use crate::store::api_keys;
+
+fn admin_only(staff: &Staff) -> Result<(), Box<Response>> {
+    if staff.member.may_administer() {
+        Ok(())
+    } else {
+        Err(Box::new(forbidden(
+            Some(staff.view()),
+            "只有管理员可以管理接口密钥。",
+        )))
+    }
+}
+
+fn china_time(t: chrono::DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+async fn page(
+    state: &StaffState,
+    staff: &Staff,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    issued: Option<(String, String)>,
+) -> Response {
+    let keys = match api_keys::list(&state.records).await {
+        Ok(k) => k,
+        Err(e) => return internal(e),
+    };
+    let departments = match state.repair.portal.store.departments().await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
+    };
+    let rows = keys
+        .into_iter()
+        .map(|k| ApiKeyRow {
+            id: k.id,
+            department: k.department,
+            name: k.name,
+            prefix: k.prefix,
+            created: china_time(k.created_at),
+            revoked: k.revoked_at.map(china_time),
+        })
+        .collect();
+    let view_data = staff.view();
+    render(status, "报送接口密钥", move || {
+        view! { <ApiKeysPage staff=view_data keys=rows departments errors issued/> }.into_any()
+    })
+}
+
+pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
+    if let Err(r) = admin_only(&staff) {
+        return *r;
+    }
+    page(&state, &staff, StatusCode::OK, vec![], None).await
+}
+
+#[derive(Deserialize)]
+pub struct IssueForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn issue(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<IssueForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = admin_only(&staff) {
+        return *r;
+    }
+    let departments = match state.repair.portal.store.departments().await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
+    };
+    let department = f
+        .department
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| departments.iter().find(|d| d.id == id));
+    let name = f.name.trim().to_string();
+    let mut errors = Vec::new();
+    if department.is_none() {
+        errors.push(FieldError {
+            field: "department",
+            message: "请选择报送单位".into(),
+        });
+    }
+    if name.is_empty() || name.chars().count() > 40 {
+        errors.push(FieldError {
+            field: "name",
+            message: "请填写使用密钥的系统名称（不超过 40 个字）".into(),
+        });
+    }
+    let Some(department) = department.filter(|_| errors.is_empty()) else {
+        return page(&state, &staff, StatusCode::BAD_REQUEST, errors, None).await;
+    };
+    let key = match random_hex(32) {
+        Ok(r) => format!("hgk_{r}"),
+        Err(e) => return internal(e),
+    };
+    let audit = audit_entry(
+        &staff,
+        AuditAction::ApiKeysChanged,
+        format!("{} 的接口密钥（{}）", department.name, name),
+        "签发报送接口密钥",
+    );
+    if let Err(e) = api_keys::issue(
+        &state.records,
+        department.id,
+        &name,
+        &key[..12],
+        &sha256_hex(key.as_bytes()),
+        staff.member.account_id,
+        Utc::now(),
+        &audit,
+    )
+    .await
+    {
+        return internal(e);
+    }
+    page(&state, &staff, StatusCode::OK, vec![], Some((name, key))).await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+}
+
+pub async fn revoke(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<RevokeForm>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = admin_only(&staff) {
+        return *r;
+    }
+    let Ok(id) = f.id.trim().parse::<i64>() else {
+        return see_other("/admin/api-keys");
+    };
+    let audit = audit_entry(
+        &staff,
+        AuditAction::ApiKeysChanged,
+        format!("接口密钥 #{id}"),
+        "吊销报送接口密钥",
+    );
+    match api_keys::revoke(&state.records, id, Utc::now(), &audit).await {
+        Ok(_) => see_other("/admin/api-keys"),
+        Err(e) => internal(e),
+    }
+}

@@ -65,9 +65,17 @@ async fn run(rows: u32, dir: std::path::PathBuf) {
 
     for mode in [Mode::DryRun, Mode::Commit] {
         let started = Instant::now();
-        let summary = import::run(&store, dept_id, &sheet, today, mode, std::io::sink())
-            .await
-            .expect("import");
+        let summary = import::run(
+            &store,
+            dept_id,
+            &sheet,
+            today,
+            mode,
+            "bench",
+            std::io::sink(),
+        )
+        .await
+        .expect("import");
         let secs = started.elapsed().as_secs_f64();
         println!(
             "{mode:?}: {secs:.1} s ({:.0} rows/s) taken {} updated {} refused {} committed {}",

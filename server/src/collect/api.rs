@@ -6,8 +6,6 @@
 //! answer says, record by record, what was taken and why the rest was
 //! refused. Described at `GET /api/v1/openapi.json`.
 
-use std::collections::HashMap;
-
 use app::domain::collection::PENALTY_COLUMNS;
 use app::domain::staff::AuditAction;
 use app::store::staff::NewAuditEntry;
@@ -20,11 +18,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::import::{process_row, Mode, Outcome};
+use super::import::{process_row, Delivery, Mode, Outcome, RowResult};
 use crate::repair::http::{client_of, sha256_hex, ClientAddr};
 use crate::staff::StaffState;
 use crate::store::api_keys;
-use crate::store::collect::load_context;
+use crate::store::collect::{load_context, record_delivery, DeliveryCounts};
 use crate::store::sqlite::db_err;
 
 /// Records one request may carry.
@@ -36,6 +34,7 @@ pub fn routes(state: StaffState) -> Router {
             "/api/v1/collect/penalties",
             post(push_penalties).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
+        .route("/api/v1/feed/changes", get(feed))
         .route("/api/v1/openapi.json", get(openapi))
         .with_state(state)
 }
@@ -67,12 +66,9 @@ fn cell(value: &Value) -> Option<String> {
     }
 }
 
-pub async fn push_penalties(
-    State(state): State<StaffState>,
-    addr: ClientAddr,
-    headers: HeaderMap,
-    body: Result<Json<PushBody>, JsonRejection>,
-) -> Response {
+/// The department and name of the active key the request carries, or the
+/// 401 to answer.
+async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<(i64, String), Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -80,20 +76,34 @@ pub async fn push_penalties(
         .map(str::trim)
         .unwrap_or("");
     if key.is_empty() {
-        return error(
+        return Err(error(
             StatusCode::UNAUTHORIZED,
             "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
-        );
+        ));
     }
-    let (department, key_name) =
-        match api_keys::department_of(&state.records, &sha256_hex(key.as_bytes())).await {
-            Ok(Some(found)) => found,
-            Ok(None) => return error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销"),
-            Err(e) => {
-                tracing::error!(error = %e, "api key lookup failed");
-                return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
-            }
-        };
+    match api_keys::department_of(&state.records, &sha256_hex(key.as_bytes())).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销")),
+        Err(e) => {
+            tracing::error!(error = %e, "api key lookup failed");
+            Err(error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统繁忙，请稍后重试",
+            ))
+        }
+    }
+}
+
+pub async fn push_penalties(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    body: Result<Json<PushBody>, JsonRejection>,
+) -> Response {
+    let (department, key_name) = match keyed(&state, &headers).await {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
     let Json(body) = match body {
         Ok(b) => b,
         Err(rejection) => {
@@ -113,10 +123,11 @@ pub async fn push_penalties(
         );
     }
     let today = state.repair.portal.today();
+    let actor = format!("api:{key_name}");
     let result = async {
         let mut tx = state.records.write_tx().await.map_err(db_err)?;
         let ctx = load_context(&mut tx, department).await?;
-        let mut seen = HashMap::new();
+        let mut delivery = Delivery::new(today, Mode::Commit, &actor);
         let mut results = Vec::with_capacity(body.records.len());
         for (i, record) in body.records.iter().enumerate() {
             let value = |code: &str| {
@@ -126,10 +137,16 @@ pub async fn push_penalties(
                     .and_then(|(_, v)| cell(v))
             };
             let line = i as u64 + 1;
-            results.push(
-                process_row(&mut tx, &ctx, value, line, today, Mode::Commit, &mut seen).await?,
-            );
+            results.push(process_row(&mut tx, &ctx, value, line, &mut delivery).await?);
         }
+        let count = |f: fn(&RowResult) -> bool| results.iter().filter(|r| f(r)).count() as u64;
+        let counts = DeliveryCounts {
+            taken: count(|r| r.outcome == Outcome::Taken),
+            updated: count(|r| r.outcome == Outcome::Updated),
+            refused: count(|r| matches!(r.outcome, Outcome::Refused(_))),
+            late: count(|r| r.late),
+        };
+        record_delivery(&mut tx, department, "api", &actor, &counts).await?;
         tx.commit().await.map_err(db_err)?;
         Ok::<_, app::store::StoreError>(results)
     }
@@ -151,7 +168,7 @@ pub async fn push_penalties(
     let entry = NewAuditEntry {
         at: chrono::Utc::now(),
         account_id: None,
-        actor: format!("api:{key_name}"),
+        actor,
         action: AuditAction::ImportCommitted,
         target: format!("接口报送 {} 条", results.len()),
         purpose: format!("新增 {taken} 条，更正 {updated} 条，拒收 {refused} 条"),
@@ -188,6 +205,79 @@ pub async fn push_penalties(
         "results": items,
     }))
     .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    after: i64,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// The export feed for the provincial platform: every change to a record
+/// (new, corrected, ended, repaired) after the cursor `after`, oldest
+/// first, as JSON lines. The last line's `id` is the next cursor, also in
+/// the `X-Next-Cursor` header; reading again from it resumes exactly.
+pub async fn feed(
+    State(state): State<StaffState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<FeedQuery>,
+) -> Response {
+    if let Err(r) = keyed(&state, &headers).await {
+        return r;
+    }
+    let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
+    let rows = sqlx::query(
+        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change, c.before, c.after,
+                coalesce(p.doc_no, s.doc_no)
+         from record_changes c
+         left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
+         left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
+         where c.id > ? order by c.id limit ?",
+    )
+    .bind(q.after)
+    .bind(limit)
+    .fetch_all(state.records.pool())
+    .await;
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "feed failed");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
+        }
+    };
+    use sqlx::Row;
+    let parse = |v: Option<String>| v.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let mut next = q.after;
+    let mut body = String::new();
+    for r in rows {
+        let id: i64 = r.get(0);
+        next = id;
+        let line = json!({
+            "id": id,
+            "at": r.get::<String, _>(1),
+            "record_kind": r.get::<String, _>(2),
+            "record_id": r.get::<i64, _>(3),
+            "department_id": r.get::<Option<i64>, _>(4),
+            "change": r.get::<String, _>(5),
+            "doc_no": r.get::<Option<String>, _>(8),
+            "before": parse(r.get(6)),
+            "after": parse(r.get(7)),
+        });
+        body.push_str(&line.to_string());
+        body.push('\n');
+    }
+    let mut response = (StatusCode::OK, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
+        h.insert(header::HeaderName::from_static("x-next-cursor"), v);
+    }
+    response
 }
 
 /// The OpenAPI 3.1 description of the push API, built from the same column
@@ -237,6 +327,19 @@ pub async fn openapi() -> Response {
         },
         "security": [{ "key": [] }],
         "paths": {
+            "/api/v1/feed/changes": {
+                "get": {
+                    "summary": "记录变动（新增、更正、公示期满、信用修复），按序号从游标之后读取",
+                    "parameters": [
+                        { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 }, "description": "上次读到的最后一条的 id（首次为 0）" },
+                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 10000 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "每行一个 JSON 对象（id, at, record_kind, record_id, department_id, change, doc_no, before, after）；响应头 X-Next-Cursor 为下次的 after", "content": { "application/x-ndjson": {} } },
+                        "401": { "description": "缺少密钥，或密钥无效、已吊销" }
+                    }
+                }
+            },
             "/api/v1/collect/penalties": {
                 "post": {
                     "summary": "报送行政处罚信息",

@@ -20,7 +20,9 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
-use crate::store::collect::{existing_penalty, load_context, write_penalty, ImportContext};
+use crate::store::collect::{
+    existing_penalty, load_context, record_delivery, write_penalty, DeliveryCounts, ImportContext,
+};
 use crate::store::sqlite::db_err;
 use crate::store::SqliteStore;
 
@@ -47,6 +49,8 @@ pub struct RowResult {
     pub doc_no: String,
     pub outcome: Outcome,
     pub warnings: Vec<String>,
+    /// Taken after the catalog item's reporting limit (迟报).
+    pub late: bool,
 }
 
 /// How many problem rows the report page shows (the CSV has them all).
@@ -61,6 +65,8 @@ pub struct Summary {
     pub updated: u64,
     pub refused: u64,
     pub warned: u64,
+    /// Taken rows delivered after their reporting limit.
+    pub late: u64,
     pub unknown_headers: Vec<String>,
     /// The whole sheet was refused (headers, unreadable file); for a
     /// commit, nothing was written.
@@ -72,14 +78,15 @@ pub struct Summary {
 }
 
 /// The checks of one row, database ones included; on success the rule
-/// version it falls under and the record it corrects, if any.
+/// version it falls under, the record it corrects (if any) and the
+/// item's reporting limit in working days.
 async fn check_row(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
     value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
     warnings: &mut Vec<String>,
-) -> Result<(PenaltyRow, i64, Option<i64>), Result<Refusal, StoreError>> {
+) -> Result<(PenaltyRow, i64, Option<i64>, u32), Result<Refusal, StoreError>> {
     let row = check_penalty_row(value, today, warnings).map_err(Ok)?;
     if row.authority_code != ctx.department_credit_code {
         return Err(Ok(other_department(&row.authority_name)));
@@ -98,7 +105,7 @@ async fn check_row(
     let existing = existing_penalty(c, ctx.department_id, &row.doc_no)
         .await
         .map_err(Err)?;
-    Ok((row, *rule_id, existing))
+    Ok((row, *rule_id, existing, entry.reporting_working_days))
 }
 
 impl Summary {
@@ -111,31 +118,63 @@ impl Summary {
         if !r.warnings.is_empty() {
             self.warned += 1;
         }
+        if r.late {
+            self.late += 1;
+        }
+    }
+
+    fn counts(&self) -> DeliveryCounts {
+        DeliveryCounts {
+            taken: self.taken,
+            updated: self.updated,
+            refused: self.refused,
+            late: self.late,
+        }
+    }
+}
+
+/// One delivery in progress: when, how, by whom, and the document
+/// numbers taken so far (with the line they came from).
+pub struct Delivery<'a> {
+    pub today: NaiveDate,
+    pub mode: Mode,
+    pub actor: &'a str,
+    pub seen: HashMap<String, u64>,
+}
+
+impl<'a> Delivery<'a> {
+    pub fn new(today: NaiveDate, mode: Mode, actor: &'a str) -> Self {
+        Delivery {
+            today,
+            mode,
+            actor,
+            seen: HashMap::new(),
+        }
     }
 }
 
 /// Checks one delivered row (`value(code)` gives its cells) and, in a
-/// commit, writes it. `seen` holds the document numbers taken so far in
-/// this delivery, with the line they came from.
+/// commit, writes it.
 pub async fn process_row(
     tx: &mut SqliteConnection,
     ctx: &ImportContext,
     value: impl Fn(&str) -> Option<String>,
     line: u64,
-    today: NaiveDate,
-    mode: Mode,
-    seen: &mut HashMap<String, u64>,
+    d: &mut Delivery<'_>,
 ) -> Result<RowResult, StoreError> {
+    let (today, mode, actor) = (d.today, d.mode, d.actor);
+    let seen = &mut d.seen;
     let mut warnings = Vec::new();
+    let mut late = false;
     let checked = check_row(tx, ctx, &value, today, &mut warnings).await;
     let doc_no = match &checked {
-        Ok((row, _, _)) => row.doc_no.clone(),
+        Ok((row, ..)) => row.doc_no.clone(),
         Err(_) => value("CF_WSH").unwrap_or_default().trim().to_string(),
     };
     let outcome = match checked {
         Err(Err(store_error)) => return Err(store_error),
         Err(Ok(refusal)) => Outcome::Refused(refusal),
-        Ok((row, rule_id, existing)) => {
+        Ok((row, rule_id, existing, reporting_days)) => {
             if let Some(first) = seen.get(&row.doc_no) {
                 Outcome::Refused(Refusal {
                     column: "CF_WSH",
@@ -146,8 +185,17 @@ pub async fn process_row(
                 })
             } else {
                 seen.insert(row.doc_no.clone(), line);
+                let due = ctx
+                    .calendar
+                    .add_working_days(row.decision_date, reporting_days);
+                late = existing.is_none() && today > due;
+                if late {
+                    warnings.push(format!(
+                        "迟报：应在 {due} 前（决定后 {reporting_days} 个工作日内）报送，已接收并计入迟报"
+                    ));
+                }
                 if mode == Mode::Commit {
-                    write_penalty(tx, ctx, &row, rule_id, existing, today).await?;
+                    write_penalty(tx, ctx, &row, rule_id, existing, late, actor, today).await?;
                 }
                 if existing.is_some() {
                     Outcome::Updated
@@ -162,6 +210,7 @@ pub async fn process_row(
         doc_no,
         outcome,
         warnings,
+        late,
     })
 }
 
@@ -173,6 +222,7 @@ pub async fn run(
     path: &Path,
     today: NaiveDate,
     mode: Mode,
+    actor: &str,
     report: impl Write,
 ) -> Result<Summary, StoreError> {
     let mut tx = match mode {
@@ -186,7 +236,7 @@ pub async fn run(
     let _ = report.write_record(["结果", "决定书文号", "列", "列名", "原因", "提示"]);
     let mut summary = Summary::default();
     let mut columns: Vec<Option<&'static app::domain::collection::Column>> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut delivery = Delivery::new(today, mode, actor);
     let mut events = sheet::read(path);
     while let Some(event) = events.recv().await {
         match event {
@@ -215,8 +265,7 @@ pub async fn run(
                         .position(|c| c.is_some_and(|c| c.code == code))
                         .and_then(|i| cells.get(i).cloned())
                 };
-                let result =
-                    process_row(&mut tx, &ctx, value, line, today, mode, &mut seen).await?;
+                let result = process_row(&mut tx, &ctx, value, line, &mut delivery).await?;
                 summary.count(&result);
                 write_report_row(&mut report, &result);
                 let notable =
@@ -229,6 +278,7 @@ pub async fn run(
     }
     let _ = report.flush();
     if mode == Mode::Commit && summary.sheet_error.is_none() {
+        record_delivery(&mut tx, department_id, "sheet", actor, &summary.counts()).await?;
         tx.commit().await.map_err(db_err)?;
         summary.committed = true;
     }

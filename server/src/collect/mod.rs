@@ -15,7 +15,9 @@ use std::path::PathBuf;
 
 use app::domain::publication::format_date_cn;
 use app::domain::staff::AuditAction;
-use app::pages::admin::import::{ImportPage, ImportReportPage, ItemLine, ReportLine, ReportView};
+use app::pages::admin::import::{
+    ImportPage, ImportReportPage, ItemLine, QualityLine, QualityPage, ReportLine, ReportView,
+};
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -170,6 +172,7 @@ async fn run_import(
     department: i64,
     token: &str,
     mode: Mode,
+    actor: &str,
 ) -> Result<Summary, String> {
     let report = std::fs::File::create(report_path(state, token))
         .map_err(|e| format!("report file: {e}"))?;
@@ -179,6 +182,7 @@ async fn run_import(
         &sheet_path(state, token),
         state.repair.portal.today(),
         mode,
+        actor,
         std::io::BufWriter::new(report),
     )
     .await
@@ -279,7 +283,15 @@ pub async fn upload(
     if !received {
         return refuse("请选择要导入的表格文件。").await;
     }
-    let summary = match run_import(&state, department, &token, Mode::DryRun).await {
+    let summary = match run_import(
+        &state,
+        department,
+        &token,
+        Mode::DryRun,
+        &staff.member.username,
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => return internal(e),
     };
@@ -321,7 +333,15 @@ pub async fn commit(
         // Committed already, or never uploaded.
         return not_found(Some(staff.view()));
     }
-    let summary = match run_import(&state, department, token, Mode::Commit).await {
+    let summary = match run_import(
+        &state,
+        department,
+        token,
+        Mode::Commit,
+        &staff.member.username,
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => return internal(e),
     };
@@ -385,4 +405,31 @@ pub async fn report(
         HeaderValue::from_static("attachment; filename=\"import-report.csv\""),
     );
     response
+}
+
+/// `/admin/quality`: reporting quality per department and month
+/// (administrators of the credit authority).
+pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Response {
+    if !staff.member.may_administer() {
+        return forbidden(Some(staff.view()), "只有管理员可以查看报送质量。");
+    }
+    let lines = match crate::store::collect::quality(&state.records).await {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|r| QualityLine {
+                department: r.department,
+                month: r.month,
+                deliveries: r.deliveries,
+                taken: r.taken,
+                corrected: r.corrected,
+                refused: r.refused,
+                late: r.late,
+            })
+            .collect(),
+        Err(e) => return internal(e),
+    };
+    let view_data = staff.view();
+    render(StatusCode::OK, "报送质量", move || {
+        view! { <QualityPage staff=view_data lines/> }.into_any()
+    })
 }

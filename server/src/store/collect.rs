@@ -20,6 +20,8 @@ use super::writes::{self, NewPenalty, NewSubject};
 #[derive(Clone, Debug)]
 pub struct CatalogEntry {
     pub name: String,
+    /// Working days after the decision within which it must be delivered.
+    pub reporting_working_days: u32,
     pub record_kind: RecordKind,
     pub department_id: i64,
     /// Rule versions, oldest first: (rule id, rule).
@@ -42,6 +44,8 @@ impl CatalogEntry {
 #[derive(Clone, Debug)]
 pub struct ImportContext {
     pub department_id: i64,
+    /// For the reporting limit (late deliveries).
+    pub calendar: app::domain::working_days::HolidayCalendar,
     pub department_name: String,
     pub department_credit_code: String,
     pub catalog: HashMap<String, CatalogEntry>,
@@ -59,8 +63,8 @@ pub async fn load_context(
     let rows = sqlx::query(concat!(
         "select i.code, i.record_kind, i.department_id, r.id, ",
         rule_columns!(),
-        ", i.name from catalog_items i join catalog_rules r on r.item_id = i.id
-         order by i.id, r.version"
+        ", i.name, i.reporting_working_days from catalog_items i
+         join catalog_rules r on r.item_id = i.id order by i.id, r.version"
     ))
     .fetch_all(&mut *c)
     .await
@@ -77,6 +81,7 @@ pub async fn load_context(
             .entry(code)
             .or_insert_with(|| CatalogEntry {
                 name: row.get(12),
+                reporting_working_days: row.get(13),
                 record_kind,
                 department_id: row.get(2),
                 rules: Vec::new(),
@@ -84,7 +89,25 @@ pub async fn load_context(
             .rules
             .push((row.get(3), rule));
     }
+    let calendar_rows = sqlx::query("select date, kind, name, source from calendar_days")
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let calendar = calendar_rows
+        .iter()
+        .map(|r| {
+            let kind: String = r.get(1);
+            Ok(app::domain::working_days::CalendarEntry {
+                date: r.get(0),
+                kind: app::domain::working_days::DayKind::from_code(&kind)
+                    .ok_or_else(|| StoreError(format!("day kind {kind}")))?,
+                name: r.get(2),
+                source: r.get(3),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(ImportContext {
+        calendar: app::domain::working_days::HolidayCalendar::new(calendar),
         department_id,
         department_name: dept.get(0),
         department_credit_code: dept.get(1),
@@ -148,16 +171,124 @@ async fn subject_for(c: &mut SqliteConnection, row: &PenaltyRow) -> Result<i64, 
     .await
 }
 
-/// Writes a checked row under `rule_id`: inserts it, or corrects the
-/// penalty `existing`.
+/// The delivered fields of a penalty, as the change log records them.
+fn fields(row: &PenaltyRow) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("CF_XDR_MC", Some(row.subject_name.clone())),
+        ("CF_WFXW", Some(row.violation_type.clone())),
+        ("CF_SY", Some(row.facts.clone())),
+        ("CF_YJ", Some(row.basis.clone())),
+        ("CF_CFLB", Some(row.categories.join("、"))),
+        ("CF_NR", Some(row.content.clone())),
+        ("CF_NR_FK", row.fine.map(|f| f.0.to_string())),
+        ("CF_NR_WFFF", row.confiscated.map(|f| f.0.to_string())),
+        ("CF_NR_ZKDX", row.license_action.clone()),
+        ("CF_JDRQ", Some(row.decision_date.to_string())),
+        ("CF_YXQ", row.valid_until.map(|d| d.to_string())),
+        ("BZ", row.note.clone()),
+    ]
+}
+
+/// The stored fields of penalty `id`, in the order of [`fields`].
+async fn stored_fields(
+    c: &mut SqliteConnection,
+    id: i64,
+) -> Result<Vec<(&'static str, Option<String>)>, StoreError> {
+    let r = sqlx::query(
+        "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
+                cast(p.fine_fen as text), cast(p.confiscated_fen as text), p.license_action,
+                p.decision_date, p.valid_until, p.note
+         from penalties p join subjects s on s.id = p.subject_id where p.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let codes = [
+        "CF_XDR_MC",
+        "CF_WFXW",
+        "CF_SY",
+        "CF_YJ",
+        "CF_CFLB",
+        "CF_NR",
+        "CF_NR_FK",
+        "CF_NR_WFFF",
+        "CF_NR_ZKDX",
+        "CF_JDRQ",
+        "CF_YXQ",
+        "BZ",
+    ];
+    Ok(codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
+        .collect())
+}
+
+/// Appends to the change log the export feed reads.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change(
+    c: &mut SqliteConnection,
+    kind: RecordKind,
+    record_id: i64,
+    department_id: Option<i64>,
+    change: &str,
+    actor: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into record_changes (at, record_kind, record_id, department_id, change, actor,
+                                     before, after)
+         values (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(super::repair::ts(chrono::Utc::now()))
+    .bind(kind.code())
+    .bind(record_id)
+    .bind(department_id)
+    .bind(change)
+    .bind(actor)
+    .bind(before)
+    .bind(after)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn json_object(fields: &[(&str, Option<String>)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.clone()
+                    .map(serde_json::Value::String)
+                    .unwrap_or(serde_json::Value::Null),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// Writes a checked row under `rule_id`: inserts it (marked `late` when
+/// delivered after the item's reporting limit), or corrects the penalty
+/// `existing`, keeping what changed and who changed it in the change log.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_penalty(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
     row: &PenaltyRow,
     rule_id: i64,
     existing: Option<i64>,
+    late: bool,
+    actor: &str,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
+    let before = match existing {
+        Some(id) => Some(stored_fields(c, id).await?),
+        None => None,
+    };
     let subject_id = subject_for(c, row).await?;
     let categories: Vec<&str> = row.categories.iter().map(String::as_str).collect();
     let rule_ids = [rule_id];
@@ -180,11 +311,125 @@ pub async fn write_penalty(
         repaired_on: None,
         rule_ids: &rule_ids,
     };
-    match existing {
-        Some(id) => {
+    let dept = Some(ctx.department_id);
+    match (existing, before) {
+        (Some(id), Some(before)) => {
             writes::update_penalty(c, id, &penalty, today).await?;
+            let after = fields(row);
+            let changed: Vec<usize> = (0..after.len())
+                .filter(|&i| before[i].1 != after[i].1)
+                .collect();
+            if !changed.is_empty() {
+                let pick = |f: &[(&'static str, Option<String>)]| {
+                    json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>())
+                };
+                record_change(
+                    c,
+                    RecordKind::Penalty,
+                    id,
+                    dept,
+                    "corrected",
+                    actor,
+                    Some(pick(&before)),
+                    Some(pick(&after)),
+                )
+                .await?;
+            }
             Ok(id)
         }
-        None => writes::insert_penalty(c, &penalty, today).await,
+        _ => {
+            let id = writes::insert_penalty(c, &penalty, today).await?;
+            if late {
+                sqlx::query("update penalties set late = 1 where id = ?")
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await
+                    .map_err(db_err)?;
+            }
+            record_change(
+                c,
+                RecordKind::Penalty,
+                id,
+                dept,
+                "new",
+                actor,
+                None,
+                Some(json_object(&fields(row))),
+            )
+            .await?;
+            Ok(id)
+        }
     }
+}
+
+/// What one delivery did, for the quality statistics.
+pub struct DeliveryCounts {
+    pub taken: u64,
+    pub updated: u64,
+    pub refused: u64,
+    pub late: u64,
+}
+
+pub async fn record_delivery(
+    c: &mut SqliteConnection,
+    department_id: i64,
+    channel: &str,
+    actor: &str,
+    n: &DeliveryCounts,
+) -> Result<(), StoreError> {
+    let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    sqlx::query(
+        "insert into deliveries (department_id, at, channel, actor, taken, updated, refused, late)
+         values (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(department_id)
+    .bind(super::repair::ts(chrono::Utc::now()))
+    .bind(channel)
+    .bind(actor)
+    .bind(int(n.taken))
+    .bind(int(n.updated))
+    .bind(int(n.refused))
+    .bind(int(n.late))
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Delivery statistics of one department in one month (China time).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QualityRow {
+    pub department: String,
+    pub month: String,
+    pub deliveries: i64,
+    pub taken: i64,
+    pub corrected: i64,
+    pub refused: i64,
+    pub late: i64,
+}
+
+/// Per department and month: deliveries, and how many rows were taken,
+/// corrected (错报 put right), refused and late (迟报). Newest month first.
+pub async fn quality(store: &super::SqliteStore) -> Result<Vec<QualityRow>, StoreError> {
+    let rows = sqlx::query(
+        "select d.name, strftime('%Y-%m', v.at, '+8 hours') as month, count(*), sum(v.taken),
+                sum(v.updated), sum(v.refused), sum(v.late)
+         from deliveries v join departments d on d.id = v.department_id
+         group by v.department_id, month order by month desc, d.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .iter()
+        .map(|r| QualityRow {
+            department: r.get(0),
+            month: r.get(1),
+            deliveries: r.get(2),
+            taken: r.get(3),
+            corrected: r.get(4),
+            refused: r.get(5),
+            late: r.get(6),
+        })
+        .collect())
 }

@@ -754,6 +754,17 @@ impl Store for SqliteStore {
     async fn sweep_ended(&self, today: NaiveDate) -> Result<u64, StoreError> {
         let today_s = today.to_string();
         let mut tx = self.write_tx().await.map_err(db_err)?;
+        // The export feed hears of every record whose publication ended.
+        sqlx::query(
+            "insert into record_changes (at, record_kind, record_id, department_id, change, actor)
+             select ?, record_kind, record_id, department_id, 'ended', 'system'
+             from public_entries where until < ?",
+        )
+        .bind(super::repair::ts(chrono::Utc::now()))
+        .bind(&today_s)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         sqlx::query(
             "delete from public_fts where rowid in (select sort_key from public_entries where until < ?)",
         )

@@ -528,6 +528,18 @@ impl StaffStore for SqliteStore {
                 .await
                 .map_err(db_err)?;
             writes::unpublish(&mut tx, RecordKind::Penalty, penalty_id).await?;
+            let actor = d.audit.actor.clone();
+            super::collect::record_change(
+                &mut tx,
+                RecordKind::Penalty,
+                penalty_id,
+                None,
+                "repaired",
+                &actor,
+                None,
+                None,
+            )
+            .await?;
             let ended: Vec<i64> = sqlx::query(
                 "update serious_entries set ended_on = ?
                  where grounds_penalty_id = ? and ended_on is null returning id",
@@ -542,6 +554,17 @@ impl StaffStore for SqliteStore {
             .collect();
             for id in ended {
                 writes::unpublish(&mut tx, RecordKind::Serious, id).await?;
+                super::collect::record_change(
+                    &mut tx,
+                    RecordKind::Serious,
+                    id,
+                    None,
+                    "repaired",
+                    &actor,
+                    None,
+                    None,
+                )
+                .await?;
             }
         }
         append_in_tx(&mut tx, &d.audit).await?;

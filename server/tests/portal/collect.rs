@@ -4,7 +4,7 @@
 //! reason, and for random input.
 
 use app::domain::staff::Role;
-use app::store::StaffStore;
+use app::store::{StaffStore, Store};
 use axum::http::StatusCode;
 use proptest::prelude::*;
 use sqlx::Row;
@@ -416,6 +416,69 @@ async fn a_golden_sheet_is_checked_row_by_row_then_committed_whole() {
     // The commit is in the access register.
     let chain = p.store.audit_chain().await.unwrap();
     assert!(chain.iter().any(|e| e.action == "import_committed"));
+
+    // Both new records came more than 7 working days after their decision:
+    // late (迟报), counted in the delivery; the correction kept its history.
+    assert!(
+        dry.body.contains("迟报"),
+        "late rows are flagged in the dry run"
+    );
+    assert_eq!(
+        count(&p, "select count(*) from penalties where late = 1").await,
+        2
+    );
+    let delivery = &p
+        .rows("select taken, updated, refused, late, actor from deliveries")
+        .await[0];
+    assert_eq!(
+        (
+            delivery.get::<i64, _>(0),
+            delivery.get::<i64, _>(1),
+            delivery.get::<i64, _>(2),
+            delivery.get::<i64, _>(3)
+        ),
+        (2, 1, 10, 2)
+    );
+    assert_eq!(delivery.get::<String, _>(4), "clerk");
+    let corrected = &p
+        .rows("select before, after, actor from record_changes where change = 'corrected'")
+        .await[0];
+    let before: serde_json::Value = serde_json::from_str(&corrected.get::<String, _>(0)).unwrap();
+    let after: serde_json::Value = serde_json::from_str(&corrected.get::<String, _>(1)).unwrap();
+    assert_eq!(after["CF_NR_FK"], "3000000");
+    assert_ne!(before["CF_NR_FK"], after["CF_NR_FK"]);
+    assert_eq!(after["BZ"], "更正");
+    assert!(
+        after.get("CF_YJ").is_none() || before["CF_YJ"] != after["CF_YJ"],
+        "only changed fields"
+    );
+    assert_eq!(corrected.get::<String, _>(2), "clerk");
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from record_changes where change = 'new'"
+        )
+        .await,
+        2
+    );
+
+    // The credit authority sees it in the quality statistics.
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let quality = p.get_with_cookie("/admin/quality", &boss.cookie).await;
+    assert_eq!(quality.status, StatusCode::OK);
+    assert!(quality.body.contains(&d.name));
+    assert!(
+        quality
+            .body
+            .contains("<td>2</td><td>1</td><td>10</td><td>2</td>"),
+        "{}",
+        quality.body
+    );
+    assert_eq!(
+        p.get_with_cookie("/admin/quality", &m.cookie).await.status,
+        StatusCode::FORBIDDEN
+    );
     let _ = d.name;
 }
 
@@ -756,6 +819,47 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
     )
     .await;
     assert_eq!(fine, 2_000_000);
+
+    // The export feed: every change since a cursor, resumable.
+    let feed = |after: &str| {
+        let request = axum::http::Request::get(format!("/api/v1/feed/changes?after={after}"))
+            .header("authorization", format!("Bearer {key}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        p.send(request)
+    };
+    let first = feed("0").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let lines: Vec<serde_json::Value> = first
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let changes: Vec<&str> = lines
+        .iter()
+        .map(|l| l["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, vec!["new", "corrected"]);
+    assert_eq!(lines[0]["doc_no"], "鹤市监罚〔2026〕701号");
+    let cursor = first.headers["x-next-cursor"].to_str().unwrap().to_string();
+    assert_eq!(lines[1]["id"].to_string(), cursor);
+    assert!(
+        feed(&cursor).await.body.is_empty(),
+        "nothing new after the cursor"
+    );
+    // Records whose publication ends reach the feed too.
+    p.store
+        .sweep_ended(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
+        .await
+        .unwrap();
+    let later = feed(&cursor).await;
+    assert!(later.body.lines().count() > 100);
+    assert!(later
+        .body
+        .lines()
+        .all(|l| l.contains("\"change\":\"ended\"")));
+    let unkeyed = p.get("/api/v1/feed/changes?after=0").await;
+    assert_eq!(unkeyed.0, StatusCode::UNAUTHORIZED);
 
     // Revoked: refused from then on.
     let key_id = p.rows("select id from api_keys").await[0]

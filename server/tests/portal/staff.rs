@@ -518,6 +518,15 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
         .await;
     assert_eq!(who[0].get::<String, _>(1), "right");
 
+    // The export feed will tell the provincial platform.
+    let repaired = p
+        .rows(&format!(
+            "select count(*) from record_changes where change = 'repaired' and record_id = {}",
+            w.record_id
+        ))
+        .await;
+    assert_eq!(repaired[0].get::<i64, _>(0), 1);
+
     // Every look and every decision is in the register, and it verifies.
     let register = p.store.audit_chain().await.unwrap();
     let actions: Vec<&str> = register.iter().map(|e| e.action.as_str()).collect();

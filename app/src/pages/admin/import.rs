@@ -151,3 +151,48 @@ pub fn ImportReportPage(staff: StaffView, report: ReportView) -> impl IntoView {
         <p><a href="/admin/import">"上传其他文件"</a></p>
     }
 }
+
+/// One department's deliveries in one month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QualityLine {
+    pub department: String,
+    pub month: String,
+    pub deliveries: i64,
+    pub taken: i64,
+    pub corrected: i64,
+    pub refused: i64,
+    pub late: i64,
+}
+
+/// `/admin/quality`: reporting quality (迟报、错报、拒收) per department.
+#[component]
+pub fn QualityPage(staff: StaffView, lines: Vec<QualityLine>) -> impl IntoView {
+    view! {
+        <StaffBar staff/>
+        <h1>"报送质量"</h1>
+        <p>"按单位和月份统计表格导入和接口报送：新增、更正（错报后更正）、拒收，以及超过目录规定期限报送的迟报条数。"</p>
+        {if lines.is_empty() {
+            view! { <p class="empty-state">"还没有报送记录。"</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="records-table">
+                        <caption class="visually-hidden">"报送质量"</caption>
+                        <thead><tr>
+                            <th scope="col">"月份"</th><th scope="col">"单位"</th><th scope="col">"报送次数"</th>
+                            <th scope="col">"新增"</th><th scope="col">"更正"</th><th scope="col">"拒收"</th><th scope="col">"迟报"</th>
+                        </tr></thead>
+                        <tbody>
+                            {lines.into_iter().map(|l| view! {
+                                <tr class:overdue-row={l.late > 0}>
+                                    <td>{l.month}</td><td>{l.department}</td><td>{l.deliveries}</td>
+                                    <td>{l.taken}</td><td>{l.corrected}</td><td>{l.refused}</td><td>{l.late}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}

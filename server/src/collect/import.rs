@@ -14,6 +14,7 @@ use app::domain::collection::{
     catalog_refusal, check_penalty_row, map_headers, other_department, unknown_item, PenaltyRow,
     Refusal,
 };
+use app::domain::PublicationRule;
 use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::NaiveDate;
@@ -86,7 +87,7 @@ async fn check_row(
     value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
     warnings: &mut Vec<String>,
-) -> Result<(PenaltyRow, i64, Option<i64>, u32), Result<Refusal, StoreError>> {
+) -> Result<(PenaltyRow, (i64, PublicationRule), Option<i64>, u32), Result<Refusal, StoreError>> {
     let row = check_penalty_row(value, today, warnings).map_err(Ok)?;
     if row.authority_code != ctx.department_credit_code {
         return Err(Ok(other_department(&row.authority_name)));
@@ -105,7 +106,12 @@ async fn check_row(
     let existing = existing_penalty(c, ctx.department_id, &row.doc_no)
         .await
         .map_err(Err)?;
-    Ok((row, *rule_id, existing, entry.reporting_working_days))
+    Ok((
+        row,
+        (*rule_id, rule.clone()),
+        existing,
+        entry.reporting_working_days,
+    ))
 }
 
 impl Summary {
@@ -174,7 +180,7 @@ pub async fn process_row(
     let outcome = match checked {
         Err(Err(store_error)) => return Err(store_error),
         Err(Ok(refusal)) => Outcome::Refused(refusal),
-        Ok((row, rule_id, existing, reporting_days)) => {
+        Ok((row, (rule_id, rule), existing, reporting_days)) => {
             if let Some(first) = seen.get(&row.doc_no) {
                 Outcome::Refused(Refusal {
                     column: "CF_WSH",
@@ -195,7 +201,17 @@ pub async fn process_row(
                     ));
                 }
                 if mode == Mode::Commit {
-                    write_penalty(tx, ctx, &row, rule_id, existing, late, actor, today).await?;
+                    write_penalty(
+                        tx,
+                        ctx,
+                        &row,
+                        (rule_id, &rule),
+                        existing,
+                        late,
+                        actor,
+                        today,
+                    )
+                    .await?;
                 }
                 if existing.is_some() {
                     Outcome::Updated

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
 use super::sqlite::{db_err, rule_columns, rule_from_row_at};
-use super::writes::{self, NewPenalty, NewSubject};
+use super::writes::{self, NewPenalty, NewSubject, SubjectFacts};
 
 /// A catalog item as an import checks rows against it.
 #[derive(Clone, Debug)]
@@ -133,42 +133,68 @@ pub async fn existing_penalty(
 }
 
 /// The subject the row is about: found by credit code or ID number, or
-/// created. Returns its id.
-async fn subject_for(c: &mut SqliteConnection, row: &PenaltyRow) -> Result<i64, StoreError> {
+/// created. Returns its id and what the projection needs of it.
+async fn subject_for(
+    c: &mut SqliteConnection,
+    row: &PenaltyRow,
+) -> Result<(i64, SubjectFacts), StoreError> {
+    const COLUMNS: &str = "select id, kind, name, representative, credit_code from subjects";
     let found = match (&row.credit_code, &row.id_number) {
-        (Some(code), _) => sqlx::query("select id from subjects where credit_code = ?")
-            .bind(code)
-            .fetch_optional(&mut *c)
-            .await
-            .map_err(db_err)?,
-        (None, Some(id)) => {
-            sqlx::query("select id from subjects where kind = 'person' and id_number = ?")
-                .bind(id)
-                .fetch_optional(&mut *c)
-                .await
-                .map_err(db_err)?
-        }
+        (Some(code), _) => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{COLUMNS} where credit_code = ?"
+        )))
+        .bind(code)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)?,
+        (None, Some(id)) => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{COLUMNS} where kind = 'person' and id_number = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)?,
         (None, None) => None,
     };
     if let Some(r) = found {
-        return Ok(r.get(0));
+        let kind: String = r.get(1);
+        return Ok((
+            r.get(0),
+            SubjectFacts {
+                kind: SubjectKind::from_code(&kind)
+                    .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+                name: r.get(2),
+                representative: r.get(3),
+                credit_code: r.get(4),
+            },
+        ));
     }
-    writes::insert_subject(
+    let representative = if row.subject_kind == SubjectKind::NaturalPerson {
+        None
+    } else {
+        row.representative.clone()
+    };
+    let id = writes::insert_subject(
         c,
         &NewSubject {
             kind: row.subject_kind,
             name: &row.subject_name,
             credit_code: row.credit_code.as_deref(),
             id_number: row.id_number.as_deref(),
-            representative: if row.subject_kind == SubjectKind::NaturalPerson {
-                None
-            } else {
-                row.representative.as_deref()
-            },
+            representative: representative.as_deref(),
             division_code: None,
         },
     )
-    .await
+    .await?;
+    Ok((
+        id,
+        SubjectFacts {
+            kind: row.subject_kind,
+            name: row.subject_name.clone(),
+            representative,
+            credit_code: row.credit_code.clone(),
+        },
+    ))
 }
 
 /// The delivered fields of a penalty, as the change log records them.
@@ -279,17 +305,18 @@ pub async fn write_penalty(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
     row: &PenaltyRow,
-    rule_id: i64,
+    rule: (i64, &PublicationRule),
     existing: Option<i64>,
     late: bool,
     actor: &str,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
+    let (rule_id, rule) = rule;
     let before = match existing {
         Some(id) => Some(stored_fields(c, id).await?),
         None => None,
     };
-    let subject_id = subject_for(c, row).await?;
+    let (subject_id, subject) = subject_for(c, row).await?;
     let categories: Vec<&str> = row.categories.iter().map(String::as_str).collect();
     let rule_ids = [rule_id];
     let penalty = NewPenalty {
@@ -338,14 +365,16 @@ pub async fn write_penalty(
             Ok(id)
         }
         _ => {
-            let id = writes::insert_penalty(c, &penalty, today).await?;
-            if late {
-                sqlx::query("update penalties set late = 1 where id = ?")
-                    .bind(id)
-                    .execute(&mut *c)
-                    .await
-                    .map_err(db_err)?;
-            }
+            let id = writes::insert_penalty_known(
+                c,
+                &penalty,
+                late,
+                today,
+                std::slice::from_ref(rule),
+                &ctx.department_name,
+                &subject,
+            )
+            .await?;
             record_change(
                 c,
                 RecordKind::Penalty,

@@ -224,14 +224,15 @@ async fn rules_by_ids(c: &mut Conn, ids: &[i64]) -> Result<Vec<PublicationRule>,
     Ok(rules)
 }
 
-struct SubjectFacts {
-    kind: SubjectKind,
-    name: String,
-    representative: Option<String>,
-    credit_code: Option<String>,
+/// What the projection needs of a subject.
+pub struct SubjectFacts {
+    pub kind: SubjectKind,
+    pub name: String,
+    pub representative: Option<String>,
+    pub credit_code: Option<String>,
 }
 
-async fn subject_facts(c: &mut Conn, id: i64) -> Result<SubjectFacts, StoreError> {
+pub async fn subject_facts(c: &mut Conn, id: i64) -> Result<SubjectFacts, StoreError> {
     let row =
         sqlx::query("select kind, name, representative, credit_code from subjects where id = ?")
             .bind(id)
@@ -318,12 +319,32 @@ pub async fn insert_penalty(
     p: &NewPenalty<'_>,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
+    let rules = rules_by_ids(c, p.rule_ids).await?;
+    let subject = subject_facts(c, p.subject_id).await?;
+    let department = department_name(c, p.department_id).await?;
+    insert_penalty_known(c, p, false, today, &rules, &department, &subject).await
+}
+
+/// [`insert_penalty`] for a caller that already knows the rules (by
+/// `p.rule_ids`, item disclosure applied), the department's name and the
+/// subject — an import, which would otherwise look them up for every row.
+/// `late`: delivered after the item's reporting limit.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_penalty_known(
+    c: &mut Conn,
+    p: &NewPenalty<'_>,
+    late: bool,
+    today: NaiveDate,
+    rules: &[PublicationRule],
+    department: &str,
+    subject: &SubjectFacts,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
                                 content, fine_fen, confiscated_fen, license_action, decision_date,
                                 valid_until, department_id, source_department_id, note,
-                                repaired_on, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                                repaired_on, created_at, late)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(p.subject_id)
     .bind(p.doc_no)
@@ -342,12 +363,13 @@ pub async fn insert_penalty(
     .bind(p.note)
     .bind(p.repaired_on)
     .bind(now())
+    .bind(late)
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
-    project_penalty(c, id, p, today).await?;
+    project_known(c, id, p, today, rules, department, subject).await?;
     Ok(id)
 }
 
@@ -361,6 +383,18 @@ async fn project_penalty(
     let rules = rules_by_ids(c, p.rule_ids).await?;
     let subject = subject_facts(c, p.subject_id).await?;
     let department = department_name(c, p.department_id).await?;
+    project_known(c, id, p, today, &rules, &department, &subject).await
+}
+
+async fn project_known(
+    c: &mut Conn,
+    id: i64,
+    p: &NewPenalty<'_>,
+    today: NaiveDate,
+    rules: &[PublicationRule],
+    department: &str,
+    subject: &SubjectFacts,
+) -> Result<(), StoreError> {
     let facts = RecordFacts {
         kind: RecordKind::Penalty,
         record_id: id,
@@ -371,11 +405,11 @@ async fn project_penalty(
         credit_code: subject.credit_code.as_deref(),
         doc_no: p.doc_no,
         department_id: p.department_id,
-        department: &department,
+        department,
         decision_date: p.decision_date,
         summary: p.categories.join("、"),
     };
-    if let Some(row) = projection::for_record(facts, &rules, p.repaired_on, today) {
+    if let Some(row) = projection::for_record(facts, rules, p.repaired_on, today) {
         publish_row(c, &row).await?;
     }
     Ok(())

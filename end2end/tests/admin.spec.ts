@@ -1,0 +1,53 @@
+import { expect, Page, test } from "@playwright/test";
+import { expectAccessible } from "./helpers";
+import { ADMIN_PASSWORD } from "../playwright.config";
+
+async function signInAsAdmin(page: Page) {
+  await page.goto("/admin/login");
+  await page.getByLabel("用户名", { exact: true }).fill("admin");
+  await page.getByLabel("密码", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("账号管理");
+}
+
+test("the credit authority's pages: catalog, a refused rule version, API keys, quality, calendar", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const h1 = page.getByRole("heading", { level: 1 });
+  await signInAsAdmin(page);
+
+  await page.getByRole("link", { name: "信用信息目录" }).click();
+  await expect(h1).toHaveText("公共信用信息目录");
+  await expectAccessible(page, testInfo);
+  await page.getByRole("link", { name: "scjg-ordinary", exact: true }).click();
+  await expect(h1).toHaveText("目录项 scjg-ordinary");
+  // A version outside the tier's periods is refused with the reason.
+  await page.getByLabel("一般", { exact: true }).check();
+  await page.getByLabel("最短公示期（月）").fill("1");
+  await page.getByLabel("最长公示期（月）").fill("12");
+  await page.getByLabel("生效日期").fill("2027-01-01");
+  await page.getByRole("button", { name: "新增版本" }).click();
+  await expect(page.getByRole("alert")).toContainText("公示期应在 3 至 12 个月之间");
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "报送接口密钥" }).click();
+  await expect(h1).toHaveText("报送接口密钥");
+  await page.getByLabel("报送单位").selectOption({ label: "鹤岗市生态环境局" });
+  await page.getByLabel("系统名称").fill(`环境执法系统（${testInfo.project.name}）`);
+  await page.getByRole("button", { name: "签发" }).click();
+  await expect(page.locator(".issued-key")).toHaveText(/^hgk_[0-9a-f]{64}$/);
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "报送质量" }).click();
+  await expect(h1).toHaveText("报送质量");
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "节假日安排" }).click();
+  await expect(h1).toHaveText("节假日安排");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("alert")).toContainText("请填写日期");
+  await expectAccessible(page, testInfo);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(h1).toHaveText("工作人员登录");
+});

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use app::domain::publication::format_date_cn;
 use app::domain::staff::AuditAction;
+use app::pages::admin::catalog::RuleLine;
 use app::pages::admin::import::{
     ImportPage, ImportReportPage, ItemLine, QualityLine, QualityPage, ReportLine, ReportView,
 };
@@ -90,25 +91,23 @@ async fn import_page(
         })
         .filter_map(|(code, e)| {
             let (_, rule) = e.rule_on(today)?;
+            let line = RuleLine {
+                version: rule.version,
+                effective_from: rule.effective_from,
+                tier: rule.tier,
+                published: rule.published,
+                min_months: rule.min_months,
+                max_months: rule.max_months,
+                repairable: rule.repairable,
+            };
             Some(ItemLine {
                 code: code.clone(),
                 name: e.name.clone(),
-                rule: if rule.published {
-                    format!(
-                        "{}：公示 {}–{} 个月，{}（自 {} 起）",
-                        rule.tier.label(),
-                        rule.min_months,
-                        rule.max_months,
-                        if rule.repairable {
-                            "可修复"
-                        } else {
-                            "不可提前修复"
-                        },
-                        format_date_cn(rule.effective_from)
-                    )
-                } else {
-                    format!("{}：不予公示（不归集）", rule.tier.label())
-                },
+                rule: format!(
+                    "{}（自 {} 起）",
+                    line.summary(),
+                    format_date_cn(rule.effective_from)
+                ),
             })
         })
         .collect();
@@ -410,8 +409,8 @@ pub async fn report(
 /// `/admin/quality`: reporting quality per department and month
 /// (administrators of the credit authority).
 pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Response {
-    if !staff.member.may_administer() {
-        return forbidden(Some(staff.view()), "只有管理员可以查看报送质量。");
+    if let Err(r) = crate::staff::require(&staff, staff.member.may_administer(), "管理员") {
+        return *r;
     }
     let lines = match crate::store::collect::quality(&state.records).await {
         Ok(rows) => rows

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::{blocking, hash_password, Staff};
-use super::{audit_entry, forbidden, internal, register as write_register, render, StaffState};
+use super::{audit_entry, internal, register as write_register, render, require, StaffState};
 use crate::repair::http::see_other;
 use crate::store::staff::verify_chain;
 
@@ -25,17 +25,6 @@ fn err(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
-    }
-}
-
-fn require(staff: &Staff, allowed: bool, what: &str) -> Result<(), Box<Response>> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(Box::new(forbidden(
-            Some(staff.view()),
-            &format!("只有{what}可以使用此功能。"),
-        )))
     }
 }
 

@@ -14,20 +14,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, forbidden, internal, not_found, render, StaffState};
+use super::{audit_entry, internal, not_found, render, require, StaffState};
 use crate::repair::http::see_other;
 use crate::store::catalog::{self, CatalogItem};
-
-fn admin_only(staff: &Staff) -> Result<(), Box<Response>> {
-    if staff.member.may_administer() {
-        Ok(())
-    } else {
-        Err(Box::new(forbidden(
-            Some(staff.view()),
-            "只有管理员可以维护信用信息目录。",
-        )))
-    }
-}
 
 fn item_view(i: CatalogItem) -> ItemView {
     ItemView {
@@ -57,7 +46,7 @@ fn item_view(i: CatalogItem) -> ItemView {
 }
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     let items = match catalog::items(&state.records).await {
@@ -98,7 +87,7 @@ pub async fn item(
     staff: Staff,
     Path(code): Path<String>,
 ) -> Response {
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     let form = RuleForm {
@@ -137,7 +126,7 @@ pub async fn add_version(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     let form = RuleForm {

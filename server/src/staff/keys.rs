@@ -14,20 +14,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, forbidden, internal, render, StaffState};
+use super::{audit_entry, internal, render, require, StaffState};
 use crate::repair::http::{random_hex, see_other, sha256_hex};
 use crate::store::api_keys;
-
-fn admin_only(staff: &Staff) -> Result<(), Box<Response>> {
-    if staff.member.may_administer() {
-        Ok(())
-    } else {
-        Err(Box::new(forbidden(
-            Some(staff.view()),
-            "只有管理员可以管理接口密钥。",
-        )))
-    }
-}
 
 fn china_time(t: chrono::DateTime<Utc>) -> String {
     (t + chrono::Duration::hours(8))
@@ -68,7 +57,7 @@ async fn page(
 }
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     page(&state, &staff, StatusCode::OK, vec![], None).await
@@ -93,7 +82,7 @@ pub async fn issue(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     let departments = match state.repair.portal.store.departments().await {
@@ -167,7 +156,7 @@ pub async fn revoke(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = admin_only(&staff) {
+    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
         return *r;
     }
     let Ok(id) = f.id.trim().parse::<i64>() else {

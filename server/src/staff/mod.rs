@@ -108,6 +108,19 @@ pub fn render(
     page(status, render_document(None, title, body))
 }
 
+/// Refuses (403) a member for whom `allowed` is false: only `who` may use
+/// the page.
+pub fn require(staff: &session::Staff, allowed: bool, who: &str) -> Result<(), Box<Response>> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Box::new(forbidden(
+            Some(staff.view()),
+            &format!("只有{who}可以使用此功能。"),
+        )))
+    }
+}
+
 pub fn forbidden(staff: Option<StaffView>, message: &str) -> Response {
     let message = message.to_string();
     render(StatusCode::FORBIDDEN, "无权访问", move || {

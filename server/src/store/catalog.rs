@@ -100,6 +100,7 @@ pub async fn add_version(
 pub async fn add_item(
     store: &SqliteStore,
     item: &NewCatalogItem<'_>,
+    reporting_working_days: u32,
     rule: &PublicationRule,
     audit: &NewAuditEntry,
 ) -> Result<Result<(), String>, StoreError> {
@@ -114,6 +115,12 @@ pub async fn add_item(
         return Ok(Err(format!("目录项编码 {} 已存在，请换一个", item.code)));
     }
     let id = writes::insert_catalog_item(&mut tx, item).await?;
+    sqlx::query("update catalog_items set reporting_working_days = ? where id = ?")
+        .bind(reporting_working_days)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     writes::insert_catalog_rule(
         &mut tx,
         id,

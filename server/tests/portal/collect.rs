@@ -724,6 +724,55 @@ async fn a_rule_change_is_a_new_version_that_later_decisions_fall_under() {
     assert_eq!(version_of("鹤市监罚〔2026〕902号").await, 1);
     let register = p.store.audit_chain().await.unwrap();
     assert!(register.iter().any(|e| e.action == "catalog_changed"));
+
+    // A new item: its fields checked, then created with its first rule.
+    let id = d.id.to_string();
+    let item = |code: &'static str, min: &'static str| {
+        vec![
+            ("_csrf", boss.csrf.clone()),
+            ("code", code.to_string()),
+            ("name", "食品安全行政处罚信息（演示）".to_string()),
+            ("record_kind", "penalty".to_string()),
+            ("conduct", "食品安全违法行为".to_string()),
+            ("department", id.clone()),
+            ("data_source", d.name.clone()),
+            ("classification", "dishonesty".to_string()),
+            ("sharing", "conditional".to_string()),
+            ("disclosure", "public".to_string()),
+            ("reporting_days", "5".to_string()),
+            ("tier", "serious".to_string()),
+            ("published", "yes".to_string()),
+            ("min_months", min.to_string()),
+            ("max_months", "36".to_string()),
+            ("effective_from", "2026-11-26".to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let cookie = boss.cookie.clone();
+        let p = &p;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            p.post_form("/admin/catalog", &cookie, &f).await
+        }
+    };
+    let bad = send(item("Bad Code!", "12")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("目录项编码须为"));
+    let short = send(item("scjg-food", "6")).await;
+    assert!(
+        short.body.contains("公示期应在 12 至 36 个月之间"),
+        "{}",
+        short.body
+    );
+    let created = send(item("scjg-food", "12")).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let row = &p
+        .rows("select reporting_working_days, sharing from catalog_items where code = 'scjg-food'")
+        .await[0];
+    assert_eq!(row.get::<i64, _>(0), 5);
+    assert_eq!(row.get::<String, _>(1), "conditional");
+    let again = send(item("scjg-food", "12")).await;
+    assert!(again.body.contains("已存在"));
 }
 
 async fn push(p: &Portal, key: &str, body: &str) -> super::Answer {

@@ -101,10 +101,111 @@ fn RuleFields(form: RuleForm, errors: Vec<FieldError>) -> impl IntoView {
     }
 }
 
+/// The values of the new-item form shown again with its errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemForm {
+    pub code: String,
+    pub name: String,
+    pub record_kind: String,
+    pub conduct: String,
+    pub department: String,
+    pub data_source: String,
+    pub classification: String,
+    pub sharing: String,
+    pub disclosure: String,
+    pub reporting_days: String,
+    pub rule: RuleForm,
+}
+
+impl Default for ItemForm {
+    fn default() -> Self {
+        ItemForm {
+            code: String::new(),
+            name: String::new(),
+            record_kind: "penalty".into(),
+            conduct: String::new(),
+            department: String::new(),
+            data_source: String::new(),
+            classification: "dishonesty".into(),
+            sharing: "unconditional".into(),
+            disclosure: "public".into(),
+            reporting_days: "7".into(),
+            rule: RuleForm {
+                published: true,
+                repairable: true,
+                ..RuleForm::default()
+            },
+        }
+    }
+}
+
+/// A labelled select over (code, label) options.
 #[component]
-pub fn CatalogPage(staff: StaffView, items: Vec<ItemView>) -> impl IntoView {
+fn Choice(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-error=invalid>
+            <label for=id>{label}</label>
+            {error.map(|e| view! { <p class="error-message" id=format!("{id}-error")>"错误："{e}</p> })}
+            <select id=id name=id>
+                {options.into_iter().map(|(code, text)| {
+                    let is = code == selected;
+                    view! { <option value=code selected=is>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .collect()
+}
+
+#[component]
+pub fn CatalogPage(
+    staff: StaffView,
+    items: Vec<ItemView>,
+    departments: Vec<crate::model::DepartmentOption>,
+    form: ItemForm,
+    errors: Vec<FieldError>,
+) -> impl IntoView {
+    let csrf = staff.csrf.clone();
+    let e = |f: &str| error_for(&errors, f);
+    let mut department_options = vec![(String::new(), "请选择".to_string())];
+    department_options.extend(departments.into_iter().map(|d| (d.id.to_string(), d.name)));
+    let kinds = vec![
+        ("penalty".to_string(), "行政处罚".to_string()),
+        ("license".to_string(), "行政许可".to_string()),
+    ];
+    let new_item = view! {
+        <h2 id="new-item">"新增目录项"</h2>
+        <form method="post" action="/admin/catalog" class="panel" novalidate>
+            <CsrfField csrf/>
+            <TextField id="code" label="目录项编码" hint="小写字母、数字和连字符，3 至 40 位，如 scjg-food" value=form.code error=e("code").unwrap_or_default()/>
+            <TextField id="name" label="信息项名称" value=form.name error=e("name").unwrap_or_default()/>
+            <Choice id="record_kind" label="信息类别" options=kinds selected=form.record_kind error=e("record_kind")/>
+            <TextField id="conduct" label="涵盖的行为" value=form.conduct error=e("conduct").unwrap_or_default()/>
+            <Choice id="department" label="提供单位" options=department_options selected=form.department error=e("department")/>
+            <TextField id="data_source" label="数据来源" value=form.data_source error=e("data_source").unwrap_or_default()/>
+            <Choice id="classification" label="信息分类" options=pairs(&CLASSIFICATIONS) selected=form.classification error=e("classification")/>
+            <Choice id="sharing" label="共享属性" options=pairs(&SHARING) selected=form.sharing error=e("sharing")/>
+            <Choice id="disclosure" label="开放属性" options=pairs(&DISCLOSURE) selected=form.disclosure error=e("disclosure")/>
+            <TextField id="reporting_days" label="报送时限（决定后工作日）" input_type="number" value=form.reporting_days error=e("reporting_days").unwrap_or_default()/>
+            <RuleFields form=form.rule errors=errors.clone()/>
+            <button type="submit" class="button">"新增目录项"</button>
+        </form>
+    };
     view! {
         <StaffBar staff/>
+        <ErrorSummary errors=errors.clone()/>
         <h1>"公共信用信息目录"</h1>
         <p>"目录外的信息不予归集。修改公示规则会生成新版本，已有记录保持其作出时适用的版本。"</p>
         <div class="table-wrap">
@@ -130,6 +231,7 @@ pub fn CatalogPage(staff: StaffView, items: Vec<ItemView>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {new_item}
     }
 }
 

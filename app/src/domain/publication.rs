@@ -139,25 +139,48 @@ impl PublicationRule {
     /// the rules in force allow for its tier, and taking effect from today
     /// or later and after the item's latest version (a version never
     /// reaches back: records keep the version they were decided under).
+    /// The error names the form field at fault (`min_months`, `max_months`,
+    /// `effective_from`) and what to fix.
     pub fn check_new_version(
         &self,
         latest_effective: Option<NaiveDate>,
         today: NaiveDate,
-    ) -> Result<(), String> {
-        self.validate()?;
+    ) -> Result<(), (&'static str, String)> {
+        self.validate().map_err(|m| {
+            let field = if self.min_months > self.max_months {
+                "min_months"
+            } else {
+                "max_months"
+            };
+            (field, m)
+        })?;
         let (least, most) = tier_bounds(self.tier);
         let label = self.tier.label();
         if self.published && (self.min_months < least || self.max_months > most) {
-            return Err(format!(
-                "“{label}”类信息的公示期应在 {least} 至 {most} 个月之间（国办发〔2025〕22号）"
+            let field = if self.min_months < least {
+                "min_months"
+            } else {
+                "max_months"
+            };
+            return Err((
+                field,
+                format!(
+                    "“{label}”类信息的公示期应在 {least} 至 {most} 个月之间（国办发〔2025〕22号）"
+                ),
             ));
         }
         if self.effective_from < today {
-            return Err("生效日期不能早于今天：新规则只适用于生效后作出的决定".into());
+            return Err((
+                "effective_from",
+                "生效日期不能早于今天：新规则只适用于生效后作出的决定".into(),
+            ));
         }
         if let Some(latest) = latest_effective {
             if self.effective_from <= latest {
-                return Err(format!("生效日期须晚于现行最新版本的生效日期（{latest}）"));
+                return Err((
+                    "effective_from",
+                    format!("生效日期须晚于现行最新版本的生效日期（{latest}）"),
+                ));
             }
         }
         Ok(())

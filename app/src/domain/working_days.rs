@@ -23,10 +23,40 @@ pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// A moment as staff read it, in China time: `2026-11-26 09:30`.
+pub fn china_time_label(t: chrono::DateTime<chrono::Utc>, seconds: bool) -> String {
+    let format = if seconds {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    (t + chrono::Duration::hours(8)).format(format).to_string()
+}
+
+/// The moment a China day begins, in UTC (for searching by date).
+pub fn china_day_start(d: NaiveDate) -> Option<chrono::DateTime<chrono::Utc>> {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| (t - chrono::Duration::hours(8)).and_utc())
+}
+
 #[cfg(test)]
 mod china_date_tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn china_days_start_at_16_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let start = china_day_start(d).unwrap();
+        assert_eq!(
+            start,
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, 25, 16, 0, 0)
+                .unwrap()
+        );
+        assert_eq!(china_date(start), d);
+        assert_eq!(china_time_label(start, false), "2026-11-26 00:00");
+    }
 
     #[test]
     fn utc_evening_is_the_next_day_in_china() {

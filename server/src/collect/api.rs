@@ -18,11 +18,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::import::{process_row, Delivery, Mode, Outcome, RowResult};
+use super::import::{process_row, Delivery, Mode, Outcome, Summary};
 use crate::repair::http::{client_of, sha256_hex, ClientAddr};
 use crate::staff::StaffState;
 use crate::store::api_keys;
-use crate::store::collect::{load_context, record_delivery, DeliveryCounts};
+use crate::store::collect::{load_context, record_delivery};
 use crate::store::sqlite::db_err;
 
 /// Records one request may carry.
@@ -139,19 +139,16 @@ pub async fn push_penalties(
             let line = i as u64 + 1;
             results.push(process_row(&mut tx, &ctx, value, line, &mut delivery).await?);
         }
-        let count = |f: fn(&RowResult) -> bool| results.iter().filter(|r| f(r)).count() as u64;
-        let counts = DeliveryCounts {
-            taken: count(|r| r.outcome == Outcome::Taken),
-            updated: count(|r| r.outcome == Outcome::Updated),
-            refused: count(|r| matches!(r.outcome, Outcome::Refused(_))),
-            late: count(|r| r.late),
-        };
-        record_delivery(&mut tx, department, "api", &actor, &counts).await?;
+        let mut summary = Summary::default();
+        for r in &results {
+            summary.count(r);
+        }
+        record_delivery(&mut tx, department, "api", &actor, &summary.counts()).await?;
         tx.commit().await.map_err(db_err)?;
-        Ok::<_, app::store::StoreError>(results)
+        Ok::<_, app::store::StoreError>((results, summary))
     }
     .await;
-    let results = match result {
+    let (results, summary) = match result {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "push failed");
@@ -161,10 +158,7 @@ pub async fn push_penalties(
             );
         }
     };
-    let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
-    let taken = count(|o| matches!(o, Outcome::Taken));
-    let updated = count(|o| matches!(o, Outcome::Updated));
-    let refused = count(|o| matches!(o, Outcome::Refused(_)));
+    let (taken, updated, refused) = (summary.taken, summary.updated, summary.refused);
     let entry = NewAuditEntry {
         at: chrono::Utc::now(),
         account_id: None,

@@ -115,7 +115,8 @@ async fn check_row(
 }
 
 impl Summary {
-    fn count(&mut self, r: &RowResult) {
+    /// Counts one row's outcome.
+    pub fn count(&mut self, r: &RowResult) {
         match &r.outcome {
             Outcome::Taken => self.taken += 1,
             Outcome::Updated => self.updated += 1,
@@ -129,7 +130,8 @@ impl Summary {
         }
     }
 
-    fn counts(&self) -> DeliveryCounts {
+    /// What the delivery table records of it.
+    pub fn counts(&self) -> DeliveryCounts {
         DeliveryCounts {
             taken: self.taken,
             updated: self.updated,

@@ -409,7 +409,7 @@ pub async fn report(
 /// `/admin/quality`: reporting quality per department and month
 /// (administrators of the credit authority).
 pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = crate::staff::require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let lines = match crate::store::collect::quality(&state.records).await {

@@ -138,13 +138,6 @@ fn render(
     page(status, render_document(Some(&state.leptos), title, body))
 }
 
-fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: message.into(),
-    }
-}
-
 // ----- start ---------------------------------------------------------------
 
 pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>) -> Response {
@@ -251,18 +244,18 @@ pub async fn applicant(
     let mut errors = Vec::new();
     let kind = ApplicantKind::from_code(&form.applicant_kind);
     if kind.is_none() {
-        errors.push(err(
+        errors.push(FieldError::new(
             "applicant_kind",
             "请选择由谁办理：信用主体本人（单位）或受托代理人",
         ));
     }
     let name = parse_person_name(&form.applicant_name, "申请人姓名");
     if let Err(m) = &name {
-        errors.push(err("applicant_name", m.clone()));
+        errors.push(FieldError::new("applicant_name", m.clone()));
     }
     let phone = parse_mobile(&form.contact_phone);
     if let Err(m) = &phone {
-        errors.push(err("contact_phone", m.clone()));
+        errors.push(FieldError::new("contact_phone", m.clone()));
     }
     if !errors.is_empty() {
         let record = target.summary;
@@ -385,7 +378,7 @@ pub async fn identity(
         Err(message) => {
             let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
             let record = target.summary;
-            let errors = vec![err("identity", message)];
+            let errors = vec![FieldError::new("identity", message)];
             render(
                 &state,
                 StatusCode::BAD_REQUEST,
@@ -449,12 +442,15 @@ pub async fn pledge(
     };
     let mut errors = Vec::new();
     if form.agree != "yes" {
-        errors.push(err("agree", "请勾选“我已阅读并同意以上承诺内容”"));
+        errors.push(FieldError::new(
+            "agree",
+            "请勾选“我已阅读并同意以上承诺内容”",
+        ));
     }
     let applicant = draft.answers.applicant_name.clone().unwrap_or_default();
     match parse_person_name(&form.signatory, "签署人姓名") {
-        Err(m) => errors.push(err("signatory", m)),
-        Ok(name) if name != applicant => errors.push(err(
+        Err(m) => errors.push(FieldError::new("signatory", m)),
+        Ok(name) if name != applicant => errors.push(FieldError::new(
             "signatory",
             format!("签署人姓名须与申请人姓名“{applicant}”一致，请重新输入"),
         )),
@@ -555,7 +551,7 @@ pub async fn evidence_upload(
             target,
             &draft,
             StatusCode::BAD_REQUEST,
-            vec![err("file", m)],
+            vec![FieldError::new("file", m)],
         )
         .await;
     }
@@ -613,7 +609,7 @@ pub async fn evidence_upload(
                 target,
                 &draft,
                 StatusCode::BAD_REQUEST,
-                vec![err("file", message)],
+                vec![FieldError::new("file", message)],
             )
             .await
         }
@@ -623,7 +619,7 @@ pub async fn evidence_upload(
                 target,
                 &draft,
                 StatusCode::BAD_REQUEST,
-                vec![err("file", "请选择要上传的文件。")],
+                vec![FieldError::new("file", "请选择要上传的文件。")],
             )
             .await
         }
@@ -695,7 +691,7 @@ pub async fn evidence_done(
                 target,
                 &draft,
                 StatusCode::BAD_REQUEST,
-                vec![err("evidence", message)],
+                vec![FieldError::new("evidence", message)],
             )
             .await
         }
@@ -827,7 +823,7 @@ pub async fn submit(
             target,
             &draft,
             StatusCode::CONFLICT,
-            vec![err("submit", message)],
+            vec![FieldError::new("submit", message)],
         )
         .await;
     }
@@ -869,7 +865,7 @@ pub async fn submit(
                 target,
                 &draft,
                 StatusCode::CONFLICT,
-                vec![err("submit", message)],
+                vec![FieldError::new("submit", message)],
             )
             .await
         }

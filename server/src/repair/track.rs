@@ -68,10 +68,10 @@ async fn verify(
         return Err(form_page(
             StatusCode::TOO_MANY_REQUESTS,
             req.number.clone(),
-            vec![FieldError {
-                field: "number",
-                message: format!("查询失败次数过多，请 {WINDOW_MINUTES} 分钟后再试"),
-            }],
+            vec![FieldError::new(
+                "number",
+                format!("查询失败次数过多，请 {WINDOW_MINUTES} 分钟后再试"),
+            )],
         ));
     }
     let mut errors = Vec::new();
@@ -84,10 +84,10 @@ async fn verify(
     }
     let code = normalize_tracking_code(&req.code);
     if code.is_none() {
-        errors.push(FieldError {
-            field: "code",
-            message: "查询码应为 12 位字母和数字（不含 0、1、I、L、O），请核对后重新输入".into(),
-        });
+        errors.push(FieldError::new(
+            "code",
+            "查询码应为 12 位字母和数字（不含 0、1、I、L、O），请核对后重新输入",
+        ));
     }
     if !errors.is_empty() {
         return Err(form_page(
@@ -125,10 +125,7 @@ async fn verify(
     Err(form_page(
         StatusCode::NOT_FOUND,
         req.number.clone(),
-        vec![FieldError {
-            field: "number",
-            message: WRONG.into(),
-        }],
+        vec![FieldError::new("number", WRONG)],
     ))
 }
 
@@ -137,10 +134,7 @@ fn internal(err: impl std::fmt::Display) -> Response {
     form_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         String::new(),
-        vec![FieldError {
-            field: "number",
-            message: "系统繁忙，请稍后再试".into(),
-        }],
+        vec![FieldError::new("number", "系统繁忙，请稍后再试")],
     )
 }
 
@@ -392,21 +386,21 @@ pub async fn supplement(
     }
     let text = text.trim().to_string();
     if text.is_empty() {
-        errors.push(FieldError {
-            field: "supplement_text",
-            message: "请填写补正说明：说明补充了哪些材料或作了哪些更正".into(),
-        });
+        errors.push(FieldError::new(
+            "supplement_text",
+            "请填写补正说明：说明补充了哪些材料或作了哪些更正",
+        ));
     } else if text.chars().count() > 2000 {
-        errors.push(FieldError {
-            field: "supplement_text",
-            message: "补正说明不超过 2000 字，请精简后重新提交".into(),
-        });
+        errors.push(FieldError::new(
+            "supplement_text",
+            "补正说明不超过 2000 字，请精简后重新提交",
+        ));
     }
     if app.state != ApplicationState::NeedsSupplement {
-        errors.push(FieldError {
-            field: "supplement_text",
-            message: format!("该申请当前状态为“{}”，无需补正", app.state.label()),
-        });
+        errors.push(FieldError::new(
+            "supplement_text",
+            format!("该申请当前状态为“{}”，无需补正", app.state.label()),
+        ));
     }
     if !errors.is_empty() {
         discard(&state, files).await;

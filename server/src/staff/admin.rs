@@ -2,7 +2,7 @@
 //! (administrators), the access register (auditors).
 
 use app::domain::staff::{check_new_password, check_username, AuditAction, Role};
-use app::domain::working_days::{CalendarEntry, DayKind};
+use app::domain::working_days::{china_day_start, china_time_label, CalendarEntry, DayKind};
 use app::model::DepartmentOption;
 use app::pages::admin::register::{RegisterPage, RegisterQuery, RegisterRow};
 use app::pages::admin::settings::{AccountForm, AccountRow, AccountsPage, CalendarPage};
@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -20,13 +20,6 @@ use super::session::{blocking, hash_password, Staff};
 use super::{audit_entry, internal, register as write_register, render, require, StaffState};
 use crate::repair::http::see_other;
 use crate::store::staff::verify_chain;
-
-fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: message.into(),
-    }
-}
 
 // ----- access register --------------------------------------------------------
 
@@ -42,15 +35,6 @@ pub struct RegisterParams {
     from: String,
     #[serde(default)]
     to: String,
-}
-
-/// The start of a China (UTC+8) day, in UTC.
-fn china_midnight(d: NaiveDate) -> Option<chrono::DateTime<Utc>> {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
-    offset
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 pub async fn register(
@@ -81,8 +65,8 @@ pub async fn register(
         actor: Some(p.actor.trim().to_string()).filter(|s| !s.is_empty()),
         action: AuditAction::from_code(p.action.trim()),
         target: Some(p.target.trim().to_string()).filter(|s| !s.is_empty()),
-        from: from.and_then(china_midnight),
-        until: to.and_then(|d| d.succ_opt()).and_then(china_midnight),
+        from: from.and_then(china_day_start),
+        until: to.and_then(|d| d.succ_opt()).and_then(china_day_start),
         limit: 200,
     };
     // Reading the register is itself registered.
@@ -102,9 +86,7 @@ pub async fn register(
         .into_iter()
         .map(|e| RegisterRow {
             id: e.id,
-            at: (e.at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
+            at: china_time_label(e.at, true),
             actor: e.actor,
             action: AuditAction::from_code(&e.action)
                 .map(|a| a.label().to_string())
@@ -164,7 +146,7 @@ async fn accounts_page(
 }
 
 pub async fn accounts(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     accounts_page(
@@ -203,7 +185,7 @@ pub async fn create_account(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let form = AccountForm {
@@ -214,15 +196,18 @@ pub async fn create_account(
     };
     let mut errors = Vec::new();
     let username = check_username(&f.username)
-        .map_err(|m| errors.push(err("username", m)))
+        .map_err(|m| errors.push(FieldError::new("username", m)))
         .ok();
     let display_name = f.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > 32 {
-        errors.push(err("display_name", "请填写姓名（不超过 32 个字）"));
+        errors.push(FieldError::new(
+            "display_name",
+            "请填写姓名（不超过 32 个字）",
+        ));
     }
     let role = Role::from_code(f.role.trim());
     if role.is_none() {
-        errors.push(err("role", "请选择角色"));
+        errors.push(FieldError::new("role", "请选择角色"));
     }
     let department = f.department.trim().parse::<i64>().ok();
     let departments = match state.repair.portal.store.departments().await {
@@ -231,15 +216,17 @@ pub async fn create_account(
     };
     let department = department.filter(|id| departments.iter().any(|d| d.id == *id));
     match (role, department) {
-        (Some(Role::Reviewer), None) => errors.push(err("department", "审核员须选择所属认定单位")),
-        (Some(Role::Admin | Role::Auditor), Some(_)) => errors.push(err(
+        (Some(Role::Reviewer), None) => {
+            errors.push(FieldError::new("department", "审核员须选择所属认定单位"))
+        }
+        (Some(Role::Admin | Role::Auditor), Some(_)) => errors.push(FieldError::new(
             "department",
             "管理员和审计员不属于认定单位，请选择“不属于认定单位”",
         )),
         _ => {}
     }
     if let Err(m) = check_new_password(&f.password, username.as_deref().unwrap_or("")) {
-        errors.push(err("password", m));
+        errors.push(FieldError::new("password", m));
     }
     let (Some(username), Some(role), true) = (username, role, errors.is_empty()) else {
         return accounts_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors, None).await;
@@ -266,7 +253,7 @@ pub async fn create_account(
                 &staff,
                 StatusCode::BAD_REQUEST,
                 form,
-                vec![err("username", taken)],
+                vec![FieldError::new("username", taken)],
                 None,
             )
             .await
@@ -314,7 +301,7 @@ async fn calendar_page(
 }
 
 pub async fn calendar(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     calendar_page(
@@ -351,20 +338,23 @@ pub async fn set_calendar_day(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let mut errors = Vec::new();
     let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
-        .map_err(|_| errors.push(err("date", "请填写日期，格式如 2027-02-06")))
+        .map_err(|_| errors.push(FieldError::new("date", "请填写日期，格式如 2027-02-06")))
         .ok();
     let kind = DayKind::from_code(f.kind.trim());
     if kind.is_none() {
-        errors.push(err("kind", "请选择放假或调休上班"));
+        errors.push(FieldError::new("kind", "请选择放假或调休上班"));
     }
     let name = f.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 20 {
-        errors.push(err("name", "请填写节日名称（不超过 20 个字），如：春节"));
+        errors.push(FieldError::new(
+            "name",
+            "请填写节日名称（不超过 20 个字），如：春节",
+        ));
     }
     let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
         return calendar_page(
@@ -415,7 +405,7 @@ pub async fn remove_calendar_day(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let Ok(date) = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") else {
@@ -423,7 +413,7 @@ pub async fn remove_calendar_day(
             &state,
             &staff,
             StatusCode::BAD_REQUEST,
-            vec![err("date", "要删除的日期格式不正确")],
+            vec![FieldError::new("date", "要删除的日期格式不正确")],
             String::new(),
             String::new(),
         )

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, internal, not_found, render, require, StaffState};
+use super::{audit_entry, internal, not_found, render, StaffState};
 use crate::repair::http::see_other;
 use crate::store::catalog::{self, CatalogItem};
 use crate::store::writes::NewCatalogItem;
@@ -72,7 +72,7 @@ async fn list_page(
 }
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     list_page(&state, &staff, StatusCode::OK, ItemForm::default(), vec![]).await
@@ -86,20 +86,16 @@ fn rule_from_form(
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
 ) -> Option<PublicationRule> {
-    let err = |field: &'static str, message: &str| FieldError {
-        field,
-        message: message.to_string(),
-    };
     let published = fields.published == "yes";
     let repairable = fields.repairable == "yes";
     let tier = Tier::from_code(fields.tier.trim());
     if tier.is_none() {
-        errors.push(err("tier", "请选择严重程度"));
+        errors.push(FieldError::new("tier", "请选择严重程度"));
     }
     let mut months = |raw: &str, field: &'static str| {
         let v = raw.trim().parse::<u32>().ok();
         if v.is_none() {
-            errors.push(err(field, "请填写月数（0 或正整数）"));
+            errors.push(FieldError::new(field, "请填写月数（0 或正整数）"));
         }
         v
     };
@@ -107,7 +103,10 @@ fn rule_from_form(
     let max = months(&fields.max_months, "max_months");
     let effective = NaiveDate::parse_from_str(fields.effective_from.trim(), "%Y-%m-%d").ok();
     if effective.is_none() {
-        errors.push(err("effective_from", "请填写生效日期，格式如 2027-01-01"));
+        errors.push(FieldError::new(
+            "effective_from",
+            "请填写生效日期，格式如 2027-01-01",
+        ));
     }
     let (tier, min, max, effective) = (tier?, min?, max?, effective?);
     let rule = PublicationRule {
@@ -121,15 +120,8 @@ fn rule_from_form(
     };
     match rule.check_new_version(latest, today) {
         Ok(()) => Some(rule),
-        Err(message) => {
-            let field = if message.contains("生效日期") {
-                "effective_from"
-            } else if message.contains("最短") {
-                "min_months"
-            } else {
-                "max_months"
-            };
-            errors.push(err(field, &message));
+        Err((field, message)) => {
+            errors.push(FieldError::new(field, message));
             None
         }
     }
@@ -172,21 +164,17 @@ pub async fn add_item(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let mut errors = Vec::new();
-    let err = |field: &'static str, message: &str| FieldError {
-        field,
-        message: message.to_string(),
-    };
     let code = f.code.trim().to_string();
     let code_ok = (3..=40).contains(&code.len())
         && code
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !code_ok {
-        errors.push(err(
+        errors.push(FieldError::new(
             "code",
             "目录项编码须为 3 至 40 位小写字母、数字或连字符",
         ));
@@ -197,7 +185,7 @@ pub async fn add_item(
         ("data_source", &f.data_source, "请填写数据来源"),
     ] {
         if value.trim().is_empty() || value.chars().count() > 100 {
-            errors.push(err(field, label));
+            errors.push(FieldError::new(field, label));
         }
     }
     let kind = match f.record_kind.as_str() {
@@ -206,7 +194,7 @@ pub async fn add_item(
         _ => None,
     };
     if kind.is_none() {
-        errors.push(err("record_kind", "请选择信息类别"));
+        errors.push(FieldError::new("record_kind", "请选择信息类别"));
     }
     let departments = match state.repair.portal.store.departments().await {
         Ok(d) => d,
@@ -219,7 +207,7 @@ pub async fn add_item(
         .ok()
         .filter(|id| departments.iter().any(|d| d.id == *id));
     if department.is_none() {
-        errors.push(err("department", "请选择提供单位"));
+        errors.push(FieldError::new("department", "请选择提供单位"));
     }
     for (field, list, value, label) in [
         (
@@ -237,7 +225,7 @@ pub async fn add_item(
         ),
     ] {
         if !is_code(list, value) {
-            errors.push(err(field, label));
+            errors.push(FieldError::new(field, label));
         }
     }
     let reporting_days = f
@@ -247,7 +235,10 @@ pub async fn add_item(
         .ok()
         .filter(|d| (1..=60).contains(d));
     if reporting_days.is_none() {
-        errors.push(err("reporting_days", "报送时限须为 1 至 60 个工作日"));
+        errors.push(FieldError::new(
+            "reporting_days",
+            "报送时限须为 1 至 60 个工作日",
+        ));
     }
     let rule = rule_from_form(&f.rule, None, state.repair.portal.today(), &mut errors);
     let form = ItemForm {
@@ -293,7 +284,7 @@ pub async fn add_item(
                 &staff,
                 StatusCode::BAD_REQUEST,
                 form,
-                vec![err("code", &taken)],
+                vec![FieldError::new("code", &taken)],
             )
             .await
         }
@@ -329,7 +320,7 @@ pub async fn item(
     staff: Staff,
     Path(code): Path<String>,
 ) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let form = RuleForm {
@@ -388,7 +379,7 @@ pub async fn add_version(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let items = match catalog::items(&state.records).await {

@@ -3,6 +3,7 @@
 //! is stored, and it is shown once.
 
 use app::domain::staff::AuditAction;
+use app::domain::working_days::china_time_label;
 use app::pages::admin::settings::{ApiKeyRow, ApiKeysPage};
 use app::pages::repair::forms::FieldError;
 use axum::extract::State;
@@ -14,15 +15,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, internal, render, require, StaffState};
+use super::{audit_entry, internal, render, StaffState};
 use crate::repair::http::{random_hex, see_other, sha256_hex};
 use crate::store::api_keys;
-
-fn china_time(t: chrono::DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
 
 async fn page(
     state: &StaffState,
@@ -46,8 +41,8 @@ async fn page(
             department: k.department,
             name: k.name,
             prefix: k.prefix,
-            created: china_time(k.created_at),
-            revoked: k.revoked_at.map(china_time),
+            created: china_time_label(k.created_at, false),
+            revoked: k.revoked_at.map(|t| china_time_label(t, false)),
         })
         .collect();
     let view_data = staff.view();
@@ -57,7 +52,7 @@ async fn page(
 }
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     page(&state, &staff, StatusCode::OK, vec![], None).await
@@ -82,7 +77,7 @@ pub async fn issue(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let departments = match state.repair.portal.store.departments().await {
@@ -98,16 +93,13 @@ pub async fn issue(
     let name = f.name.trim().to_string();
     let mut errors = Vec::new();
     if department.is_none() {
-        errors.push(FieldError {
-            field: "department",
-            message: "请选择报送单位".into(),
-        });
+        errors.push(FieldError::new("department", "请选择报送单位"));
     }
     if name.is_empty() || name.chars().count() > 40 {
-        errors.push(FieldError {
-            field: "name",
-            message: "请填写使用密钥的系统名称（不超过 40 个字）".into(),
-        });
+        errors.push(FieldError::new(
+            "name",
+            "请填写使用密钥的系统名称（不超过 40 个字）",
+        ));
     }
     let Some(department) = department.filter(|_| errors.is_empty()) else {
         return page(&state, &staff, StatusCode::BAD_REQUEST, errors, None).await;
@@ -156,7 +148,7 @@ pub async fn revoke(
     if let Err(r) = staff.check_post(&headers, &f.csrf) {
         return *r;
     }
-    if let Err(r) = require(&staff, staff.member.may_administer(), "管理员") {
+    if let Err(r) = staff.require_admin() {
         return *r;
     }
     let Ok(id) = f.id.trim().parse::<i64>() else {

@@ -28,13 +28,6 @@ use super::session::{
 use super::{audit_entry, internal, register, render, StaffState};
 use crate::repair::http::{client_of, same_origin, see_other, sha256_hex, ClientAddr};
 
-fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: message.into(),
-    }
-}
-
 fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Response {
     render(status, "工作人员登录", move || {
         view! { <LoginPage username errors/> }.into_any()
@@ -76,10 +69,10 @@ pub async fn login(
     let username: String = f.username.trim().chars().take(64).collect();
     let mut errors = Vec::new();
     if username.is_empty() {
-        errors.push(err("username", "请输入用户名"));
+        errors.push(FieldError::new("username", "请输入用户名"));
     }
     if f.password.is_empty() {
-        errors.push(err("password", "请输入密码"));
+        errors.push(FieldError::new("password", "请输入密码"));
     }
     if !errors.is_empty() {
         return login_page(StatusCode::BAD_REQUEST, username, errors);
@@ -93,7 +86,10 @@ pub async fn login(
             return login_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 username,
-                vec![err("username", "登录失败次数过多，请 15 分钟后再试。")],
+                vec![FieldError::new(
+                    "username",
+                    "登录失败次数过多，请 15 分钟后再试。",
+                )],
             );
         }
         Ok(_) => {}
@@ -121,7 +117,7 @@ pub async fn login(
             return login_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 username,
-                vec![err("username", lockout_message(until - now))],
+                vec![FieldError::new("username", lockout_message(until - now))],
             );
         }
     }
@@ -155,7 +151,7 @@ pub async fn login(
         return login_page(
             StatusCode::BAD_REQUEST,
             username,
-            vec![err("password", message)],
+            vec![FieldError::new("password", message)],
         );
     };
     let (token, csrf) = match new_tokens() {
@@ -266,12 +262,15 @@ pub async fn change_password(
         .await
         .unwrap_or(false);
     if !current_ok {
-        errors.push(err("current_password", "当前密码不正确"));
+        errors.push(FieldError::new("current_password", "当前密码不正确"));
     }
     if let Err(m) = check_new_password(&f.new_password, &staff.member.username) {
-        errors.push(err("new_password", m));
+        errors.push(FieldError::new("new_password", m));
     } else if f.new_password != f.confirm_password {
-        errors.push(err("confirm_password", "两次输入的新密码不一致"));
+        errors.push(FieldError::new(
+            "confirm_password",
+            "两次输入的新密码不一致",
+        ));
     }
     let view_data = staff.view();
     if !errors.is_empty() {

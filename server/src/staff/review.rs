@@ -263,57 +263,48 @@ pub async fn decide(
     let mut errors = Vec::new();
     let action = Action::from_code(f.action.trim()).filter(|a| !a.by_applicant());
     match action {
-        None => errors.push(FieldError {
-            field: "action",
-            message: "请选择办理结果".into(),
-        }),
+        None => errors.push(FieldError::new("action", "请选择办理结果")),
         Some(a) => {
             if let Err(e) = transition(app.state, a) {
-                errors.push(FieldError {
-                    field: "action",
-                    message: e.to_string(),
-                });
+                errors.push(FieldError::new("action", e.to_string()));
             }
             if matches!(a, Action::RequestSupplement | Action::Reject) && reason.is_empty() {
-                errors.push(FieldError {
-                    field: "reason",
-                    message: if a == Action::Reject {
-                        "不予修复须写明理由".into()
+                errors.push(FieldError::new(
+                    "reason",
+                    if a == Action::Reject {
+                        "不予修复须写明理由"
                     } else {
-                        "要求补正须写明需补正的材料".into()
+                        "要求补正须写明需补正的材料"
                     },
-                });
+                ));
             }
             if a == Action::Reject && remedies.is_empty() {
-                errors.push(FieldError {
-                    field: "remedies",
-                    message: "不予修复须告知救济途径".into(),
-                });
+                errors.push(FieldError::new("remedies", "不予修复须告知救济途径"));
             }
         }
     }
     if reason.chars().count() > MAX_TEXT {
-        errors.push(FieldError {
-            field: "reason",
-            message: format!("理由不能超过 {MAX_TEXT} 字"),
-        });
+        errors.push(FieldError::new(
+            "reason",
+            format!("理由不能超过 {MAX_TEXT} 字"),
+        ));
     }
     if remedies.chars().count() > MAX_TEXT {
-        errors.push(FieldError {
-            field: "remedies",
-            message: format!("救济途径不能超过 {MAX_TEXT} 字"),
-        });
+        errors.push(FieldError::new(
+            "remedies",
+            format!("救济途径不能超过 {MAX_TEXT} 字"),
+        ));
     }
     // The page the reviewer acted on must still be current.
     if ApplicationState::from_code(f.expected_state.trim()) != Some(app.state) && errors.is_empty()
     {
-        errors.push(FieldError {
-            field: "action",
-            message: format!(
+        errors.push(FieldError::new(
+            "action",
+            format!(
                 "该申请的状态已变为“{}”，请查看最新情况后再办理",
                 app.state.label()
             ),
-        });
+        ));
     }
     let (Some(action), true) = (action, errors.is_empty()) else {
         return refused(&state, &staff, &app, reason, remedies, errors).await;
@@ -365,13 +356,13 @@ pub async fn decide(
                 Ok(None) => return internal("application vanished"),
                 Err(e) => return internal(e),
             };
-            let errors = vec![FieldError {
-                field: "action",
-                message: format!(
+            let errors = vec![FieldError::new(
+                "action",
+                format!(
                     "该申请的状态已变为“{}”，请查看最新情况后再办理",
                     fresh.state.label()
                 ),
-            }];
+            )];
             refused(&state, &staff, &fresh, reason, remedies, errors).await
         }
         Err(e) => internal(e),

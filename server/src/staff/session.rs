@@ -84,6 +84,11 @@ impl Staff {
         }
     }
 
+    /// Refuses (403) anyone but an administrator of the credit authority.
+    pub fn require_admin(&self) -> Result<(), Box<Response>> {
+        super::require(self, self.member.may_administer(), "管理员")
+    }
+
     /// The checks of every form post: same origin, and the session's
     /// anti-forgery token posted back (compared in constant time).
     pub fn check_post(&self, headers: &HeaderMap, posted_csrf: &str) -> Result<(), Box<Response>> {

@@ -197,25 +197,43 @@ async fn subject_for(
     ))
 }
 
-/// The delivered fields of a penalty, as the change log records them.
+/// The delivered fields the change log records, by column code, in the
+/// order of [`fields`] and [`stored_fields`].
+const LOGGED_FIELDS: [&str; 12] = [
+    "CF_XDR_MC",
+    "CF_WFXW",
+    "CF_SY",
+    "CF_YJ",
+    "CF_CFLB",
+    "CF_NR",
+    "CF_NR_FK",
+    "CF_NR_WFFF",
+    "CF_NR_ZKDX",
+    "CF_JDRQ",
+    "CF_YXQ",
+    "BZ",
+];
+
+/// A row's values of [`LOGGED_FIELDS`] (amounts in fen, as stored).
 fn fields(row: &PenaltyRow) -> Vec<(&'static str, Option<String>)> {
-    vec![
-        ("CF_XDR_MC", Some(row.subject_name.clone())),
-        ("CF_WFXW", Some(row.violation_type.clone())),
-        ("CF_SY", Some(row.facts.clone())),
-        ("CF_YJ", Some(row.basis.clone())),
-        ("CF_CFLB", Some(row.categories.join("、"))),
-        ("CF_NR", Some(row.content.clone())),
-        ("CF_NR_FK", row.fine.map(|f| f.0.to_string())),
-        ("CF_NR_WFFF", row.confiscated.map(|f| f.0.to_string())),
-        ("CF_NR_ZKDX", row.license_action.clone()),
-        ("CF_JDRQ", Some(row.decision_date.to_string())),
-        ("CF_YXQ", row.valid_until.map(|d| d.to_string())),
-        ("BZ", row.note.clone()),
-    ]
+    let values = [
+        Some(row.subject_name.clone()),
+        Some(row.violation_type.clone()),
+        Some(row.facts.clone()),
+        Some(row.basis.clone()),
+        Some(row.categories.join("、")),
+        Some(row.content.clone()),
+        row.fine.map(|f| f.0.to_string()),
+        row.confiscated.map(|f| f.0.to_string()),
+        row.license_action.clone(),
+        Some(row.decision_date.to_string()),
+        row.valid_until.map(|d| d.to_string()),
+        row.note.clone(),
+    ];
+    LOGGED_FIELDS.into_iter().zip(values).collect()
 }
 
-/// The stored fields of penalty `id`, in the order of [`fields`].
+/// The stored values of [`LOGGED_FIELDS`] of penalty `id`.
 async fn stored_fields(
     c: &mut SqliteConnection,
     id: i64,
@@ -230,21 +248,7 @@ async fn stored_fields(
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
-    let codes = [
-        "CF_XDR_MC",
-        "CF_WFXW",
-        "CF_SY",
-        "CF_YJ",
-        "CF_CFLB",
-        "CF_NR",
-        "CF_NR_FK",
-        "CF_NR_WFFF",
-        "CF_NR_ZKDX",
-        "CF_JDRQ",
-        "CF_YXQ",
-        "BZ",
-    ];
-    Ok(codes
+    Ok(LOGGED_FIELDS
         .iter()
         .enumerate()
         .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))

@@ -13,6 +13,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
 /// Finds the error of `field`, if any.
 pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors

@@ -649,6 +649,7 @@ pub async fn generate(
                 department_id: dept.id,
                 source_department_id: dept.id,
                 state: "有效",
+                note: None,
                 rule_ids: &[dept.license.on(decision)],
             },
             today,

@@ -1,12 +1,13 @@
 //! The push API for departments' systems: `POST /api/v1/collect/penalties`
-//! with `Authorization: Bearer <key>` and `{"records": [{"CF_XDR_MC": …}]}`,
-//! the same columns and checks as a sheet (`import::process_row`). The
+//! (and `/licenses`) with `Authorization: Bearer <key>` and
+//! `{"records": [{"CF_XDR_MC": …}]}` (`XK_…` for licences), the same
+//! columns and checks as a sheet (`import::process_row`). The
 //! accepted records of one request are written in one transaction;
 //! delivering a document number again corrects the record (idempotent). The
 //! answer says, record by record, what was taken and why the rest was
 //! refused. Described at `GET /api/v1/openapi.json`.
 
-use app::domain::collection::PENALTY_COLUMNS;
+use app::domain::collection::SheetKind;
 use app::domain::staff::AuditAction;
 use app::store::staff::NewAuditEntry;
 use axum::extract::rejection::JsonRejection;
@@ -33,6 +34,10 @@ pub fn routes(state: StaffState) -> Router {
         .route(
             "/api/v1/collect/penalties",
             post(push_penalties).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/api/v1/collect/licenses",
+            post(push_licenses).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route("/api/v1/feed/changes", get(feed))
         .route("/api/v1/openapi.json", get(openapi))
@@ -100,6 +105,27 @@ pub async fn push_penalties(
     headers: HeaderMap,
     body: Result<Json<PushBody>, JsonRejection>,
 ) -> Response {
+    push(SheetKind::Penalty, state, addr, headers, body).await
+}
+
+pub async fn push_licenses(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    body: Result<Json<PushBody>, JsonRejection>,
+) -> Response {
+    push(SheetKind::License, state, addr, headers, body).await
+}
+
+/// One push of `kind` records: checked and written like a sheet's rows,
+/// all accepted ones in one transaction.
+async fn push(
+    kind: SheetKind,
+    state: StaffState,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    body: Result<Json<PushBody>, JsonRejection>,
+) -> Response {
     let (department, key_name) = match keyed(&state, &headers).await {
         Ok(k) => k,
         Err(r) => return r,
@@ -127,7 +153,7 @@ pub async fn push_penalties(
     let result = async {
         let mut tx = state.records.write_tx().await.map_err(db_err)?;
         let ctx = load_context(&mut tx, department).await?;
-        let mut delivery = Delivery::new(today, Mode::Commit, &actor);
+        let mut delivery = Delivery::new(kind, today, Mode::Commit, &actor);
         let mut results = Vec::with_capacity(body.records.len());
         for (i, record) in body.records.iter().enumerate() {
             let value = |code: &str| {
@@ -164,7 +190,7 @@ pub async fn push_penalties(
         account_id: None,
         actor,
         action: AuditAction::ImportCommitted,
-        target: format!("接口报送 {} 条", results.len()),
+        target: format!("接口报送{} {} 条", kind.label(), results.len()),
         purpose: format!("新增 {taken} 条，更正 {updated} 条，拒收 {refused} 条"),
         client: client_of(addr),
     };
@@ -224,9 +250,10 @@ pub async fn feed(
     let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
     let rows = sqlx::query(
         "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change, c.before, c.after,
-                coalesce(p.doc_no, s.doc_no)
+                coalesce(p.doc_no, l.doc_no, s.doc_no)
          from record_changes c
          left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
+         left join licenses l on c.record_kind = 'license' and l.id = c.record_id
          left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
          where c.id > ? order by c.id limit ?",
     )
@@ -277,32 +304,64 @@ pub async fn feed(
 /// The OpenAPI 3.1 description of the push API, built from the same column
 /// list the checks use.
 pub async fn openapi() -> Response {
-    let properties: Map<String, Value> = PENALTY_COLUMNS
-        .iter()
-        .map(|c| {
-            (
-                c.code.to_string(),
-                json!({ "type": ["string", "number", "null"], "description": c.name }),
-            )
+    let schema = |kind: SheetKind| {
+        let properties: Map<String, Value> = kind
+            .columns()
+            .iter()
+            .map(|c| {
+                (
+                    c.code.to_string(),
+                    json!({ "type": ["string", "number", "null"], "description": c.name }),
+                )
+            })
+            .collect();
+        let required: Vec<&str> = kind
+            .columns()
+            .iter()
+            .filter(|c| c.mandatory)
+            .map(|c| c.code)
+            .collect();
+        json!({ "type": "object", "properties": properties, "required": required })
+    };
+    let push_path = |kind: SheetKind, schema_name: &str| {
+        json!({
+            "post": {
+                "summary": format!("报送{}信息", kind.label()),
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": { "records": { "type": "array", "minItems": 1, "maxItems": MAX_RECORDS, "items": { "$ref": format!("#/components/schemas/{schema_name}") } } },
+                        "required": ["records"]
+                    } } }
+                },
+                "responses": {
+                    "200": { "description": "逐条处理结果", "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": {
+                            "taken": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" },
+                            "results": { "type": "array", "items": { "$ref": "#/components/schemas/Result" } }
+                        }
+                    } } } },
+                    "400": { "description": "请求格式有误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                    "401": { "description": "缺少密钥，或密钥无效、已吊销", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                }
+            }
         })
-        .collect();
-    let required: Vec<&str> = PENALTY_COLUMNS
-        .iter()
-        .filter(|c| c.mandatory)
-        .map(|c| c.code)
-        .collect();
+    };
     Json(json!({
         "openapi": "3.1.0",
         "info": {
             "title": "信用中国（黑龙江鹤岗）双公示报送接口",
             "version": "1",
-            "description": "认定单位业务系统报送行政处罚信息。字段与表格导入相同（国家标准字段代码），校验规则相同；同一决定书文号再次报送即为更正。一次请求中被接收的记录在一个事务中写入。"
+            "description": "认定单位业务系统报送行政处罚和行政许可信息。字段与表格导入相同（国家标准字段代码），校验规则相同；同一文书号再次报送即为更正。一次请求中被接收的记录在一个事务中写入。"
         },
         "servers": [{ "url": "/" }],
         "components": {
             "securitySchemes": { "key": { "type": "http", "scheme": "bearer", "description": "管理员签发的单位接口密钥" } },
             "schemas": {
-                "Penalty": { "type": "object", "properties": properties, "required": required },
+                "Penalty": schema(SheetKind::Penalty),
+                "License": schema(SheetKind::License),
                 "Result": {
                     "type": "object",
                     "properties": {
@@ -334,30 +393,8 @@ pub async fn openapi() -> Response {
                     }
                 }
             },
-            "/api/v1/collect/penalties": {
-                "post": {
-                    "summary": "报送行政处罚信息",
-                    "requestBody": {
-                        "required": true,
-                        "content": { "application/json": { "schema": {
-                            "type": "object",
-                            "properties": { "records": { "type": "array", "minItems": 1, "maxItems": MAX_RECORDS, "items": { "$ref": "#/components/schemas/Penalty" } } },
-                            "required": ["records"]
-                        } } }
-                    },
-                    "responses": {
-                        "200": { "description": "逐条处理结果", "content": { "application/json": { "schema": {
-                            "type": "object",
-                            "properties": {
-                                "taken": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" },
-                                "results": { "type": "array", "items": { "$ref": "#/components/schemas/Result" } }
-                            }
-                        } } } },
-                        "400": { "description": "请求格式有误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                        "401": { "description": "缺少密钥，或密钥无效、已吊销", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-                    }
-                }
-            }
+            "/api/v1/collect/penalties": push_path(SheetKind::Penalty, "Penalty"),
+            "/api/v1/collect/licenses": push_path(SheetKind::License, "License")
         }
     }))
     .into_response()

@@ -1,4 +1,4 @@
-//! One import of a penalty sheet: a dry run that reports row by row what
+//! One import of a 双公示 sheet (penalties or licences): a dry run that reports row by row what
 //! would be taken, corrected or refused and why, and a commit that writes
 //! the taken and corrected rows in one transaction — all of them or none.
 //!
@@ -11,18 +11,17 @@ use std::io::Write;
 use std::path::Path;
 
 use app::domain::collection::{
-    catalog_refusal, check_penalty_row, map_headers, other_department, unknown_item, PenaltyRow,
-    Refusal,
+    self, catalog_refusal, map_headers, other_department, repeated_in_delivery, unknown_item,
+    CheckedRow, Refusal, SheetKind,
 };
 use app::domain::PublicationRule;
-use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
 use crate::store::collect::{
-    existing_penalty, load_context, record_delivery, write_penalty, DeliveryCounts, ImportContext,
+    existing_record, load_context, record_delivery, write_record, DeliveryCounts, ImportContext,
 };
 use crate::store::sqlite::db_err;
 use crate::store::SqliteStore;
@@ -60,6 +59,8 @@ pub const SHOWN_ROWS: usize = 200;
 /// What an import found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// What the sheet holds, told from its headers.
+    pub kind: Option<SheetKind>,
     pub encoding: String,
     pub rows: u64,
     pub taken: u64,
@@ -84,34 +85,32 @@ pub struct Summary {
 async fn check_row(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
+    kind: SheetKind,
     value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
     warnings: &mut Vec<String>,
-) -> Result<(PenaltyRow, (i64, PublicationRule), Option<i64>, u32), Result<Refusal, StoreError>> {
-    let row = check_penalty_row(value, today, warnings).map_err(Ok)?;
-    if row.authority_code != ctx.department_credit_code {
-        return Err(Ok(other_department(&row.authority_name)));
+) -> Result<(CheckedRow, (i64, PublicationRule), Option<i64>, u32), Result<Refusal, StoreError>> {
+    let row = collection::check_row(kind, value, today, warnings).map_err(Ok)?;
+    let key = row.key();
+    if key.authority_code != ctx.department_credit_code {
+        return Err(Ok(other_department(kind, key.authority_name)));
     }
     let entry = ctx
         .catalog
-        .get(&row.catalog_item)
-        .filter(|e| e.department_id == ctx.department_id && e.record_kind == RecordKind::Penalty)
-        .ok_or_else(|| Ok(unknown_item(&row.catalog_item)))?;
-    let Some((rule_id, rule)) = entry.rule_on(row.decision_date) else {
-        return Err(Ok(unknown_item(&row.catalog_item)));
+        .get(key.catalog_item)
+        .filter(|e| e.department_id == ctx.department_id && e.record_kind == kind.record_kind())
+        .ok_or_else(|| Ok(unknown_item(kind, key.catalog_item)))?;
+    let Some((rule_id, rule)) = entry.rule_on(key.decision_date) else {
+        return Err(Ok(unknown_item(kind, key.catalog_item)));
     };
     if let Some(refusal) = catalog_refusal(&row, rule) {
         return Err(Ok(refusal));
     }
-    let existing = existing_penalty(c, ctx.department_id, &row.doc_no)
+    let existing = existing_record(c, kind, ctx.department_id, key.doc_no)
         .await
         .map_err(Err)?;
-    Ok((
-        row,
-        (*rule_id, rule.clone()),
-        existing,
-        entry.reporting_working_days,
-    ))
+    let found = (*rule_id, rule.clone());
+    Ok((row, found, existing, entry.reporting_working_days))
 }
 
 impl Summary {
@@ -144,6 +143,7 @@ impl Summary {
 /// One delivery in progress: when, how, by whom, and the document
 /// numbers taken so far (with the line they came from).
 pub struct Delivery<'a> {
+    pub kind: SheetKind,
     pub today: NaiveDate,
     pub mode: Mode,
     pub actor: &'a str,
@@ -151,8 +151,9 @@ pub struct Delivery<'a> {
 }
 
 impl<'a> Delivery<'a> {
-    pub fn new(today: NaiveDate, mode: Mode, actor: &'a str) -> Self {
+    pub fn new(kind: SheetKind, today: NaiveDate, mode: Mode, actor: &'a str) -> Self {
         Delivery {
+            kind,
             today,
             mode,
             actor,
@@ -170,32 +171,30 @@ pub async fn process_row(
     line: u64,
     d: &mut Delivery<'_>,
 ) -> Result<RowResult, StoreError> {
-    let (today, mode, actor) = (d.today, d.mode, d.actor);
+    let (kind, today, mode, actor) = (d.kind, d.today, d.mode, d.actor);
     let seen = &mut d.seen;
     let mut warnings = Vec::new();
     let mut late = false;
-    let checked = check_row(tx, ctx, &value, today, &mut warnings).await;
+    let checked = check_row(tx, ctx, kind, &value, today, &mut warnings).await;
     let doc_no = match &checked {
-        Ok((row, ..)) => row.doc_no.clone(),
-        Err(_) => value("CF_WSH").unwrap_or_default().trim().to_string(),
+        Ok((row, ..)) => row.key().doc_no.to_string(),
+        Err(_) => value(kind.doc_column())
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     };
     let outcome = match checked {
         Err(Err(store_error)) => return Err(store_error),
         Err(Ok(refusal)) => Outcome::Refused(refusal),
         Ok((row, (rule_id, rule), existing, reporting_days)) => {
-            if let Some(first) = seen.get(&row.doc_no) {
-                Outcome::Refused(Refusal {
-                    column: "CF_WSH",
-                    column_name: "决定书文号",
-                    reason: format!(
-                        "与第 {first} 行的决定书文号重复，同一次报送中每个决定只能出现一次"
-                    ),
-                })
+            let key = row.key();
+            if let Some(first) = seen.get(key.doc_no) {
+                Outcome::Refused(repeated_in_delivery(kind, *first))
             } else {
-                seen.insert(row.doc_no.clone(), line);
+                seen.insert(key.doc_no.to_string(), line);
                 let due = ctx
                     .calendar
-                    .add_working_days(row.decision_date, reporting_days);
+                    .add_working_days(key.decision_date, reporting_days);
                 late = existing.is_none() && today > due;
                 if late {
                     warnings.push(format!(
@@ -203,7 +202,7 @@ pub async fn process_row(
                     ));
                 }
                 if mode == Mode::Commit {
-                    write_penalty(
+                    write_record(
                         tx,
                         ctx,
                         &row,
@@ -251,16 +250,19 @@ pub async fn run(
     let mut report = csv::Writer::from_writer(report);
     // A byte-order mark so that Excel opens the report as UTF-8.
     let _ = report.write_field("\u{feff}行号");
-    let _ = report.write_record(["结果", "决定书文号", "列", "列名", "原因", "提示"]);
+    let _ = report.write_record(["结果", "文书号", "列", "列名", "原因", "提示"]);
     let mut summary = Summary::default();
-    let mut columns: Vec<Option<&'static app::domain::collection::Column>> = Vec::new();
-    let mut delivery = Delivery::new(today, mode, actor);
+    let mut columns: Vec<Option<&'static collection::Column>> = Vec::new();
+    let mut delivery = Delivery::new(SheetKind::Penalty, today, mode, actor);
     let mut events = sheet::read(path);
     while let Some(event) = events.recv().await {
         match event {
             SheetEvent::Header(headers, encoding) => {
                 summary.encoding = encoding.to_string();
-                match map_headers(&headers) {
+                let kind = SheetKind::detect(&headers);
+                summary.kind = Some(kind);
+                delivery.kind = kind;
+                match map_headers(kind, &headers) {
                     Ok(map) => {
                         columns = map.positions;
                         summary.unknown_headers = map.unknown;

@@ -1,5 +1,6 @@
 //! Collection (归集) in the staff console: a department's staff upload a
-//! 双公示 penalty sheet, read the dry run's report, and commit it.
+//! 双公示 sheet (penalties or licences, told by its headers), read the dry
+//! run's report, and commit it.
 //!
 //! The uploaded sheet is kept under `<data dir>/imports/` (outside the web
 //! root) under a name that starts with the department's id, so only that
@@ -13,6 +14,7 @@ pub mod sheet;
 
 use std::path::PathBuf;
 
+use app::domain::collection::SheetKind;
 use app::domain::publication::format_date_cn;
 use app::domain::staff::AuditAction;
 use app::pages::admin::catalog::RuleLine;
@@ -86,10 +88,9 @@ async fn import_page(
     let mut items: Vec<ItemLine> = ctx
         .catalog
         .iter()
-        .filter(|(_, e)| {
-            e.department_id == department && e.record_kind == app::model::RecordKind::Penalty
-        })
+        .filter(|(_, e)| e.department_id == department)
         .filter_map(|(code, e)| {
+            let kind = SheetKind::of_record(e.record_kind)?;
             let (_, rule) = e.rule_on(today)?;
             let line = RuleLine {
                 version: rule.version,
@@ -101,6 +102,7 @@ async fn import_page(
                 repairable: rule.repairable,
             };
             Some(ItemLine {
+                kind: kind.label().to_string(),
                 code: code.clone(),
                 name: e.name.clone(),
                 rule: format!(
@@ -114,7 +116,7 @@ async fn import_page(
     items.sort_by(|a, b| a.code.cmp(&b.code));
     let view_data = staff.view();
     let department = (ctx.department_name, ctx.department_credit_code);
-    render(status, "导入行政处罚信息", move || {
+    render(status, "导入双公示信息", move || {
         view! { <ImportPage staff=view_data department items error/> }.into_any()
     })
 }
@@ -130,6 +132,7 @@ pub async fn form(State(state): State<StaffState>, staff: Staff) -> Response {
 fn report_view(token: &str, summary: Summary) -> ReportView {
     ReportView {
         token: token.to_string(),
+        kind: summary.kind.map(|k| k.label()).unwrap_or("").to_string(),
         encoding: summary.encoding,
         rows: summary.rows,
         taken: summary.taken,

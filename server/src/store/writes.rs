@@ -77,6 +77,7 @@ pub struct NewLicense<'a> {
     pub department_id: i64,
     pub source_department_id: i64,
     pub state: &'a str,
+    pub note: Option<&'a str>,
     pub rule_ids: &'a [i64],
 }
 
@@ -465,11 +466,22 @@ pub async fn insert_license(
     l: &NewLicense<'_>,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
+    insert_license_marked(c, l, false, today).await
+}
+
+/// [`insert_license`] for a delivery; `late`: delivered after the item's
+/// reporting limit.
+pub async fn insert_license_marked(
+    c: &mut Conn,
+    l: &NewLicense<'_>,
+    late: bool,
+    today: NaiveDate,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
                                decision_date, valid_from, valid_to, department_id,
-                               source_department_id, state, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                               source_department_id, state, note, created_at, late)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(l.subject_id)
     .bind(l.doc_name)
@@ -484,12 +496,65 @@ pub async fn insert_license(
     .bind(l.department_id)
     .bind(l.source_department_id)
     .bind(l.state)
+    .bind(l.note)
     .bind(now())
+    .bind(late)
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
+    project_license(c, id, l, today).await?;
+    Ok(id)
+}
+
+/// Replaces the delivered fields of licence `id` (a corrected delivery of
+/// the same decision) and its projection.
+pub async fn update_license(
+    c: &mut Conn,
+    id: i64,
+    l: &NewLicense<'_>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    unpublish(c, RecordKind::License, id).await?;
+    sqlx::query(
+        "update licenses set subject_id = ?, doc_name = ?, category = ?, cert_name = ?,
+                cert_no = ?, content = ?, decision_date = ?, valid_from = ?, valid_to = ?,
+                source_department_id = ?, state = ?, note = ?
+         where id = ?",
+    )
+    .bind(l.subject_id)
+    .bind(l.doc_name)
+    .bind(l.category)
+    .bind(l.cert_name)
+    .bind(l.cert_no)
+    .bind(l.content)
+    .bind(l.decision_date)
+    .bind(l.valid_from)
+    .bind(l.valid_to)
+    .bind(l.source_department_id)
+    .bind(l.state)
+    .bind(l.note)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("delete from record_rules where record_kind = 'license' and record_id = ?")
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
+    project_license(c, id, l, today).await
+}
+
+/// Adds the licence's projection row when it is public on `today`.
+async fn project_license(
+    c: &mut Conn,
+    id: i64,
+    l: &NewLicense<'_>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
     let rules = rules_by_ids(c, l.rule_ids).await?;
     let subject = subject_facts(c, l.subject_id).await?;
     let department = department_name(c, l.department_id).await?;
@@ -510,7 +575,7 @@ pub async fn insert_license(
     if let Some(row) = projection::for_record(facts, &rules, None, today) {
         publish_row(c, &row).await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Inserts a serious-list entry and, when listed on `today`, its projection row.

@@ -13,15 +13,15 @@ use super::staff::{add_account, sign_in, Member};
 use super::{portal, Portal};
 
 /// The department the sheets come from (the demo's market regulator).
-struct Dept {
-    id: i64,
-    name: String,
-    credit_code: String,
-    other_credit_code: String,
-    existing_doc_no: String,
+pub(super) struct Dept {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub other_credit_code: String,
+    pub existing_doc_no: String,
 }
 
-async fn dept(p: &Portal) -> Dept {
+pub(super) async fn dept(p: &Portal) -> Dept {
     let row = &p
         .rows("select id, name, credit_code from departments where code = 'scjg'")
         .await[0];
@@ -265,12 +265,12 @@ fn golden(d: &Dept) -> (String, Vec<(u64, &'static str)>) {
     (sheet, refusals)
 }
 
-async fn clerk(p: &Portal, d: &Dept) -> Member {
+pub(super) async fn clerk(p: &Portal, d: &Dept) -> Member {
     add_account(p, "clerk", Role::Reviewer, Some(d.id)).await;
     sign_in(p, "clerk").await
 }
 
-async fn upload(p: &Portal, m: &Member, name: &str, bytes: &[u8]) -> super::Answer {
+pub(super) async fn upload(p: &Portal, m: &Member, name: &str, bytes: &[u8]) -> super::Answer {
     p.post_multipart_with_cookie(
         "/admin/import",
         &m.cookie,
@@ -280,12 +280,12 @@ async fn upload(p: &Portal, m: &Member, name: &str, bytes: &[u8]) -> super::Answ
     .await
 }
 
-fn token_of(body: &str) -> String {
+pub(super) fn token_of(body: &str) -> String {
     let at = body.find("/admin/import/").expect("a token link") + "/admin/import/".len();
     body[at..].split('/').next().unwrap().to_string()
 }
 
-async fn count(p: &Portal, sql: &str) -> i64 {
+pub(super) async fn count(p: &Portal, sql: &str) -> i64 {
     p.rows(sql).await[0].get(0)
 }
 
@@ -776,8 +776,11 @@ async fn a_rule_change_is_a_new_version_that_later_decisions_fall_under() {
 }
 
 async fn push(p: &Portal, key: &str, body: &str) -> super::Answer {
-    let mut request = axum::http::Request::post("/api/v1/collect/penalties")
-        .header("content-type", "application/json");
+    push_to(p, "/api/v1/collect/penalties", key, body).await
+}
+
+pub(super) async fn push_to(p: &Portal, path: &str, key: &str, body: &str) -> super::Answer {
+    let mut request = axum::http::Request::post(path).header("content-type", "application/json");
     if !key.is_empty() {
         request = request.header("authorization", format!("Bearer {key}"));
     }
@@ -789,13 +792,10 @@ async fn push(p: &Portal, key: &str, body: &str) -> super::Answer {
     .await
 }
 
-#[tokio::test]
-async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
-    let p = portal().await;
-    let d = dept(&p).await;
-    add_account(&p, "boss", Role::Admin, None).await;
-    let boss = sign_in(&p, "boss").await;
-    let id = d.id.to_string();
+/// An API key for department `dept`, issued by administrator `boss`
+/// through the console (the page shows it once).
+pub(super) async fn issue_key(p: &Portal, boss: &Member, dept: i64) -> String {
+    let id = dept.to_string();
     let issued = p
         .post_form(
             "/admin/api-keys",
@@ -809,7 +809,16 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
         .await;
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let at = issued.body.find("hgk_").expect("the key, shown once");
-    let key = issued.body[at..at + 68].to_string();
+    issued.body[at..at + 68].to_string()
+}
+
+#[tokio::test]
+async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let key = issue_key(&p, &boss, d.id).await;
     let listed = p.get_with_cookie("/admin/api-keys", &boss.cookie).await;
     assert!(!listed.body.contains(&key), "the key is not shown again");
     assert!(p.rows("select * from api_keys").await[0].get::<String, _>("key_hash") != key);

@@ -3,6 +3,7 @@
 //! Public disclosure is tested here; the repair application in `repair`.
 
 mod collect;
+mod collect_license;
 mod crash;
 mod repair;
 mod staff;

@@ -1,15 +1,17 @@
-//! `/admin/import`: a department delivers a 双公示 penalty sheet, sees the
-//! dry run's report row by row, and commits it.
+//! `/admin/import`: a department delivers a 双公示 sheet (penalties or
+//! licences), sees the dry run's report row by row, and commits it.
 
 use leptos::prelude::*;
 
 use super::{CsrfField, StaffBar, StaffView};
-use crate::domain::collection::PENALTY_COLUMNS;
+use crate::domain::collection::{SheetKind, LICENSE_CATEGORIES};
 use crate::pages::repair::forms::UploadProgress;
 
 /// A catalog item the department may deliver under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemLine {
+    /// 行政处罚 / 行政许可.
+    pub kind: String,
     pub code: String,
     pub name: String,
     pub rule: String,
@@ -18,7 +20,8 @@ pub struct ItemLine {
 #[component]
 pub fn ImportPage(
     staff: StaffView,
-    /// The department's name and credit code (the CF_CFJG / CF_CFJGDM columns).
+    /// The department's name and credit code (the authority columns,
+    /// CF_CFJG / CF_CFJGDM and XK_XKJG / XK_XKJGDM).
     department: (String, String),
     items: Vec<ItemLine>,
     error: Option<String>,
@@ -26,23 +29,23 @@ pub fn ImportPage(
     let has_error = error.is_some();
     view! {
         <StaffBar staff=staff.clone()/>
-        <h1>"导入行政处罚信息"</h1>
+        <h1>"导入双公示信息"</h1>
         {error.clone().map(|e| view! {
             <div class="error-summary" role="alert" tabindex="-1">
                 <h2>"文件未能导入"</h2>
                 <p><a href="#sheet">{e}</a></p>
             </div>
         })}
-        <p>"上传本单位作出的行政处罚决定（双公示）表格。系统先逐行检查并给出报告，确认后再一次性入库；有问题的行不会入库。"</p>
+        <p>"上传本单位作出的行政处罚或行政许可决定（双公示）表格，一个文件一类。系统按表头识别类别，先逐行检查并给出报告，确认后再一次性入库；有问题的行不会入库。"</p>
         <dl class="facts panel">
-            <div><dt>"处罚机关（CF_CFJG）"</dt><dd>{department.0}</dd></div>
-            <div><dt>"处罚机关统一社会信用代码（CF_CFJGDM）"</dt><dd class="authority-code">{department.1}</dd></div>
+            <div><dt>"处罚机关、许可机关（CF_CFJG、XK_XKJG）"</dt><dd>{department.0}</dd></div>
+            <div><dt>"其统一社会信用代码（CF_CFJGDM、XK_XKJGDM）"</dt><dd class="authority-code">{department.1}</dd></div>
         </dl>
         <form method="post" action="/admin/import" enctype="multipart/form-data" class="panel" novalidate>
             <CsrfField csrf=staff.csrf/>
             <div class="field" class:field-error=has_error>
                 <label for="sheet">"表格文件（Excel .xlsx，或 UTF-8、GB18030 编码的 CSV，最多 20 万行）"</label>
-                <p class="hint" id="sheet-hint">"Excel 文件读取第一个工作表。表头可用国家标准字段代码（如 CF_WSH）或中文名称（如 决定书文号），顺序不限。"</p>
+                <p class="hint" id="sheet-hint">"Excel 文件读取第一个工作表。表头可用国家标准字段代码（如 CF_WSH、XK_WSH）或中文名称（如 决定书文号、行政许可决定文书号），顺序不限。"</p>
                 <input type="file" id="sheet" name="sheet" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="sheet-hint" aria-invalid=has_error.then_some("true")/>
             </div>
             <UploadProgress/>
@@ -53,27 +56,30 @@ pub fn ImportPage(
         <div class="table-wrap">
             <table class="records-table">
                 <caption class="visually-hidden">"目录项"</caption>
-                <thead><tr><th scope="col">"目录项编码"</th><th scope="col">"名称"</th><th scope="col">"现行公示规则"</th></tr></thead>
+                <thead><tr><th scope="col">"目录项编码"</th><th scope="col">"类别"</th><th scope="col">"名称"</th><th scope="col">"现行公示规则"</th></tr></thead>
                 <tbody>
                     {items.into_iter().map(|i| view! {
-                        <tr><td><code>{i.code}</code></td><td>{i.name}</td><td>{i.rule}</td></tr>
+                        <tr><td><code>{i.code}</code></td><td>{i.kind}</td><td>{i.name}</td><td>{i.rule}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <h2>"字段"</h2>
-        <div class="table-wrap">
-            <table class="records-table">
-                <caption class="visually-hidden">"表格字段"</caption>
-                <thead><tr><th scope="col">"代码"</th><th scope="col">"中文名称"</th><th scope="col">"必填"</th></tr></thead>
-                <tbody>
-                    {PENALTY_COLUMNS.iter().map(|c| view! {
-                        <tr><td><code>{c.code}</code></td><td>{c.name}</td><td>{if c.mandatory { "是" } else { "" }}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        {SheetKind::ALL.into_iter().map(|kind| view! {
+            <h2>{format!("{}表格的字段", kind.label())}</h2>
+            <div class="table-wrap">
+                <table class="records-table">
+                    <caption class="visually-hidden">{format!("{}表格的字段", kind.label())}</caption>
+                    <thead><tr><th scope="col">"代码"</th><th scope="col">"中文名称"</th><th scope="col">"必填"</th></tr></thead>
+                    <tbody>
+                        {kind.columns().iter().map(|c| view! {
+                            <tr><td><code>{c.code}</code></td><td>{c.name}</td><td>{if c.mandatory { "是" } else { "" }}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }).collect_view()}
         <p class="hint">"法人、非法人组织和个体工商户须填写统一社会信用代码；自然人须填写证件号码（身份证号）。简易程序作出的处罚、目录规定不予公示的信息不予归集。"</p>
+        <p class="hint">{format!("许可类别为 {} 之一；当前状态留空视为有效；有效期至留空视为长期。", LICENSE_CATEGORIES.join("、"))}</p>
     }
 }
 
@@ -91,6 +97,8 @@ pub struct ReportLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportView {
     pub token: String,
+    /// 行政处罚 / 行政许可 (empty when the headers were not readable).
+    pub kind: String,
     pub encoding: String,
     pub rows: u64,
     pub taken: u64,
@@ -118,7 +126,7 @@ pub fn ImportReportPage(staff: StaffView, report: ReportView) -> impl IntoView {
                 {if report.committed {
                     format!("已入库：新增 {} 条，更正 {} 条；拒收 {} 条（未入库）。", report.taken, report.updated, report.refused)
                 } else {
-                    format!("共 {} 行（{}）：可新增 {} 条，可更正 {} 条，拒收 {} 条，另有 {} 条带提示。尚未入库。", report.rows, report.encoding, report.taken, report.updated, report.refused, report.warned)
+                    format!("{}表格，共 {} 行（{}）：可新增 {} 条，可更正 {} 条，拒收 {} 条，另有 {} 条带提示。尚未入库。", report.kind, report.rows, report.encoding, report.taken, report.updated, report.refused, report.warned)
                 }}
             </p>
             {(!report.unknown_headers.is_empty()).then(|| view! {
@@ -139,7 +147,7 @@ pub fn ImportReportPage(staff: StaffView, report: ReportView) -> impl IntoView {
             <div class="table-wrap">
                 <table class="records-table">
                     <caption class="visually-hidden">"拒收和提示的行"</caption>
-                    <thead><tr><th scope="col">"行号"</th><th scope="col">"决定书文号"</th><th scope="col">"结果"</th><th scope="col">"列"</th><th scope="col">"原因"</th></tr></thead>
+                    <thead><tr><th scope="col">"行号"</th><th scope="col">"文书号"</th><th scope="col">"结果"</th><th scope="col">"列"</th><th scope="col">"原因"</th></tr></thead>
                     <tbody>
                         {report.lines.into_iter().map(|l| view! {
                             <tr><td>{l.line}</td><td>{l.doc_no}</td><td>{l.result}</td><td>{l.column}</td><td>{l.reason}</td></tr>

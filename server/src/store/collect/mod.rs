@@ -1,12 +1,17 @@
 //! What an import needs from the database: the importing department and
 //! its catalog, whether a decision was delivered before, and writing a
-//! checked row (subject found or created, penalty inserted or corrected,
-//! projection kept in step). Everything takes a connection, so a dry run
-//! reads in one transaction it rolls back and a commit writes in one.
+//! checked row (subject found or created, record inserted or corrected,
+//! projection kept in step, the change logged). Everything takes a
+//! connection, so a dry run reads in one transaction it rolls back and a
+//! commit writes in one. Penalties are written by [`penalty`], licences by
+//! [`license`].
+
+mod license;
+mod penalty;
 
 use std::collections::HashMap;
 
-use app::domain::collection::PenaltyRow;
+use app::domain::collection::{CheckedRow, SheetKind, SubjectFields};
 use app::domain::{PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use app::store::StoreError;
@@ -14,7 +19,7 @@ use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
 use super::sqlite::{db_err, rule_columns, rule_from_row_at};
-use super::writes::{self, NewPenalty, NewSubject, SubjectFacts};
+use super::writes::{self, NewSubject, SubjectFacts};
 
 /// A catalog item as an import checks rows against it.
 #[derive(Clone, Debug)]
@@ -115,31 +120,35 @@ pub async fn load_context(
     })
 }
 
-/// The penalty the department already delivered under `doc_no`, if any.
-pub async fn existing_penalty(
+/// The record of `kind` the department already delivered under `doc_no`,
+/// if any.
+pub async fn existing_record(
     c: &mut SqliteConnection,
+    kind: SheetKind,
     department_id: i64,
     doc_no: &str,
 ) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query("select id from penalties where department_id = ? and doc_no = ?")
-            .bind(department_id)
-            .bind(doc_no)
-            .fetch_optional(&mut *c)
-            .await
-            .map_err(db_err)?
-            .map(|r| r.get(0)),
-    )
+    let sql = match kind {
+        SheetKind::Penalty => "select id from penalties where department_id = ? and doc_no = ?",
+        SheetKind::License => "select id from licenses where department_id = ? and doc_no = ?",
+    };
+    Ok(sqlx::query(sql)
+        .bind(department_id)
+        .bind(doc_no)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)?
+        .map(|r| r.get(0)))
 }
 
 /// The subject the row is about: found by credit code or ID number, or
 /// created. Returns its id and what the projection needs of it.
 async fn subject_for(
     c: &mut SqliteConnection,
-    row: &PenaltyRow,
+    subject: &SubjectFields,
 ) -> Result<(i64, SubjectFacts), StoreError> {
     const COLUMNS: &str = "select id, kind, name, representative, credit_code from subjects";
-    let found = match (&row.credit_code, &row.id_number) {
+    let found = match (&subject.credit_code, &subject.id_number) {
         (Some(code), _) => sqlx::query(sqlx::AssertSqlSafe(format!(
             "{COLUMNS} where credit_code = ?"
         )))
@@ -169,19 +178,14 @@ async fn subject_for(
             },
         ));
     }
-    let representative = if row.subject_kind == SubjectKind::NaturalPerson {
-        None
-    } else {
-        row.representative.clone()
-    };
     let id = writes::insert_subject(
         c,
         &NewSubject {
-            kind: row.subject_kind,
-            name: &row.subject_name,
-            credit_code: row.credit_code.as_deref(),
-            id_number: row.id_number.as_deref(),
-            representative: representative.as_deref(),
+            kind: subject.kind,
+            name: &subject.name,
+            credit_code: subject.credit_code.as_deref(),
+            id_number: subject.id_number.as_deref(),
+            representative: subject.representative.as_deref(),
             division_code: None,
         },
     )
@@ -189,70 +193,12 @@ async fn subject_for(
     Ok((
         id,
         SubjectFacts {
-            kind: row.subject_kind,
-            name: row.subject_name.clone(),
-            representative,
-            credit_code: row.credit_code.clone(),
+            kind: subject.kind,
+            name: subject.name.clone(),
+            representative: subject.representative.clone(),
+            credit_code: subject.credit_code.clone(),
         },
     ))
-}
-
-/// The delivered fields the change log records, by column code, in the
-/// order of [`fields`] and [`stored_fields`].
-const LOGGED_FIELDS: [&str; 12] = [
-    "CF_XDR_MC",
-    "CF_WFXW",
-    "CF_SY",
-    "CF_YJ",
-    "CF_CFLB",
-    "CF_NR",
-    "CF_NR_FK",
-    "CF_NR_WFFF",
-    "CF_NR_ZKDX",
-    "CF_JDRQ",
-    "CF_YXQ",
-    "BZ",
-];
-
-/// A row's values of [`LOGGED_FIELDS`] (amounts in fen, as stored).
-fn fields(row: &PenaltyRow) -> Vec<(&'static str, Option<String>)> {
-    let values = [
-        Some(row.subject_name.clone()),
-        Some(row.violation_type.clone()),
-        Some(row.facts.clone()),
-        Some(row.basis.clone()),
-        Some(row.categories.join("、")),
-        Some(row.content.clone()),
-        row.fine.map(|f| f.0.to_string()),
-        row.confiscated.map(|f| f.0.to_string()),
-        row.license_action.clone(),
-        Some(row.decision_date.to_string()),
-        row.valid_until.map(|d| d.to_string()),
-        row.note.clone(),
-    ];
-    LOGGED_FIELDS.into_iter().zip(values).collect()
-}
-
-/// The stored values of [`LOGGED_FIELDS`] of penalty `id`.
-async fn stored_fields(
-    c: &mut SqliteConnection,
-    id: i64,
-) -> Result<Vec<(&'static str, Option<String>)>, StoreError> {
-    let r = sqlx::query(
-        "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
-                cast(p.fine_fen as text), cast(p.confiscated_fen as text), p.license_action,
-                p.decision_date, p.valid_until, p.note
-         from penalties p join subjects s on s.id = p.subject_id where p.id = ?",
-    )
-    .bind(id)
-    .fetch_one(&mut *c)
-    .await
-    .map_err(db_err)?;
-    Ok(LOGGED_FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
-        .collect())
 }
 
 /// Appends to the change log the export feed reads.
@@ -301,96 +247,76 @@ fn json_object(fields: &[(&str, Option<String>)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-/// Writes a checked row under `rule_id`: inserts it (marked `late` when
-/// delivered after the item's reporting limit), or corrects the penalty
+/// Writes a checked row under `rule`: inserts it (marked `late` when
+/// delivered after the item's reporting limit), or corrects the record
 /// `existing`, keeping what changed and who changed it in the change log.
 #[allow(clippy::too_many_arguments)]
-pub async fn write_penalty(
+pub async fn write_record(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
-    row: &PenaltyRow,
+    row: &CheckedRow,
     rule: (i64, &PublicationRule),
     existing: Option<i64>,
     late: bool,
     actor: &str,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
-    let (rule_id, rule) = rule;
-    let before = match existing {
-        Some(id) => Some(stored_fields(c, id).await?),
-        None => None,
+    let w = Write {
+        ctx,
+        rule,
+        existing,
+        late,
+        actor,
+        today,
     };
-    let (subject_id, subject) = subject_for(c, row).await?;
-    let categories: Vec<&str> = row.categories.iter().map(String::as_str).collect();
-    let rule_ids = [rule_id];
-    let penalty = NewPenalty {
-        subject_id,
-        doc_no: &row.doc_no,
-        violation_type: &row.violation_type,
-        facts: &row.facts,
-        basis: &row.basis,
-        categories: &categories,
-        content: &row.content,
-        fine: row.fine,
-        confiscated: row.confiscated,
-        license_action: row.license_action.as_deref(),
-        decision_date: row.decision_date,
-        valid_until: row.valid_until,
-        department_id: ctx.department_id,
-        source_department_id: ctx.department_id,
-        note: row.note.as_deref(),
-        repaired_on: None,
-        rule_ids: &rule_ids,
-    };
-    let dept = Some(ctx.department_id);
-    match (existing, before) {
-        (Some(id), Some(before)) => {
-            writes::update_penalty(c, id, &penalty, today).await?;
-            let after = fields(row);
+    match row {
+        CheckedRow::Penalty(p) => penalty::write(c, &w, p).await,
+        CheckedRow::License(l) => license::write(c, &w, l).await,
+    }
+}
+
+/// How a checked row is to be written.
+struct Write<'a> {
+    ctx: &'a ImportContext,
+    rule: (i64, &'a PublicationRule),
+    existing: Option<i64>,
+    late: bool,
+    actor: &'a str,
+    today: NaiveDate,
+}
+
+/// A record's delivered fields as the change log keeps them: column code
+/// and value (as stored).
+type Fields = Vec<(&'static str, Option<String>)>;
+
+/// Logs a write: a new record with all its fields, or a correction with
+/// the fields that changed, before and after (nothing when none did).
+async fn log_write(
+    c: &mut SqliteConnection,
+    w: &Write<'_>,
+    kind: RecordKind,
+    id: i64,
+    before: Option<Fields>,
+    after: Fields,
+) -> Result<(), StoreError> {
+    let dept = Some(w.ctx.department_id);
+    match before {
+        None => {
+            let after = Some(json_object(&after));
+            record_change(c, kind, id, dept, "new", w.actor, None, after).await
+        }
+        Some(before) => {
             let changed: Vec<usize> = (0..after.len())
                 .filter(|&i| before[i].1 != after[i].1)
                 .collect();
-            if !changed.is_empty() {
-                let pick = |f: &[(&'static str, Option<String>)]| {
-                    json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>())
-                };
-                record_change(
-                    c,
-                    RecordKind::Penalty,
-                    id,
-                    dept,
-                    "corrected",
-                    actor,
-                    Some(pick(&before)),
-                    Some(pick(&after)),
-                )
-                .await?;
+            if changed.is_empty() {
+                return Ok(());
             }
-            Ok(id)
-        }
-        _ => {
-            let id = writes::insert_penalty_known(
-                c,
-                &penalty,
-                late,
-                today,
-                std::slice::from_ref(rule),
-                &ctx.department_name,
-                &subject,
-            )
-            .await?;
-            record_change(
-                c,
-                RecordKind::Penalty,
-                id,
-                dept,
-                "new",
-                actor,
-                None,
-                Some(json_object(&fields(row))),
-            )
-            .await?;
-            Ok(id)
+            let pick = |f: &Fields| {
+                json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>())
+            };
+            let (before, after) = (Some(pick(&before)), Some(pick(&after)));
+            record_change(c, kind, id, dept, "corrected", w.actor, before, after).await
         }
     }
 }

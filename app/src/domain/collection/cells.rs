@@ -1,0 +1,143 @@
+//! Reading one delivered row's cells, with the checks both kinds of sheet
+//! share: mandatory fields, dates, the subject and its identifier, the
+//! deciding authority.
+
+use chrono::NaiveDate;
+
+use super::{column_name, parse_sheet_date, refuse, Authority, Refusal, SubjectFields};
+use crate::domain::subject_kind::SubjectKind;
+use crate::domain::{CreditCode, IdNumber};
+
+/// The columns that name a row's subject, in one kind of sheet.
+pub(super) struct SubjectColumns {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub credit_code: &'static str,
+    pub id_number: &'static str,
+    pub representative: &'static str,
+}
+
+/// A row as `value(code)`: the cell of that column, if the sheet has it.
+pub(super) struct Cells<F> {
+    value: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Cells<F> {
+    pub fn new(value: F) -> Self {
+        Cells { value }
+    }
+
+    /// The cell, trimmed; `None` when missing or blank.
+    pub fn get(&self, code: &str) -> Option<String> {
+        (self.value)(code)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn required(&self, code: &'static str) -> Result<String, Refusal> {
+        self.get(code).ok_or_else(|| {
+            let name = column_name(code);
+            refuse(code, format!("{name}不能为空"))
+        })
+    }
+
+    pub fn date(&self, code: &'static str) -> Result<Option<NaiveDate>, Refusal> {
+        match self.get(code) {
+            None => Ok(None),
+            Some(raw) => parse_sheet_date(&raw)
+                .map(Some)
+                .ok_or_else(|| refuse(code, format!("日期“{raw}”无法识别，请写成 2025-04-15"))),
+        }
+    }
+
+    pub fn required_date(&self, code: &'static str) -> Result<NaiveDate, Refusal> {
+        self.date(code)?
+            .ok_or_else(|| refuse(code, format!("{}不能为空", column_name(code))))
+    }
+
+    /// A decision date: present, and not after today.
+    pub fn decision_date(
+        &self,
+        code: &'static str,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, Refusal> {
+        let date = self.required_date(code)?;
+        if date > today {
+            return Err(refuse(
+                code,
+                format!("{}{date} 晚于今天，请核对", column_name(code)),
+            ));
+        }
+        Ok(date)
+    }
+
+    /// The subject: its kind decides whether a credit code (organisations,
+    /// individual businesses; a wrong check character warns, for early
+    /// pilot codes) or an ID number (natural persons) is required.
+    pub fn subject(
+        &self,
+        cols: &SubjectColumns,
+        warnings: &mut Vec<String>,
+    ) -> Result<SubjectFields, Refusal> {
+        let name = self.required(cols.name)?;
+        let kind_raw = self.required(cols.kind)?;
+        let kind = SubjectKind::from_label(&kind_raw).ok_or_else(|| {
+            refuse(
+                cols.kind,
+                format!("“{kind_raw}”不是有效的类别，应为 法人及非法人组织、个体工商户 或 自然人"),
+            )
+        })?;
+        let (credit_code, id_number) = match kind {
+            SubjectKind::NaturalPerson => {
+                let raw = self
+                    .get(cols.id_number)
+                    .ok_or_else(|| refuse(cols.id_number, "自然人须填写证件号码"))?;
+                let id = IdNumber::parse(&raw)
+                    .map_err(|e| refuse(cols.id_number, format!("身份证号码有误：{e}")))?;
+                (None, Some(id.as_str().to_string()))
+            }
+            _ => {
+                let raw = self.get(cols.credit_code).ok_or_else(|| {
+                    refuse(
+                        cols.credit_code,
+                        "法人、非法人组织和个体工商户须填写统一社会信用代码",
+                    )
+                })?;
+                let (code, check_ok) = CreditCode::parse_lenient(&raw)
+                    .map_err(|e| refuse(cols.credit_code, format!("统一社会信用代码有误：{e}")))?;
+                if !check_ok {
+                    warnings.push(format!(
+                        "统一社会信用代码 {code} 校验位不符（早期试点代码可能如此），已接收，请核实"
+                    ));
+                }
+                (Some(code.as_str().to_string()), None)
+            }
+        };
+        Ok(SubjectFields {
+            kind,
+            name,
+            credit_code,
+            id_number,
+            // A natural person's "representative" would be a third party's name.
+            representative: match kind {
+                SubjectKind::NaturalPerson => None,
+                _ => self.get(cols.representative),
+            },
+        })
+    }
+
+    /// The deciding authority: its name and credit code, both required.
+    pub fn authority(&self, name: &'static str, code: &'static str) -> Result<Authority, Refusal> {
+        let authority_name = self.required(name)?;
+        let raw = self.required(code)?;
+        let normalised = CreditCode::parse_lenient(&raw)
+            .map_err(|e| refuse(code, format!("{}有误：{e}", column_name(code))))?
+            .0
+            .as_str()
+            .to_string();
+        Ok(Authority {
+            name: authority_name,
+            code: normalised,
+        })
+    }
+}

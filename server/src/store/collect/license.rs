@@ -1,0 +1,101 @@
+//! Writing a checked licence row.
+
+use app::domain::collection::LicenseRow;
+use app::model::RecordKind;
+use app::store::StoreError;
+use sqlx::{Row, SqliteConnection};
+
+use super::{log_write, subject_for, Fields, Write};
+use crate::store::sqlite::db_err;
+use crate::store::writes::{self, NewLicense};
+
+/// The delivered fields the change log records, by column code, in the
+/// order of [`fields`] and [`stored_fields`].
+const LOGGED_FIELDS: [&str; 11] = [
+    "XK_XDR_MC",
+    "XK_XKWS",
+    "XK_XKLB",
+    "XK_XKZS",
+    "XK_XKBH",
+    "XK_NR",
+    "XK_JDRQ",
+    "XK_YXQZ",
+    "XK_YXQZI",
+    "XK_ZT",
+    "BZ",
+];
+
+/// A row's values of [`LOGGED_FIELDS`], as stored.
+fn fields(row: &LicenseRow) -> Fields {
+    let values = [
+        Some(row.subject.name.clone()),
+        Some(row.doc_name.clone()),
+        Some(row.category.clone()),
+        row.cert_name.clone(),
+        row.cert_no.clone(),
+        Some(row.content.clone()),
+        Some(row.decision_date.to_string()),
+        Some(row.valid_from.to_string()),
+        row.valid_to.map(|d| d.to_string()),
+        Some(row.state.clone()),
+        row.note.clone(),
+    ];
+    LOGGED_FIELDS.into_iter().zip(values).collect()
+}
+
+/// The stored values of [`LOGGED_FIELDS`] of licence `id`.
+async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
+    let r = sqlx::query(
+        "select s.name, l.doc_name, l.category, l.cert_name, l.cert_no, l.content,
+                l.decision_date, l.valid_from, l.valid_to, l.state, l.note
+         from licenses l join subjects s on s.id = l.subject_id where l.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    Ok(LOGGED_FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
+        .collect())
+}
+
+pub(super) async fn write(
+    c: &mut SqliteConnection,
+    w: &Write<'_>,
+    row: &LicenseRow,
+) -> Result<i64, StoreError> {
+    let before = match w.existing {
+        Some(id) => Some(stored_fields(c, id).await?),
+        None => None,
+    };
+    let (subject_id, _) = subject_for(c, &row.subject).await?;
+    let rule_ids = [w.rule.0];
+    let license = NewLicense {
+        subject_id,
+        doc_name: &row.doc_name,
+        doc_no: &row.doc_no,
+        category: &row.category,
+        cert_name: row.cert_name.as_deref(),
+        cert_no: row.cert_no.as_deref(),
+        content: &row.content,
+        decision_date: row.decision_date,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+        department_id: w.ctx.department_id,
+        source_department_id: w.ctx.department_id,
+        state: &row.state,
+        note: row.note.as_deref(),
+        rule_ids: &rule_ids,
+    };
+    let id = match w.existing {
+        Some(id) => {
+            writes::update_license(c, id, &license, w.today).await?;
+            id
+        }
+        None => writes::insert_license_marked(c, &license, w.late, w.today).await?,
+    };
+    log_write(c, w, RecordKind::License, id, before, fields(row)).await?;
+    Ok(id)
+}

@@ -1,15 +1,16 @@
-//! The catalog pages for the credit authority's administrators: the items
-//! and a new rule version of one (the only way a rule changes).
+//! The catalog pages for the credit authority's administrators: the items,
+//! a new item, an item's attributes, and a new rule version of one (the
+//! only way a rule changes).
 
-use app::domain::catalog::{is_code, CLASSIFICATIONS, DISCLOSURE, SHARING};
+use app::domain::catalog::ItemAttributes;
 use app::domain::publication::{PublicationRule, Tier};
 use app::domain::staff::AuditAction;
 use app::model::RecordKind;
 use app::pages::admin::catalog::{
-    CatalogItemPage, CatalogPage, ItemForm, ItemView, RuleForm, RuleLine,
+    AttributesForm, CatalogItemPage, CatalogPage, ItemForm, ItemView, RuleForm, RuleLine,
 };
 use app::pages::repair::forms::FieldError;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -26,14 +27,9 @@ use crate::store::writes::NewCatalogItem;
 fn item_view(i: CatalogItem) -> ItemView {
     ItemView {
         code: i.code,
-        name: i.name,
         record_kind: i.record_kind.label().to_string(),
-        conduct: i.conduct,
         department: i.department,
-        data_source: i.data_source,
-        classification: i.classification,
-        sharing: i.sharing,
-        disclosure: i.disclosure,
+        attributes: i.attributes,
         rules: i
             .rules
             .into_iter()
@@ -134,13 +130,22 @@ pub struct NewItemForm {
     #[serde(default)]
     code: String,
     #[serde(default)]
-    name: String,
-    #[serde(default)]
     record_kind: String,
     #[serde(default)]
-    conduct: String,
-    #[serde(default)]
     department: String,
+    #[serde(flatten)]
+    attributes: AttributeFields,
+    #[serde(flatten)]
+    rule: VersionFields,
+}
+
+/// The attribute fields the new-item and change forms post.
+#[derive(Deserialize)]
+pub struct AttributeFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    conduct: String,
     #[serde(default)]
     data_source: String,
     #[serde(default)]
@@ -151,8 +156,37 @@ pub struct NewItemForm {
     disclosure: String,
     #[serde(default)]
     reporting_days: String,
-    #[serde(flatten)]
-    rule: VersionFields,
+}
+
+impl AttributeFields {
+    fn form(&self) -> AttributesForm {
+        AttributesForm {
+            name: self.name.clone(),
+            conduct: self.conduct.clone(),
+            data_source: self.data_source.clone(),
+            classification: self.classification.clone(),
+            sharing: self.sharing.clone(),
+            disclosure: self.disclosure.clone(),
+            reporting_days: self.reporting_days.clone(),
+        }
+    }
+
+    /// The checked attributes, or `None` with the faults added to `errors`.
+    fn check(&self, errors: &mut Vec<FieldError>) -> Option<ItemAttributes> {
+        ItemAttributes::check(
+            &self.name,
+            &self.conduct,
+            &self.data_source,
+            &self.classification,
+            &self.sharing,
+            &self.disclosure,
+            &self.reporting_days,
+        )
+        .map_err(|faults| {
+            errors.extend(faults.into_iter().map(|(f, m)| FieldError::new(f, m)));
+        })
+        .ok()
+    }
 }
 
 pub async fn add_item(
@@ -179,15 +213,6 @@ pub async fn add_item(
             "目录项编码须为 3 至 40 位小写字母、数字或连字符",
         ));
     }
-    for (field, value, label) in [
-        ("name", &f.name, "请填写信息项名称"),
-        ("conduct", &f.conduct, "请填写涵盖的行为"),
-        ("data_source", &f.data_source, "请填写数据来源"),
-    ] {
-        if value.trim().is_empty() || value.chars().count() > 100 {
-            errors.push(FieldError::new(field, label));
-        }
-    }
     let kind = match f.record_kind.as_str() {
         "penalty" => Some(RecordKind::Penalty),
         "license" => Some(RecordKind::License),
@@ -209,73 +234,38 @@ pub async fn add_item(
     if department.is_none() {
         errors.push(FieldError::new("department", "请选择提供单位"));
     }
-    for (field, list, value, label) in [
-        (
-            "classification",
-            &CLASSIFICATIONS[..],
-            &f.classification,
-            "请选择信息分类",
-        ),
-        ("sharing", &SHARING[..], &f.sharing, "请选择共享属性"),
-        (
-            "disclosure",
-            &DISCLOSURE[..],
-            &f.disclosure,
-            "请选择开放属性",
-        ),
-    ] {
-        if !is_code(list, value) {
-            errors.push(FieldError::new(field, label));
-        }
-    }
-    let reporting_days = f
-        .reporting_days
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|d| (1..=60).contains(d));
-    if reporting_days.is_none() {
-        errors.push(FieldError::new(
-            "reporting_days",
-            "报送时限须为 1 至 60 个工作日",
-        ));
-    }
+    let attributes = f.attributes.check(&mut errors);
     let rule = rule_from_form(&f.rule, None, state.repair.portal.today(), &mut errors);
     let form = ItemForm {
         code: f.code.clone(),
-        name: f.name.clone(),
         record_kind: f.record_kind.clone(),
-        conduct: f.conduct.clone(),
         department: f.department.clone(),
-        data_source: f.data_source.clone(),
-        classification: f.classification.clone(),
-        sharing: f.sharing.clone(),
-        disclosure: f.disclosure.clone(),
-        reporting_days: f.reporting_days.clone(),
+        attributes: f.attributes.form(),
         rule: f.rule.form(),
     };
-    let (Some(kind), Some(department), Some(days), Some(rule), true) =
-        (kind, department, reporting_days, rule, errors.is_empty())
+    let (Some(kind), Some(department), Some(a), Some(rule), true) =
+        (kind, department, attributes, rule, errors.is_empty())
     else {
         return list_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors).await;
     };
     let item = NewCatalogItem {
         code: &code,
-        name: f.name.trim(),
+        name: &a.name,
         record_kind: kind,
-        conduct: f.conduct.trim(),
+        conduct: &a.conduct,
         department_id: department,
-        data_source: f.data_source.trim(),
-        classification: &f.classification,
-        sharing: &f.sharing,
-        disclosure: &f.disclosure,
+        data_source: &a.data_source,
+        classification: &a.classification,
+        sharing: &a.sharing,
+        disclosure: &a.disclosure,
     };
     let audit = audit_entry(
         &staff,
         AuditAction::CatalogChanged,
         format!("目录项 {code}"),
-        format!("新增目录项：{}", f.name.trim()),
+        format!("新增目录项：{}", a.name),
     );
+    let days = a.reporting_working_days;
     match catalog::add_item(&state.records, &item, days, &rule, &audit).await {
         Ok(Ok(())) => see_other(&format!("/admin/catalog/{code}")),
         Ok(Err(taken)) => {
@@ -292,43 +282,143 @@ pub async fn add_item(
     }
 }
 
+/// What an item page shows besides the item: the forms' values (the
+/// item's own when `None`), errors and a notice.
+struct ItemPageState {
+    attributes: Option<AttributesForm>,
+    rule: RuleForm,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+impl Default for ItemPageState {
+    fn default() -> Self {
+        ItemPageState {
+            attributes: None,
+            rule: RuleForm {
+                published: true,
+                repairable: true,
+                ..RuleForm::default()
+            },
+            errors: Vec::new(),
+            notice: None,
+        }
+    }
+}
+
 async fn item_page(
     state: &StaffState,
     staff: &Staff,
     code: &str,
     status: StatusCode,
-    form: RuleForm,
-    errors: Vec<FieldError>,
-    added: Option<u32>,
+    page: ItemPageState,
 ) -> Response {
-    let item = match catalog::items(&state.records).await {
-        Ok(items) => items.into_iter().find(|i| i.code == code),
+    let item = match catalog::item(&state.records, code).await {
+        Ok(Some(item)) => item,
+        Ok(None) => return not_found(Some(staff.view())),
         Err(e) => return internal(e),
     };
-    let Some(item) = item else {
-        return not_found(Some(staff.view()));
-    };
+    let attributes = page
+        .attributes
+        .unwrap_or_else(|| AttributesForm::from(&item.attributes));
     let item = item_view(item);
     let view_data = staff.view();
+    let (form, errors, notice) = (page.rule, page.errors, page.notice);
     render(status, "目录项", move || {
-        view! { <CatalogItemPage staff=view_data item form errors added/> }.into_any()
+        view! { <CatalogItemPage staff=view_data item attributes form errors notice/> }.into_any()
     })
+}
+
+/// What the redirect after a change says was saved.
+#[derive(Deserialize)]
+pub struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+    #[serde(default)]
+    records: Option<u64>,
 }
 
 pub async fn item(
     State(state): State<StaffState>,
     staff: Staff,
     Path(code): Path<String>,
+    Query(saved): Query<Saved>,
 ) -> Response {
     if let Err(r) = staff.require_admin() {
         return *r;
     }
-    let form = RuleForm {
-        published: true,
-        repairable: true,
-        ..RuleForm::default()
+    let notice = match (saved.saved.as_deref(), saved.records) {
+        (Some("version"), _) => Some("已新增规则版本。".to_string()),
+        (Some("attributes"), Some(n)) => Some(format!(
+            "已保存属性。开放属性已改变，本目录项下 {n} 条记录已按新属性公示或撤下。"
+        )),
+        (Some("attributes"), None) => Some("已保存属性。".to_string()),
+        _ => None,
     };
-    item_page(&state, &staff, &code, StatusCode::OK, form, vec![], None).await
+    let page = ItemPageState {
+        notice,
+        ..ItemPageState::default()
+    };
+    item_page(&state, &staff, &code, StatusCode::OK, page).await
+}
+
+#[derive(Deserialize)]
+pub struct AttributesPost {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(flatten)]
+    attributes: AttributeFields,
+}
+
+/// Saves an item's attributes. A change of the disclosure attribute moves
+/// the item's records onto or off the public pages at once.
+pub async fn update_item(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(f): Form<AttributesPost>,
+) -> Response {
+    if let Err(r) = staff.check_post(&headers, &f.csrf) {
+        return *r;
+    }
+    if let Err(r) = staff.require_admin() {
+        return *r;
+    }
+    let current = match catalog::item(&state.records, &code).await {
+        Ok(Some(item)) => item,
+        Ok(None) => return not_found(Some(staff.view())),
+        Err(e) => return internal(e),
+    };
+    let mut errors = Vec::new();
+    let Some(attributes) = f.attributes.check(&mut errors) else {
+        let page = ItemPageState {
+            attributes: Some(f.attributes.form()),
+            errors,
+            ..ItemPageState::default()
+        };
+        return item_page(&state, &staff, &code, StatusCode::BAD_REQUEST, page).await;
+    };
+    let changes = attributes.changes_from(&current.attributes);
+    if changes.is_empty() {
+        return see_other(&format!("/admin/catalog/{code}?saved=attributes"));
+    }
+    let audit = audit_entry(
+        &staff,
+        AuditAction::CatalogChanged,
+        format!("目录项 {code}"),
+        format!("修改属性：{}", changes.join("；")),
+    );
+    let today = state.repair.portal.today();
+    let disclosure_changed = attributes.disclosure != current.attributes.disclosure;
+    match catalog::update_item(&state.records, &code, &attributes, today, &audit).await {
+        Ok(Some(n)) if disclosure_changed => see_other(&format!(
+            "/admin/catalog/{code}?saved=attributes&records={n}"
+        )),
+        Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}?saved=attributes")),
+        Ok(None) => not_found(Some(staff.view())),
+        Err(e) => internal(e),
+    }
 }
 
 /// The rule fields every rule form posts.
@@ -382,12 +472,10 @@ pub async fn add_version(
     if let Err(r) = staff.require_admin() {
         return *r;
     }
-    let items = match catalog::items(&state.records).await {
-        Ok(i) => i,
+    let item = match catalog::item(&state.records, &code).await {
+        Ok(Some(item)) => item,
+        Ok(None) => return not_found(Some(staff.view())),
         Err(e) => return internal(e),
-    };
-    let Some(item) = items.iter().find(|i| i.code == code) else {
-        return not_found(Some(staff.view()));
     };
     let mut errors = Vec::new();
     let r = &f.rule;
@@ -411,19 +499,15 @@ pub async fn add_version(
             ),
         );
         return match catalog::add_version(&state.records, &code, &rule, &audit).await {
-            Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}")),
+            Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}?saved=version")),
             Ok(None) => not_found(Some(staff.view())),
             Err(e) => internal(e),
         };
     }
-    item_page(
-        &state,
-        &staff,
-        &code,
-        StatusCode::BAD_REQUEST,
-        r.form(),
+    let page = ItemPageState {
+        rule: r.form(),
         errors,
-        None,
-    )
-    .await
+        ..ItemPageState::default()
+    };
+    item_page(&state, &staff, &code, StatusCode::BAD_REQUEST, page).await
 }

@@ -75,7 +75,10 @@ pub fn routes(state: StaffState) -> Router {
         .route("/admin/api-keys/revoke", post(keys::revoke))
         .route("/admin/quality", get(crate::collect::quality))
         .route("/admin/catalog", get(catalog::list).post(catalog::add_item))
-        .route("/admin/catalog/{code}", get(catalog::item))
+        .route(
+            "/admin/catalog/{code}",
+            get(catalog::item).post(catalog::update_item),
+        )
         .route("/admin/catalog/{code}/rules", post(catalog::add_version))
         .route(
             "/admin/import",

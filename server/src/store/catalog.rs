@@ -2,10 +2,12 @@
 //! attributes, and their rule versions. A change of rule is a new version
 //! (records keep the version they point at); versions are never edited.
 
+use app::domain::catalog::ItemAttributes;
 use app::domain::PublicationRule;
 use app::model::RecordKind;
 use app::store::staff::NewAuditEntry;
 use app::store::StoreError;
+use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
@@ -15,48 +17,60 @@ use super::writes::{self, NewCatalogItem};
 #[derive(Clone, Debug)]
 pub struct CatalogItem {
     pub code: String,
-    pub name: String,
     pub record_kind: RecordKind,
-    pub conduct: String,
     pub department: String,
-    pub data_source: String,
-    pub classification: String,
-    pub sharing: String,
-    pub disclosure: String,
+    pub attributes: ItemAttributes,
     pub rules: Vec<PublicationRule>,
 }
 
 /// Every item, by department then code.
 pub async fn items(store: &SqliteStore) -> Result<Vec<CatalogItem>, StoreError> {
+    items_where(store, None).await
+}
+
+/// Item `code`, if there is one.
+pub async fn item(store: &SqliteStore, code: &str) -> Result<Option<CatalogItem>, StoreError> {
+    Ok(items_where(store, Some(code)).await?.pop())
+}
+
+async fn items_where(
+    store: &SqliteStore,
+    code: Option<&str>,
+) -> Result<Vec<CatalogItem>, StoreError> {
     let rows = sqlx::query(concat!(
         "select i.code, i.name, i.record_kind, i.conduct, d.name, i.data_source, i.classification,
-                i.sharing, ",
+                i.sharing, i.reporting_working_days, ",
         rule_columns!(),
         " from catalog_items i join departments d on d.id = i.department_id
           join catalog_rules r on r.item_id = i.id
+          where ?1 is null or i.code = ?1
           order by d.id, i.code, r.version"
     ))
+    .bind(code)
     .fetch_all(store.pool())
     .await
     .map_err(db_err)?;
     let mut items: Vec<CatalogItem> = Vec::new();
     for row in rows {
         let code: String = row.get(0);
-        // Columns 8.. are the rule (its last one is the item's disclosure).
-        let rule = rule_from_row_at(&row, 8)?;
+        // Columns 9.. are the rule (its last one is the item's disclosure).
+        let rule = rule_from_row_at(&row, 9)?;
         if items.last().is_none_or(|i| i.code != code) {
             let kind: String = row.get(2);
             items.push(CatalogItem {
                 code,
-                name: row.get(1),
                 record_kind: RecordKind::from_code(&kind)
                     .ok_or_else(|| StoreError(format!("record kind {kind}")))?,
-                conduct: row.get(3),
                 department: row.get(4),
-                data_source: row.get(5),
-                classification: row.get(6),
-                sharing: row.get(7),
-                disclosure: row.get(15),
+                attributes: ItemAttributes {
+                    name: row.get(1),
+                    conduct: row.get(3),
+                    data_source: row.get(5),
+                    classification: row.get(6),
+                    sharing: row.get(7),
+                    disclosure: row.get(16),
+                    reporting_working_days: row.get(8),
+                },
                 rules: Vec::new(),
             });
         }
@@ -65,6 +79,53 @@ pub async fn items(store: &SqliteStore) -> Result<Vec<CatalogItem>, StoreError> 
         }
     }
     Ok(items)
+}
+
+/// Replaces the attributes of item `code`, with its register entry. When
+/// the disclosure attribute changes, the item's records enter or leave the
+/// public pages in the same transaction. `Ok(None)` when there is no such
+/// item; otherwise how many records were re-published or withdrawn.
+pub async fn update_item(
+    store: &SqliteStore,
+    code: &str,
+    attributes: &ItemAttributes,
+    today: NaiveDate,
+    audit: &NewAuditEntry,
+) -> Result<Option<u64>, StoreError> {
+    let mut tx = store.write_tx().await.map_err(db_err)?;
+    let Some(row) = sqlx::query("select id, disclosure from catalog_items where code = ?")
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let (id, disclosure): (i64, String) = (row.get(0), row.get(1));
+    sqlx::query(
+        "update catalog_items set name = ?, conduct = ?, data_source = ?, classification = ?,
+                sharing = ?, disclosure = ?, reporting_working_days = ?
+         where id = ?",
+    )
+    .bind(&attributes.name)
+    .bind(&attributes.conduct)
+    .bind(&attributes.data_source)
+    .bind(&attributes.classification)
+    .bind(&attributes.sharing)
+    .bind(&attributes.disclosure)
+    .bind(attributes.reporting_working_days)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let moved = if disclosure != attributes.disclosure {
+        writes::reproject_item(&mut tx, id, today).await?
+    } else {
+        0
+    };
+    super::staff::append_in_tx(&mut tx, audit).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(Some(moved))
 }
 
 /// Adds the next rule version of item `code` (numbered inside the

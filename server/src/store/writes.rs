@@ -628,3 +628,86 @@ pub async fn insert_serious_entry(
     }
     Ok(id)
 }
+
+/// Rebuilds the projection rows of every penalty and licence that falls
+/// under a rule of catalog item `item_id` (after its disclosure attribute
+/// changed): each leaves the public pages and comes back only if it is
+/// public on `today` under its rules as they now read. Returns how many
+/// records were looked at.
+pub async fn reproject_item(
+    c: &mut Conn,
+    item_id: i64,
+    today: NaiveDate,
+) -> Result<u64, StoreError> {
+    let records: Vec<(String, i64)> = sqlx::query(
+        "select distinct rr.record_kind, rr.record_id from record_rules rr
+         join catalog_rules r on r.id = rr.rule_id where r.item_id = ?",
+    )
+    .bind(item_id)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    let mut department_names = std::collections::HashMap::new();
+    for (kind, id) in &records {
+        let kind =
+            RecordKind::from_code(kind).ok_or_else(|| StoreError(format!("record kind {kind}")))?;
+        unpublish(c, kind, *id).await?;
+        let sql = match kind {
+            RecordKind::Penalty => {
+                "select subject_id, doc_no, department_id, decision_date, categories, repaired_on
+                 from penalties where id = ?"
+            }
+            RecordKind::License => {
+                "select subject_id, doc_no, department_id, decision_date,
+                        category || '：' || doc_name, null
+                 from licenses where id = ?"
+            }
+            RecordKind::Serious => continue,
+        };
+        let row = sqlx::query(sql)
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)?;
+        let rule_ids: Vec<i64> =
+            sqlx::query("select rule_id from record_rules where record_kind = ? and record_id = ?")
+                .bind(kind.code())
+                .bind(id)
+                .fetch_all(&mut *c)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        let rules = rules_by_ids(c, &rule_ids).await?;
+        let subject = subject_facts(c, row.get(0)).await?;
+        let department_id: i64 = row.get(2);
+        if !department_names.contains_key(&department_id) {
+            let name = department_name(c, department_id).await?;
+            department_names.insert(department_id, name);
+        }
+        let doc_no: String = row.get(1);
+        let facts = RecordFacts {
+            kind,
+            record_id: *id,
+            subject_id: row.get(0),
+            subject_kind: subject.kind,
+            subject_name: &subject.name,
+            representative: subject.representative.as_deref(),
+            credit_code: subject.credit_code.as_deref(),
+            doc_no: &doc_no,
+            department_id,
+            department: &department_names[&department_id],
+            decision_date: row.get(3),
+            summary: row.get(4),
+        };
+        let repaired_on: Option<NaiveDate> = row.get(5);
+        if let Some(row) = projection::for_record(facts, &rules, repaired_on, today) {
+            publish_row(c, &row).await?;
+        }
+    }
+    Ok(records.len() as u64)
+}

@@ -322,6 +322,7 @@ async fn no_console_route_serves_an_anonymous_caller() {
         ("POST", "/admin/api-keys/revoke".to_string()),
         ("GET", "/admin/catalog".to_string()),
         ("GET", "/admin/catalog/scjg-ordinary".to_string()),
+        ("POST", "/admin/catalog/scjg-ordinary".to_string()),
         ("POST", "/admin/catalog/scjg-ordinary/rules".to_string()),
         ("GET", "/admin/import".to_string()),
         ("POST", "/admin/import".to_string()),

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::{CsrfField, StaffBar, StaffView};
-use crate::domain::catalog::{label, CLASSIFICATIONS, DISCLOSURE, SHARING};
+use crate::domain::catalog::{label, ItemAttributes, CLASSIFICATIONS, DISCLOSURE, SHARING};
 use crate::domain::publication::{format_date_cn, Tier};
 use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError, TextField};
 
@@ -46,14 +46,10 @@ impl RuleLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemView {
     pub code: String,
-    pub name: String,
+    /// 行政处罚 / 行政许可.
     pub record_kind: String,
-    pub conduct: String,
     pub department: String,
-    pub data_source: String,
-    pub classification: String,
-    pub sharing: String,
-    pub disclosure: String,
+    pub attributes: ItemAttributes,
     pub rules: Vec<RuleLine>,
 }
 
@@ -101,19 +97,53 @@ fn RuleFields(form: RuleForm, errors: Vec<FieldError>) -> impl IntoView {
     }
 }
 
-/// The values of the new-item form shown again with its errors.
+/// The values of the attribute fields shown again with their errors.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemForm {
-    pub code: String,
+pub struct AttributesForm {
     pub name: String,
-    pub record_kind: String,
     pub conduct: String,
-    pub department: String,
     pub data_source: String,
     pub classification: String,
     pub sharing: String,
     pub disclosure: String,
     pub reporting_days: String,
+}
+
+impl Default for AttributesForm {
+    fn default() -> Self {
+        AttributesForm {
+            name: String::new(),
+            conduct: String::new(),
+            data_source: String::new(),
+            classification: "dishonesty".into(),
+            sharing: "unconditional".into(),
+            disclosure: "public".into(),
+            reporting_days: "7".into(),
+        }
+    }
+}
+
+impl From<&ItemAttributes> for AttributesForm {
+    fn from(a: &ItemAttributes) -> Self {
+        AttributesForm {
+            name: a.name.clone(),
+            conduct: a.conduct.clone(),
+            data_source: a.data_source.clone(),
+            classification: a.classification.clone(),
+            sharing: a.sharing.clone(),
+            disclosure: a.disclosure.clone(),
+            reporting_days: a.reporting_working_days.to_string(),
+        }
+    }
+}
+
+/// The values of the new-item form shown again with its errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemForm {
+    pub code: String,
+    pub record_kind: String,
+    pub department: String,
+    pub attributes: AttributesForm,
     pub rule: RuleForm,
 }
 
@@ -121,15 +151,9 @@ impl Default for ItemForm {
     fn default() -> Self {
         ItemForm {
             code: String::new(),
-            name: String::new(),
             record_kind: "penalty".into(),
-            conduct: String::new(),
             department: String::new(),
-            data_source: String::new(),
-            classification: "dishonesty".into(),
-            sharing: "unconditional".into(),
-            disclosure: "public".into(),
-            reporting_days: "7".into(),
+            attributes: AttributesForm::default(),
             rule: RuleForm {
                 published: true,
                 repairable: true,
@@ -169,6 +193,21 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The attribute fields of a form (new item, changing an item).
+#[component]
+fn AttributeFields(form: AttributesForm, errors: Vec<FieldError>) -> impl IntoView {
+    let e = |f: &str| error_for(&errors, f);
+    view! {
+        <TextField id="name" label="信息项名称" value=form.name error=e("name").unwrap_or_default()/>
+        <TextField id="conduct" label="涵盖的行为" value=form.conduct error=e("conduct").unwrap_or_default()/>
+        <TextField id="data_source" label="数据来源" value=form.data_source error=e("data_source").unwrap_or_default()/>
+        <Choice id="classification" label="信息分类" options=pairs(&CLASSIFICATIONS) selected=form.classification error=e("classification")/>
+        <Choice id="sharing" label="共享属性" options=pairs(&SHARING) selected=form.sharing error=e("sharing")/>
+        <Choice id="disclosure" label="开放属性" options=pairs(&DISCLOSURE) selected=form.disclosure error=e("disclosure")/>
+        <TextField id="reporting_days" label="报送时限（决定后工作日）" input_type="number" value=form.reporting_days error=e("reporting_days").unwrap_or_default()/>
+    }
+}
+
 #[component]
 pub fn CatalogPage(
     staff: StaffView,
@@ -190,15 +229,9 @@ pub fn CatalogPage(
         <form method="post" action="/admin/catalog" class="panel" novalidate>
             <CsrfField csrf/>
             <TextField id="code" label="目录项编码" hint="小写字母、数字和连字符，3 至 40 位，如 scjg-food" value=form.code error=e("code").unwrap_or_default()/>
-            <TextField id="name" label="信息项名称" value=form.name error=e("name").unwrap_or_default()/>
             <Choice id="record_kind" label="信息类别" options=kinds selected=form.record_kind error=e("record_kind")/>
-            <TextField id="conduct" label="涵盖的行为" value=form.conduct error=e("conduct").unwrap_or_default()/>
             <Choice id="department" label="提供单位" options=department_options selected=form.department error=e("department")/>
-            <TextField id="data_source" label="数据来源" value=form.data_source error=e("data_source").unwrap_or_default()/>
-            <Choice id="classification" label="信息分类" options=pairs(&CLASSIFICATIONS) selected=form.classification error=e("classification")/>
-            <Choice id="sharing" label="共享属性" options=pairs(&SHARING) selected=form.sharing error=e("sharing")/>
-            <Choice id="disclosure" label="开放属性" options=pairs(&DISCLOSURE) selected=form.disclosure error=e("disclosure")/>
-            <TextField id="reporting_days" label="报送时限（决定后工作日）" input_type="number" value=form.reporting_days error=e("reporting_days").unwrap_or_default()/>
+            <AttributeFields form=form.attributes errors=errors.clone()/>
             <RuleFields form=form.rule errors=errors.clone()/>
             <button type="submit" class="button">"新增目录项"</button>
         </form>
@@ -221,9 +254,9 @@ pub fn CatalogPage(
                         view! {
                             <tr>
                                 <td><a href=format!("/admin/catalog/{}", i.code)><code>{i.code.clone()}</code></a></td>
-                                <td>{i.name}</td>
+                                <td>{i.attributes.name.clone()}</td>
                                 <td>{i.department}</td>
-                                <td>{format!("{} / {} / {}", label(&CLASSIFICATIONS, &i.classification), label(&SHARING, &i.sharing), label(&DISCLOSURE, &i.disclosure))}</td>
+                                <td>{format!("{} / {} / {}", label(&CLASSIFICATIONS, &i.attributes.classification), label(&SHARING, &i.attributes.sharing), label(&DISCLOSURE, &i.attributes.disclosure))}</td>
                                 <td>{current}</td>
                             </tr>
                         }
@@ -239,27 +272,33 @@ pub fn CatalogPage(
 pub fn CatalogItemPage(
     staff: StaffView,
     item: ItemView,
+    /// The attribute form: the item's values, or what was posted with errors.
+    attributes: AttributesForm,
     form: RuleForm,
     errors: Vec<FieldError>,
-    added: Option<u32>,
+    /// What was just saved, said once after the redirect.
+    notice: Option<String>,
 ) -> impl IntoView {
     let csrf = staff.csrf.clone();
-    let action = format!("/admin/catalog/{}/rules", item.code);
+    let rules_action = format!("/admin/catalog/{}/rules", item.code);
+    let attributes_action = format!("/admin/catalog/{}", item.code);
+    let a = &item.attributes;
     view! {
         <StaffBar staff/>
         <p><a class="back-link" href="/admin/catalog">"返回目录"</a></p>
         <ErrorSummary errors=errors.clone()/>
         <h1>{format!("目录项 {}", item.code)}</h1>
-        {added.map(|v| view! { <div class="notice" role="status"><p>{format!("已新增第 {v} 版规则。")}</p></div> })}
+        {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
         <dl class="fields panel">
-            <div><dt>"名称"</dt><dd>{item.name.clone()}</dd></div>
+            <div><dt>"名称"</dt><dd>{a.name.clone()}</dd></div>
             <div><dt>"信息类别"</dt><dd>{item.record_kind.clone()}</dd></div>
-            <div><dt>"涵盖的行为"</dt><dd>{item.conduct.clone()}</dd></div>
+            <div><dt>"涵盖的行为"</dt><dd>{a.conduct.clone()}</dd></div>
             <div><dt>"提供单位"</dt><dd>{item.department.clone()}</dd></div>
-            <div><dt>"数据来源"</dt><dd>{item.data_source.clone()}</dd></div>
-            <div><dt>"信息分类"</dt><dd>{label(&CLASSIFICATIONS, &item.classification).to_string()}</dd></div>
-            <div><dt>"共享属性"</dt><dd>{label(&SHARING, &item.sharing).to_string()}</dd></div>
-            <div><dt>"开放属性"</dt><dd>{label(&DISCLOSURE, &item.disclosure).to_string()}</dd></div>
+            <div><dt>"数据来源"</dt><dd>{a.data_source.clone()}</dd></div>
+            <div><dt>"信息分类"</dt><dd>{label(&CLASSIFICATIONS, &a.classification).to_string()}</dd></div>
+            <div><dt>"共享属性"</dt><dd>{label(&SHARING, &a.sharing).to_string()}</dd></div>
+            <div><dt>"开放属性"</dt><dd>{label(&DISCLOSURE, &a.disclosure).to_string()}</dd></div>
+            <div><dt>"报送时限"</dt><dd>{format!("决定后 {} 个工作日内", a.reporting_working_days)}</dd></div>
         </dl>
         <h2>"公示规则版本"</h2>
         <ol class="timeline">
@@ -271,10 +310,17 @@ pub fn CatalogItemPage(
             }).collect_view()}
         </ol>
         <h2>"新增规则版本"</h2>
-        <form method="post" action=action class="panel" novalidate>
-            <CsrfField csrf/>
-            <RuleFields form errors/>
+        <form method="post" action=rules_action class="panel" novalidate>
+            <CsrfField csrf=csrf.clone()/>
+            <RuleFields form errors=errors.clone()/>
             <button type="submit" class="button">"新增版本"</button>
+        </form>
+        <h2 id="attributes">"修改属性"</h2>
+        <p>"编码、信息类别和提供单位不能修改（已有记录以此归属）。开放属性改变后，本目录项下的记录立即按新属性公示或撤下。"</p>
+        <form method="post" action=attributes_action class="panel" novalidate>
+            <CsrfField csrf/>
+            <AttributeFields form=attributes errors/>
+            <button type="submit" class="button">"保存属性"</button>
         </form>
     }
 }

@@ -4,6 +4,8 @@
 
 use app::domain::{Fen, PublicationRule, SubjectKind};
 use app::model::RecordKind;
+use std::collections::hash_map::{Entry, HashMap};
+
 use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
@@ -650,7 +652,7 @@ pub async fn reproject_item(
     .iter()
     .map(|r| (r.get(0), r.get(1)))
     .collect();
-    let mut department_names = std::collections::HashMap::new();
+    let mut department_names = HashMap::new();
     for (kind, id) in &records {
         let kind =
             RecordKind::from_code(kind).ok_or_else(|| StoreError(format!("record kind {kind}")))?;
@@ -685,9 +687,8 @@ pub async fn reproject_item(
         let rules = rules_by_ids(c, &rule_ids).await?;
         let subject = subject_facts(c, row.get(0)).await?;
         let department_id: i64 = row.get(2);
-        if !department_names.contains_key(&department_id) {
-            let name = department_name(c, department_id).await?;
-            department_names.insert(department_id, name);
+        if let Entry::Vacant(slot) = department_names.entry(department_id) {
+            slot.insert(department_name(c, department_id).await?);
         }
         let doc_no: String = row.get(1);
         let facts = RecordFacts {

@@ -30,6 +30,18 @@ test("the credit authority's pages: catalog, a refused rule version, API keys, q
   await page.getByRole("button", { name: "新增版本" }).click();
   await expect(page.getByRole("alert")).toContainText("公示期应在 3 至 12 个月之间");
   await expectAccessible(page, testInfo);
+  // The item's attributes: a reporting limit out of range is refused, then saved.
+  const days = page.getByLabel("报送时限（决定后工作日）");
+  await expect(days).toHaveValue("7");
+  await days.fill("0");
+  await page.getByRole("button", { name: "保存属性" }).click();
+  await expect(page.getByRole("alert")).toContainText("报送时限须为 1 至 60 个工作日");
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("报送时限（决定后工作日）").fill("7");
+  await page.getByLabel("数据来源").fill("鹤岗市市场监督管理局执法办案系统");
+  await page.getByRole("button", { name: "保存属性" }).click();
+  await expect(page.getByRole("status")).toContainText("已保存属性");
+  await expect(page.locator("dl.fields")).toContainText("鹤岗市市场监督管理局执法办案系统");
 
   await page.getByRole("link", { name: "报送接口密钥" }).click();
   await expect(h1).toHaveText("报送接口密钥");

@@ -11,7 +11,7 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByRole("button", { name: "登录" }).click();
 }
 
-test("a department uploads a penalty sheet, reads the dry run, commits, and the records are public", async ({
+test("a department uploads a penalty sheet and a licence sheet, reads the dry runs, commits, and the records are public", async ({
   page,
 }, testInfo) => {
   test.setTimeout(120_000);
@@ -30,8 +30,8 @@ test("a department uploads a penalty sheet, reads the dry run, commits, and the 
   await page.getByRole("button", { name: "退出登录" }).click();
 
   await signIn(page, clerk, CLERK_PASSWORD);
-  await page.getByRole("link", { name: "导入处罚信息" }).click();
-  await expect(h1).toHaveText("导入行政处罚信息");
+  await page.getByRole("link", { name: "导入双公示信息" }).click();
+  await expect(h1).toHaveText("导入双公示信息");
   await expectAccessible(page, testInfo);
   const authority = (await page.locator(".authority-code").innerText()).trim();
   const suffix = testInfo.project.name === "js" ? 1 : 2;
@@ -72,5 +72,31 @@ test("a department uploads a penalty sheet, reads the dry run, commits, and the 
   await check.goto(search);
   await expect(check.locator(".hit")).toHaveCount(1);
   await expect(check.locator(".hit")).toContainText(company);
+
+  // A licence sheet, with the national codes as headers: told apart by them.
+  const holder = `鹤岗市许可演示${testInfo.project.name}食品有限公司（演示）`;
+  const licences = [
+    "XK_XDR_MC,XK_XDR_LB,XK_XDR_SHXYM,XK_XKWS,XK_WSH,XK_XKLB,XK_XKZS,XK_XKBH,XK_NR,XK_JDRQ,XK_YXQZ,XK_YXQZI,XK_XKJG,XK_XKJGDM,ML_BM",
+    `${holder},法人及非法人组织,${code},准予行政许可决定书,鹤市监许〔2026〕95${suffix}号,普通,食品经营许可证,JY1230400000095${suffix},预包装食品销售,2026-11-20,2026-11-20,2031-11-19,鹤岗市市场监督管理局,${authority},scjg-license`,
+    `类别错误公司（演示）,法人及非法人组织,91350100M000100Y43,准予行政许可决定书,鹤市监许〔2026〕96${suffix}号,临时,食品经营许可证,JY1,食品销售,2026-11-20,2026-11-20,,鹤岗市市场监督管理局,${authority},scjg-license`,
+  ].join("\n");
+  await page.getByRole("link", { name: "上传其他文件" }).click();
+  await expect(h1).toHaveText("导入双公示信息");
+  await page
+    .getByLabel(/表格文件/)
+    .setInputFiles({ name: "许可信息.csv", mimeType: "text/csv", buffer: Buffer.from(licences) });
+  await page.getByRole("button", { name: "上传并检查" }).click();
+  await expect(h1).toHaveText("检查结果");
+  await expect(page.getByRole("status")).toContainText("行政许可表格");
+  await expect(page.getByRole("status")).toContainText("可新增 1 条");
+  await expect(page.locator("table")).toContainText("不是有效的许可类别");
+  await page.getByRole("button", { name: "确认入库" }).click();
+  await expect(page.getByRole("status")).toContainText("已入库：新增 1 条");
+
+  await check.goto(`/search?type=license&q=${encodeURIComponent(holder)}`);
+  await expect(check.locator(".hit")).toHaveCount(1);
+  await check.locator(".hit-title a").first().click();
+  await expect(check.getByRole("heading", { level: 1 })).toContainText(holder);
+  await expect(check.locator("main")).toContainText("食品经营许可证");
   await check.close();
 });

@@ -1,12 +1,14 @@
-//! Import benchmark: a 100,000-row penalty sheet through the real pipeline.
+//! Import benchmark: a 100,000-row penalty (or licence) sheet through the
+//! real pipeline.
 //!
 //! ```text
-//! cargo run --release -p server --bin bench_import -- [--rows 100000] [--dir /tmp/hegang-import-bench]
+//! cargo run --release -p server --bin bench_import -- [--rows 100000] [--kind penalty|license] [--dir /tmp/hegang-import-bench]
 //! ```
 //! Creates a fresh database with the small demo data set, writes a sheet of
-//! `--rows` valid penalties of the market regulator (a tenth of them
-//! natural persons, every tenth subject delivered twice), then times the dry
-//! run and the commit (one transaction) and prints rows per second.
+//! `--rows` valid penalties (or licences) of the market regulator (a tenth
+//! of them natural persons, every tenth subject delivered twice), then
+//! times the dry run and the commit (one transaction) and prints rows per
+//! second.
 
 use std::io::Write;
 use std::time::Instant;
@@ -21,12 +23,14 @@ use sqlx::Row;
 fn main() {
     let mut rows: u32 = 100_000;
     let mut dir = std::path::PathBuf::from("/tmp/hegang-import-bench");
+    let mut licences = false;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--rows" => rows = value.parse().expect("--rows takes a number"),
             "--dir" => dir = value.into(),
+            "--kind" => licences = value == "license",
             other => panic!("unknown flag {other}"),
         }
     }
@@ -34,10 +38,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(run(rows, dir));
+        .block_on(run(rows, dir, licences));
 }
 
-async fn run(rows: u32, dir: std::path::PathBuf) {
+async fn run(rows: u32, dir: std::path::PathBuf, licences: bool) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("bench dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
@@ -55,7 +59,11 @@ async fn run(rows: u32, dir: std::path::PathBuf) {
 
     let sheet = dir.join("sheet.csv");
     let started = Instant::now();
-    write_sheet(&sheet, rows, &authority);
+    if licences {
+        write_license_sheet(&sheet, rows, &authority);
+    } else {
+        write_sheet(&sheet, rows, &authority);
+    }
     let size = std::fs::metadata(&sheet).map(|m| m.len()).unwrap_or(0);
     println!(
         "sheet: {rows} rows, {:.1} MB, written in {:.1} s",
@@ -102,6 +110,46 @@ fn id_number(n: u32) -> String {
     format!("{first17}{check}")
 }
 
+/// Row `i`'s subject: its number, kind, credit code and ID number (every
+/// tenth subject delivered twice, a tenth of them natural persons).
+fn subject(i: u32) -> (u32, &'static str, String, String) {
+    let subject = i - i % 2 * (i % 10 == 1) as u32;
+    if i % 10 == 3 {
+        (subject, "自然人", String::new(), id_number(subject))
+    } else {
+        (
+            subject,
+            "法人及非法人组织",
+            credit_code(subject),
+            String::new(),
+        )
+    }
+}
+
+fn write_license_sheet(path: &std::path::Path, rows: u32, authority: &str) {
+    let file = std::fs::File::create(path).expect("sheet");
+    let mut w = std::io::BufWriter::new(file);
+    writeln!(
+        w,
+        "XK_XDR_MC,XK_XDR_LB,XK_XDR_SHXYM,XK_XDR_ZJHM,XK_XKWS,XK_WSH,XK_XKLB,XK_XKZS,XK_XKBH,XK_NR,XK_JDRQ,XK_YXQZ,XK_YXQZI,XK_XKJG,XK_XKJGDM,ML_BM"
+    )
+    .expect("write");
+    let start = NaiveDate::from_ymd_opt(2025, 12, 1).expect("date");
+    for i in 0..rows {
+        let (subject, kind, code, id) = subject(i);
+        let date = start + chrono::Days::new(u64::from(i % 300));
+        let until = date + chrono::Days::new(5 * 365);
+        writeln!(
+            w,
+            "鹤岗市导入测试{subject}号食品有限公司（演示）,{kind},{code},{id},准予行政许可决定书,鹤市监许〔2026〕{}号,普通,食品经营许可证,JY{:014},预包装食品销售,{date},{date},{until},鹤岗市市场监督管理局,{authority},scjg-license",
+            100_000 + i,
+            i,
+        )
+        .expect("write");
+    }
+    w.flush().expect("flush");
+}
+
 fn write_sheet(path: &std::path::Path, rows: u32, authority: &str) {
     let file = std::fs::File::create(path).expect("sheet");
     let mut w = std::io::BufWriter::new(file);
@@ -112,13 +160,8 @@ fn write_sheet(path: &std::path::Path, rows: u32, authority: &str) {
     .expect("write");
     let start = NaiveDate::from_ymd_opt(2025, 12, 1).expect("date");
     for i in 0..rows {
-        let subject = i - i % 2 * (i % 10 == 1) as u32; // every tenth subject twice
+        let (subject, kind, code, id) = subject(i);
         let date = start + chrono::Days::new(u64::from(i % 300));
-        let (kind, code, id) = if i % 10 == 3 {
-            ("自然人", String::new(), id_number(subject))
-        } else {
-            ("法人及非法人组织", credit_code(subject), String::new())
-        };
         writeln!(
             w,
             "鹤岗市导入测试{subject}号商贸有限公司（演示）,{kind},{code},{id},鹤市监罚〔2026〕{}号,销售不合格产品,经查当事人销售不合格产品，货值金额{}元,《产品质量法》第四十九条,罚款,罚款{}元,{}.{:02},{date},鹤岗市市场监督管理局,{authority},scjg-ordinary",

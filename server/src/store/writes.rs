@@ -468,16 +468,24 @@ pub async fn insert_license(
     l: &NewLicense<'_>,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
-    insert_license_marked(c, l, false, today).await
+    let rules = rules_by_ids(c, l.rule_ids).await?;
+    let subject = subject_facts(c, l.subject_id).await?;
+    let department = department_name(c, l.department_id).await?;
+    insert_license_known(c, l, false, today, &rules, &department, &subject).await
 }
 
-/// [`insert_license`] for a delivery; `late`: delivered after the item's
-/// reporting limit.
-pub async fn insert_license_marked(
+/// [`insert_license`] for a caller that already knows the rules, the
+/// department's name and the subject (an import); `late`: delivered after
+/// the item's reporting limit.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_license_known(
     c: &mut Conn,
     l: &NewLicense<'_>,
     late: bool,
     today: NaiveDate,
+    rules: &[PublicationRule],
+    department: &str,
+    subject: &SubjectFacts,
 ) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
@@ -506,7 +514,7 @@ pub async fn insert_license_marked(
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
-    project_license(c, id, l, today).await?;
+    project_license_known(c, id, l, today, rules, department, subject).await?;
     Ok(id)
 }
 
@@ -560,6 +568,18 @@ async fn project_license(
     let rules = rules_by_ids(c, l.rule_ids).await?;
     let subject = subject_facts(c, l.subject_id).await?;
     let department = department_name(c, l.department_id).await?;
+    project_license_known(c, id, l, today, &rules, &department, &subject).await
+}
+
+async fn project_license_known(
+    c: &mut Conn,
+    id: i64,
+    l: &NewLicense<'_>,
+    today: NaiveDate,
+    rules: &[PublicationRule],
+    department: &str,
+    subject: &SubjectFacts,
+) -> Result<(), StoreError> {
     let facts = RecordFacts {
         kind: RecordKind::License,
         record_id: id,
@@ -570,11 +590,11 @@ async fn project_license(
         credit_code: subject.credit_code.as_deref(),
         doc_no: l.doc_no,
         department_id: l.department_id,
-        department: &department,
+        department,
         decision_date: l.decision_date,
         summary: format!("{}：{}", l.category, l.doc_name),
     };
-    if let Some(row) = projection::for_record(facts, &rules, None, today) {
+    if let Some(row) = projection::for_record(facts, rules, None, today) {
         publish_row(c, &row).await?;
     }
     Ok(())

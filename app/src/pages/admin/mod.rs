@@ -44,7 +44,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
             <ul>
                 {(role == Role::Reviewer).then(|| view! {
                     <li><a href="/admin/repairs">"修复申请待办"</a></li>
-                    <li><a href="/admin/import">"导入处罚信息"</a></li>
+                    <li><a href="/admin/import">"导入双公示信息"</a></li>
                 })}
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {

@@ -70,7 +70,7 @@ pub(super) async fn write(
         Some(id) => Some(stored_fields(c, id).await?),
         None => None,
     };
-    let (subject_id, _) = subject_for(c, &row.subject).await?;
+    let (subject_id, subject) = subject_for(c, &row.subject).await?;
     let rule_ids = [w.rule.0];
     let license = NewLicense {
         subject_id,
@@ -94,7 +94,18 @@ pub(super) async fn write(
             writes::update_license(c, id, &license, w.today).await?;
             id
         }
-        None => writes::insert_license_marked(c, &license, w.late, w.today).await?,
+        None => {
+            writes::insert_license_known(
+                c,
+                &license,
+                w.late,
+                w.today,
+                std::slice::from_ref(w.rule.1),
+                &w.ctx.department_name,
+                &subject,
+            )
+            .await?
+        }
     };
     log_write(c, w, RecordKind::License, id, before, fields(row)).await?;
     Ok(id)

@@ -75,9 +75,11 @@ test("a department uploads a penalty sheet and a licence sheet, reads the dry ru
 
   // A licence sheet, with the national codes as headers: told apart by them.
   const holder = `鹤岗市许可演示${testInfo.project.name}食品有限公司（演示）`;
+  // Another subject than the penalty's (subjects are one per credit code).
+  const holderCode = testInfo.project.name === "js" ? "91230400MA1B2C3D4Q" : "91230400MA1X2Y3T5R";
   const licences = [
     "XK_XDR_MC,XK_XDR_LB,XK_XDR_SHXYM,XK_XKWS,XK_WSH,XK_XKLB,XK_XKZS,XK_XKBH,XK_NR,XK_JDRQ,XK_YXQZ,XK_YXQZI,XK_XKJG,XK_XKJGDM,ML_BM",
-    `${holder},法人及非法人组织,${code},准予行政许可决定书,鹤市监许〔2026〕95${suffix}号,普通,食品经营许可证,JY1230400000095${suffix},预包装食品销售,2026-11-20,2026-11-20,2031-11-19,鹤岗市市场监督管理局,${authority},scjg-license`,
+    `${holder},法人及非法人组织,${holderCode},准予行政许可决定书,鹤市监许〔2026〕95${suffix}号,普通,食品经营许可证,JY1230400000095${suffix},预包装食品销售,2026-11-20,2026-11-20,2031-11-19,鹤岗市市场监督管理局,${authority},scjg-license`,
     `类别错误公司（演示）,法人及非法人组织,91350100M000100Y43,准予行政许可决定书,鹤市监许〔2026〕96${suffix}号,临时,食品经营许可证,JY1,食品销售,2026-11-20,2026-11-20,,鹤岗市市场监督管理局,${authority},scjg-license`,
   ].join("\n");
   await page.getByRole("link", { name: "上传其他文件" }).click();

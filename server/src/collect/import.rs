@@ -21,7 +21,8 @@ use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
 use crate::store::collect::{
-    existing_record, load_context, record_delivery, write_record, DeliveryCounts, ImportContext,
+    existing_record, load_context, record_delivery, subject_name_warning, write_record,
+    DeliveryCounts, ImportContext,
 };
 use crate::store::sqlite::db_err;
 use crate::store::SqliteStore;
@@ -109,6 +110,9 @@ async fn check_row(
     let existing = existing_record(c, kind, ctx.department_id, key.doc_no)
         .await
         .map_err(Err)?;
+    if let Some(warning) = subject_name_warning(c, row.subject()).await.map_err(Err)? {
+        warnings.push(warning);
+    }
     let found = (*rule_id, rule.clone());
     Ok((row, found, existing, entry.reporting_working_days))
 }

@@ -4,8 +4,6 @@
 
 use app::domain::{Fen, PublicationRule, SubjectKind};
 use app::model::RecordKind;
-use std::collections::hash_map::{Entry, HashMap};
-
 use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
@@ -316,31 +314,139 @@ pub async fn unpublish(c: &mut Conn, kind: RecordKind, record_id: i64) -> Result
     Ok(())
 }
 
+/// A penalty or licence as the projection sees it.
+struct Publishable<'a> {
+    kind: RecordKind,
+    record_id: i64,
+    subject_id: i64,
+    doc_no: &'a str,
+    department_id: i64,
+    decision_date: NaiveDate,
+    summary: String,
+    repaired_on: Option<NaiveDate>,
+    rule_ids: &'a [i64],
+}
+
+impl NewPenalty<'_> {
+    fn publishable(&self, record_id: i64) -> Publishable<'_> {
+        Publishable {
+            kind: RecordKind::Penalty,
+            record_id,
+            subject_id: self.subject_id,
+            doc_no: self.doc_no,
+            department_id: self.department_id,
+            decision_date: self.decision_date,
+            summary: self.categories.join("、"),
+            repaired_on: self.repaired_on,
+            rule_ids: self.rule_ids,
+        }
+    }
+}
+
+impl NewLicense<'_> {
+    fn publishable(&self, record_id: i64) -> Publishable<'_> {
+        Publishable {
+            kind: RecordKind::License,
+            record_id,
+            subject_id: self.subject_id,
+            doc_no: self.doc_no,
+            department_id: self.department_id,
+            decision_date: self.decision_date,
+            summary: format!("{}：{}", self.category, self.doc_name),
+            repaired_on: None,
+            rule_ids: self.rule_ids,
+        }
+    }
+}
+
+/// What the projection needs besides the record, when the caller already
+/// knows it — an import, which would otherwise look it up for every row:
+/// the record's rules (item disclosure applied), the department's name and
+/// the subject.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub rules: &'a [PublicationRule],
+    pub department: &'a str,
+    pub subject: &'a SubjectFacts,
+}
+
+/// Adds the record's projection row when it is public on `today`, looking
+/// up what `known` does not give.
+async fn project(
+    c: &mut Conn,
+    r: &Publishable<'_>,
+    today: NaiveDate,
+    known: Option<Known<'_>>,
+) -> Result<(), StoreError> {
+    let looked_up;
+    let known = match known {
+        Some(k) => k,
+        None => {
+            looked_up = (
+                rules_by_ids(c, r.rule_ids).await?,
+                department_name(c, r.department_id).await?,
+                subject_facts(c, r.subject_id).await?,
+            );
+            Known {
+                rules: &looked_up.0,
+                department: &looked_up.1,
+                subject: &looked_up.2,
+            }
+        }
+    };
+    let facts = RecordFacts {
+        kind: r.kind,
+        record_id: r.record_id,
+        subject_id: r.subject_id,
+        subject_kind: known.subject.kind,
+        subject_name: &known.subject.name,
+        representative: known.subject.representative.as_deref(),
+        credit_code: known.subject.credit_code.as_deref(),
+        doc_no: r.doc_no,
+        department_id: r.department_id,
+        department: known.department,
+        decision_date: r.decision_date,
+        summary: r.summary.clone(),
+    };
+    if let Some(row) = projection::for_record(facts, known.rules, r.repaired_on, today) {
+        publish_row(c, &row).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the rule versions record `id` falls under.
+async fn replace_record_rules(
+    c: &mut Conn,
+    kind: RecordKind,
+    id: i64,
+    rule_ids: &[i64],
+) -> Result<(), StoreError> {
+    sqlx::query("delete from record_rules where record_kind = ? and record_id = ?")
+        .bind(kind.code())
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    insert_record_rules(c, kind, id, rule_ids).await
+}
+
 /// Inserts a penalty and, when it is public on `today`, its projection row.
 pub async fn insert_penalty(
     c: &mut Conn,
     p: &NewPenalty<'_>,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
-    let rules = rules_by_ids(c, p.rule_ids).await?;
-    let subject = subject_facts(c, p.subject_id).await?;
-    let department = department_name(c, p.department_id).await?;
-    insert_penalty_known(c, p, false, today, &rules, &department, &subject).await
+    insert_penalty_delivered(c, p, false, today, None).await
 }
 
-/// [`insert_penalty`] for a caller that already knows the rules (by
-/// `p.rule_ids`, item disclosure applied), the department's name and the
-/// subject — an import, which would otherwise look them up for every row.
-/// `late`: delivered after the item's reporting limit.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_penalty_known(
+/// [`insert_penalty`] for a delivery: `late` when after the item's
+/// reporting limit, with what the caller already `known`s.
+pub async fn insert_penalty_delivered(
     c: &mut Conn,
     p: &NewPenalty<'_>,
     late: bool,
     today: NaiveDate,
-    rules: &[PublicationRule],
-    department: &str,
-    subject: &SubjectFacts,
+    known: Option<Known<'_>>,
 ) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
@@ -372,50 +478,8 @@ pub async fn insert_penalty_known(
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
-    project_known(c, id, p, today, rules, department, subject).await?;
+    project(c, &p.publishable(id), today, known).await?;
     Ok(id)
-}
-
-/// Adds the penalty's projection row when it is public on `today`.
-async fn project_penalty(
-    c: &mut Conn,
-    id: i64,
-    p: &NewPenalty<'_>,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    let rules = rules_by_ids(c, p.rule_ids).await?;
-    let subject = subject_facts(c, p.subject_id).await?;
-    let department = department_name(c, p.department_id).await?;
-    project_known(c, id, p, today, &rules, &department, &subject).await
-}
-
-async fn project_known(
-    c: &mut Conn,
-    id: i64,
-    p: &NewPenalty<'_>,
-    today: NaiveDate,
-    rules: &[PublicationRule],
-    department: &str,
-    subject: &SubjectFacts,
-) -> Result<(), StoreError> {
-    let facts = RecordFacts {
-        kind: RecordKind::Penalty,
-        record_id: id,
-        subject_id: p.subject_id,
-        subject_kind: subject.kind,
-        subject_name: &subject.name,
-        representative: subject.representative.as_deref(),
-        credit_code: subject.credit_code.as_deref(),
-        doc_no: p.doc_no,
-        department_id: p.department_id,
-        department,
-        decision_date: p.decision_date,
-        summary: p.categories.join("、"),
-    };
-    if let Some(row) = projection::for_record(facts, rules, p.repaired_on, today) {
-        publish_row(c, &row).await?;
-    }
-    Ok(())
 }
 
 /// Replaces the delivered fields of penalty `id` (a corrected delivery of
@@ -452,14 +516,9 @@ pub async fn update_penalty(
     .await
     .map_err(db_err)?
     .get(0);
-    sqlx::query("delete from record_rules where record_kind = 'penalty' and record_id = ?")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    insert_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
+    replace_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
     let p = NewPenalty { repaired_on, ..*p };
-    project_penalty(c, id, &p, today).await
+    project(c, &p.publishable(id), today, None).await
 }
 
 /// Inserts a licence and, when it is public on `today`, its projection row.
@@ -468,24 +527,17 @@ pub async fn insert_license(
     l: &NewLicense<'_>,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
-    let rules = rules_by_ids(c, l.rule_ids).await?;
-    let subject = subject_facts(c, l.subject_id).await?;
-    let department = department_name(c, l.department_id).await?;
-    insert_license_known(c, l, false, today, &rules, &department, &subject).await
+    insert_license_delivered(c, l, false, today, None).await
 }
 
-/// [`insert_license`] for a caller that already knows the rules, the
-/// department's name and the subject (an import); `late`: delivered after
-/// the item's reporting limit.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_license_known(
+/// [`insert_license`] for a delivery: `late` when after the item's
+/// reporting limit, with what the caller already `known`s.
+pub async fn insert_license_delivered(
     c: &mut Conn,
     l: &NewLicense<'_>,
     late: bool,
     today: NaiveDate,
-    rules: &[PublicationRule],
-    department: &str,
-    subject: &SubjectFacts,
+    known: Option<Known<'_>>,
 ) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
@@ -514,7 +566,7 @@ pub async fn insert_license_known(
     .map_err(db_err)?;
     let id: i64 = row.get(0);
     insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
-    project_license_known(c, id, l, today, rules, department, subject).await?;
+    project(c, &l.publishable(id), today, known).await?;
     Ok(id)
 }
 
@@ -549,55 +601,8 @@ pub async fn update_license(
     .execute(&mut *c)
     .await
     .map_err(db_err)?;
-    sqlx::query("delete from record_rules where record_kind = 'license' and record_id = ?")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
-    project_license(c, id, l, today).await
-}
-
-/// Adds the licence's projection row when it is public on `today`.
-async fn project_license(
-    c: &mut Conn,
-    id: i64,
-    l: &NewLicense<'_>,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    let rules = rules_by_ids(c, l.rule_ids).await?;
-    let subject = subject_facts(c, l.subject_id).await?;
-    let department = department_name(c, l.department_id).await?;
-    project_license_known(c, id, l, today, &rules, &department, &subject).await
-}
-
-async fn project_license_known(
-    c: &mut Conn,
-    id: i64,
-    l: &NewLicense<'_>,
-    today: NaiveDate,
-    rules: &[PublicationRule],
-    department: &str,
-    subject: &SubjectFacts,
-) -> Result<(), StoreError> {
-    let facts = RecordFacts {
-        kind: RecordKind::License,
-        record_id: id,
-        subject_id: l.subject_id,
-        subject_kind: subject.kind,
-        subject_name: &subject.name,
-        representative: subject.representative.as_deref(),
-        credit_code: subject.credit_code.as_deref(),
-        doc_no: l.doc_no,
-        department_id: l.department_id,
-        department,
-        decision_date: l.decision_date,
-        summary: format!("{}：{}", l.category, l.doc_name),
-    };
-    if let Some(row) = projection::for_record(facts, rules, None, today) {
-        publish_row(c, &row).await?;
-    }
-    Ok(())
+    replace_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
+    project(c, &l.publishable(id), today, None).await
 }
 
 /// Inserts a serious-list entry and, when listed on `today`, its projection row.
@@ -672,7 +677,6 @@ pub async fn reproject_item(
     .iter()
     .map(|r| (r.get(0), r.get(1)))
     .collect();
-    let mut department_names = HashMap::new();
     for (kind, id) in &records {
         let kind =
             RecordKind::from_code(kind).ok_or_else(|| StoreError(format!("record kind {kind}")))?;
@@ -704,31 +708,19 @@ pub async fn reproject_item(
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-        let rules = rules_by_ids(c, &rule_ids).await?;
-        let subject = subject_facts(c, row.get(0)).await?;
-        let department_id: i64 = row.get(2);
-        if let Entry::Vacant(slot) = department_names.entry(department_id) {
-            slot.insert(department_name(c, department_id).await?);
-        }
         let doc_no: String = row.get(1);
-        let facts = RecordFacts {
+        let record = Publishable {
             kind,
             record_id: *id,
             subject_id: row.get(0),
-            subject_kind: subject.kind,
-            subject_name: &subject.name,
-            representative: subject.representative.as_deref(),
-            credit_code: subject.credit_code.as_deref(),
             doc_no: &doc_no,
-            department_id,
-            department: &department_names[&department_id],
+            department_id: row.get(2),
             decision_date: row.get(3),
             summary: row.get(4),
+            repaired_on: row.get(5),
+            rule_ids: &rule_ids,
         };
-        let repaired_on: Option<NaiveDate> = row.get(5);
-        if let Some(row) = projection::for_record(facts, &rules, repaired_on, today) {
-            publish_row(c, &row).await?;
-        }
+        project(c, &record, today, None).await?;
     }
     Ok(records.len() as u64)
 }

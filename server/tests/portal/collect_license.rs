@@ -421,6 +421,20 @@ async fn systems_push_licences_with_a_key() {
             .get::<String, _>(0),
         "核准"
     );
+    // The same credit code under another name: taken, with a caution, and
+    // filed under the subject the code belongs to.
+    let renamed = record("鹤市监许〔2026〕803号", "登记").replace(
+        "鹤岗市接口许可有限公司（演示）",
+        "鹤岗市接口许可新名称有限公司（演示）",
+    );
+    let answer = push_to(&p, path, &key, &format!(r#"{{"records":[{renamed}]}}"#)).await;
+    let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(json["taken"], 1, "{}", answer.body);
+    let warning = json["results"][0]["warnings"][0].as_str().unwrap_or("");
+    assert!(
+        warning.contains("已登记为“鹤岗市接口许可有限公司（演示）”"),
+        "{warning}"
+    );
     let wrong = push_to(
         &p,
         path,
@@ -456,6 +470,11 @@ async fn systems_push_licences_with_a_key() {
         vec![
             ("license".to_string(), "new".to_string(), doc.clone()),
             ("license".to_string(), "corrected".to_string(), doc),
+            (
+                "license".to_string(),
+                "new".to_string(),
+                "鹤市监许〔2026〕803号".to_string()
+            ),
         ]
     );
 

@@ -269,6 +269,13 @@ pub struct RowKey<'a> {
 }
 
 impl CheckedRow {
+    pub fn subject(&self) -> &SubjectFields {
+        match self {
+            CheckedRow::Penalty(p) => &p.subject,
+            CheckedRow::License(l) => &l.subject,
+        }
+    }
+
     pub fn key(&self) -> RowKey<'_> {
         match self {
             CheckedRow::Penalty(p) => RowKey {

@@ -3,11 +3,10 @@
 use app::domain::collection::LicenseRow;
 use app::model::RecordKind;
 use app::store::StoreError;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use super::{log_write, subject_for, Fields, Write};
-use crate::store::sqlite::db_err;
-use crate::store::writes::{self, NewLicense};
+use super::{log_write, stored, subject_for, Fields, Write};
+use crate::store::writes::{self, Known, NewLicense};
 
 /// The delivered fields the change log records, by column code, in the
 /// order of [`fields`] and [`stored_fields`].
@@ -45,20 +44,10 @@ fn fields(row: &LicenseRow) -> Fields {
 
 /// The stored values of [`LOGGED_FIELDS`] of licence `id`.
 async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
-    let r = sqlx::query(
-        "select s.name, l.doc_name, l.category, l.cert_name, l.cert_no, l.content,
+    const SQL: &str = "select s.name, l.doc_name, l.category, l.cert_name, l.cert_no, l.content,
                 l.decision_date, l.valid_from, l.valid_to, l.state, l.note
-         from licenses l join subjects s on s.id = l.subject_id where l.id = ?",
-    )
-    .bind(id)
-    .fetch_one(&mut *c)
-    .await
-    .map_err(db_err)?;
-    Ok(LOGGED_FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
-        .collect())
+         from licenses l join subjects s on s.id = l.subject_id where l.id = ?";
+    stored(c, SQL, id, &LOGGED_FIELDS).await
 }
 
 pub(super) async fn write(
@@ -95,14 +84,16 @@ pub(super) async fn write(
             id
         }
         None => {
-            writes::insert_license_known(
+            writes::insert_license_delivered(
                 c,
                 &license,
                 w.late,
                 w.today,
-                std::slice::from_ref(w.rule.1),
-                &w.ctx.department_name,
-                &subject,
+                Some(Known {
+                    rules: std::slice::from_ref(w.rule.1),
+                    department: &w.ctx.department_name,
+                    subject: &subject,
+                }),
             )
             .await?
         }

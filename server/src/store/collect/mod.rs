@@ -141,6 +141,43 @@ pub async fn existing_record(
         .map(|r| r.get(0)))
 }
 
+/// A caution when the row's identifier is already registered to a subject
+/// under another name (the record goes to that subject: the identifier, not
+/// the name, says who it is). An organisation's registered name is public
+/// and is quoted; a natural person's is not.
+pub async fn subject_name_warning(
+    c: &mut SqliteConnection,
+    subject: &SubjectFields,
+) -> Result<Option<String>, StoreError> {
+    let found = match (&subject.credit_code, &subject.id_number) {
+        (Some(code), _) => sqlx::query("select name from subjects where credit_code = ?")
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)?
+            .map(|r| (r.get::<String, _>(0), Some(code))),
+        (None, Some(id)) => {
+            sqlx::query("select name from subjects where kind = 'person' and id_number = ?")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await
+                .map_err(db_err)?
+                .map(|r| (r.get::<String, _>(0), None))
+        }
+        (None, None) => None,
+    };
+    Ok(match found {
+        Some((name, _)) if name == subject.name => None,
+        Some((name, Some(code))) => Some(format!(
+            "统一社会信用代码 {code} 已登记为“{name}”，与本行名称不同；记录归入该主体，如名称已变更请核实"
+        )),
+        Some((_, None)) => Some(
+            "该证件号码已登记的姓名与本行不同；记录按证件号码归入该自然人，请核实".to_string(),
+        ),
+        None => None,
+    })
+}
+
 /// The subject the row is about: found by credit code or ID number, or
 /// created. Returns its id and what the projection needs of it.
 async fn subject_for(
@@ -288,6 +325,26 @@ struct Write<'a> {
 /// A record's delivered fields as the change log keeps them: column code
 /// and value (as stored).
 type Fields = Vec<(&'static str, Option<String>)>;
+
+/// A record's stored values of the logged fields `codes`, read by `sql`
+/// (one row, one column per code, in their order).
+async fn stored(
+    c: &mut SqliteConnection,
+    sql: &'static str,
+    id: i64,
+    codes: &[&'static str],
+) -> Result<Fields, StoreError> {
+    let r = sqlx::query(sql)
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
+        .collect())
+}
 
 /// Logs a write: a new record with all its fields, or a correction with
 /// the fields that changed, before and after (nothing when none did).

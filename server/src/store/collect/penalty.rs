@@ -3,11 +3,10 @@
 use app::domain::collection::PenaltyRow;
 use app::model::RecordKind;
 use app::store::StoreError;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use super::{log_write, subject_for, Fields, Write};
-use crate::store::sqlite::db_err;
-use crate::store::writes::{self, NewPenalty};
+use super::{log_write, stored, subject_for, Fields, Write};
+use crate::store::writes::{self, Known, NewPenalty};
 
 /// The delivered fields the change log records, by column code, in the
 /// order of [`fields`] and [`stored_fields`].
@@ -47,21 +46,11 @@ fn fields(row: &PenaltyRow) -> Fields {
 
 /// The stored values of [`LOGGED_FIELDS`] of penalty `id`.
 async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
-    let r = sqlx::query(
-        "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
+    const SQL: &str = "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
                 cast(p.fine_fen as text), cast(p.confiscated_fen as text), p.license_action,
                 p.decision_date, p.valid_until, p.note
-         from penalties p join subjects s on s.id = p.subject_id where p.id = ?",
-    )
-    .bind(id)
-    .fetch_one(&mut *c)
-    .await
-    .map_err(db_err)?;
-    Ok(LOGGED_FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
-        .collect())
+         from penalties p join subjects s on s.id = p.subject_id where p.id = ?";
+    stored(c, SQL, id, &LOGGED_FIELDS).await
 }
 
 pub(super) async fn write(
@@ -102,14 +91,16 @@ pub(super) async fn write(
             id
         }
         None => {
-            writes::insert_penalty_known(
+            writes::insert_penalty_delivered(
                 c,
                 &penalty,
                 w.late,
                 w.today,
-                std::slice::from_ref(rule),
-                &w.ctx.department_name,
-                &subject,
+                Some(Known {
+                    rules: std::slice::from_ref(rule),
+                    department: &w.ctx.department_name,
+                    subject: &subject,
+                }),
             )
             .await?
         }

@@ -11,18 +11,17 @@ use std::io::Write;
 use std::path::Path;
 
 use app::domain::collection::{
-    self, catalog_refusal, map_headers, other_department, repeated_in_delivery, unknown_item,
-    CheckedRow, Refusal, SheetKind,
+    self, catalog_refusal, map_headers, other_department, registered_under_another_name,
+    repeated_in_delivery, unknown_item, CheckedRow, Refusal, SheetKind,
 };
-use app::domain::PublicationRule;
 use app::store::StoreError;
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
 use crate::store::collect::{
-    existing_record, load_context, record_delivery, subject_name_warning, write_record,
-    DeliveryCounts, ImportContext,
+    existing_record, find_subject, load_context, record_delivery, write_record, DeliveryCounts,
+    Found, ImportContext,
 };
 use crate::store::sqlite::db_err;
 use crate::store::SqliteStore;
@@ -80,17 +79,16 @@ pub struct Summary {
     pub committed: bool,
 }
 
-/// The checks of one row, database ones included; on success the rule
-/// version it falls under, the record it corrects (if any) and the
-/// item's reporting limit in working days.
-async fn check_row(
+/// The checks of one row, database ones included; on success what the
+/// database says of it and the item's reporting limit in working days.
+async fn check_row<'c>(
     c: &mut SqliteConnection,
-    ctx: &ImportContext,
+    ctx: &'c ImportContext,
     kind: SheetKind,
     value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
     warnings: &mut Vec<String>,
-) -> Result<(CheckedRow, (i64, PublicationRule), Option<i64>, u32), Result<Refusal, StoreError>> {
+) -> Result<(CheckedRow, Found<'c>, u32), Result<Refusal, StoreError>> {
     let row = collection::check_row(kind, value, today, warnings).map_err(Ok)?;
     let key = row.key();
     if key.authority_code != ctx.department_credit_code {
@@ -110,11 +108,19 @@ async fn check_row(
     let existing = existing_record(c, kind, ctx.department_id, key.doc_no)
         .await
         .map_err(Err)?;
-    if let Some(warning) = subject_name_warning(c, row.subject()).await.map_err(Err)? {
-        warnings.push(warning);
+    let subject = find_subject(c, row.subject()).await.map_err(Err)?;
+    if let Some((_, registered)) = &subject {
+        warnings.extend(registered_under_another_name(
+            row.subject(),
+            &registered.name,
+        ));
     }
-    let found = (*rule_id, rule.clone());
-    Ok((row, found, existing, entry.reporting_working_days))
+    let found = Found {
+        rule: (*rule_id, rule),
+        existing,
+        subject,
+    };
+    Ok((row, found, entry.reporting_working_days))
 }
 
 impl Summary {
@@ -190,7 +196,7 @@ pub async fn process_row(
     let outcome = match checked {
         Err(Err(store_error)) => return Err(store_error),
         Err(Ok(refusal)) => Outcome::Refused(refusal),
-        Ok((row, (rule_id, rule), existing, reporting_days)) => {
+        Ok((row, found, reporting_days)) => {
             let key = row.key();
             if let Some(first) = seen.get(key.doc_no) {
                 Outcome::Refused(repeated_in_delivery(kind, *first))
@@ -199,26 +205,16 @@ pub async fn process_row(
                 let due = ctx
                     .calendar
                     .add_working_days(key.decision_date, reporting_days);
-                late = existing.is_none() && today > due;
+                late = found.existing.is_none() && today > due;
                 if late {
                     warnings.push(format!(
                         "迟报：应在 {due} 前（决定后 {reporting_days} 个工作日内）报送，已接收并计入迟报"
                     ));
                 }
                 if mode == Mode::Commit {
-                    write_record(
-                        tx,
-                        ctx,
-                        &row,
-                        (rule_id, &rule),
-                        existing,
-                        late,
-                        actor,
-                        today,
-                    )
-                    .await?;
+                    write_record(tx, ctx, &row, &found, late, actor, today).await?;
                 }
-                if existing.is_some() {
+                if found.existing.is_some() {
                     Outcome::Updated
                 } else {
                     Outcome::Taken

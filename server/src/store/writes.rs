@@ -226,6 +226,7 @@ async fn rules_by_ids(c: &mut Conn, ids: &[i64]) -> Result<Vec<PublicationRule>,
 }
 
 /// What the projection needs of a subject.
+#[derive(Clone, Debug)]
 pub struct SubjectFacts {
     pub kind: SubjectKind,
     pub name: String,

@@ -366,6 +366,22 @@ pub fn other_department(kind: SheetKind, authority: &str) -> Refusal {
     )
 }
 
+/// The caution for a row whose identifier is registered to a subject under
+/// another name: the record goes to that subject (the identifier, not the
+/// name, says who it is). An organisation's registered name is public and
+/// is quoted; a natural person's is not.
+pub fn registered_under_another_name(row: &SubjectFields, registered: &str) -> Option<String> {
+    if row.name == registered {
+        return None;
+    }
+    Some(match &row.credit_code {
+        Some(code) => format!(
+            "统一社会信用代码 {code} 已登记为“{registered}”，与本行名称不同；记录归入该主体，如名称已变更请核实"
+        ),
+        None => "该证件号码已登记的姓名与本行不同；记录按证件号码归入该自然人，请核实".to_string(),
+    })
+}
+
 /// The refusal for a document number delivered twice in one delivery.
 pub fn repeated_in_delivery(kind: SheetKind, first_line: u64) -> Refusal {
     refuse(

@@ -55,12 +55,12 @@ pub(super) async fn write(
     w: &Write<'_>,
     row: &LicenseRow,
 ) -> Result<i64, StoreError> {
-    let before = match w.existing {
+    let before = match w.found.existing {
         Some(id) => Some(stored_fields(c, id).await?),
         None => None,
     };
-    let (subject_id, subject) = subject_for(c, &row.subject).await?;
-    let rule_ids = [w.rule.0];
+    let (subject_id, subject) = subject_for(c, &row.subject, w.found.subject.as_ref()).await?;
+    let rule_ids = [w.found.rule.0];
     let license = NewLicense {
         subject_id,
         doc_name: &row.doc_name,
@@ -78,7 +78,7 @@ pub(super) async fn write(
         note: row.note.as_deref(),
         rule_ids: &rule_ids,
     };
-    let id = match w.existing {
+    let id = match w.found.existing {
         Some(id) => {
             writes::update_license(c, id, &license, w.today).await?;
             id
@@ -90,7 +90,7 @@ pub(super) async fn write(
                 w.late,
                 w.today,
                 Some(Known {
-                    rules: std::slice::from_ref(w.rule.1),
+                    rules: std::slice::from_ref(w.found.rule.1),
                     department: &w.ctx.department_name,
                     subject: &subject,
                 }),

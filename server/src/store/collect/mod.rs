@@ -141,49 +141,12 @@ pub async fn existing_record(
         .map(|r| r.get(0)))
 }
 
-/// A caution when the row's identifier is already registered to a subject
-/// under another name (the record goes to that subject: the identifier, not
-/// the name, says who it is). An organisation's registered name is public
-/// and is quoted; a natural person's is not.
-pub async fn subject_name_warning(
+/// The registered subject a row's identifier (credit code or ID number)
+/// names, if any: its id and what the projection needs of it.
+pub async fn find_subject(
     c: &mut SqliteConnection,
     subject: &SubjectFields,
-) -> Result<Option<String>, StoreError> {
-    let found = match (&subject.credit_code, &subject.id_number) {
-        (Some(code), _) => sqlx::query("select name from subjects where credit_code = ?")
-            .bind(code)
-            .fetch_optional(&mut *c)
-            .await
-            .map_err(db_err)?
-            .map(|r| (r.get::<String, _>(0), Some(code))),
-        (None, Some(id)) => {
-            sqlx::query("select name from subjects where kind = 'person' and id_number = ?")
-                .bind(id)
-                .fetch_optional(&mut *c)
-                .await
-                .map_err(db_err)?
-                .map(|r| (r.get::<String, _>(0), None))
-        }
-        (None, None) => None,
-    };
-    Ok(match found {
-        Some((name, _)) if name == subject.name => None,
-        Some((name, Some(code))) => Some(format!(
-            "统一社会信用代码 {code} 已登记为“{name}”，与本行名称不同；记录归入该主体，如名称已变更请核实"
-        )),
-        Some((_, None)) => Some(
-            "该证件号码已登记的姓名与本行不同；记录按证件号码归入该自然人，请核实".to_string(),
-        ),
-        None => None,
-    })
-}
-
-/// The subject the row is about: found by credit code or ID number, or
-/// created. Returns its id and what the projection needs of it.
-async fn subject_for(
-    c: &mut SqliteConnection,
-    subject: &SubjectFields,
-) -> Result<(i64, SubjectFacts), StoreError> {
+) -> Result<Option<(i64, SubjectFacts)>, StoreError> {
     const COLUMNS: &str = "select id, kind, name, representative, credit_code from subjects";
     let found = match (&subject.credit_code, &subject.id_number) {
         (Some(code), _) => sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -202,18 +165,30 @@ async fn subject_for(
         .map_err(db_err)?,
         (None, None) => None,
     };
-    if let Some(r) = found {
-        let kind: String = r.get(1);
-        return Ok((
-            r.get(0),
-            SubjectFacts {
-                kind: SubjectKind::from_code(&kind)
-                    .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
-                name: r.get(2),
-                representative: r.get(3),
-                credit_code: r.get(4),
-            },
-        ));
+    let Some(r) = found else {
+        return Ok(None);
+    };
+    let kind: String = r.get(1);
+    Ok(Some((
+        r.get(0),
+        SubjectFacts {
+            kind: SubjectKind::from_code(&kind)
+                .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+            name: r.get(2),
+            representative: r.get(3),
+            credit_code: r.get(4),
+        },
+    )))
+}
+
+/// The subject the row is about: the registered one `found`, or a new one.
+async fn subject_for(
+    c: &mut SqliteConnection,
+    subject: &SubjectFields,
+    found: Option<&(i64, SubjectFacts)>,
+) -> Result<(i64, SubjectFacts), StoreError> {
+    if let Some(found) = found {
+        return Ok(found.clone());
     }
     let id = writes::insert_subject(
         c,
@@ -284,24 +259,30 @@ fn json_object(fields: &[(&str, Option<String>)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-/// Writes a checked row under `rule`: inserts it (marked `late` when
-/// delivered after the item's reporting limit), or corrects the record
-/// `existing`, keeping what changed and who changed it in the change log.
-#[allow(clippy::too_many_arguments)]
+/// What the database says of a checked row: the rule version it falls
+/// under, the record it corrects (if any) and the registered subject its
+/// identifier names (if any).
+pub struct Found<'a> {
+    pub rule: (i64, &'a PublicationRule),
+    pub existing: Option<i64>,
+    pub subject: Option<(i64, SubjectFacts)>,
+}
+
+/// Writes a checked row: inserts it (marked `late` when delivered after
+/// the item's reporting limit), or corrects the record `found.existing`,
+/// keeping what changed and who changed it in the change log.
 pub async fn write_record(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
     row: &CheckedRow,
-    rule: (i64, &PublicationRule),
-    existing: Option<i64>,
+    found: &Found<'_>,
     late: bool,
     actor: &str,
     today: NaiveDate,
 ) -> Result<i64, StoreError> {
     let w = Write {
         ctx,
-        rule,
-        existing,
+        found,
         late,
         actor,
         today,
@@ -315,8 +296,7 @@ pub async fn write_record(
 /// How a checked row is to be written.
 struct Write<'a> {
     ctx: &'a ImportContext,
-    rule: (i64, &'a PublicationRule),
-    existing: Option<i64>,
+    found: &'a Found<'a>,
     late: bool,
     actor: &'a str,
     today: NaiveDate,

@@ -58,12 +58,12 @@ pub(super) async fn write(
     w: &Write<'_>,
     row: &PenaltyRow,
 ) -> Result<i64, StoreError> {
-    let (rule_id, rule) = w.rule;
-    let before = match w.existing {
+    let (rule_id, rule) = w.found.rule;
+    let before = match w.found.existing {
         Some(id) => Some(stored_fields(c, id).await?),
         None => None,
     };
-    let (subject_id, subject) = subject_for(c, &row.subject).await?;
+    let (subject_id, subject) = subject_for(c, &row.subject, w.found.subject.as_ref()).await?;
     let categories: Vec<&str> = row.categories.iter().map(String::as_str).collect();
     let rule_ids = [rule_id];
     let penalty = NewPenalty {
@@ -85,7 +85,7 @@ pub(super) async fn write(
         repaired_on: None,
         rule_ids: &rule_ids,
     };
-    let id = match w.existing {
+    let id = match w.found.existing {
         Some(id) => {
             writes::update_penalty(c, id, &penalty, w.today).await?;
             id

@@ -169,7 +169,8 @@ async fn push(
         for r in &results {
             summary.count(r);
         }
-        record_delivery(&mut tx, department, "api", &actor, &summary.counts()).await?;
+        let counts = summary.counts();
+        record_delivery(&mut tx, &mut delivery.batch, department, "api", &counts).await?;
         tx.commit().await.map_err(db_err)?;
         Ok::<_, app::store::StoreError>((results, summary))
     }

@@ -20,8 +20,8 @@ use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
 use crate::store::collect::{
-    existing_record, find_subject, load_context, record_delivery, write_record, DeliveryCounts,
-    Found, ImportContext,
+    load_context, lookup_row, record_delivery, write_record, Batch, DeliveryCounts, Found,
+    ImportContext,
 };
 use crate::store::sqlite::db_err;
 use crate::store::SqliteStore;
@@ -105,10 +105,9 @@ async fn check_row<'c>(
     if let Some(refusal) = catalog_refusal(&row, rule) {
         return Err(Ok(refusal));
     }
-    let existing = existing_record(c, kind, ctx.department_id, key.doc_no)
+    let (existing, subject) = lookup_row(c, kind, ctx.department_id, key.doc_no, row.subject())
         .await
         .map_err(Err)?;
-    let subject = find_subject(c, row.subject()).await.map_err(Err)?;
     if let Some((_, registered)) = &subject {
         warnings.extend(registered_under_another_name(
             row.subject(),
@@ -150,13 +149,13 @@ impl Summary {
     }
 }
 
-/// One delivery in progress: when, how, by whom, and the document
-/// numbers taken so far (with the line they came from).
+/// One delivery in progress: what, how, when and by whom (with its
+/// writes), and the document numbers taken so far (with the line they
+/// came from).
 pub struct Delivery<'a> {
     pub kind: SheetKind,
-    pub today: NaiveDate,
     pub mode: Mode,
-    pub actor: &'a str,
+    pub batch: Batch<'a>,
     pub seen: HashMap<String, u64>,
 }
 
@@ -164,9 +163,8 @@ impl<'a> Delivery<'a> {
     pub fn new(kind: SheetKind, today: NaiveDate, mode: Mode, actor: &'a str) -> Self {
         Delivery {
             kind,
-            today,
             mode,
-            actor,
+            batch: Batch::new(actor, today),
             seen: HashMap::new(),
         }
     }
@@ -181,7 +179,7 @@ pub async fn process_row(
     line: u64,
     d: &mut Delivery<'_>,
 ) -> Result<RowResult, StoreError> {
-    let (kind, today, mode, actor) = (d.kind, d.today, d.mode, d.actor);
+    let (kind, today, mode) = (d.kind, d.batch.today, d.mode);
     let seen = &mut d.seen;
     let mut warnings = Vec::new();
     let mut late = false;
@@ -212,7 +210,7 @@ pub async fn process_row(
                     ));
                 }
                 if mode == Mode::Commit {
-                    write_record(tx, ctx, &row, &found, late, actor, today).await?;
+                    write_record(tx, ctx, &row, &found, late, &mut d.batch).await?;
                 }
                 if found.existing.is_some() {
                     Outcome::Updated
@@ -298,7 +296,15 @@ pub async fn run(
     }
     let _ = report.flush();
     if mode == Mode::Commit && summary.sheet_error.is_none() {
-        record_delivery(&mut tx, department_id, "sheet", actor, &summary.counts()).await?;
+        let counts = summary.counts();
+        record_delivery(
+            &mut tx,
+            &mut delivery.batch,
+            department_id,
+            "sheet",
+            &counts,
+        )
+        .await?;
         tx.commit().await.map_err(db_err)?;
         summary.committed = true;
     }

@@ -1,11 +1,10 @@
 //! Writing a checked licence row.
 
 use app::domain::collection::LicenseRow;
-use app::model::RecordKind;
 use app::store::StoreError;
 use sqlx::SqliteConnection;
 
-use super::{log_write, stored, subject_for, Fields, Write};
+use super::{stored, subject_for, Fields, Write, Written};
 use crate::store::writes::{self, Known, NewLicense};
 
 /// The delivered fields the change log records, by column code, in the
@@ -54,7 +53,7 @@ pub(super) async fn write(
     c: &mut SqliteConnection,
     w: &Write<'_>,
     row: &LicenseRow,
-) -> Result<i64, StoreError> {
+) -> Result<Written, StoreError> {
     let before = match w.found.existing {
         Some(id) => Some(stored_fields(c, id).await?),
         None => None,
@@ -98,6 +97,5 @@ pub(super) async fn write(
             .await?
         }
     };
-    log_write(c, w, RecordKind::License, id, before, fields(row)).await?;
-    Ok(id)
+    Ok((id, before, fields(row)))
 }

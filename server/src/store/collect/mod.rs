@@ -120,65 +120,53 @@ pub async fn load_context(
     })
 }
 
-/// The record of `kind` the department already delivered under `doc_no`,
-/// if any.
-pub async fn existing_record(
+/// What a row's numbers name in the database: the record of `kind` the
+/// department already delivered under `doc_no` (a correction), and the
+/// registered subject of the row's identifier (credit code, or a natural
+/// person's ID number) with what the projection needs of it. One query, as
+/// every statement is a round trip to the database thread and an import
+/// asks this for every row.
+pub async fn lookup_row(
     c: &mut SqliteConnection,
     kind: SheetKind,
     department_id: i64,
     doc_no: &str,
-) -> Result<Option<i64>, StoreError> {
-    let sql = match kind {
-        SheetKind::Penalty => "select id from penalties where department_id = ? and doc_no = ?",
-        SheetKind::License => "select id from licenses where department_id = ? and doc_no = ?",
+    subject: &SubjectFields,
+) -> Result<(Option<i64>, Option<(i64, SubjectFacts)>), StoreError> {
+    let table = match kind {
+        SheetKind::Penalty => "penalties",
+        SheetKind::License => "licenses",
     };
-    Ok(sqlx::query(sql)
+    let (join, identifier) = match (&subject.credit_code, &subject.id_number) {
+        (Some(code), _) => ("s.credit_code = ?3", code.as_str()),
+        (None, Some(id)) => ("s.kind = 'person' and s.id_number = ?3", id.as_str()),
+        (None, None) => ("0", ""),
+    };
+    let sql = format!(
+        "select (select id from {table} where department_id = ?1 and doc_no = ?2),
+                s.id, s.kind, s.name, s.representative, s.credit_code
+         from (select 1) left join subjects s on {join}"
+    );
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(department_id)
         .bind(doc_no)
-        .fetch_optional(&mut *c)
+        .bind(identifier)
+        .fetch_one(&mut *c)
         .await
-        .map_err(db_err)?
-        .map(|r| r.get(0)))
-}
-
-/// The registered subject a row's identifier (credit code or ID number)
-/// names, if any: its id and what the projection needs of it.
-pub async fn find_subject(
-    c: &mut SqliteConnection,
-    subject: &SubjectFields,
-) -> Result<Option<(i64, SubjectFacts)>, StoreError> {
-    const COLUMNS: &str = "select id, kind, name, representative, credit_code from subjects";
-    let found = match (&subject.credit_code, &subject.id_number) {
-        (Some(code), _) => sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} where credit_code = ?"
-        )))
-        .bind(code)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)?,
-        (None, Some(id)) => sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{COLUMNS} where kind = 'person' and id_number = ?"
-        )))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)?,
-        (None, None) => None,
+        .map_err(db_err)?;
+    let existing: Option<i64> = r.get(0);
+    let Some(subject_id) = r.get::<Option<i64>, _>(1) else {
+        return Ok((existing, None));
     };
-    let Some(r) = found else {
-        return Ok(None);
+    let kind: String = r.get(2);
+    let facts = SubjectFacts {
+        kind: SubjectKind::from_code(&kind)
+            .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+        name: r.get(3),
+        representative: r.get(4),
+        credit_code: r.get(5),
     };
-    let kind: String = r.get(1);
-    Ok(Some((
-        r.get(0),
-        SubjectFacts {
-            kind: SubjectKind::from_code(&kind)
-                .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
-            name: r.get(2),
-            representative: r.get(3),
-            credit_code: r.get(4),
-        },
-    )))
+    Ok((existing, Some((subject_id, facts))))
 }
 
 /// The subject the row is about: the registered one `found`, or a new one.
@@ -268,29 +256,118 @@ pub struct Found<'a> {
     pub subject: Option<(i64, SubjectFacts)>,
 }
 
+/// One delivery's writes: who delivers, on which day, and the change-log
+/// entries not yet written. The entries are written in groups, one
+/// statement per [`LOG_GROUP`] rows: every statement is a round trip to the
+/// database thread, and those round trips are most of a large import's
+/// time. [`record_delivery`] writes what is left, so the log is complete
+/// in the transaction that records the delivery.
+pub struct Batch<'a> {
+    pub actor: &'a str,
+    pub today: NaiveDate,
+    pending: Vec<PendingChange>,
+}
+
+/// Change-log entries written per statement.
+const LOG_GROUP: usize = 100;
+
+struct PendingChange {
+    kind: RecordKind,
+    record_id: i64,
+    department_id: i64,
+    change: &'static str,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl<'a> Batch<'a> {
+    pub fn new(actor: &'a str, today: NaiveDate) -> Self {
+        Batch {
+            actor,
+            today,
+            pending: Vec::new(),
+        }
+    }
+
+    async fn note(
+        &mut self,
+        c: &mut SqliteConnection,
+        change: PendingChange,
+    ) -> Result<(), StoreError> {
+        self.pending.push(change);
+        if self.pending.len() >= LOG_GROUP {
+            self.flush(c).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending entries, in the order they were noted.
+    async fn flush(&mut self, c: &mut SqliteConnection) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; self.pending.len()].join(", ");
+        let sql = format!(
+            "insert into record_changes (at, record_kind, record_id, department_id, change, actor,
+                                         before, after) values {values}"
+        );
+        let at = super::repair::ts(chrono::Utc::now());
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in self.pending.drain(..) {
+            query = query
+                .bind(at.clone())
+                .bind(p.kind.code())
+                .bind(p.record_id)
+                .bind(p.department_id)
+                .bind(p.change)
+                .bind(self.actor)
+                .bind(p.before)
+                .bind(p.after);
+        }
+        query.execute(&mut *c).await.map_err(db_err)?;
+        Ok(())
+    }
+}
+
 /// Writes a checked row: inserts it (marked `late` when delivered after
 /// the item's reporting limit), or corrects the record `found.existing`,
-/// keeping what changed and who changed it in the change log.
+/// and notes in the change log what changed and who changed it.
 pub async fn write_record(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
     row: &CheckedRow,
     found: &Found<'_>,
     late: bool,
-    actor: &str,
-    today: NaiveDate,
+    batch: &mut Batch<'_>,
 ) -> Result<i64, StoreError> {
     let w = Write {
         ctx,
         found,
         late,
-        actor,
-        today,
+        today: batch.today,
     };
-    match row {
-        CheckedRow::Penalty(p) => penalty::write(c, &w, p).await,
-        CheckedRow::License(l) => license::write(c, &w, l).await,
+    let (kind, id, before, after) = match row {
+        CheckedRow::Penalty(p) => {
+            let (id, before, after) = penalty::write(c, &w, p).await?;
+            (RecordKind::Penalty, id, before, after)
+        }
+        CheckedRow::License(l) => {
+            let (id, before, after) = license::write(c, &w, l).await?;
+            (RecordKind::License, id, before, after)
+        }
+    };
+    if let Some((change, before, after)) = change_entry(before, after) {
+        let entry = PendingChange {
+            kind,
+            record_id: id,
+            department_id: ctx.department_id,
+            change,
+            before,
+            after,
+        };
+        batch.note(c, entry).await?;
     }
+    Ok(id)
 }
 
 /// How a checked row is to be written.
@@ -298,9 +375,12 @@ struct Write<'a> {
     ctx: &'a ImportContext,
     found: &'a Found<'a>,
     late: bool,
-    actor: &'a str,
     today: NaiveDate,
 }
+
+/// What a writer of one kind of record returns: the record's id, its
+/// logged fields before (for a correction) and after.
+type Written = (i64, Option<Fields>, Fields);
 
 /// A record's delivered fields as the change log keeps them: column code
 /// and value (as stored).
@@ -326,36 +406,24 @@ async fn stored(
         .collect())
 }
 
-/// Logs a write: a new record with all its fields, or a correction with
-/// the fields that changed, before and after (nothing when none did).
-async fn log_write(
-    c: &mut SqliteConnection,
-    w: &Write<'_>,
-    kind: RecordKind,
-    id: i64,
+/// The change-log entry of a write: a new record with all its fields, or a
+/// correction with the fields that changed, before and after (none when
+/// nothing did).
+fn change_entry(
     before: Option<Fields>,
     after: Fields,
-) -> Result<(), StoreError> {
-    let dept = Some(w.ctx.department_id);
-    match before {
-        None => {
-            let after = Some(json_object(&after));
-            record_change(c, kind, id, dept, "new", w.actor, None, after).await
-        }
-        Some(before) => {
-            let changed: Vec<usize> = (0..after.len())
-                .filter(|&i| before[i].1 != after[i].1)
-                .collect();
-            if changed.is_empty() {
-                return Ok(());
-            }
-            let pick = |f: &Fields| {
-                json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>())
-            };
-            let (before, after) = (Some(pick(&before)), Some(pick(&after)));
-            record_change(c, kind, id, dept, "corrected", w.actor, before, after).await
-        }
+) -> Option<(&'static str, Option<String>, Option<String>)> {
+    let Some(before) = before else {
+        return Some(("new", None, Some(json_object(&after))));
+    };
+    let changed: Vec<usize> = (0..after.len())
+        .filter(|&i| before[i].1 != after[i].1)
+        .collect();
+    if changed.is_empty() {
+        return None;
     }
+    let pick = |f: &Fields| json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>());
+    Some(("corrected", Some(pick(&before)), Some(pick(&after))))
 }
 
 /// What one delivery did, for the quality statistics.
@@ -366,13 +434,15 @@ pub struct DeliveryCounts {
     pub late: u64,
 }
 
+/// Records a delivery, after writing what is left of its change log.
 pub async fn record_delivery(
     c: &mut SqliteConnection,
+    batch: &mut Batch<'_>,
     department_id: i64,
     channel: &str,
-    actor: &str,
     n: &DeliveryCounts,
 ) -> Result<(), StoreError> {
+    batch.flush(c).await?;
     let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     sqlx::query(
         "insert into deliveries (department_id, at, channel, actor, taken, updated, refused, late)
@@ -381,7 +451,7 @@ pub async fn record_delivery(
     .bind(department_id)
     .bind(super::repair::ts(chrono::Utc::now()))
     .bind(channel)
-    .bind(actor)
+    .bind(batch.actor)
     .bind(int(n.taken))
     .bind(int(n.updated))
     .bind(int(n.refused))

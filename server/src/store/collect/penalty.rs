@@ -1,11 +1,10 @@
 //! Writing a checked penalty row.
 
 use app::domain::collection::PenaltyRow;
-use app::model::RecordKind;
 use app::store::StoreError;
 use sqlx::SqliteConnection;
 
-use super::{log_write, stored, subject_for, Fields, Write};
+use super::{stored, subject_for, Fields, Write, Written};
 use crate::store::writes::{self, Known, NewPenalty};
 
 /// The delivered fields the change log records, by column code, in the
@@ -57,7 +56,7 @@ pub(super) async fn write(
     c: &mut SqliteConnection,
     w: &Write<'_>,
     row: &PenaltyRow,
-) -> Result<i64, StoreError> {
+) -> Result<Written, StoreError> {
     let (rule_id, rule) = w.found.rule;
     let before = match w.found.existing {
         Some(id) => Some(stored_fields(c, id).await?),
@@ -105,6 +104,5 @@ pub(super) async fn write(
             .await?
         }
     };
-    log_write(c, w, RecordKind::Penalty, id, before, fields(row)).await?;
-    Ok(id)
+    Ok((id, before, fields(row)))
 }

@@ -17,6 +17,20 @@ test("the credit authority's pages: catalog, a refused rule version, API keys, q
   const h1 = page.getByRole("heading", { level: 1 });
   await signInAsAdmin(page);
 
+  // Accounts: a new one is disabled, then its password reset (shown once).
+  const temp = `temp-${testInfo.project.name}`;
+  await page.getByLabel("用户名", { exact: true }).fill(temp);
+  await page.getByLabel("姓名", { exact: true }).fill("临时账号（演示）");
+  await page.getByLabel("审计员", { exact: true }).check();
+  await page.getByLabel("初始密码").fill("Initial-Console-2026");
+  await page.getByRole("button", { name: "创建账号" }).click();
+  await expect(page.getByRole("status")).toContainText(`账号 ${temp} 已创建`);
+  await page.getByRole("button", { name: `停用账号 ${temp}` }).click();
+  await expect(page.getByRole("status")).toContainText(`账号 ${temp} 已停用`);
+  await page.getByRole("button", { name: `重置密码：账号 ${temp}` }).click();
+  await expect(page.locator(".temporary-password")).toHaveText(/^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}$/);
+  await expectAccessible(page, testInfo);
+
   await page.getByRole("link", { name: "信用信息目录" }).click();
   await expect(h1).toHaveText("公共信用信息目录");
   await expectAccessible(page, testInfo);

@@ -56,3 +56,27 @@ export async function expectAccessible(page: Page, testInfo?: TestInfo) {
 export async function expectDemoBanner(page: Page) {
   await expect(page.getByRole("note")).toContainText("演示数据");
 }
+
+/** Signs a staff member in at the console. */
+export async function signIn(page: Page, username: string, password: string) {
+  await page.goto("/admin/login");
+  await page.getByLabel("用户名", { exact: true }).fill(username);
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+}
+
+/**
+ * A member whose password an administrator set (a new account, a reset)
+ * is sent to choose their own before anything else: does that, from the
+ * page the sign-in lands on.
+ */
+export async function chooseOwnPassword(page: Page, given: string, chosen: string, testInfo?: TestInfo) {
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("修改密码");
+  await expect(page.getByRole("status")).toContainText("您的密码由管理员设置");
+  if (testInfo) await expectAccessible(page, testInfo);
+  await page.getByLabel("当前密码").fill(given);
+  await page.getByLabel("新密码", { exact: true }).fill(chosen);
+  await page.getByLabel("再次输入新密码").fill(chosen);
+  await page.getByRole("button", { name: "修改密码" }).click();
+  await expect(page.getByRole("status")).toContainText("密码已修改");
+}

@@ -1,15 +1,8 @@
-import { expect, Page, test } from "@playwright/test";
-import { expectAccessible } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { chooseOwnPassword, expectAccessible, signIn } from "./helpers";
 import { ADMIN_PASSWORD } from "../playwright.config";
 
 const CLERK_PASSWORD = "Clerk-Console-2026";
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto("/admin/login");
-  await page.getByLabel("用户名", { exact: true }).fill(username);
-  await page.getByLabel("密码", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
 
 test("a department uploads a penalty sheet and a licence sheet, reads the dry runs, commits, and the records are public", async ({
   page,
@@ -30,6 +23,7 @@ test("a department uploads a penalty sheet and a licence sheet, reads the dry ru
   await page.getByRole("button", { name: "退出登录" }).click();
 
   await signIn(page, clerk, CLERK_PASSWORD);
+  await chooseOwnPassword(page, CLERK_PASSWORD, "Own-Choice-Import-9");
   await page.getByRole("link", { name: "导入双公示信息" }).click();
   await expect(h1).toHaveText("导入双公示信息");
   await expectAccessible(page, testInfo);
@@ -98,7 +92,8 @@ test("a department uploads a penalty sheet and a licence sheet, reads the dry ru
   await check.goto(`/search?type=license&q=${encodeURIComponent(holder)}`);
   await expect(check.locator(".hit")).toHaveCount(1);
   await check.locator(".hit-title a").first().click();
-  await expect(check.getByRole("heading", { level: 1 })).toContainText(holder);
+  await expect(check.getByRole("heading", { level: 1 })).toContainText(`鹤市监许〔2026〕95${suffix}号`);
+  await expect(check.locator("main")).toContainText(holder);
   await expect(check.locator("main")).toContainText("食品经营许可证");
   await check.close();
 });

@@ -1,16 +1,10 @@
 import { expect, Page, test } from "@playwright/test";
-import { expectAccessible } from "./helpers";
+import { chooseOwnPassword, expectAccessible, signIn } from "./helpers";
 import { openStatus, PDF, submitApplication } from "./flows";
 import { ADMIN_PASSWORD } from "../playwright.config";
 
-const REVIEWER_PASSWORD = "Reviewer-Console-2026";
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto("/admin/login");
-  await page.getByLabel("用户名", { exact: true }).fill(username);
-  await page.getByLabel("密码", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
+const INITIAL_PASSWORD = "Reviewer-Console-2026";
+const REVIEWER_PASSWORD = "Own-Choice-Console-9";
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "退出登录" }).click();
@@ -39,7 +33,7 @@ test("a reviewer takes an application from the queue to approval, and the record
   await page.getByLabel("姓名", { exact: true }).fill("王审核（演示）");
   await page.getByLabel("审核员", { exact: true }).check();
   await page.getByLabel("所属认定单位（审核员必选）").selectOption({ label: s.authority });
-  await page.getByLabel("初始密码").fill(REVIEWER_PASSWORD);
+  await page.getByLabel("初始密码").fill(INITIAL_PASSWORD);
   await page.getByRole("button", { name: "创建账号" }).click();
   await expect(page.getByRole("status")).toContainText(`账号 ${reviewer} 已创建`);
   await signOut(page);
@@ -48,7 +42,10 @@ test("a reviewer takes an application from the queue to approval, and the record
   await signIn(page, reviewer, "Not-The-Password-1");
   await expect(page.getByRole("alert")).toContainText("用户名或密码不正确");
   await expectAccessible(page, testInfo);
-  await signIn(page, reviewer, REVIEWER_PASSWORD);
+  // The administrator set the password: the reviewer chooses their own first.
+  await signIn(page, reviewer, INITIAL_PASSWORD);
+  await chooseOwnPassword(page, INITIAL_PASSWORD, REVIEWER_PASSWORD, testInfo);
+  await page.getByRole("link", { name: "修复申请待办" }).click();
   await expect(h1).toHaveText("信用修复申请待办");
   await expectAccessible(page, testInfo);
 

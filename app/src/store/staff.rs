@@ -22,6 +22,9 @@ pub struct StoredAccount {
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
     pub disabled: bool,
+    /// The password was set by an administrator: the member must choose
+    /// their own before anything else.
+    pub must_change_password: bool,
     /// The reviewer's department name, for display.
     pub department_name: Option<String>,
 }
@@ -33,6 +36,8 @@ pub struct NewAccount {
     pub role: Role,
     pub department_id: Option<i64>,
     pub password_hash: String,
+    /// Set by an administrator for someone else (not chosen by its holder).
+    pub must_change_password: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -156,6 +161,24 @@ pub trait StaffStore: Send + Sync + 'static {
     /// counts older than a day; returns how many rows went.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Sets a new password hash and ends every other session of the account.
+    /// Disables an account (ending its sessions) or enables it again, with
+    /// its register entry, in one transaction.
+    async fn set_disabled(
+        &self,
+        account_id: i64,
+        disabled: bool,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Replaces a password an administrator resets: the holder must change
+    /// it at the next sign-in; sessions end, the lockout is lifted; with its
+    /// register entry, in one transaction.
+    async fn reset_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
     async fn set_password(
         &self,
         account_id: i64,

@@ -1,14 +1,18 @@
 //! The credit authority's pages: accounts and the holiday calendar
 //! (administrators), the access register (auditors).
 
-use app::domain::staff::{check_new_password, check_username, AuditAction, Role};
+use app::domain::staff::{
+    check_new_password, check_username, disable_refusal, temporary_password, AuditAction, Role,
+};
 use app::domain::working_days::{china_day_start, china_time_label, CalendarEntry, DayKind};
 use app::model::DepartmentOption;
 use app::pages::admin::register::{RegisterPage, RegisterQuery, RegisterRow};
-use app::pages::admin::settings::{AccountForm, AccountRow, AccountsPage, CalendarPage};
+use app::pages::admin::settings::{
+    AccountForm, AccountNotice, AccountRow, AccountsPage, CalendarPage,
+};
 use app::pages::repair::forms::FieldError;
 use app::store::staff::{AuditFilter, NewAccount};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -17,7 +21,10 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::{blocking, hash_password, Staff};
-use super::{audit_entry, internal, register as write_register, render, require, StaffState};
+use super::{
+    audit_entry, forbidden, internal, not_found, register as write_register, render, require,
+    StaffState,
+};
 use crate::repair::http::see_other;
 use crate::store::staff::verify_chain;
 
@@ -117,7 +124,7 @@ async fn accounts_page(
     status: StatusCode,
     form: AccountForm,
     errors: Vec<FieldError>,
-    created: Option<String>,
+    notice: Option<AccountNotice>,
 ) -> Response {
     let accounts = match state.staff.accounts().await {
         Ok(a) => a,
@@ -131,16 +138,20 @@ async fn accounts_page(
     let rows = accounts
         .into_iter()
         .map(|a| AccountRow {
+            id: a.member.account_id,
             username: a.member.username,
             display_name: a.member.display_name,
             role: a.member.role,
             department: a.department_name,
             locked: a.locked_until.is_some_and(|t| t > now),
+            disabled: a.disabled,
+            must_change_password: a.must_change_password,
+            own: a.member.account_id == staff.member.account_id,
         })
         .collect();
     let view_data = staff.view();
     render(status, "账号管理", move || {
-        view! { <AccountsPage staff=view_data accounts=rows departments form errors created/> }
+        view! { <AccountsPage staff=view_data accounts=rows departments form errors notice/> }
             .into_any()
     })
 }
@@ -243,6 +254,8 @@ pub async fn create_account(
         role,
         department_id: department,
         password_hash: hash,
+        // The administrator knows it: its holder must choose their own.
+        must_change_password: true,
         now: Utc::now(),
     };
     match state.staff.create_account(&account).await {
@@ -275,9 +288,154 @@ pub async fn create_account(
         StatusCode::OK,
         AccountForm::default(),
         vec![],
-        Some(username),
+        Some(AccountNotice::Created(username)),
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct AccountAction {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// The account `id` an administrator acts on, after the checks every
+/// account action shares; or the answer to give.
+async fn account_to_change(
+    state: &StaffState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    csrf: &str,
+    id: i64,
+) -> Result<app::store::staff::StoredAccount, Response> {
+    staff.check_post(headers, csrf).map_err(|r| *r)?;
+    staff.require_admin().map_err(|r| *r)?;
+    match state.staff.account(id).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(not_found(Some(staff.view()))),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn set_disabled(
+    state: StaffState,
+    staff: Staff,
+    headers: HeaderMap,
+    id: i64,
+    csrf: String,
+    disabled: bool,
+) -> Response {
+    let account = match account_to_change(&state, &staff, &headers, &csrf, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if disabled {
+        let active_admins = match state.staff.accounts().await {
+            Ok(all) => all
+                .iter()
+                .filter(|a| a.member.role == Role::Admin && !a.disabled)
+                .count(),
+            Err(e) => return internal(e),
+        };
+        if let Some(reason) =
+            disable_refusal(staff.member.account_id, &account.member, active_admins)
+        {
+            return forbidden(Some(staff.view()), reason);
+        }
+    }
+    let username = account.member.username.clone();
+    let entry = audit_entry(
+        &staff,
+        AuditAction::AccountChanged,
+        format!("账号 {username}"),
+        if disabled {
+            "停用账号"
+        } else {
+            "启用账号"
+        },
+    );
+    if let Err(e) = state.staff.set_disabled(id, disabled, &entry).await {
+        return internal(e);
+    }
+    let notice = if disabled {
+        AccountNotice::Disabled(username)
+    } else {
+        AccountNotice::Enabled(username)
+    };
+    let form = AccountForm::default();
+    accounts_page(&state, &staff, StatusCode::OK, form, vec![], Some(notice)).await
+}
+
+/// Disables an account: its sessions end and it cannot sign in.
+pub async fn disable_account(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountAction>,
+) -> Response {
+    set_disabled(state, staff, headers, id, f.csrf, true).await
+}
+
+pub async fn enable_account(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountAction>,
+) -> Response {
+    set_disabled(state, staff, headers, id, f.csrf, false).await
+}
+
+/// Resets a forgotten password to a temporary one, shown once to the
+/// administrator, which its holder must replace at the next sign-in.
+pub async fn reset_password(
+    State(state): State<StaffState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountAction>,
+) -> Response {
+    let account = match account_to_change(&state, &staff, &headers, &f.csrf, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if account.member.account_id == staff.member.account_id {
+        return forbidden(Some(staff.view()), "自己的密码请在“修改密码”中修改。");
+    }
+    let username = account.member.username.clone();
+    let password = loop {
+        let random = match crate::repair::http::random_16() {
+            Ok(r) => r,
+            Err(e) => return internal(e),
+        };
+        let candidate = temporary_password(random);
+        if check_new_password(&candidate, &username).is_ok() {
+            break candidate;
+        }
+    };
+    let for_hash = password.clone();
+    let hash = match blocking(move || hash_password(&for_hash)).await {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return internal(e),
+        None => return internal("hashing task failed"),
+    };
+    let entry = audit_entry(
+        &staff,
+        AuditAction::AccountChanged,
+        format!("账号 {username}"),
+        "重置密码（须在下次登录时修改）",
+    );
+    if let Err(e) = state
+        .staff
+        .reset_password(id, &hash, Utc::now(), &entry)
+        .await
+    {
+        return internal(e);
+    }
+    let notice = AccountNotice::PasswordReset { username, password };
+    let form = AccountForm::default();
+    accounts_page(&state, &staff, StatusCode::OK, form, vec![], Some(notice)).await
 }
 
 // ----- holiday calendar -----------------------------------------------------------

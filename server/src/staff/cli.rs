@@ -88,6 +88,8 @@ async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
         role,
         department_id: department,
         password_hash: hash_password(password)?,
+        // Chosen by its holder at the console of the server itself.
+        must_change_password: false,
         now,
     };
     let id = store

@@ -224,8 +224,9 @@ pub async fn logout(
 
 pub async fn password_form(staff: Staff) -> Response {
     let view_data = staff.view();
+    let required = staff.must_change_password;
     render(StatusCode::OK, "修改密码", move || {
-        view! { <PasswordPage staff=view_data errors=vec![] changed=false/> }.into_any()
+        view! { <PasswordPage staff=view_data errors=vec![] changed=false required/> }.into_any()
     })
 }
 
@@ -273,9 +274,10 @@ pub async fn change_password(
         ));
     }
     let view_data = staff.view();
+    let required = staff.must_change_password;
     if !errors.is_empty() {
         return render(StatusCode::BAD_REQUEST, "修改密码", move || {
-            view! { <PasswordPage staff=view_data errors changed=false/> }.into_any()
+            view! { <PasswordPage staff=view_data errors changed=false required/> }.into_any()
         });
     }
     let new_password = f.new_password.clone();

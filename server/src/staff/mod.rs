@@ -66,6 +66,9 @@ pub fn routes(state: StaffState) -> Router {
             "/admin/accounts",
             get(admin::accounts).post(admin::create_account),
         )
+        .route("/admin/accounts/{id}/disable", post(admin::disable_account))
+        .route("/admin/accounts/{id}/enable", post(admin::enable_account))
+        .route("/admin/accounts/{id}/reset", post(admin::reset_password))
         .route(
             "/admin/calendar",
             get(admin::calendar).post(admin::set_calendar_day),

@@ -70,6 +70,9 @@ pub fn new_tokens() -> Result<(String, String), getrandom::Error> {
 pub struct Staff {
     pub member: StaffMember,
     pub department_name: Option<String>,
+    /// An administrator set the password: nothing but choosing a new one
+    /// (or signing out) is allowed until then.
+    pub must_change_password: bool,
     pub session: StoredSession,
     /// The client address, for the access register.
     pub client: String,
@@ -143,6 +146,16 @@ impl FromRequestParts<StaffState> for Staff {
             Ok(_) => return Err(refuse(&parts.method)),
             Err(e) => return Err(super::internal(e)),
         };
+        let path = parts.uri.path();
+        if account.must_change_password && path != "/admin/password" && path != "/admin/logout" {
+            return Err(
+                if parts.method == Method::GET || parts.method == Method::HEAD {
+                    see_other("/admin/password")
+                } else {
+                    forbidden(None, "请先修改管理员为您设置的密码。")
+                },
+            );
+        }
         // Write the "last seen" time at most once a minute.
         if now - session.last_seen_at > Duration::minutes(1) {
             if let Err(e) = state.staff.touch_session(&hash, now).await {
@@ -152,6 +165,7 @@ impl FromRequestParts<StaffState> for Staff {
         Ok(Staff {
             member: account.member,
             department_name: account.department_name,
+            must_change_password: account.must_change_password,
             session,
             client,
         })

@@ -138,7 +138,8 @@ pub(crate) async fn append_in_tx(
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
-    a.password_hash, a.failed_logins, a.locked_until, a.disabled, d.name";
+    a.password_hash, a.failed_logins, a.locked_until, a.disabled, d.name,
+    a.must_change_password";
 
 fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
     let role: String = row.get(3);
@@ -155,6 +156,7 @@ fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
         failed_logins: u32::try_from(row.get::<i64, _>(6)).unwrap_or(0),
         locked_until: locked.as_deref().map(parse_ts).transpose()?,
         disabled: row.get::<i64, _>(8) != 0,
+        must_change_password: row.get::<i64, _>(10) != 0,
         department_name: row.get(9),
     })
 }
@@ -224,8 +226,9 @@ impl StaffStore for SqliteStore {
         }
         let id: i64 = sqlx::query(
             "insert into staff_accounts (username, display_name, role, department_id,
-                                         password_hash, created_at, password_changed_at)
-             values (?, ?, ?, ?, ?, ?, ?) returning id",
+                                         password_hash, created_at, password_changed_at,
+                                         must_change_password)
+             values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
         )
         .bind(&a.username)
         .bind(&a.display_name)
@@ -234,6 +237,7 @@ impl StaffStore for SqliteStore {
         .bind(&a.password_hash)
         .bind(ts(a.now))
         .bind(ts(a.now))
+        .bind(a.must_change_password)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?
@@ -391,6 +395,59 @@ impl StaffStore for SqliteStore {
         Ok(sessions + failures + lookups)
     }
 
+    async fn set_disabled(
+        &self,
+        account_id: i64,
+        disabled: bool,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        sqlx::query("update staff_accounts set disabled = ? where id = ?")
+            .bind(disabled)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if disabled {
+            sqlx::query("delete from staff_sessions where account_id = ?")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn reset_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        sqlx::query(
+            "update staff_accounts set password_hash = ?, password_changed_at = ?,
+                                       must_change_password = 1, failed_logins = 0,
+                                       locked_until = null
+             where id = ?",
+        )
+        .bind(password_hash)
+        .bind(ts(now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("delete from staff_sessions where account_id = ?")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
     async fn set_password(
         &self,
         account_id: i64,
@@ -400,7 +457,9 @@ impl StaffStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await.map_err(db_err)?;
         sqlx::query(
-            "update staff_accounts set password_hash = ?, password_changed_at = ? where id = ?",
+            "update staff_accounts set password_hash = ?, password_changed_at = ?,
+                                       must_change_password = 0
+             where id = ?",
         )
         .bind(password_hash)
         .bind(ts(now))

@@ -2,6 +2,7 @@
 //! data set, exercised over HTTP (tower `oneshot`) and through the store.
 //! Public disclosure is tested here; the repair application in `repair`.
 
+mod accounts;
 mod catalog;
 mod collect;
 mod collect_license;

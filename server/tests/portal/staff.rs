@@ -23,6 +23,7 @@ pub(super) async fn add_account(p: &Portal, username: &str, role: Role, departme
         role,
         department_id: department,
         password_hash: server::staff::session::hash_password(PASSWORD).unwrap(),
+        must_change_password: false,
         now: chrono::Utc::now(),
     };
     p.store.create_account(&account).await.unwrap().unwrap();
@@ -311,6 +312,9 @@ async fn no_console_route_serves_an_anonymous_caller() {
         ("GET", "/admin/audit".to_string()),
         ("GET", "/admin/accounts".to_string()),
         ("POST", "/admin/accounts".to_string()),
+        ("POST", "/admin/accounts/1/disable".to_string()),
+        ("POST", "/admin/accounts/1/enable".to_string()),
+        ("POST", "/admin/accounts/1/reset".to_string()),
         ("GET", "/admin/calendar".to_string()),
         ("POST", "/admin/calendar".to_string()),
         ("POST", "/admin/calendar/remove".to_string()),

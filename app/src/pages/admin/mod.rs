@@ -85,7 +85,14 @@ pub fn LoginPage(username: String, errors: Vec<FieldError>) -> impl IntoView {
 
 /// `/admin/password`.
 #[component]
-pub fn PasswordPage(staff: StaffView, errors: Vec<FieldError>, changed: bool) -> impl IntoView {
+pub fn PasswordPage(
+    staff: StaffView,
+    errors: Vec<FieldError>,
+    changed: bool,
+    /// The password was set by an administrator and must be replaced first.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
     let current_error = error_for(&errors, "current_password");
     let new_error = error_for(&errors, "new_password");
     let confirm_error = error_for(&errors, "confirm_password");
@@ -94,6 +101,7 @@ pub fn PasswordPage(staff: StaffView, errors: Vec<FieldError>, changed: bool) ->
         <ErrorSummary errors/>
         <h1>"修改密码"</h1>
         {changed.then(|| view! { <div class="notice" role="status"><p>"密码已修改，其他设备上的登录已退出。"</p></div> })}
+        {(required && !changed).then(|| view! { <div class="notice" role="status"><p>"您的密码由管理员设置（新账号或重置），请先设置只有您知道的新密码，再使用其他功能。“当前密码”填写管理员告知的密码。"</p></div> })}
         <form method="post" action="/admin/password" class="panel" novalidate>
             <CsrfField csrf=staff.csrf/>
             <TextField id="current_password" label="当前密码" input_type="password" error=current_error.unwrap_or_default() autocomplete="current-password"/>

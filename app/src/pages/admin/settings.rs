@@ -13,11 +13,43 @@ use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError, TextField
 /// An account as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountRow {
+    pub id: i64,
     pub username: String,
     pub display_name: String,
     pub role: Role,
     pub department: Option<String>,
     pub locked: bool,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// The administrator's own account (no actions on it here).
+    pub own: bool,
+}
+
+impl AccountRow {
+    fn status(&self) -> &'static str {
+        if self.disabled {
+            "已停用"
+        } else if self.locked {
+            "暂时锁定"
+        } else if self.must_change_password {
+            "待本人设置密码"
+        } else {
+            "正常"
+        }
+    }
+}
+
+/// What the accounts page says of the action just taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountNotice {
+    Created(String),
+    Disabled(String),
+    Enabled(String),
+    /// The temporary password, shown this once.
+    PasswordReset {
+        username: String,
+        password: String,
+    },
 }
 
 /// The create-account form's values.
@@ -36,9 +68,10 @@ pub fn AccountsPage(
     departments: Vec<DepartmentOption>,
     form: AccountForm,
     errors: Vec<FieldError>,
-    created: Option<String>,
+    notice: Option<AccountNotice>,
 ) -> impl IntoView {
     let csrf = staff.csrf.clone();
+    let row_csrf = staff.csrf.clone();
     let role_error = error_for(&errors, "role");
     let role_invalid = role_error.is_some();
     let dept_error = error_for(&errors, "department");
@@ -50,18 +83,54 @@ pub fn AccountsPage(
         <StaffBar staff/>
         <ErrorSummary errors=errors.clone()/>
         <h1>"账号管理"</h1>
-        {created.map(|u| view! { <div class="notice" role="status"><p>{format!("账号 {u} 已创建。请将初始密码当面或通过安全渠道告知本人，并请其登录后立即修改。")}</p></div> })}
+        {notice.map(|n| match n {
+            AccountNotice::PasswordReset { username, password } => view! {
+                <div class="panel confirmation" role="status">
+                    <h2>{format!("已重置 {username} 的密码")}</h2>
+                    <p class="big-code temporary-password">{password}</p>
+                    <p><strong>"临时密码只显示这一次。"</strong>"请当面或通过安全渠道告知本人；本人登录后须立即设置新密码，原有登录已退出，锁定已解除。"</p>
+                </div>
+            }.into_any(),
+            other => {
+                let text = match other {
+                    AccountNotice::Created(u) => format!("账号 {u} 已创建。请将初始密码当面或通过安全渠道告知本人；本人首次登录时须设置新密码。"),
+                    AccountNotice::Disabled(u) => format!("账号 {u} 已停用，其登录已全部退出。"),
+                    AccountNotice::Enabled(u) => format!("账号 {u} 已启用。"),
+                    AccountNotice::PasswordReset { .. } => String::new(),
+                };
+                view! { <div class="notice" role="status"><p>{text}</p></div> }.into_any()
+            }
+        })}
         <div class="table-wrap">
             <table class="records-table">
                 <caption class="visually-hidden">"工作人员账号"</caption>
-                <thead><tr><th scope="col">"用户名"</th><th scope="col">"姓名"</th><th scope="col">"角色"</th><th scope="col">"所属单位"</th><th scope="col">"状态"</th></tr></thead>
+                <thead><tr><th scope="col">"用户名"</th><th scope="col">"姓名"</th><th scope="col">"角色"</th><th scope="col">"所属单位"</th><th scope="col">"状态"</th><th scope="col">"操作"</th></tr></thead>
                 <tbody>
-                    {accounts.into_iter().map(|a| view! {
-                        <tr>
-                            <td>{a.username}</td><td>{a.display_name}</td><td>{a.role.label()}</td>
-                            <td>{a.department.unwrap_or_else(|| "—".into())}</td>
-                            <td>{if a.locked { "暂时锁定" } else { "正常" }}</td>
-                        </tr>
+                    {accounts.into_iter().map(|a| {
+                        let status = a.status();
+                        let (toggle, toggle_label) = if a.disabled { ("enable", "启用") } else { ("disable", "停用") };
+                        let actions = (!a.own).then(|| {
+                            let csrf = row_csrf.clone();
+                            let username = a.username.clone();
+                            view! {
+                                <form method="post" action=format!("/admin/accounts/{}/{toggle}", a.id) class="inline-form">
+                                    <CsrfField csrf=csrf.clone()/>
+                                    <button type="submit" class="button-secondary">{toggle_label}<span class="visually-hidden">{format!("账号 {username}")}</span></button>
+                                </form>
+                                <form method="post" action=format!("/admin/accounts/{}/reset", a.id) class="inline-form">
+                                    <CsrfField csrf/>
+                                    <button type="submit" class="button-secondary">"重置密码"<span class="visually-hidden">{format!("：账号 {username}")}</span></button>
+                                </form>
+                            }
+                        });
+                        view! {
+                            <tr>
+                                <td>{a.username}</td><td>{a.display_name}</td><td>{a.role.label()}</td>
+                                <td>{a.department.unwrap_or_else(|| "—".into())}</td>
+                                <td>{status}</td>
+                                <td>{actions.map(IntoAny::into_any).unwrap_or_else(|| "本人".into_any())}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>

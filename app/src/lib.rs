@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod components;
+pub mod display;
 pub mod domain;
 pub mod error;
 pub mod islands;

@@ -132,4 +132,22 @@ test.describe("public disclosure", () => {
     await expect(page.getByRole("heading", { name: "一、指导思想" })).toBeVisible();
     await expectAccessible(page, testInfo);
   });
+
+  test("the large-text display (大字版) is one link away and stays on", async ({ page }, testInfo) => {
+    await page.goto("/search?q=%E9%B9%A4%E5%B2%97");
+    const body = page.locator("body");
+    await expect(body).toHaveCSS("font-size", "16px");
+    await page.getByRole("link", { name: "大字版" }).click();
+    await expect(page).toHaveURL(/\/search\?q=%E9%B9%A4%E5%B2%97$/);
+    await expect(page.locator("html")).toHaveClass(/large-text/);
+    await expect(body).toHaveCSS("font-size", "20px");
+    await expectAccessible(page, testInfo);
+    // It stays on from page to page, console and repair pages included.
+    await page.goto("/repair/track");
+    await expect(page.locator("html")).toHaveClass(/large-text/);
+    await expectAccessible(page, testInfo);
+    await page.getByRole("link", { name: "标准版" }).click();
+    await expect(page).toHaveURL(/\/repair\/track$/);
+    await expect(page.locator("html")).not.toHaveClass(/large-text/);
+  });
 });

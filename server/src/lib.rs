@@ -4,6 +4,7 @@
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod display;
 pub mod limits;
 pub mod repair;
 pub mod router;

@@ -72,6 +72,7 @@ pub fn build(
 
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/display", get(crate::display::switch))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -100,6 +101,7 @@ pub fn build(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn(crate::display::scope))
         .layer(middleware::from_fn_with_state(secure, security_headers))
         .layer(middleware::from_fn_with_state(
             search_limit,

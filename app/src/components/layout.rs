@@ -14,6 +14,7 @@ const NAV: [(&str, &str); 5] = [
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let (switch_href, switch_label) = crate::display::switch_link(&crate::display::current());
     view! {
         <a class="skip-link" href="#main">"跳到主要内容"</a>
         <header class="site-header">
@@ -36,6 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </nav>
+                <a class="display-switch" href=switch_href>{switch_label}</a>
             </div>
         </header>
         <div class="demo-banner" role="note">

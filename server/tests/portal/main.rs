@@ -7,6 +7,7 @@ mod catalog;
 mod collect;
 mod collect_license;
 mod crash;
+mod display;
 mod repair;
 mod staff;
 

@@ -115,11 +115,11 @@ pub fn AccountsPage(
                             view! {
                                 <form method="post" action=format!("/admin/accounts/{}/{toggle}", a.id) class="inline-form">
                                     <CsrfField csrf=csrf.clone()/>
-                                    <button type="submit" class="button-secondary">{toggle_label}<span class="visually-hidden">{format!("账号 {username}")}</span></button>
+                                    <button type="submit" class="button-secondary" aria-label=format!("{toggle_label}账号 {username}")>{toggle_label}</button>
                                 </form>
                                 <form method="post" action=format!("/admin/accounts/{}/reset", a.id) class="inline-form">
                                     <CsrfField csrf/>
-                                    <button type="submit" class="button-secondary">"重置密码"<span class="visually-hidden">{format!("：账号 {username}")}</span></button>
+                                    <button type="submit" class="button-secondary" aria-label=format!("重置密码：账号 {username}")>"重置密码"</button>
                                 </form>
                             }
                         });

@@ -36,8 +36,13 @@ pub fn render_document(
         };
         (scripts, page.to_html())
     });
+    let class = crate::display::current()
+        .mode
+        .html_class()
+        .map(|c| format!(" class=\"{c}\""))
+        .unwrap_or_default();
     format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/>\
+        "<!DOCTYPE html><html lang=\"zh-CN\"{class}><head><meta charset=\"utf-8\"/>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
          <meta name=\"color-scheme\" content=\"light\"/>\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>\

@@ -137,6 +137,16 @@ pub(crate) async fn append_in_tx(
     Ok(())
 }
 
+/// Ends every session of an account (disabled, or its password reset).
+async fn end_sessions(c: &mut SqliteConnection, account_id: i64) -> Result<(), StoreError> {
+    sqlx::query("delete from staff_sessions where account_id = ?")
+        .bind(account_id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
     a.password_hash, a.failed_logins, a.locked_until, a.disabled, d.name,
     a.must_change_password";
@@ -409,11 +419,7 @@ impl StaffStore for SqliteStore {
             .await
             .map_err(db_err)?;
         if disabled {
-            sqlx::query("delete from staff_sessions where account_id = ?")
-                .bind(account_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            end_sessions(&mut tx, account_id).await?;
         }
         append_in_tx(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)
@@ -439,11 +445,7 @@ impl StaffStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        sqlx::query("delete from staff_sessions where account_id = ?")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        end_sessions(&mut tx, account_id).await?;
         append_in_tx(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)
     }

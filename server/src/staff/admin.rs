@@ -193,10 +193,7 @@ pub async fn create_account(
     headers: HeaderMap,
     Form(f): Form<CreateAccountForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let form = AccountForm {
@@ -308,8 +305,7 @@ async fn account_to_change(
     csrf: &str,
     id: i64,
 ) -> Result<app::store::staff::StoredAccount, Response> {
-    staff.check_post(headers, csrf).map_err(|r| *r)?;
-    staff.require_admin().map_err(|r| *r)?;
+    staff.check_admin_post(headers, csrf).map_err(|r| *r)?;
     match state.staff.account(id).await {
         Ok(Some(a)) => Ok(a),
         Ok(None) => Err(not_found(Some(staff.view()))),
@@ -493,10 +489,7 @@ pub async fn set_calendar_day(
     headers: HeaderMap,
     Form(f): Form<CalendarForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let mut errors = Vec::new();
@@ -560,10 +553,7 @@ pub async fn remove_calendar_day(
     headers: HeaderMap,
     Form(f): Form<RemoveDayForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let Ok(date) = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") else {

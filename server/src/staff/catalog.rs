@@ -195,10 +195,7 @@ pub async fn add_item(
     headers: HeaderMap,
     Form(f): Form<NewItemForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let mut errors = Vec::new();
@@ -379,10 +376,7 @@ pub async fn update_item(
     Path(code): Path<String>,
     Form(f): Form<AttributesPost>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let current = match catalog::item(&state.records, &code).await {
@@ -410,9 +404,9 @@ pub async fn update_item(
         format!("修改属性：{}", changes.join("；")),
     );
     let today = state.repair.portal.today();
-    let disclosure_changed = attributes.disclosure != current.attributes.disclosure;
+    // A count of records moved only when the disclosure changed (and some were).
     match catalog::update_item(&state.records, &code, &attributes, today, &audit).await {
-        Ok(Some(n)) if disclosure_changed => see_other(&format!(
+        Ok(Some(n)) if n > 0 => see_other(&format!(
             "/admin/catalog/{code}?saved=attributes&records={n}"
         )),
         Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}?saved=attributes")),
@@ -466,10 +460,7 @@ pub async fn add_version(
     Path(code): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let item = match catalog::item(&state.records, &code).await {

@@ -74,10 +74,7 @@ pub async fn issue(
     headers: HeaderMap,
     Form(f): Form<IssueForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let departments = match state.repair.portal.store.departments().await {
@@ -145,10 +142,7 @@ pub async fn revoke(
     headers: HeaderMap,
     Form(f): Form<RevokeForm>,
 ) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(r) = staff.require_admin() {
+    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
         return *r;
     }
     let Ok(id) = f.id.trim().parse::<i64>() else {

@@ -92,6 +92,17 @@ impl Staff {
         super::require(self, self.member.may_administer(), "管理员")
     }
 
+    /// The checks of an administrator's form post: [`Self::check_post`],
+    /// then the role.
+    pub fn check_admin_post(
+        &self,
+        headers: &HeaderMap,
+        posted_csrf: &str,
+    ) -> Result<(), Box<Response>> {
+        self.check_post(headers, posted_csrf)?;
+        self.require_admin()
+    }
+
     /// The checks of every form post: same origin, and the session's
     /// anti-forgery token posted back (compared in constant time).
     pub fn check_post(&self, headers: &HeaderMap, posted_csrf: &str) -> Result<(), Box<Response>> {

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::{column_name, parse_sheet_date, refuse, Authority, Refusal, SubjectFields};
+use super::{column_name, parse_sheet_date, refuse, Authority, Refusal, SheetKind, SubjectFields};
 use crate::domain::subject_kind::SubjectKind;
 use crate::domain::{CreditCode, IdNumber};
 
@@ -126,8 +126,10 @@ impl<F: Fn(&str) -> Option<String>> Cells<F> {
         })
     }
 
-    /// The deciding authority: its name and credit code, both required.
-    pub fn authority(&self, name: &'static str, code: &'static str) -> Result<Authority, Refusal> {
+    /// The deciding authority of a `kind` row: its name and credit code,
+    /// both required.
+    pub fn authority(&self, kind: SheetKind) -> Result<Authority, Refusal> {
+        let (name, code, _) = kind.authority_columns();
         let authority_name = self.required(name)?;
         let raw = self.required(code)?;
         let normalised = CreditCode::parse_lenient(&raw)

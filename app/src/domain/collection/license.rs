@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::cells::{Cells, SubjectColumns};
-use super::{col, refuse, Authority, Column, Refusal, SubjectFields, CATALOG_ITEM};
+use super::{col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM};
 use crate::domain::DocumentNumber;
 
 /// The columns of a licence sheet (DOMAIN.md §5). Mandatory: what a
@@ -130,7 +130,7 @@ pub fn check_license_row(
             ));
         }
     }
-    let authority = cells.authority("XK_XKJG", "XK_XKJGDM")?;
+    let authority = cells.authority(SheetKind::License)?;
     let state = match cells.get("XK_ZT") {
         None => "有效",
         Some(raw) => state(&raw).ok_or_else(|| {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::cells::{Cells, SubjectColumns};
-use super::{col, refuse, Authority, Column, Refusal, SubjectFields, CATALOG_ITEM};
+use super::{col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM};
 use crate::domain::publication::{PublicationRule, Tier};
 use crate::domain::{DocumentNumber, Fen};
 
@@ -128,7 +128,7 @@ pub fn check_penalty_row(
     let confiscated = amount("CF_NR_WFFF")?;
     let decision_date = cells.decision_date("CF_JDRQ", today)?;
     let valid_until = cells.date("CF_YXQ")?;
-    let authority = cells.authority("CF_CFJG", "CF_CFJGDM")?;
+    let authority = cells.authority(SheetKind::Penalty)?;
     let catalog_item = cells.required(CATALOG_ITEM)?;
     Ok(PenaltyRow {
         subject,

@@ -9,13 +9,17 @@
 //! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
 //! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
 //! | `PORTAL_SEARCH_RATE` | `120` | searches per minute per client (`0`: no limit, for load tests) |
-//! | `PORTAL_HTTPS` | `0` on a loopback address, else `1` | served over HTTPS: `__Host-` + `Secure` session cookies |
+//! | `PORTAL_HTTPS` | `1` unless on a loopback address with no proxy | served over HTTPS: `Secure` cookies, `__Host-` session cookie, HSTS |
+//! | `PORTAL_TRUSTED_PROXIES` | (none) | addresses/networks of the TLS proxies whose forwarding header names the client |
+//! | `PORTAL_FORWARDED_HEADER` | `x-forwarded-for` | the header those proxies write: `x-forwarded-for` or `forwarded` |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+
+use crate::http::client::ClientSettings;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -31,6 +35,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Public searches a client may make per minute; 0 for no limit.
     pub search_rate: u32,
+    /// Where clients' addresses come from (directly, or through proxies).
+    pub clients: ClientSettings,
 }
 
 impl Config {
@@ -60,8 +66,15 @@ impl Config {
                     .map_err(|_| format!("PORTAL_TODAY={v} is not a date like 2026-11-26"))?,
             ),
         };
+        let clients = ClientSettings::behind(
+            &var("PORTAL_TRUSTED_PROXIES").unwrap_or_default(),
+            &var("PORTAL_FORWARDED_HEADER").unwrap_or_default(),
+        )
+        .map_err(|e| format!("PORTAL_TRUSTED_PROXIES / PORTAL_FORWARDED_HEADER: {e}"))?;
+        // Behind a proxy the portal listens on loopback but browsers reach
+        // it over HTTPS at the proxy.
         let secure_cookies = match var("PORTAL_HTTPS").as_deref() {
-            None => !addr.ip().is_loopback(),
+            None => !addr.ip().is_loopback() || clients.behind_proxy(),
             Some("1" | "true" | "yes") => true,
             Some("0" | "false" | "no") => false,
             Some(v) => return Err(format!("PORTAL_HTTPS={v} should be 1 or 0")),
@@ -73,6 +86,7 @@ impl Config {
                 .map_err(|_| format!("PORTAL_SEARCH_RATE={v} is not a number"))?,
         };
         Ok(Self {
+            clients,
             search_rate,
             secure_cookies,
             addr,

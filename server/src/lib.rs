@@ -5,6 +5,7 @@ pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod display;
+pub mod http;
 pub mod limits;
 pub mod repair;
 pub mod router;

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::repair::{uploads, RepairState};
 use server::{config::Config, demo, router, store::SqliteStore, telemetry};
@@ -78,30 +77,25 @@ async fn run() -> Result<(), String> {
     };
     let search_limit =
         server::limits::Rate::per_minute(config.search_rate).map(server::limits::RateLimiter::new);
-    let app = router::build(
-        leptos_options,
-        portal,
-        repair_state,
-        staff_state,
+    let edge = router::Edge {
+        clients: config.clients.clone(),
         search_limit,
-    );
+    };
+    let app = router::build(leptos_options, portal, repair_state, staff_state, edge);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?
-        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms).
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, "portal listening");
     println!("信用中国（黑龙江鹤岗）已启动: http://{}/", config.addr);
-    axum::serve(
+    server::http::serve::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app,
+        server::http::serve::HEADER_TIMEOUT,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    .await;
+    Ok(())
 }
 
 /// Leptos settings: from cargo-leptos's environment when it runs us,

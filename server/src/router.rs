@@ -16,6 +16,7 @@ use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::http::{self, client::ClientSettings};
 use crate::limits::{self, RateLimiter};
 use crate::repair::RepairState;
 use crate::staff::StaffState;
@@ -45,12 +46,20 @@ async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
     }
 }
 
+/// What stands between the internet and the pages: where client
+/// addresses come from, and the per-client limits.
+#[derive(Clone, Default)]
+pub struct Edge {
+    pub clients: ClientSettings,
+    pub search_limit: Option<RateLimiter>,
+}
+
 pub fn build(
     leptos_options: LeptosOptions,
     portal: PortalContext,
     repair: RepairState,
     staff: StaffState,
-    search_limit: Option<RateLimiter>,
+    edge: Edge,
 ) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
@@ -103,9 +112,14 @@ pub fn build(
         ))
         .layer(middleware::from_fn(crate::display::scope))
         .layer(middleware::from_fn_with_state(secure, security_headers))
+        .layer(middleware::from_fn_with_state(secure, http::secure_cookies))
         .layer(middleware::from_fn_with_state(
-            search_limit,
+            edge.search_limit,
             limits::limit_search,
+        ))
+        .layer(middleware::from_fn_with_state(
+            edge.clients,
+            http::client::identify,
         ))
         .layer(middleware::from_fn(telemetry::request_span))
 }

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::import::{process_row, Delivery, Mode, Outcome, Summary};
-use crate::repair::http::{client_of, sha256_hex, ClientAddr};
+use crate::http::client::{client_of, ClientAddr};
+use crate::repair::http::sha256_hex;
 use crate::staff::StaffState;
 use crate::store::api_keys;
 use crate::store::collect::{load_context, record_delivery};

@@ -19,8 +19,9 @@ use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::http::{client_of, page, same_origin, sha256_hex, ClientAddr};
+use super::http::{page, same_origin, sha256_hex};
 use super::RepairState;
+use crate::http::client::{client_of, ClientAddr};
 
 /// Wrong number/code pairs a client may send per window before 429.
 const MAX_FAILURES: u32 = 10;

@@ -26,7 +26,8 @@ use super::session::{
     verify_password, Staff,
 };
 use super::{audit_entry, internal, register, render, StaffState};
-use crate::repair::http::{client_of, same_origin, see_other, sha256_hex, ClientAddr};
+use crate::http::client::{client_of, ClientAddr};
+use crate::repair::http::{same_origin, see_other, sha256_hex};
 
 fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Response {
     render(status, "工作人员登录", move || {

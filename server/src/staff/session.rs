@@ -16,9 +16,8 @@ use axum::response::Response;
 use chrono::{Duration, Utc};
 
 use super::{forbidden, StaffState};
-use crate::repair::http::{
-    client_of, cookie, random_hex, same_origin, see_other, sha256_hex, ClientAddr,
-};
+use crate::http::client::{client_of, ClientAddr};
+use crate::repair::http::{cookie, random_hex, same_origin, see_other, sha256_hex};
 
 /// The session cookie's name. Served over HTTPS it is a `__Host-` cookie
 /// (Secure, Path=/, no Domain: only this exact origin ever sees it). On
@@ -125,11 +124,8 @@ impl FromRequestParts<StaffState> for Staff {
         parts: &mut Parts,
         state: &StaffState,
     ) -> Result<Self, Self::Rejection> {
-        let client = client_of(
-            ClientAddr::from_request_parts(parts, state)
-                .await
-                .unwrap_or(ClientAddr(None)),
-        );
+        let Ok(addr) = ClientAddr::from_request_parts(parts, state).await;
+        let client = client_of(addr);
         // Pages send the visitor to sign in; anything else is refused.
         let refuse = |method: &Method| {
             if *method == Method::GET || *method == Method::HEAD {

@@ -8,6 +8,7 @@ mod collect;
 mod collect_license;
 mod crash;
 mod display;
+mod edge;
 mod repair;
 mod staff;
 
@@ -46,11 +47,17 @@ pub fn today() -> NaiveDate {
 }
 
 pub async fn portal() -> Portal {
-    portal_with(None).await
+    portal_with(server::router::Edge::default()).await
 }
 
-/// A portal whose public search is rate limited per client.
-pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> Portal {
+/// A portal with its own edge settings (proxies, per-client limits).
+pub async fn portal_with(edge: server::router::Edge) -> Portal {
+    portal_configured(edge, false).await
+}
+
+/// A portal as deployed: edge settings, and whether browsers reach it
+/// over HTTPS.
+pub async fn portal_configured(edge: server::router::Edge, https: bool) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
@@ -75,12 +82,12 @@ pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> P
     let staff = server::staff::StaffState {
         repair: repair.clone(),
         staff: store.clone(),
-        secure_cookies: false,
+        secure_cookies: https,
         records: store.clone(),
         imports: dir.join("imports"),
     };
     Portal {
-        router: server::router::build(options, context, repair, staff, search_limit),
+        router: server::router::build(options, context, repair, staff, edge),
         store,
         dir: dir.clone(),
         _dir: TempDir(dir),
@@ -116,6 +123,11 @@ impl Answer {
 }
 
 impl Portal {
+    /// The router, to serve it on a real socket.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -325,7 +337,11 @@ async fn every_response_carries_the_security_headers() {
 async fn bulk_searching_is_answered_with_429() {
     use axum::extract::ConnectInfo;
     let limiter = server::limits::RateLimiter::new(server::limits::Rate::per_minute(20).unwrap());
-    let p = portal_with(Some(limiter)).await;
+    let p = portal_with(server::router::Edge {
+        search_limit: Some(limiter),
+        ..Default::default()
+    })
+    .await;
     let from = |ip: &str| ConnectInfo(std::net::SocketAddr::new(ip.parse().unwrap(), 40000));
     let search = |ip: &'static str| {
         Request::get("/search?q=%E9%B9%A4%E5%B2%97")

@@ -4,7 +4,9 @@ import { defineConfig } from "@playwright/test";
 // demo data and a fixed "today", on loopback only. The test command builds
 // the binary and the site first (see .ci/test).
 const port = Number(process.env.E2E_PORT ?? 3100);
-const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/hegang-e2e-${process.pid}`;
+// Kept in the environment so test workers (other processes) find the same
+// directory, e.g. to ask the server command for a demo record's identity.
+const dataDir = (process.env.E2E_DATA_DIR ??= `/tmp/hegang-e2e-${process.pid}`);
 export const baseURL = `http://127.0.0.1:${port}`;
 // The first administrator, created with the server command before the
 // portal starts (there is no default account). Test-only.
@@ -52,6 +54,7 @@ export default defineConfig({
     env: {
       PORTAL_ADDR: `127.0.0.1:${port}`,
       PORTAL_DATA_DIR: dataDir,
+      PORTAL_DEMO: "1",
       PORTAL_TODAY: "2026-11-26",
       PORTAL_DEMO_RECORDS: "1500",
       LEPTOS_SITE_ROOT: "../target/site",

@@ -70,7 +70,8 @@ test("apply for repair from a record page and follow it on the status page", asy
 
   // Identity, checked against the record.
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("核对主体身份");
-  await page.getByLabel("信用主体的统一社会信用代码").fill(code);
+  await fillIdentity(page);
+  await expect(page.getByLabel("信用主体的统一社会信用代码")).toHaveValue(code);
   if (js) {
     await expect(page.locator("#identity-live")).toContainText("格式和校验位正确");
   }

@@ -32,6 +32,9 @@ pub struct DemoSummary {
 }
 
 /// SplitMix64: tiny, deterministic, good enough for fictional data.
+/// What every demo organisation's name ends with.
+pub const MARKER: &str = "（演示）";
+
 struct Rng(u64);
 
 impl Rng {
@@ -364,7 +367,7 @@ pub async fn generate(
     bench: bool,
 ) -> Result<DemoSummary, StoreError> {
     let mut rng = Rng(0x4845_4741_4E47_2026);
-    let marker = if bench { "" } else { "（演示）" };
+    let marker = if bench { "" } else { MARKER };
     let mut tx = store.write_tx().await.map_err(db_err)?;
     let c = &mut *tx;
 
@@ -469,6 +472,10 @@ pub async fn generate(
     let subject_count = (records / 3).max(60);
     let mut seen_codes = HashSet::new();
     let mut subjects: Vec<(i64, SubjectKind)> = Vec::with_capacity(subject_count as usize);
+    // Representatives' ID numbers (never public) come from their own
+    // sequence, so the rest of the demo data stays as it was.
+    let mut rep_rng = Rng(0x5245_5052_4553_454E);
+    let mut rep_ids: HashMap<i64, String> = HashMap::new();
     for _ in 0..subject_count {
         let (division_code, district) = *rng.pick(&DISTRICTS[1..]);
         let roll = rng.below(100);
@@ -516,6 +523,10 @@ pub async fn generate(
         )
         .await?;
         subjects.push((id, kind));
+        if kind != SubjectKind::NaturalPerson {
+            let (division, _) = *rep_rng.pick(&DISTRICTS[1..]);
+            rep_ids.insert(id, id_number(&mut rep_rng, division));
+        }
     }
 
     let mut summary = DemoSummary {
@@ -611,6 +622,7 @@ pub async fn generate(
                 note: None,
                 repaired_on,
                 rule_ids: &rule_ids,
+                representative_id: rep_ids.get(&subject_id).map(String::as_str),
             },
             today,
         )

@@ -132,7 +132,8 @@ fn spawn_sweeper(portal: app::api::PortalContext) {
     });
 }
 
-/// Removes abandoned drafts and orphaned files at start-up and hourly.
+/// Removes abandoned drafts, orphaned files and expired identity-step
+/// failures at start-up and hourly.
 fn spawn_upload_cleanup(state: RepairState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -142,6 +143,16 @@ fn spawn_upload_cleanup(state: RepairState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "abandoned uploads removed"),
                 Err(err) => tracing::error!(error = %err, "upload cleanup failed"),
+            }
+            // Wrong identity answers only matter inside their counting window.
+            let window =
+                chrono::Duration::hours(app::domain::repair_identity::IdentityLimits::WINDOW_HOURS);
+            if let Err(err) = state
+                .repairs
+                .purge_identity_failures(chrono::Utc::now() - window * 2)
+                .await
+            {
+                tracing::error!(error = %err, "identity failure cleanup failed");
             }
         }
     });

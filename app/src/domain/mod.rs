@@ -16,6 +16,7 @@ pub mod masking;
 pub mod money;
 pub mod publication;
 pub mod repair_application;
+pub mod repair_identity;
 pub mod search_text;
 pub mod staff;
 pub mod subject_kind;

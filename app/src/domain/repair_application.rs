@@ -64,17 +64,23 @@ pub enum ApplicationState {
     /// 已撤回: withdrawn by the applicant (final).
     #[serde(rename = "withdrawn", alias = "Withdrawn")]
     Withdrawn,
+    /// 已作废: the department found it was not made by or for the
+    /// record's subject (final; the reason is shown to the applicant, and
+    /// the record is free for the subject's own application).
+    #[serde(rename = "voided", alias = "Voided")]
+    Voided,
 }
 
 impl ApplicationState {
     /// All states, in life-cycle order.
-    pub const ALL: [ApplicationState; 6] = [
+    pub const ALL: [ApplicationState; 7] = [
         ApplicationState::Submitted,
         ApplicationState::Accepted,
         ApplicationState::NeedsSupplement,
         ApplicationState::Approved,
         ApplicationState::Rejected,
         ApplicationState::Withdrawn,
+        ApplicationState::Voided,
     ];
 
     /// Stable ASCII code for storage and URLs.
@@ -86,6 +92,7 @@ impl ApplicationState {
             ApplicationState::Approved => "approved",
             ApplicationState::Rejected => "rejected",
             ApplicationState::Withdrawn => "withdrawn",
+            ApplicationState::Voided => "voided",
         }
     }
 
@@ -103,15 +110,19 @@ impl ApplicationState {
             ApplicationState::Approved => "已修复",
             ApplicationState::Rejected => "不予修复",
             ApplicationState::Withdrawn => "已撤回",
+            ApplicationState::Voided => "已作废",
         }
     }
 
     /// Whether the application is still being handled (not approved,
-    /// rejected or withdrawn).
+    /// rejected, withdrawn or voided).
     pub fn is_open(self) -> bool {
         !matches!(
             self,
-            ApplicationState::Approved | ApplicationState::Rejected | ApplicationState::Withdrawn
+            ApplicationState::Approved
+                | ApplicationState::Rejected
+                | ApplicationState::Withdrawn
+                | ApplicationState::Voided
         )
     }
 
@@ -148,17 +159,21 @@ pub enum Action {
     /// 撤回申请 (applicant).
     #[serde(rename = "withdraw", alias = "Withdraw")]
     Withdraw,
+    /// 作废 (staff): not the subject's application.
+    #[serde(rename = "void", alias = "Void")]
+    Void,
 }
 
 impl Action {
     /// All actions, in display order.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Accept,
         Action::RequestSupplement,
         Action::Supplement,
         Action::Approve,
         Action::Reject,
         Action::Withdraw,
+        Action::Void,
     ];
 
     /// Stable ASCII code for storage and URLs.
@@ -170,6 +185,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::Withdraw => "withdraw",
+            Action::Void => "void",
         }
     }
 
@@ -187,7 +203,17 @@ impl Action {
             Action::Approve => "同意修复",
             Action::Reject => "不予修复",
             Action::Withdraw => "撤回申请",
+            Action::Void => "作废（非主体本人申请）",
         }
+    }
+
+    /// Whether staff must give a reason, which the applicant sees: a
+    /// request to supplement (what is missing), a refusal and a voiding.
+    pub fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Action::RequestSupplement | Action::Reject | Action::Void
+        )
     }
 
     /// Whether the applicant (rather than staff) performs this action.
@@ -205,6 +231,7 @@ impl Action {
             Action::Approve => "同意修复",
             Action::Reject => "作出不予修复决定",
             Action::Withdraw => "撤回",
+            Action::Void => "作废",
         }
     }
 }
@@ -218,7 +245,7 @@ pub fn deadline_setting(action: Option<Action>) -> Option<(&'static str, u32)> {
         None | Some(Action::Supplement) => Some(("repair.accept_working_days", 3)),
         Some(Action::Accept) => Some(("repair.decide_working_days", 10)),
         Some(Action::RequestSupplement) => Some(("repair.supplement_working_days", 10)),
-        Some(Action::Approve | Action::Reject | Action::Withdraw) => None,
+        Some(Action::Approve | Action::Reject | Action::Withdraw | Action::Void) => None,
     }
 }
 
@@ -258,7 +285,8 @@ impl std::error::Error for TransitionError {}
 /// rejected (Reject) | withdrawn (Withdraw);
 /// accepted → needs_supplement | approved | rejected | withdrawn;
 /// needs_supplement → submitted (Supplement) | withdrawn | rejected;
-/// approved, rejected and withdrawn are final.
+/// any open state → voided (Void) when it is not the subject's;
+/// approved, rejected, withdrawn and voided are final.
 pub fn transition(
     from: ApplicationState,
     action: Action,
@@ -280,6 +308,9 @@ pub fn transition(
         (S::NeedsSupplement, A::Withdraw) => S::Withdrawn,
         // Refusal is possible when the supplement deadline passes.
         (S::NeedsSupplement, A::Reject) => S::Rejected,
+        // Whoever passed the identity step without being the subject (or
+        // its agent) must not hold the record's one open application.
+        (S::Submitted | S::Accepted | S::NeedsSupplement, A::Void) => S::Voided,
         _ => return Err(TransitionError { from, action }),
     };
     Ok(to)
@@ -1053,6 +1084,9 @@ mod tests {
             (S::NeedsSupplement, A::Supplement, S::Submitted),
             (S::NeedsSupplement, A::Withdraw, S::Withdrawn),
             (S::NeedsSupplement, A::Reject, S::Rejected),
+            (S::Submitted, A::Void, S::Voided),
+            (S::Accepted, A::Void, S::Voided),
+            (S::NeedsSupplement, A::Void, S::Voided),
         ];
         let mut ok = 0;
         for from in S::ALL {
@@ -1076,7 +1110,7 @@ mod tests {
         }
         assert_eq!(ok, allowed.len());
         // Final states admit nothing.
-        for from in [S::Approved, S::Rejected, S::Withdrawn] {
+        for from in [S::Approved, S::Rejected, S::Withdrawn, S::Voided] {
             assert!(A::ALL.into_iter().all(|a| transition(from, a).is_err()));
         }
     }

@@ -215,4 +215,35 @@ pub trait RepairStore: Send + Sync + 'static {
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError>;
+
+    /// The representative's ID number the department delivered with the
+    /// record (never public), for the identity step.
+    async fn representative_id(&self, record_id: i64) -> Result<Option<String>, StoreError>;
+    /// Records a wrong answer at the identity step.
+    async fn note_identity_failure(
+        &self,
+        draft_id: &str,
+        record_id: i64,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Wrong answers so far: by the draft (ever), about the record and by
+    /// the client (since `since`).
+    async fn identity_failures(
+        &self,
+        draft_id: &str,
+        record_id: i64,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<IdentityFailures, StoreError>;
+    /// Forgets wrong answers older than `before`; returns how many.
+    async fn purge_identity_failures(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Wrong answers at the identity step, by what they are counted against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IdentityFailures {
+    pub draft: u32,
+    pub record: u32,
+    pub client: u32,
 }

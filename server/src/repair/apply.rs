@@ -8,7 +8,10 @@ use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
     tracking_code_from_bytes, ApplicantKind, EvidenceKind, PledgeFacts,
 };
-use app::domain::{repair_eligibility, CreditCode, IdNumber, RepairEligibility, SubjectKind};
+use app::domain::repair_identity::{
+    check_identity, not_on_file_message, IdentityAnswer, IdentityCheck, IdentityLimits, OnRecord,
+};
+use app::domain::{repair_eligibility, RepairEligibility, SubjectKind};
 use app::pages::repair::document::render_document;
 use app::pages::repair::forms::{size_label, FieldError};
 use app::pages::repair::steps::{
@@ -29,6 +32,7 @@ use super::http::{
     sha256_hex, valid_token, DRAFT_COOKIE, RECEIPT_COOKIE,
 };
 use super::{uploads, RepairState};
+use crate::http::client::{client_of, ClientAddr};
 
 /// A handler's early exit: a finished response.
 type Step<T> = Result<T, Response>;
@@ -86,8 +90,10 @@ async fn load_target(state: &RepairState, raw_id: &str) -> Step<Target> {
     Ok(Target { penalty, summary })
 }
 
-/// Why this record cannot be applied for online now, if it cannot.
-async fn blocked_reason(state: &RepairState, target: &Target) -> Step<Option<String>> {
+/// Why this record cannot be applied for online now, if it cannot. Whether
+/// an application is already open is not said here: anyone can read this
+/// page, and only the subject may learn it (after the identity step).
+fn blocked_reason(state: &RepairState, target: &Target) -> Option<String> {
     let p = &target.penalty;
     let eligibility = repair_eligibility(
         p.decision_date,
@@ -95,20 +101,7 @@ async fn blocked_reason(state: &RepairState, target: &Target) -> Step<Option<Str
         p.repaired_on,
         state.portal.today(),
     );
-    if !matches!(eligibility, RepairEligibility::Eligible { .. }) {
-        return Ok(Some(eligibility.explain()));
-    }
-    if let Some(number) = state
-        .repairs
-        .open_application_for(p.id)
-        .await
-        .map_err(internal)?
-    {
-        return Ok(Some(format!(
-            "该信息已有正在办理的信用修复申请（申请编号 {number}），办结前不能重复申请。请凭申请编号和查询码查看进度。"
-        )));
-    }
-    Ok(None)
+    (!matches!(eligibility, RepairEligibility::Eligible { .. })).then(|| eligibility.explain())
 }
 
 /// The draft for this record from the cookie, or a redirect to the start.
@@ -145,10 +138,7 @@ pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>
         Ok(t) => t,
         Err(r) => return r,
     };
-    let blocked = match blocked_reason(&state, &target).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+    let blocked = blocked_reason(&state, &target);
     let record = target.summary;
     render(
         &state,
@@ -170,10 +160,8 @@ pub async fn start(
         Ok(t) => t,
         Err(r) => return r,
     };
-    match blocked_reason(&state, &target).await {
-        Ok(None) => {}
-        Ok(Some(_)) => return see_other(&target.summary.base()),
-        Err(r) => return r,
+    if blocked_reason(&state, &target).is_some() {
+        return see_other(&target.summary.base());
     }
     let token = match random_hex(16) {
         Ok(t) => t,
@@ -324,11 +312,35 @@ pub async fn identity_page(
     if draft.answers.applicant_name.is_none() {
         return see_other(&format!("{}/applicant", target.summary.base()));
     }
+    identity_form(
+        &state,
+        target,
+        IdentityAnswer::default(),
+        vec![],
+        StatusCode::OK,
+    )
+}
+
+fn identity_form(
+    state: &RepairState,
+    target: Target,
+    value: IdentityAnswer,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
     let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
     let record = target.summary;
-    render(&state, StatusCode::OK, "核对主体身份", move || {
-        view! { <IdentityStep record natural_person=person value=String::new() errors=vec![]/> }
-            .into_any()
+    let title = if errors.is_empty() {
+        "核对主体身份"
+    } else {
+        "核对主体身份（有错误）"
+    };
+    render(state, status, title, move || {
+        view! {
+            <IdentityStep record natural_person=person identifier=value.identifier
+                second=value.second errors/>
+        }
+        .into_any()
     })
 }
 
@@ -336,33 +348,19 @@ pub async fn identity_page(
 pub struct IdentityForm {
     #[serde(default)]
     identity: String,
+    #[serde(default)]
+    identity_second: String,
 }
 
-/// Checks the identifier against the record's subject.
-fn check_identity(p: &StoredPenalty, raw: &str) -> Result<&'static str, String> {
-    let subject = &p.subject;
-    if subject.kind == SubjectKind::NaturalPerson {
-        let given = IdNumber::parse(raw).map_err(|e| e.to_string())?;
-        let on_record = subject
-            .id_number
-            .as_deref()
-            .and_then(|s| IdNumber::parse(s).ok());
-        match on_record {
-            Some(n) if n.as_str() == given.as_str() => Ok("id_number"),
-            _ => Err("身份证号码与处罚决定记载的当事人不一致，请核对后重新输入".into()),
-        }
-    } else {
-        let (given, _) = CreditCode::parse_lenient(raw).map_err(|e| e.to_string())?;
-        match subject.credit_code.as_deref() {
-            Some(code) if code == given.as_str() => Ok("credit_code"),
-            _ => Err("统一社会信用代码与处罚决定记载的主体不一致，请核对后重新输入".into()),
-        }
-    }
-}
-
+/// The identity step: both answers are compared with what the deciding
+/// department holds, within the guess limits of
+/// [`IdentityLimits`](app::domain::repair_identity::IdentityLimits). Only
+/// after a match does the applicant learn whether an application for the
+/// record is already open.
 pub async fn identity(
     State(state): State<RepairState>,
     Path(id): Path<String>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<IdentityForm>,
 ) -> Response {
@@ -370,23 +368,82 @@ pub async fn identity(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match check_identity(&target.penalty, &form.identity) {
-        Ok(checked) => {
+    let client = client_of(addr);
+    let answer = IdentityAnswer {
+        identifier: form.identity,
+        second: form.identity_second,
+    };
+    let authority = target.penalty.authority.name.clone();
+    let refuse = |target: Target, field: &'static str, message: String, status: StatusCode| {
+        identity_form(
+            &state,
+            target,
+            answer.clone(),
+            vec![FieldError::new(field, message)],
+            status,
+        )
+    };
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::hours(IdentityLimits::WINDOW_HOURS);
+    let counted = match state
+        .repairs
+        .identity_failures(&draft.id, target.penalty.id, &client, since)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
+    // Over a limit nothing is compared, so the answer teaches nothing.
+    if let Some(limit) = IdentityLimits::reached(counted.draft, counted.record, counted.client) {
+        let message = limit.message(&authority);
+        return refuse(target, "identity", message, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let representative_id = match state.repairs.representative_id(target.penalty.id).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let subject = &target.penalty.subject;
+    let on_record = OnRecord {
+        kind: subject.kind,
+        name: &subject.name,
+        credit_code: subject.credit_code.as_deref(),
+        id_number: subject.id_number.as_deref(),
+        representative_id: representative_id.as_deref(),
+    };
+    match check_identity(&on_record, &answer) {
+        IdentityCheck::Malformed(field, message) => {
+            refuse(target, field, message, StatusCode::BAD_REQUEST)
+        }
+        IdentityCheck::NotOnFile => refuse(
+            target,
+            "identity_second",
+            not_on_file_message(&authority),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        IdentityCheck::Mismatch(message) => {
+            if let Err(e) = state
+                .repairs
+                .note_identity_failure(&draft.id, target.penalty.id, &client, now)
+                .await
+            {
+                return internal(e);
+            }
+            tracing::info!(record.id = target.penalty.id, "identity step: wrong answer");
+            refuse(target, "identity", message, StatusCode::BAD_REQUEST)
+        }
+        IdentityCheck::Match(checked) => {
+            match state.repairs.open_application_for(target.penalty.id).await {
+                Err(e) => return internal(e),
+                Ok(Some(_)) => {
+                    let message = format!(
+                        "该信息已有正在办理的信用修复申请，办结前不能重复申请。请凭提交时获得的申请编号和查询码查看进度；如该申请并非您（贵单位）或您的代理人提出，请联系{authority}核实，认定单位可将其作废。"
+                    );
+                    return refuse(target, "identity", message, StatusCode::CONFLICT);
+                }
+                Ok(None) => {}
+            }
             draft.answers.identity_checked = Some(checked.to_string());
             save_and_go(&state, &draft, &format!("{}/pledge", target.summary.base())).await
-        }
-        Err(message) => {
-            let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
-            let record = target.summary;
-            let errors = vec![FieldError::new("identity", message)];
-            render(
-                &state,
-                StatusCode::BAD_REQUEST,
-                "核对主体身份（有错误）",
-                move || {
-                    view! { <IdentityStep record natural_person=person value=form.identity errors/> }.into_any()
-                },
-            )
         }
     }
 }

@@ -149,6 +149,9 @@ fn next_step(state: ApplicationState) -> &'static str {
         ApplicationState::Approved => "办理完毕：该信息已停止公示",
         ApplicationState::Rejected => "办理完毕：可按告知的救济途径申请行政复议或提起行政诉讼",
         ApplicationState::Withdrawn => "办理完毕：申请已撤回",
+        ApplicationState::Voided => {
+            "办理完毕：认定单位核实该申请并非信用主体本人或其代理人提出，已作废（理由见办理记录）。如有异议，请联系认定单位"
+        }
     }
 }
 

@@ -8,6 +8,11 @@
 //!   administrator is created: there is no default account or password.
 //! - `server audit verify` checks the access register's hash chain and
 //!   exits with status 1 when an entry was changed, removed or inserted.
+//! - `server demo identity RECORD_ID` prints what the identity step of an
+//!   online repair asks for a **demo** record (its fictional subject's
+//!   hidden identifiers) and whether an application for it is open, so a
+//!   demonstration or a browser test can apply.
+//!   It refuses records that are not demo data.
 
 use std::io::BufRead;
 
@@ -27,12 +32,43 @@ pub async fn run(args: &[String], store: &SqliteStore) -> Option<Result<String, 
     match words.as_slice() {
         ["staff", "add", rest @ ..] => Some(add(rest, store).await),
         ["audit", "verify"] => Some(verify(store).await),
+        ["demo", "identity", id] => Some(demo_identity(id, store).await),
         [] => None,
         _ => Some(Err(USAGE.to_string())),
     }
 }
 
-pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain";
+pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain\n  server demo identity ID     the identity answers of a demo record (for demonstrations)";
+
+async fn demo_identity(raw: &str, store: &SqliteStore) -> Result<String, String> {
+    use app::store::repair::RepairStore;
+    let id: i64 = raw
+        .parse()
+        .map_err(|_| format!("{raw} is not a record id"))?;
+    let penalty = store
+        .penalty(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no penalty {id}"))?;
+    // Only organisations' demo names carry the marker; a person's
+    // identifiers are never printed, demo or not.
+    if !penalty.subject.name.contains(crate::demo::MARKER) {
+        return Err("not a demo organisation's record: its identifiers are never printed".into());
+    }
+    let representative_id = store
+        .representative_id(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let code = penalty.subject.credit_code.unwrap_or_default();
+    // Whether an application is open (a demonstration can pick another).
+    let open = match store.open_application_for(id).await {
+        Ok(Some(_)) => "open",
+        Ok(None) => "none",
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(format!("{code}\n{representative_id}\n{open}"))
+}
 
 fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
     args.windows(2).find(|w| w[0] == name).map(|w| w[1])

@@ -268,13 +268,13 @@ pub async fn decide(
             if let Err(e) = transition(app.state, a) {
                 errors.push(FieldError::new("action", e.to_string()));
             }
-            if matches!(a, Action::RequestSupplement | Action::Reject) && reason.is_empty() {
+            if a.needs_reason() && reason.is_empty() {
                 errors.push(FieldError::new(
                     "reason",
-                    if a == Action::Reject {
-                        "不予修复须写明理由"
-                    } else {
-                        "要求补正须写明需补正的材料"
+                    match a {
+                        Action::Reject => "不予修复须写明理由",
+                        Action::Void => "作废须写明理由（申请人可以看到），例如“经核实，申请人并非该信息的主体或其代理人”",
+                        _ => "要求补正须写明需补正的材料",
                     },
                 ));
             }

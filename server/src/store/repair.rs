@@ -5,8 +5,8 @@ use app::domain::repair_application::{
 };
 use app::domain::working_days::{china_date, state_council_notices, CalendarEntry, DayKind};
 use app::store::repair::{
-    Draft, DraftAnswers, NewApplication, NewEvent, NewFile, RepairStore, StoredApplication,
-    StoredEvent, StoredFile, SubmitOutcome,
+    Draft, DraftAnswers, IdentityFailures, NewApplication, NewEvent, NewFile, RepairStore,
+    StoredApplication, StoredEvent, StoredFile, SubmitOutcome,
 };
 use app::store::StoreError;
 use async_trait::async_trait;
@@ -592,5 +592,71 @@ impl RepairStore for SqliteStore {
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
         failures_since(self, Failures::Tracking, client, since).await
+    }
+
+    async fn representative_id(&self, record_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("select representative_id_number from penalties where id = ?")
+            .bind(record_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(row.and_then(|r| r.get(0)))
+    }
+
+    async fn note_identity_failure(
+        &self,
+        draft_id: &str,
+        record_id: i64,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into identity_failures (draft_id, record_id, client, at) values (?, ?, ?, ?)",
+        )
+        .bind(draft_id)
+        .bind(record_id)
+        .bind(client)
+        .bind(ts(now))
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn identity_failures(
+        &self,
+        draft_id: &str,
+        record_id: i64,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<IdentityFailures, StoreError> {
+        let row = sqlx::query(
+            "select (select count(*) from identity_failures where draft_id = ?),
+                    (select count(*) from identity_failures where record_id = ? and at >= ?),
+                    (select count(*) from identity_failures where client = ? and at >= ?)",
+        )
+        .bind(draft_id)
+        .bind(record_id)
+        .bind(ts(since))
+        .bind(client)
+        .bind(ts(since))
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
+        let count = |i: usize| u32::try_from(row.get::<i64, _>(i)).unwrap_or(u32::MAX);
+        Ok(IdentityFailures {
+            draft: count(0),
+            record: count(1),
+            client: count(2),
+        })
+    }
+
+    async fn purge_identity_failures(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query("delete from identity_failures where at < ?")
+            .bind(ts(before))
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected())
     }
 }

@@ -61,6 +61,8 @@ pub struct NewPenalty<'a> {
     pub repaired_on: Option<NaiveDate>,
     /// Catalog rule ids (versions) the decision falls under.
     pub rule_ids: &'a [i64],
+    /// CF_FR_ZJHM: the representative's ID number, never public.
+    pub representative_id: Option<&'a str>,
 }
 
 pub struct NewLicense<'a> {
@@ -453,8 +455,8 @@ pub async fn insert_penalty_delivered(
         "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
                                 content, fine_fen, confiscated_fen, license_action, decision_date,
                                 valid_until, department_id, source_department_id, note,
-                                repaired_on, created_at, late)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                                repaired_on, created_at, late, representative_id_number)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(p.subject_id)
     .bind(p.doc_no)
@@ -474,6 +476,7 @@ pub async fn insert_penalty_delivered(
     .bind(p.repaired_on)
     .bind(now())
     .bind(late)
+    .bind(p.representative_id)
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
@@ -496,7 +499,8 @@ pub async fn update_penalty(
     let repaired_on: Option<NaiveDate> = sqlx::query(
         "update penalties set subject_id = ?, violation_type = ?, facts = ?, basis = ?,
                 categories = ?, content = ?, fine_fen = ?, confiscated_fen = ?, license_action = ?,
-                decision_date = ?, valid_until = ?, source_department_id = ?, note = ?
+                decision_date = ?, valid_until = ?, source_department_id = ?, note = ?,
+                representative_id_number = coalesce(?, representative_id_number)
          where id = ? returning repaired_on",
     )
     .bind(p.subject_id)
@@ -512,6 +516,7 @@ pub async fn update_penalty(
     .bind(p.valid_until)
     .bind(p.source_department_id)
     .bind(p.note)
+    .bind(p.representative_id)
     .bind(id)
     .fetch_one(&mut *c)
     .await

@@ -150,7 +150,7 @@ fn upload(
 }
 
 /// Fills in an application up to the submit button; returns the cookie.
-fn prepare(addr: SocketAddr, base: &str, code: &str) -> String {
+fn prepare(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
     let start = form(addr, &format!("{base}/start"), "", &[]);
     let cookie = start
         .header("set-cookie")
@@ -170,7 +170,7 @@ fn prepare(addr: SocketAddr, base: &str, code: &str) -> String {
         addr,
         &format!("{base}/identity"),
         &cookie,
-        &[("identity", code)],
+        &[("identity", code), ("identity_second", rep)],
     );
     form(
         addr,
@@ -209,22 +209,24 @@ async fn killing_the_server_during_submission_loses_nothing() {
 
     let mut server = start_server(&dir);
     // Repairable organisation penalties, one per round.
-    let candidates: Vec<(i64, String)> = {
+    let candidates: Vec<(i64, String, String)> = {
         let store = server::store::SqliteStore::connect(&url).await.unwrap();
         let rows = sqlx::query(
-            "select e.record_id, e.credit_code from public_entries e
-             where e.record_kind = 'penalty' and e.credit_code is not null order by e.sort_key",
+            "select e.record_id, e.credit_code, p.representative_id_number
+             from public_entries e join penalties p on p.id = e.record_id
+             where e.record_kind = 'penalty' and p.representative_id_number is not null
+             order by e.sort_key",
         )
         .fetch_all(store.pool())
         .await
         .unwrap();
         rows.iter()
-            .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+            .map(|r| (r.get::<i64, _>(0), r.get(1), r.get(2)))
             .collect()
     };
     let mut rounds = 0;
     let mut submitted = 0;
-    for (id, code) in candidates {
+    for (id, code, rep) in candidates {
         if rounds == 6 {
             break;
         }
@@ -233,7 +235,7 @@ async fn killing_the_server_during_submission_loses_nothing() {
         if !page.body.contains("开始申请") {
             continue; // not repairable today
         }
-        let cookie = prepare(server.addr, &base, &code);
+        let cookie = prepare(server.addr, &base, &code, &rep);
         // Send the submission and kill the server a moment later: at once,
         // or after it has had a little time to work.
         let addr = server.addr;

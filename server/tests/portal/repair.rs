@@ -39,6 +39,22 @@ pub async fn eligible_record(p: &Portal) -> (i64, String) {
     panic!("demo data should hold a repairable organisation penalty");
 }
 
+/// The representative's ID number the department delivered with record
+/// `id` (never public): the identity step's second answer.
+pub async fn representative_id(p: &Portal, id: i64) -> String {
+    p.rows(&format!(
+        "select representative_id_number from penalties where id = {id}"
+    ))
+    .await[0]
+        .get::<Option<String>, _>(0)
+        .expect("demo organisations' records carry the representative's ID number")
+}
+
+/// The record id in a `/repair/apply/{id}` address.
+fn record_of(base: &str) -> i64 {
+    base.rsplit('/').next().unwrap().parse().unwrap()
+}
+
 /// Walks the flow up to the evidence page; returns the draft cookie.
 async fn fill_in(p: &Portal, base: &str, code: &str) -> String {
     let start = p.post_form(&format!("{base}/start"), "", &[]).await;
@@ -58,8 +74,13 @@ async fn fill_in(p: &Portal, base: &str, code: &str) -> String {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let rep = representative_id(p, record_of(base)).await;
     let ok = p
-        .post_form(&format!("{base}/identity"), &cookie, &[("identity", code)])
+        .post_form(
+            &format!("{base}/identity"),
+            &cookie,
+            &[("identity", code), ("identity_second", &rep)],
+        )
         .await;
     assert_eq!(ok.location(), format!("{base}/pledge"));
     let ok = p
@@ -126,12 +147,17 @@ async fn a_whole_application_from_record_to_tracking() {
         .await;
     assert_eq!(ok.location(), format!("{base}/identity"));
 
-    // The identity must match the record's subject.
+    // The identity must match the record's subject: the public credit
+    // code and the representative's unpublished ID number together.
+    let rep = representative_id(&p, id).await;
     let wrong = p
         .post_form(
             &format!("{base}/identity"),
             &cookie,
-            &[("identity", "91110108551385082Q")],
+            &[
+                ("identity", "91110108551385082Q"),
+                ("identity_second", &rep),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
@@ -140,7 +166,10 @@ async fn a_whole_application_from_record_to_tracking() {
         .post_form(
             &format!("{base}/identity"),
             &cookie,
-            &[("identity", &code.to_lowercase())],
+            &[
+                ("identity", &code.to_lowercase()),
+                ("identity_second", &rep),
+            ],
         )
         .await;
     assert_eq!(ok.location(), format!("{base}/pledge"));
@@ -295,9 +324,11 @@ async fn a_whole_application_from_record_to_tracking() {
         1
     );
 
-    // One open application per record.
+    // One open application per record: the subject learns it at the
+    // identity step (tested in `identity`); the public start page never
+    // shows the number.
     let (_, again) = p.get(&base).await;
-    assert!(again.contains(&number) && again.contains("不能重复申请"));
+    assert!(!again.contains(&number));
 
     // Tracking: wrong answers never tell whether a number exists.
     let wrong_code = p

@@ -15,6 +15,8 @@ pub(super) struct SubjectColumns {
     pub credit_code: &'static str,
     pub id_number: &'static str,
     pub representative: &'static str,
+    /// The representative's ID number (CF_FR_ZJHM / XK_FR_ZJHM).
+    pub representative_id: &'static str,
 }
 
 /// A row as `value(code)`: the cell of that column, if the sheet has it.
@@ -123,7 +125,28 @@ impl<F: Fn(&str) -> Option<String>> Cells<F> {
                 SubjectKind::NaturalPerson => None,
                 _ => self.get(cols.representative),
             },
+            representative_id: match kind {
+                SubjectKind::NaturalPerson => None,
+                _ => self.representative_id(cols.representative_id, warnings),
+            },
         })
+    }
+
+    /// The representative's ID number, kept only when it is a resident ID
+    /// number: the identity step of an online repair compares it, and any
+    /// other document number could not be checked there.
+    fn representative_id(&self, code: &'static str, warnings: &mut Vec<String>) -> Option<String> {
+        let raw = self.get(code)?;
+        match IdNumber::parse(&raw) {
+            Ok(id) => Some(id.as_str().to_string()),
+            Err(e) => {
+                warnings.push(format!(
+                    "{}不是有效的居民身份证号码（{e}），未登记；该主体在线申请信用修复时将无法核对身份",
+                    column_name(code)
+                ));
+                None
+            }
+        }
     }
 
     /// The deciding authority of a `kind` row: its name and credit code,

@@ -53,6 +53,7 @@ const SUBJECT: SubjectColumns = SubjectColumns {
     credit_code: "XK_XDR_SHXYM",
     id_number: "XK_XDR_ZJHM",
     representative: "XK_FRDB",
+    representative_id: "XK_FR_ZJHM",
 };
 
 /// A licence row that passed the checks of this module.

@@ -248,6 +248,8 @@ pub struct SubjectFields {
     /// Natural persons. Never public.
     pub id_number: Option<String>,
     pub representative: Option<String>,
+    /// The representative's (operator's) resident ID number, never public.
+    pub representative_id: Option<String>,
 }
 
 /// A checked row of either kind.

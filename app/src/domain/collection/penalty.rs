@@ -54,6 +54,7 @@ const SUBJECT: SubjectColumns = SubjectColumns {
     credit_code: "CF_XDR_SHXYM",
     id_number: "CF_XDR_ZJHM",
     representative: "CF_FRDB",
+    representative_id: "CF_FR_ZJHM",
 };
 
 /// A penalty row that passed the checks of this module.

@@ -137,10 +137,7 @@ pub fn ApplicationPage(staff: StaffView, app: ApplicationView) -> impl IntoView 
     } else {
         app.remedies.clone()
     };
-    let needs_text = app
-        .actions
-        .iter()
-        .any(|a| matches!(a, Action::RequestSupplement | Action::Reject));
+    let needs_text = app.actions.iter().any(|a| a.needs_reason());
     view! {
         <StaffBar staff/>
         <p><a class="back-link" href="/admin/repairs">"返回待办列表"</a></p>

@@ -132,25 +132,38 @@ pub fn ApplicantStep(
     }
 }
 
-/// Step 2: prove the applicant acts for the record's subject.
+/// Step 2: prove the applicant acts for the record's subject, with what
+/// the deciding department holds and the public pages never show
+/// (`domain::repair_identity`).
 #[component]
 pub fn IdentityStep(
     record: RecordSummary,
     natural_person: bool,
-    value: String,
+    identifier: String,
+    second: String,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
     let error = error_for(&errors, "identity");
-    let (label, hint) = if natural_person {
+    let second_error = error_for(&errors, "identity_second");
+    let (label, hint, second_label, second_hint) = if natural_person {
         (
             "当事人身份证号码",
             "填写处罚决定书上当事人的 18 位身份证号码，用于核对身份，不会公开。",
+            "当事人姓名",
+            "与身份证一致的姓名全名，不会公开。",
         )
     } else {
         (
             "信用主体的统一社会信用代码",
             "填写营业执照上的 18 位统一社会信用代码。",
+            "法定代表人（经营者）身份证号码",
+            "处罚决定记载的法定代表人或个体工商户经营者的 18 位身份证号码。统一社会信用代码是公开信息，须同时核对此号码，以防他人冒名申请；不会公开。",
         )
+    };
+    let second_check = if natural_person {
+        FieldCheck::PersonName
+    } else {
+        FieldCheck::IdNumber
     };
     let action = format!("{}/identity", record.base());
     view! {
@@ -158,14 +171,23 @@ pub fn IdentityStep(
         <ErrorSummary errors/>
         <h1>"核对主体身份"</h1>
         <RecordBox record/>
+        <p>"两项信息须同时与认定单位掌握的信息一致。连续填错将暂停在线核对，请仔细核对处罚决定书后填写。"</p>
         <form method="post" action=action novalidate>
             <TextField
                 id="identity"
                 label
                 hint
-                value
+                value=identifier
                 error=error.unwrap_or_default()
                 check=if natural_person { FieldCheck::IdNumber } else { FieldCheck::CreditCode }
+            />
+            <TextField
+                id="identity_second"
+                label=second_label
+                hint=second_hint
+                value=second
+                error=second_error.unwrap_or_default()
+                check=second_check
             />
             <button type="submit" class="button">"继续"</button>
         </form>

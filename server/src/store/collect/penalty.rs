@@ -83,6 +83,7 @@ pub(super) async fn write(
         note: row.note.as_deref(),
         repaired_on: None,
         rule_ids: &rule_ids,
+        representative_id: row.subject.representative_id.as_deref(),
     };
     let id = match w.found.existing {
         Some(id) => {

@@ -9,6 +9,7 @@
 //! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
 //! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
 //! | `PORTAL_SEARCH_RATE` | `120` | searches per minute per client (`0`: no limit, for load tests) |
+//! | `PORTAL_PAGE_RATE` | `120` | record/subject pages per minute per client (`0`: no limit) |
 //! | `PORTAL_HTTPS` | `1` unless on a loopback address with no proxy | served over HTTPS: `Secure` cookies, `__Host-` session cookie, HSTS |
 //! | `PORTAL_TRUSTED_PROXIES` | (none) | addresses/networks of the TLS proxies whose forwarding header names the client |
 //! | `PORTAL_FORWARDED_HEADER` | `x-forwarded-for` | the header those proxies write: `x-forwarded-for` or `forwarded` |
@@ -35,6 +36,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Public searches a client may make per minute; 0 for no limit.
     pub search_rate: u32,
+    /// Record, subject and serious-list pages a client may read per minute.
+    pub page_rate: u32,
     /// Where clients' addresses come from (directly, or through proxies).
     pub clients: ClientSettings,
 }
@@ -79,15 +82,18 @@ impl Config {
             Some("0" | "false" | "no") => false,
             Some(v) => return Err(format!("PORTAL_HTTPS={v} should be 1 or 0")),
         };
-        let search_rate = match var("PORTAL_SEARCH_RATE") {
-            None => 120,
+        let rate = |name: &str| match var(name) {
+            None => Ok(120),
             Some(v) => v
-                .parse()
-                .map_err(|_| format!("PORTAL_SEARCH_RATE={v} is not a number"))?,
+                .parse::<u32>()
+                .map_err(|_| format!("{name}={v} is not a number")),
         };
+        let search_rate = rate("PORTAL_SEARCH_RATE")?;
+        let page_rate = rate("PORTAL_PAGE_RATE")?;
         Ok(Self {
             clients,
             search_rate,
+            page_rate,
             secure_cookies,
             addr,
             data_dir,

@@ -1,6 +1,6 @@
-//! Per-client rate limits on public search: bulk harvesting of credit data
-//! is what the policy forbids, and a person searching never needs more than
-//! a couple of pages a second. A token bucket per client address, in
+//! Per-client rate limits on public reads (searches, and record and subject
+//! pages): bulk harvesting of credit data is what the policy forbids, and a
+//! person browsing never needs more than a couple of pages a second. A token bucket per client address, in
 //! memory (one machine; a shared store would be needed behind a load
 //! balancer), keyed by [`Client`] (the address behind trusted proxies,
 //! IPv6 per /64). Over the limit: 429 with a Chinese page and `Retry-After`.
@@ -83,18 +83,41 @@ impl RateLimiter {
     }
 }
 
-/// Paths that read public data in bulk: the search page and the server
-/// functions behind the pages (not the keyed `/api/v1/` push API).
-fn limited(path: &str) -> bool {
-    path == "/search" || (path.starts_with("/api/") && !path.starts_with("/api/v1/"))
+/// The two buckets of public reads. A person browsing reads a page every
+/// few seconds and searches now and then; harvesting the database needs
+/// thousands of either, so each has its own bucket and neither can be
+/// used to go round the other.
+#[derive(Clone, Default)]
+pub struct PublicLimits {
+    /// `/search` and the server functions behind the pages.
+    pub search: Option<RateLimiter>,
+    /// One record or subject per request: record, subject and serious-list
+    /// entry pages, and the repair start page (it shows the record).
+    pub pages: Option<RateLimiter>,
 }
 
-pub async fn limit_search(
-    State(limiter): State<Option<RateLimiter>>,
+/// Which bucket a path draws on, if any (the keyed `/api/v1/` API has its
+/// own keys; static files, forms and the console are not public reads).
+fn bucket<'a>(limits: &'a PublicLimits, path: &str) -> Option<&'a RateLimiter> {
+    if path == "/search" || (path.starts_with("/api/") && !path.starts_with("/api/v1/")) {
+        limits.search.as_ref()
+    } else if ["/penalties/", "/licenses/", "/subjects/", "/serious-list/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || (path.starts_with("/repair/apply/") && path[14..].bytes().all(|b| b.is_ascii_digit()))
+    {
+        limits.pages.as_ref()
+    } else {
+        None
+    }
+}
+
+pub async fn limit_public_reads(
+    State(limits): State<PublicLimits>,
     request: Request,
     next: Next,
 ) -> Response {
-    let (Some(limiter), true) = (limiter, limited(request.uri().path())) else {
+    let Some(limiter) = bucket(&limits, request.uri().path()) else {
         return next.run(request).await;
     };
     // Requests without a socket (the tests' direct calls) are not limited.

@@ -75,11 +75,15 @@ async fn run() -> Result<(), String> {
         records: store.clone(),
         imports: config.data_dir.join("imports"),
     };
-    let search_limit =
-        server::limits::Rate::per_minute(config.search_rate).map(server::limits::RateLimiter::new);
+    let limiter =
+        |rate| server::limits::Rate::per_minute(rate).map(server::limits::RateLimiter::new);
+    let limits = server::limits::PublicLimits {
+        search: limiter(config.search_rate),
+        pages: limiter(config.page_rate),
+    };
     let edge = router::Edge {
         clients: config.clients.clone(),
-        search_limit,
+        limits,
     };
     let app = router::build(leptos_options, portal, repair_state, staff_state, edge);
 
@@ -117,7 +121,8 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 }
 
 /// Takes ended records out of the public index at start-up and every ten
-/// minutes (reads also filter by date, so this only keeps counts exact).
+/// minutes (reads also filter by date, so this only keeps counts exact),
+/// and keeps the home page's counts warm.
 fn spawn_sweeper(portal: app::api::PortalContext) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -127,6 +132,11 @@ fn spawn_sweeper(portal: app::api::PortalContext) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "publication periods ended"),
                 Err(err) => tracing::error!(error = %err, "sweep of ended records failed"),
+            }
+            // Warms the home page's counts (at start-up no visitor should
+            // wait for them; later calls only start a background refresh).
+            if let Err(err) = portal.store.stats(portal.today()).await {
+                tracing::warn!(error = %err, "home page counts not computed");
             }
         }
     });

@@ -17,7 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::{self, client::ClientSettings};
-use crate::limits::{self, RateLimiter};
+use crate::limits::{self, PublicLimits};
 use crate::repair::RepairState;
 use crate::staff::StaffState;
 use crate::telemetry;
@@ -51,7 +51,7 @@ async fn healthz(State(portal): State<PortalContext>) -> impl IntoResponse {
 #[derive(Clone, Default)]
 pub struct Edge {
     pub clients: ClientSettings,
-    pub search_limit: Option<RateLimiter>,
+    pub limits: PublicLimits,
 }
 
 pub fn build(
@@ -114,8 +114,8 @@ pub fn build(
         .layer(middleware::from_fn_with_state(secure, security_headers))
         .layer(middleware::from_fn_with_state(secure, http::secure_cookies))
         .layer(middleware::from_fn_with_state(
-            edge.search_limit,
-            limits::limit_search,
+            edge.limits,
+            limits::limit_public_reads,
         ))
         .layer(middleware::from_fn_with_state(
             edge.clients,

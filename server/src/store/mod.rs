@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod catalog;
 pub mod collect;
 pub mod projection;
+pub mod refreshing;
 pub mod repair;
 pub mod sqlite;
 pub mod staff;

@@ -24,6 +24,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::projection::{department_token, key_range, kind_token};
+use super::refreshing::Refreshing;
 
 /// The columns `rule_from_row` reads, from `catalog_rules r` joined to
 /// `catalog_items i`.
@@ -51,6 +52,29 @@ const FREQUENCY_SAMPLE: i64 = 20_000;
 /// How long the home page counts and the department list are reused.
 const STATS_TTL: Duration = Duration::from_secs(60);
 
+/// The home page's counts: records of each kind public on `today`.
+async fn count_public(pool: SqlitePool, today: NaiveDate) -> Result<HomeStats, StoreError> {
+    let today_s = today.to_string();
+    let mut counts = [0u64; 3];
+    for (slot, kind) in RecordKind::ALL.into_iter().enumerate() {
+        let row = sqlx::query(
+            "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
+             where public_fts match ? and e.until >= ?",
+        )
+        .bind(kind_token(kind))
+        .bind(&today_s)
+        .fetch_one(&pool)
+        .await
+        .map_err(db_err)?;
+        counts[slot] = u64::try_from(row.get::<i64, _>(0)).unwrap_or(0);
+    }
+    Ok(HomeStats {
+        penalties: counts[0],
+        licenses: counts[1],
+        serious: counts[2],
+    })
+}
+
 pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
     StoreError(err.to_string())
 }
@@ -58,7 +82,7 @@ pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    stats_cache: Mutex<Option<(Instant, NaiveDate, HomeStats)>>,
+    stats_cache: Arc<Refreshing<NaiveDate, HomeStats>>,
     /// Estimated share of public names holding each bigram (from a sample),
     /// to pick the rarest bigrams of a long query. Rebuilt by the sweep.
     bigram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
@@ -90,7 +114,7 @@ impl SqliteStore {
             .map_err(|e| StoreError(format!("migration failed: {e}")))?;
         let store = Self {
             pool,
-            stats_cache: Mutex::new(None),
+            stats_cache: Refreshing::new(STATS_TTL),
             bigram_freq: Mutex::new(None),
             departments_cache: Mutex::new(None),
         };
@@ -693,36 +717,12 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self, today: NaiveDate) -> Result<HomeStats, StoreError> {
-        if let Ok(cache) = self.stats_cache.lock() {
-            if let Some((at, day, stats)) = cache.as_ref() {
-                if *day == today && at.elapsed() < STATS_TTL {
-                    return Ok(stats.clone());
-                }
-            }
-        }
-        let today_s = today.to_string();
-        let mut counts = [0u64; 3];
-        for (slot, kind) in RecordKind::ALL.into_iter().enumerate() {
-            let row = sqlx::query(
-                "select count(*) from public_fts f cross join public_entries e on e.sort_key = f.rowid
-                 where public_fts match ? and e.until >= ?",
-            )
-            .bind(kind_token(kind))
-            .bind(&today_s)
-            .fetch_one(&self.pool)
+        // Over a second at a million records: served from a cache that
+        // refreshes in the background, never by the requests that find it old.
+        let pool = self.pool.clone();
+        self.stats_cache
+            .get(today, move || count_public(pool, today))
             .await
-            .map_err(db_err)?;
-            counts[slot] = u64::try_from(row.get::<i64, _>(0)).unwrap_or(0);
-        }
-        let stats = HomeStats {
-            penalties: counts[0],
-            licenses: counts[1],
-            serious: counts[2],
-        };
-        if let Ok(mut cache) = self.stats_cache.lock() {
-            *cache = Some((Instant::now(), today, stats.clone()));
-        }
-        Ok(stats)
     }
 
     async fn latest(
@@ -779,9 +779,7 @@ impl Store for SqliteStore {
             .map_err(db_err)?
             .rows_affected();
         tx.commit().await.map_err(db_err)?;
-        if let Ok(mut cache) = self.stats_cache.lock() {
-            *cache = None;
-        }
+        self.stats_cache.mark_stale();
         // Names changed: rebuild the bigram estimate now, not on a user's query.
         if let Ok(mut freq) = self.bigram_freq.lock() {
             *freq = None;

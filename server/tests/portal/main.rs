@@ -339,7 +339,10 @@ async fn bulk_searching_is_answered_with_429() {
     use axum::extract::ConnectInfo;
     let limiter = server::limits::RateLimiter::new(server::limits::Rate::per_minute(20).unwrap());
     let p = portal_with(server::router::Edge {
-        search_limit: Some(limiter),
+        limits: server::limits::PublicLimits {
+            search: Some(limiter),
+            pages: None,
+        },
         ..Default::default()
     })
     .await;
@@ -364,6 +367,78 @@ async fn bulk_searching_is_answered_with_429() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(p.send(record).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn harvesting_record_pages_is_as_limited_as_searching() {
+    use axum::extract::ConnectInfo;
+    let rate = || {
+        Some(server::limits::RateLimiter::new(
+            server::limits::Rate::per_minute(20).unwrap(),
+        ))
+    };
+    let p = portal_with(server::router::Edge {
+        limits: server::limits::PublicLimits {
+            search: rate(),
+            pages: rate(),
+        },
+        ..Default::default()
+    })
+    .await;
+    let ids: Vec<i64> = p
+        .rows("select record_id from public_entries where record_kind = 'penalty' limit 40")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let get = |path: String, ip: &str| {
+        Request::get(path)
+            .extension(ConnectInfo(std::net::SocketAddr::new(
+                ip.parse().unwrap(),
+                40000,
+            )))
+            .body(Body::empty())
+            .unwrap()
+    };
+    // Sequential ids from one address: the burst, then 429.
+    let mut statuses = Vec::new();
+    for id in &ids[..11] {
+        statuses.push(
+            p.send(get(format!("/penalties/{id}"), "10.0.0.1"))
+                .await
+                .status,
+        );
+    }
+    assert!(
+        statuses[..10].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
+    // Subject pages draw on the same bucket; search has its own.
+    let code: String = p
+        .rows("select credit_code from public_entries where credit_code is not null limit 1")
+        .await[0]
+        .get(0);
+    let subject = p.send(get(format!("/subjects/{code}"), "10.0.0.1")).await;
+    assert_eq!(subject.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(subject.headers.get("retry-after").is_some());
+    let search = p
+        .send(get("/search?q=%E9%B9%A4%E5%B2%97".into(), "10.0.0.1"))
+        .await;
+    assert_eq!(search.status, StatusCode::OK);
+    // A person elsewhere reads on, and static pages are never counted.
+    let other = p
+        .send(get(format!("/penalties/{}", ids[20]), "10.0.0.2"))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(
+        p.send(get("/".into(), "10.0.0.1")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        p.send(get("/repair".into(), "10.0.0.1")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

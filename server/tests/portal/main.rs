@@ -8,6 +8,7 @@ mod collect;
 mod collect_license;
 mod crash;
 mod display;
+mod feed;
 mod repair;
 mod staff;
 

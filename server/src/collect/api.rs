@@ -1,5 +1,6 @@
 //! The push API for departments' systems: `POST /api/v1/collect/penalties`
-//! (and `/licenses`) with `Authorization: Bearer <key>` and
+//! (and `/licenses`) with `Authorization: Bearer <push key>` (the key names
+//! the department; a feed key is refused) and
 //! `{"records": [{"CF_XDR_MC": …}]}` (`XK_…` for licences), the same
 //! columns and checks as a sheet (`import::process_row`). The
 //! accepted records of one request are written in one transaction;

@@ -1,4 +1,5 @@
-//! The provincial feed and the scopes of API keys: a department's push key
+//! The provincial feed and the scopes of API keys: administrators choose a
+//! key's scope (keys issued before are push keys); a department's push key
 //! reads nothing of the feed, a feed key pushes nothing; what the feed
 //! gives is masked as the public pages mask it, leaves out records of items
 //! that are not shared, and every read is in the access register.
@@ -136,6 +137,17 @@ async fn a_push_key_reads_nothing_of_the_feed_and_a_feed_key_pushes_nothing() {
         read_feed(&p, &feed_key, "0").await.status,
         StatusCode::UNAUTHORIZED
     );
+
+    // The description says which key each path takes, and the 403s.
+    let (_, spec) = p.get("/api/v1/openapi.json").await;
+    let spec: Value = serde_json::from_str(&spec).unwrap();
+    let feed = &spec["paths"]["/api/v1/feed/changes"]["get"];
+    assert_eq!(feed["security"], json!([{ "feedKey": [] }]));
+    assert!(feed["responses"]["403"]["description"].is_string());
+    let push = &spec["paths"]["/api/v1/collect/penalties"]["post"];
+    assert_eq!(push["security"], json!([{ "pushKey": [] }]));
+    assert!(push["responses"]["403"]["description"].is_string());
+    assert!(spec["components"]["schemas"]["Change"]["properties"]["subject"].is_object());
 }
 
 #[tokio::test]
@@ -335,4 +347,122 @@ async fn every_feed_read_is_registered() {
         );
     }
     assert!(server::store::staff::verify_chain(&register).is_ok());
+}
+
+#[tokio::test]
+async fn keys_issued_before_scopes_become_push_keys() {
+    let dir = std::env::temp_dir().join(format!("hegang-scopes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    // The database as it was before keys had scopes, with a key in it.
+    let mut before = sqlx::migrate!("./migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 20261201000009)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("portal.db"))
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    before.run(&pool).await.unwrap();
+    sqlx::raw_sql(
+        "insert into districts (code, name) values ('230402', '向阳区');
+         insert into departments (id, code, name, short_name, credit_code, division_code)
+         values (7, 'scjg', '鹤岗市市场监督管理局', '鹤市监', '11230400MB0000000X', '230402');
+         insert into api_keys (department_id, name, prefix, key_hash, created_at)
+         values (7, '执法办案系统', 'hgk_01234567', 'hash-of-the-key', '2026-11-30T00:00:00Z');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let store = server::store::SqliteStore::connect(&url).await.unwrap();
+    let key = server::store::api_keys::active(&store, "hash-of-the-key")
+        .await
+        .unwrap()
+        .expect("the key still works");
+    assert_eq!(
+        key.grant,
+        server::store::api_keys::Grant::Push { department_id: 7 }
+    );
+    // A push key without a department, or a feed key with one, cannot be
+    // stored; a feed key without one can.
+    for (scope, department, ok) in [
+        ("push", "null", false),
+        ("feed", "7", false),
+        ("feed", "null", true),
+    ] {
+        let stored = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "insert into api_keys (scope, department_id, name, prefix, key_hash, created_at)
+             values ('{scope}', {department}, 'x', 'hgk_x', 'h-{scope}', '2026-12-01T00:00:00Z')"
+        )))
+        .execute(store.pool())
+        .await;
+        assert_eq!(stored.is_ok(), ok, "{scope} with department {department}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn administrators_choose_the_scope_when_issuing_a_key() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let department = d.id.to_string();
+    let issue = |scope: &'static str, department: String| {
+        let boss = &boss;
+        let p = &p;
+        async move {
+            p.post_form(
+                "/admin/api-keys",
+                &boss.cookie,
+                &[
+                    ("_csrf", &boss.csrf),
+                    ("scope", scope),
+                    ("department", &department),
+                    ("name", "省信用信息共享平台"),
+                ],
+            )
+            .await
+        }
+    };
+    for (scope, department, message) in [
+        ("", department.clone(), "请选择密钥用途"),
+        ("push", String::new(), "报送密钥须选择报送单位"),
+        ("feed", department.clone(), "共享读取密钥不属于任何单位"),
+    ] {
+        let refused = issue(scope, department).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{scope}");
+        assert!(refused.body.contains(message), "{scope}: {message}");
+        assert!(!refused.body.contains("hgk_"), "no key issued");
+    }
+    assert_eq!(count(&p, "select count(*) from api_keys").await, 0);
+
+    issue_key(&p, &boss, d.id).await;
+    issue_feed_key(&p, &boss).await;
+    let listed = p.get_with_cookie("/admin/api-keys", &boss.cookie).await;
+    let rows: Vec<&str> = listed.body.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].contains("<td>报送</td>") && rows[0].contains(&d.name));
+    assert!(
+        rows[1].contains("<td>共享读取</td><td>—</td>"),
+        "{}",
+        rows[1]
+    );
+    let scopes: Vec<(String, Option<i64>)> = p
+        .rows("select scope, department_id from api_keys order by id")
+        .await
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        scopes,
+        vec![("push".to_string(), Some(d.id)), ("feed".to_string(), None)]
+    );
 }

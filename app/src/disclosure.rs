@@ -41,48 +41,74 @@ pub fn repair_info(
     }
 }
 
+/// A subject as it may leave the server, on a public page or to another
+/// platform: the public name, the credit code (organisations and
+/// individual businesses), the representative as published (none for a
+/// natural person) and a natural person's ID number masked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicSubject {
+    pub kind: SubjectKind,
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub representative: Option<String>,
+    pub id_number: Option<String>,
+}
+
+pub fn public_subject(subject: &StoredSubject) -> PublicSubject {
+    let natural = subject.kind == SubjectKind::NaturalPerson;
+    PublicSubject {
+        kind: subject.kind,
+        name: subject_public_name(subject),
+        credit_code: subject.credit_code.clone(),
+        representative: subject
+            .representative
+            .as_deref()
+            .filter(|_| !natural)
+            .map(|r| public_representative(subject.kind, r)),
+        // Parsed so a malformed stored value is still masked, never shown.
+        id_number: subject.id_number.as_deref().filter(|_| natural).map(|id| {
+            IdNumber::parse(id)
+                .map(|n| n.masked())
+                .unwrap_or_else(|_| crate::domain::masking::mask_id_like(id))
+        }),
+    }
+}
+
 fn subject_fields(subject: &StoredSubject, fields: &mut Vec<Field>) {
+    let subject = public_subject(subject);
     fields.push(Field {
         label: "行政相对人名称".into(),
-        value: subject_public_name(subject),
+        value: subject.name,
     });
     fields.push(Field {
         label: "行政相对人类别".into(),
         value: subject.kind.label().to_string(),
     });
-    if let Some(code) = &subject.credit_code {
+    if let Some(code) = subject.credit_code {
         fields.push(Field {
             label: "统一社会信用代码".into(),
-            value: code.clone(),
+            value: code,
         });
     }
-    if let Some(rep) = &subject.representative {
+    if let Some(rep) = subject.representative {
         let label = match subject.kind {
             SubjectKind::LegalEntity => "法定代表人",
             _ => "经营者",
         };
-        if subject.kind != SubjectKind::NaturalPerson {
-            fields.push(Field {
-                label: label.into(),
-                value: public_representative(subject.kind, rep),
-            });
-        }
+        fields.push(Field {
+            label: label.into(),
+            value: rep,
+        });
     }
-    if subject.kind == SubjectKind::NaturalPerson {
-        if let Some(id) = &subject.id_number {
-            // Parsed so a malformed stored value is still masked, never shown.
-            let masked = IdNumber::parse(id)
-                .map(|n| n.masked())
-                .unwrap_or_else(|_| crate::domain::masking::mask_id_like(id));
-            fields.push(Field {
-                label: "证件类型".into(),
-                value: "身份证".into(),
-            });
-            fields.push(Field {
-                label: "证件号码".into(),
-                value: masked,
-            });
-        }
+    if let Some(masked) = subject.id_number {
+        fields.push(Field {
+            label: "证件类型".into(),
+            value: "身份证".into(),
+        });
+        fields.push(Field {
+            label: "证件号码".into(),
+            value: masked,
+        });
     }
 }
 

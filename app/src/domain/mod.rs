@@ -7,6 +7,7 @@
 //! server and in the browser (WASM). No function panics on user input: parsing
 //! returns errors with Chinese messages meant to be shown to users as-is.
 
+pub mod api_key;
 pub mod catalog;
 pub mod collection;
 pub mod credit_code;

@@ -232,10 +232,13 @@ pub enum AuditAction {
     ApiKeysChanged,
     /// An account was disabled or enabled, or its password reset.
     AccountChanged,
+    /// The provincial platform read the change feed: records, some not
+    /// public, left the platform.
+    FeedRead,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -251,6 +254,7 @@ impl AuditAction {
         AuditAction::CatalogChanged,
         AuditAction::ApiKeysChanged,
         AuditAction::AccountChanged,
+        AuditAction::FeedRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -270,6 +274,7 @@ impl AuditAction {
             AuditAction::CatalogChanged => "catalog_changed",
             AuditAction::ApiKeysChanged => "api_keys_changed",
             AuditAction::AccountChanged => "account_changed",
+            AuditAction::FeedRead => "feed_read",
         }
     }
 
@@ -294,6 +299,7 @@ impl AuditAction {
             AuditAction::CatalogChanged => "修改信用信息目录",
             AuditAction::ApiKeysChanged => "签发或吊销接口密钥",
             AuditAction::AccountChanged => "停用、启用账号或重置密码",
+            AuditAction::FeedRead => "共享读取记录变动",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The push API for departments' systems: `POST /api/v1/collect/penalties`
-//! (and `/licenses`) with `Authorization: Bearer <key>` and
+//! (and `/licenses`) with `Authorization: Bearer <push key>` (the key names
+//! the department; a feed key is refused) and
 //! `{"records": [{"CF_XDR_MC": …}]}` (`XK_…` for licences), the same
 //! columns and checks as a sheet (`import::process_row`). The
 //! accepted records of one request are written in one transaction;
@@ -23,7 +24,7 @@ use super::import::{process_row, Delivery, Mode, Outcome, Summary};
 use crate::http::client::{client_of, ClientAddr};
 use crate::repair::http::sha256_hex;
 use crate::staff::StaffState;
-use crate::store::api_keys;
+use crate::store::api_keys::{self, ActiveKey, Grant};
 use crate::store::collect::{load_context, record_delivery};
 use crate::store::sqlite::db_err;
 
@@ -40,12 +41,12 @@ pub fn routes(state: StaffState) -> Router {
             "/api/v1/collect/licenses",
             post(push_licenses).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
-        .route("/api/v1/feed/changes", get(feed))
-        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/feed/changes", get(super::feed::feed))
+        .route("/api/v1/openapi.json", get(super::openapi::openapi))
         .with_state(state)
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
     let mut response = (status, Json(json!({ "error": message }))).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
@@ -72,9 +73,9 @@ fn cell(value: &Value) -> Option<String> {
     }
 }
 
-/// The department and name of the active key the request carries, or the
-/// 401 to answer.
-async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<(i64, String), Response> {
+/// The active key the request carries, or the 401 to answer. What the key
+/// may do is for the caller to check.
+pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -87,7 +88,7 @@ async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<(i64, String),
             "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
         ));
     }
-    match api_keys::department_of(&state.records, &sha256_hex(key.as_bytes())).await {
+    match api_keys::active(&state.records, &sha256_hex(key.as_bytes())).await {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销")),
         Err(e) => {
@@ -127,9 +128,20 @@ async fn push(
     headers: HeaderMap,
     body: Result<Json<PushBody>, JsonRejection>,
 ) -> Response {
-    let (department, key_name) = match keyed(&state, &headers).await {
+    let key = match keyed(&state, &headers).await {
         Ok(k) => k,
         Err(r) => return r,
+    };
+    // The department is the key's, never the request's: a system pushes
+    // its own department's records only.
+    let Grant::Push {
+        department_id: department,
+    } = key.grant
+    else {
+        return error(
+            StatusCode::FORBIDDEN,
+            "此密钥是共享读取密钥，只能读取记录变动，不能报送；报送须使用管理员为本单位签发的报送密钥",
+        );
     };
     let Json(body) = match body {
         Ok(b) => b,
@@ -150,7 +162,7 @@ async fn push(
         );
     }
     let today = state.repair.portal.today();
-    let actor = format!("api:{key_name}");
+    let actor = format!("api:{}", key.name);
     let result = async {
         let mut tx = state.records.write_tx().await.map_err(db_err)?;
         let ctx = load_context(&mut tx, department).await?;
@@ -225,179 +237,6 @@ async fn push(
         "updated": updated,
         "refused": refused,
         "results": items,
-    }))
-    .into_response()
-}
-
-#[derive(Deserialize)]
-pub struct FeedQuery {
-    #[serde(default)]
-    after: i64,
-    #[serde(default)]
-    limit: Option<i64>,
-}
-
-/// The export feed for the provincial platform: every change to a record
-/// (new, corrected, ended, repaired) after the cursor `after`, oldest
-/// first, as JSON lines. The last line's `id` is the next cursor, also in
-/// the `X-Next-Cursor` header; reading again from it resumes exactly.
-pub async fn feed(
-    State(state): State<StaffState>,
-    headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<FeedQuery>,
-) -> Response {
-    if let Err(r) = keyed(&state, &headers).await {
-        return r;
-    }
-    let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
-    let rows = sqlx::query(
-        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change, c.before, c.after,
-                coalesce(p.doc_no, l.doc_no, s.doc_no)
-         from record_changes c
-         left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
-         left join licenses l on c.record_kind = 'license' and l.id = c.record_id
-         left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
-         where c.id > ? order by c.id limit ?",
-    )
-    .bind(q.after)
-    .bind(limit)
-    .fetch_all(state.records.pool())
-    .await;
-    let rows = match rows {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "feed failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
-        }
-    };
-    use sqlx::Row;
-    let parse = |v: Option<String>| v.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    let mut next = q.after;
-    let mut body = String::new();
-    for r in rows {
-        let id: i64 = r.get(0);
-        next = id;
-        let line = json!({
-            "id": id,
-            "at": r.get::<String, _>(1),
-            "record_kind": r.get::<String, _>(2),
-            "record_id": r.get::<i64, _>(3),
-            "department_id": r.get::<Option<i64>, _>(4),
-            "change": r.get::<String, _>(5),
-            "doc_no": r.get::<Option<String>, _>(8),
-            "before": parse(r.get(6)),
-            "after": parse(r.get(7)),
-        });
-        body.push_str(&line.to_string());
-        body.push('\n');
-    }
-    let mut response = (StatusCode::OK, body).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-ndjson"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
-        h.insert(header::HeaderName::from_static("x-next-cursor"), v);
-    }
-    response
-}
-
-/// The OpenAPI 3.1 description of the push API, built from the same column
-/// list the checks use.
-pub async fn openapi() -> Response {
-    let schema = |kind: SheetKind| {
-        let properties: Map<String, Value> = kind
-            .columns()
-            .iter()
-            .map(|c| {
-                (
-                    c.code.to_string(),
-                    json!({ "type": ["string", "number", "null"], "description": c.name }),
-                )
-            })
-            .collect();
-        let required: Vec<&str> = kind
-            .columns()
-            .iter()
-            .filter(|c| c.mandatory)
-            .map(|c| c.code)
-            .collect();
-        json!({ "type": "object", "properties": properties, "required": required })
-    };
-    let push_path = |kind: SheetKind, schema_name: &str| {
-        json!({
-            "post": {
-                "summary": format!("报送{}信息", kind.label()),
-                "requestBody": {
-                    "required": true,
-                    "content": { "application/json": { "schema": {
-                        "type": "object",
-                        "properties": { "records": { "type": "array", "minItems": 1, "maxItems": MAX_RECORDS, "items": { "$ref": format!("#/components/schemas/{schema_name}") } } },
-                        "required": ["records"]
-                    } } }
-                },
-                "responses": {
-                    "200": { "description": "逐条处理结果", "content": { "application/json": { "schema": {
-                        "type": "object",
-                        "properties": {
-                            "taken": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" },
-                            "results": { "type": "array", "items": { "$ref": "#/components/schemas/Result" } }
-                        }
-                    } } } },
-                    "400": { "description": "请求格式有误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                    "401": { "description": "缺少密钥，或密钥无效、已吊销", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-                }
-            }
-        })
-    };
-    Json(json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "信用中国（黑龙江鹤岗）双公示报送接口",
-            "version": "1",
-            "description": "认定单位业务系统报送行政处罚和行政许可信息。字段与表格导入相同（国家标准字段代码），校验规则相同；同一文书号再次报送即为更正。一次请求中被接收的记录在一个事务中写入。"
-        },
-        "servers": [{ "url": "/" }],
-        "components": {
-            "securitySchemes": { "key": { "type": "http", "scheme": "bearer", "description": "管理员签发的单位接口密钥" } },
-            "schemas": {
-                "Penalty": schema(SheetKind::Penalty),
-                "License": schema(SheetKind::License),
-                "Result": {
-                    "type": "object",
-                    "properties": {
-                        "index": { "type": "integer", "description": "记录在 records 中的位置（从 0 开始）" },
-                        "doc_no": { "type": "string" },
-                        "outcome": { "enum": ["taken", "updated", "refused"] },
-                        "column": { "type": "string", "description": "拒收时：有问题的字段代码" },
-                        "column_name": { "type": "string" },
-                        "reason": { "type": "string", "description": "拒收原因及修改方法" },
-                        "warnings": { "type": "array", "items": { "type": "string" } }
-                    },
-                    "required": ["index", "doc_no", "outcome", "warnings"]
-                },
-                "Error": { "type": "object", "properties": { "error": { "type": "string" } }, "required": ["error"] }
-            }
-        },
-        "security": [{ "key": [] }],
-        "paths": {
-            "/api/v1/feed/changes": {
-                "get": {
-                    "summary": "记录变动（新增、更正、公示期满、信用修复），按序号从游标之后读取",
-                    "parameters": [
-                        { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 }, "description": "上次读到的最后一条的 id（首次为 0）" },
-                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 10000 } }
-                    ],
-                    "responses": {
-                        "200": { "description": "每行一个 JSON 对象（id, at, record_kind, record_id, department_id, change, doc_no, before, after）；响应头 X-Next-Cursor 为下次的 after", "content": { "application/x-ndjson": {} } },
-                        "401": { "description": "缺少密钥，或密钥无效、已吊销" }
-                    }
-                }
-            },
-            "/api/v1/collect/penalties": push_path(SheetKind::Penalty, "Penalty"),
-            "/api/v1/collect/licenses": push_path(SheetKind::License, "License")
-        }
     }))
     .into_response()
 }

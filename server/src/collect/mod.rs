@@ -9,7 +9,9 @@
 //! `import`; reading the file in `sheet`.
 
 pub mod api;
+pub mod feed;
 pub mod import;
+pub mod openapi;
 pub mod sheet;
 
 use std::path::PathBuf;

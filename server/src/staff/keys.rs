@@ -1,10 +1,12 @@
-//! API keys for departments' systems, issued and revoked by administrators.
-//! A key is 32 random bytes as hex after a `hgk_` prefix; only its SHA-256
-//! is stored, and it is shown once.
+//! API keys for other systems, issued and revoked by administrators: a push
+//! key for one department's system, a feed key for the provincial credit
+//! platform. A key is 32 random bytes as hex after a `hgk_` prefix; only
+//! its SHA-256 is stored, and it is shown once.
 
+use app::domain::api_key::KeyScope;
 use app::domain::staff::AuditAction;
 use app::domain::working_days::china_time_label;
-use app::pages::admin::settings::{ApiKeyRow, ApiKeysPage};
+use app::pages::admin::api_keys::{ApiKeyForm, ApiKeyRow, ApiKeysPage};
 use app::pages::repair::forms::FieldError;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,12 +19,13 @@ use serde::Deserialize;
 use super::session::Staff;
 use super::{audit_entry, internal, render, StaffState};
 use crate::repair::http::{random_hex, see_other, sha256_hex};
-use crate::store::api_keys;
+use crate::store::api_keys::{self, Grant};
 
 async fn page(
     state: &StaffState,
     staff: &Staff,
     status: StatusCode,
+    form: ApiKeyForm,
     errors: Vec<FieldError>,
     issued: Option<(String, String)>,
 ) -> Response {
@@ -38,6 +41,7 @@ async fn page(
         .into_iter()
         .map(|k| ApiKeyRow {
             id: k.id,
+            scope: k.scope,
             department: k.department,
             name: k.name,
             prefix: k.prefix,
@@ -46,8 +50,8 @@ async fn page(
         })
         .collect();
     let view_data = staff.view();
-    render(status, "报送接口密钥", move || {
-        view! { <ApiKeysPage staff=view_data keys=rows departments errors issued/> }.into_any()
+    render(status, "接口密钥", move || {
+        view! { <ApiKeysPage staff=view_data keys=rows departments form errors issued/> }.into_any()
     })
 }
 
@@ -55,13 +59,23 @@ pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
     if let Err(r) = staff.require_admin() {
         return *r;
     }
-    page(&state, &staff, StatusCode::OK, vec![], None).await
+    page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        ApiKeyForm::default(),
+        vec![],
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
 pub struct IssueForm {
     #[serde(default, rename = "_csrf")]
     csrf: String,
+    #[serde(default)]
+    scope: String,
     #[serde(default)]
     department: String,
     #[serde(default)]
@@ -81,6 +95,7 @@ pub async fn issue(
         Ok(d) => d,
         Err(e) => return internal(e),
     };
+    let scope = KeyScope::from_code(f.scope.trim());
     let department = f
         .department
         .trim()
@@ -89,17 +104,45 @@ pub async fn issue(
         .and_then(|id| departments.iter().find(|d| d.id == id));
     let name = f.name.trim().to_string();
     let mut errors = Vec::new();
-    if department.is_none() {
-        errors.push(FieldError::new("department", "请选择报送单位"));
-    }
+    // A push key writes one department's records, so it must name it; a
+    // feed key reads for the provincial platform and must name none.
+    let grant = match (scope, department) {
+        (None, _) => {
+            errors.push(FieldError::new("scope", "请选择密钥用途：报送或共享读取"));
+            None
+        }
+        (Some(KeyScope::Push), Some(d)) => Some((
+            Grant::Push {
+                department_id: d.id,
+            },
+            format!("{} 的报送接口密钥（{name}）", d.name),
+        )),
+        (Some(KeyScope::Push), None) => {
+            errors.push(FieldError::new("department", "报送密钥须选择报送单位"));
+            None
+        }
+        (Some(KeyScope::Feed), None) => Some((Grant::Feed, format!("共享读取接口密钥（{name}）"))),
+        (Some(KeyScope::Feed), Some(_)) => {
+            errors.push(FieldError::new(
+                "department",
+                "共享读取密钥不属于任何单位，报送单位请选“不属于任何单位”",
+            ));
+            None
+        }
+    };
     if name.is_empty() || name.chars().count() > 40 {
         errors.push(FieldError::new(
             "name",
             "请填写使用密钥的系统名称（不超过 40 个字）",
         ));
     }
-    let Some(department) = department.filter(|_| errors.is_empty()) else {
-        return page(&state, &staff, StatusCode::BAD_REQUEST, errors, None).await;
+    let Some((grant, target)) = grant.filter(|_| errors.is_empty()) else {
+        let form = ApiKeyForm {
+            scope: f.scope,
+            department: f.department,
+            name: f.name,
+        };
+        return page(&state, &staff, StatusCode::BAD_REQUEST, form, errors, None).await;
     };
     let key = match random_hex(32) {
         Ok(r) => format!("hgk_{r}"),
@@ -108,12 +151,12 @@ pub async fn issue(
     let audit = audit_entry(
         &staff,
         AuditAction::ApiKeysChanged,
-        format!("{} 的接口密钥（{}）", department.name, name),
-        "签发报送接口密钥",
+        target,
+        format!("签发{}接口密钥", grant.scope().label()),
     );
     if let Err(e) = api_keys::issue(
         &state.records,
-        department.id,
+        grant,
         &name,
         &key[..12],
         &sha256_hex(key.as_bytes()),
@@ -125,7 +168,16 @@ pub async fn issue(
     {
         return internal(e);
     }
-    page(&state, &staff, StatusCode::OK, vec![], Some((name, key))).await
+    let issued = Some((name, key));
+    page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        ApiKeyForm::default(),
+        vec![],
+        issued,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -152,7 +204,7 @@ pub async fn revoke(
         &staff,
         AuditAction::ApiKeysChanged,
         format!("接口密钥 #{id}"),
-        "吊销报送接口密钥",
+        "吊销接口密钥",
     );
     match api_keys::revoke(&state.records, id, Utc::now(), &audit).await {
         Ok(_) => see_other("/admin/api-keys"),

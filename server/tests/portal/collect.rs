@@ -792,17 +792,26 @@ pub(super) async fn push_to(p: &Portal, path: &str, key: &str, body: &str) -> su
     .await
 }
 
-/// An API key for department `dept`, issued by administrator `boss`
+/// A push key for department `dept`, issued by administrator `boss`
 /// through the console (the page shows it once).
 pub(super) async fn issue_key(p: &Portal, boss: &Member, dept: i64) -> String {
-    let id = dept.to_string();
+    issue_scoped_key(p, boss, "push", &dept.to_string()).await
+}
+
+/// A feed key for the provincial platform, issued like [`issue_key`].
+pub(super) async fn issue_feed_key(p: &Portal, boss: &Member) -> String {
+    issue_scoped_key(p, boss, "feed", "").await
+}
+
+async fn issue_scoped_key(p: &Portal, boss: &Member, scope: &str, department: &str) -> String {
     let issued = p
         .post_form(
             "/admin/api-keys",
             &boss.cookie,
             &[
                 ("_csrf", &boss.csrf),
-                ("department", &id),
+                ("scope", scope),
+                ("department", department),
                 ("name", "执法办案系统（演示）"),
             ],
         )
@@ -810,6 +819,15 @@ pub(super) async fn issue_key(p: &Portal, boss: &Member, dept: i64) -> String {
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let at = issued.body.find("hgk_").expect("the key, shown once");
     issued.body[at..at + 68].to_string()
+}
+
+/// The feed after `after`, read with `key`.
+pub(super) async fn read_feed(p: &Portal, key: &str, after: &str) -> super::Answer {
+    let request = axum::http::Request::get(format!("/api/v1/feed/changes?after={after}"))
+        .header("authorization", format!("Bearer {key}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    p.send(request).await
 }
 
 #[tokio::test]
@@ -879,14 +897,8 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
     assert_eq!(fine, 2_000_000);
 
     // The export feed: every change since a cursor, resumable.
-    let feed = |after: &str| {
-        let request = axum::http::Request::get(format!("/api/v1/feed/changes?after={after}"))
-            .header("authorization", format!("Bearer {key}"))
-            .body(axum::body::Body::empty())
-            .unwrap();
-        p.send(request)
-    };
-    let first = feed("0").await;
+    let feed_key = issue_feed_key(&p, &boss).await;
+    let first = read_feed(&p, &feed_key, "0").await;
     assert_eq!(first.status, StatusCode::OK);
     let lines: Vec<serde_json::Value> = first
         .body
@@ -902,7 +914,7 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
     let cursor = first.headers["x-next-cursor"].to_str().unwrap().to_string();
     assert_eq!(lines[1]["id"].to_string(), cursor);
     assert!(
-        feed(&cursor).await.body.is_empty(),
+        read_feed(&p, &feed_key, &cursor).await.body.is_empty(),
         "nothing new after the cursor"
     );
     // Records whose publication ends reach the feed too.
@@ -910,7 +922,7 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
         .sweep_ended(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
         .await
         .unwrap();
-    let later = feed(&cursor).await;
+    let later = read_feed(&p, &feed_key, &cursor).await;
     assert!(later.body.lines().count() > 100);
     assert!(later
         .body
@@ -920,7 +932,7 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
     assert_eq!(unkeyed.0, StatusCode::UNAUTHORIZED);
 
     // Revoked: refused from then on.
-    let key_id = p.rows("select id from api_keys").await[0]
+    let key_id = p.rows("select id from api_keys where scope = 'push'").await[0]
         .get::<i64, _>(0)
         .to_string();
     p.post_form(

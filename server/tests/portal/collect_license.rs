@@ -6,7 +6,9 @@ use app::domain::staff::Role;
 use axum::http::StatusCode;
 use sqlx::Row;
 
-use super::collect::{clerk, count, dept, issue_key, push_to, token_of, upload, Dept};
+use super::collect::{
+    clerk, count, dept, issue_feed_key, issue_key, push_to, read_feed, token_of, upload, Dept,
+};
 use super::staff::{add_account, sign_in};
 use super::{portal, Portal};
 
@@ -447,11 +449,7 @@ async fn systems_push_licences_with_a_key() {
     assert_eq!(json["results"][0]["column"], "XK_XDR_MC");
 
     // The feed carries licence changes with their document numbers.
-    let request = axum::http::Request::get("/api/v1/feed/changes?after=0")
-        .header("authorization", format!("Bearer {key}"))
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let feed = p.send(request).await;
+    let feed = read_feed(&p, &issue_feed_key(&p, &boss).await, "0").await;
     let kinds: Vec<(String, String, String)> = feed
         .body
         .lines()

@@ -9,6 +9,7 @@ mod collect_license;
 mod crash;
 mod display;
 mod edge;
+mod feed;
 mod identity;
 mod repair;
 mod staff;

@@ -47,7 +47,7 @@ pub const LICENSE_CATEGORIES: [&str; 6] = ["普通", "特许", "认可", "核准
 /// stand for the first two.
 pub const LICENSE_STATES: [&str; 7] = ["有效", "无效", "撤销", "撤回", "注销", "吊销", "过期"];
 
-const SUBJECT: SubjectColumns = SubjectColumns {
+pub(super) const SUBJECT: SubjectColumns = SubjectColumns {
     name: "XK_XDR_MC",
     kind: "XK_XDR_LB",
     credit_code: "XK_XDR_SHXYM",

@@ -94,6 +94,15 @@ impl SheetKind {
         }
     }
 
+    /// The column of the subject's name, which for a natural person or an
+    /// individual business is personal data.
+    pub fn subject_name_column(self) -> &'static str {
+        match self {
+            SheetKind::Penalty => penalty::SUBJECT.name,
+            SheetKind::License => license::SUBJECT.name,
+        }
+    }
+
     /// The columns of the deciding authority's name and credit code, and
     /// what the authority is called.
     pub fn authority_columns(self) -> (&'static str, &'static str, &'static str) {

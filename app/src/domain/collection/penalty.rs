@@ -48,7 +48,7 @@ pub const PENALTY_COLUMNS: &[Column] = &[
     col(CATALOG_ITEM, "目录项编码", true),
 ];
 
-const SUBJECT: SubjectColumns = SubjectColumns {
+pub(super) const SUBJECT: SubjectColumns = SubjectColumns {
     name: "CF_XDR_MC",
     kind: "CF_XDR_LB",
     credit_code: "CF_XDR_SHXYM",

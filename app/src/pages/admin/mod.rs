@@ -4,6 +4,7 @@
 //! module, which checks who is asking on every request; these components
 //! only render what it decided to show.
 
+pub mod api_keys;
 pub mod catalog;
 pub mod import;
 pub mod register;
@@ -50,7 +51,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                 {(role == Role::Admin).then(|| view! {
                     <li><a href="/admin/accounts">"账号管理"</a></li>
                     <li><a href="/admin/catalog">"信用信息目录"</a></li>
-                    <li><a href="/admin/api-keys">"报送接口密钥"</a></li>
+                    <li><a href="/admin/api-keys">"接口密钥"</a></li>
                     <li><a href="/admin/quality">"报送质量"</a></li>
                     <li><a href="/admin/calendar">"节假日安排"</a></li>
                 })}

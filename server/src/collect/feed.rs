@@ -1,0 +1,141 @@
+//! `GET /api/v1/feed/changes?after=N`: the export feed for the provincial
+//! credit platform. Every change to a record (new, corrected, ended,
+//! repaired) after the cursor, oldest first, as JSON lines; the last line's
+//! `id` is the next cursor, also in `X-Next-Cursor`, and reading again from
+//! it resumes exactly.
+//!
+//! Only feed keys read it: a department's push key is for writing its own
+//! records, not for reading everyone's. What leaves is what the platform is
+//! entitled to: the changes `store::feed` selects (no record of an item
+//! that is not shared), and of each only what the public pages would show
+//! of its subject — names of natural persons and individual businesses
+//! masked, a natural person's ID number masked — by the same functions the
+//! public pages use. Every read is registered in the access register, with
+//! the key, the cursor range and the number of lines.
+
+use app::disclosure::public_subject;
+use app::domain::collection::SheetKind;
+use app::domain::masking::public_name;
+use app::domain::staff::AuditAction;
+use app::model::RecordKind;
+use app::store::staff::NewAuditEntry;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::api::{error, keyed};
+use crate::http::client::{client_of, ClientAddr};
+use crate::staff::StaffState;
+use crate::store::api_keys::Grant;
+use crate::store::feed::{entitled_changes, Change};
+
+/// Lines one read returns at most.
+pub const MAX_LINES: i64 = 10_000;
+
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    after: i64,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+pub async fn feed(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Query(q): Query<FeedQuery>,
+) -> Response {
+    let key = match keyed(&state, &headers).await {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if key.grant != Grant::Feed {
+        return error(
+            StatusCode::FORBIDDEN,
+            "此密钥是单位报送密钥，只能报送本单位的信息，不能读取记录变动；读取须使用管理员为省级信用平台签发的共享读取密钥",
+        );
+    }
+    let limit = q.limit.unwrap_or(1000).clamp(1, MAX_LINES);
+    let changes = match entitled_changes(&state.records, q.after, limit).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "feed failed");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
+        }
+    };
+    let next = changes.last().map_or(q.after, |c| c.id);
+    // Registered before anything is sent: a read that cannot be registered
+    // does not happen.
+    let entry = NewAuditEntry {
+        at: chrono::Utc::now(),
+        account_id: None,
+        actor: format!("api:{}", key.name),
+        action: AuditAction::FeedRead,
+        target: format!("接口密钥 #{}（{}…）", key.id, key.prefix),
+        purpose: format!(
+            "共享读取记录变动：游标 {} 之后至 {next}，共 {} 条",
+            q.after,
+            changes.len()
+        ),
+        client: client_of(addr),
+    };
+    if let Err(e) = state.staff.append_audit(&entry).await {
+        tracing::error!(error = %e, "feed read not registered");
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
+    }
+    let mut body = String::new();
+    for change in &changes {
+        body.push_str(&line(change).to_string());
+        body.push('\n');
+    }
+    let mut response = (StatusCode::OK, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
+        h.insert(header::HeaderName::from_static("x-next-cursor"), v);
+    }
+    response
+}
+
+/// A change as it leaves. The change log keeps a record's 双公示 fields,
+/// which its public page shows as they are, and its subject's name, which
+/// is personal data for a natural person or an individual business: that
+/// one is masked here as the public pages mask it. The log never keeps an
+/// ID number; the subject's leaves masked, as on the public pages.
+fn line(c: &Change) -> Value {
+    let subject = public_subject(&c.subject);
+    let name_column = RecordKind::from_code(&c.record_kind)
+        .and_then(SheetKind::of_record)
+        .map(SheetKind::subject_name_column);
+    let fields = |logged: &Option<String>| {
+        let mut fields: Map<String, Value> = serde_json::from_str(logged.as_deref()?).ok()?;
+        if let Some(Value::String(name)) = name_column.and_then(|col| fields.get_mut(col)) {
+            *name = public_name(c.subject.kind, name, c.subject.representative.as_deref());
+        }
+        Some(fields)
+    };
+    json!({
+        "id": c.id,
+        "at": c.at,
+        "record_kind": c.record_kind,
+        "record_id": c.record_id,
+        "department_id": c.department_id,
+        "change": c.change,
+        "doc_no": c.doc_no,
+        "subject": {
+            "kind": subject.kind.code(),
+            "name": subject.name,
+            "credit_code": subject.credit_code,
+            "representative": subject.representative,
+            "id_number": subject.id_number,
+        },
+        "before": fields(&c.before),
+        "after": fields(&c.after),
+    })
+}

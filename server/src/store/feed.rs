@@ -1,0 +1,109 @@
+//! Reading the change log (`record_changes`) for the provincial feed: the
+//! changes the provincial platform is entitled to, with the subject each
+//! record is about, still unmasked — `collect::feed` masks them before
+//! anything leaves.
+
+use app::domain::SubjectKind;
+use app::store::{StoreError, StoredSubject};
+use sqlx::Row;
+
+use super::sqlite::{db_err, SqliteStore};
+
+/// Which changes the provincial platform is entitled to, as a condition on
+/// the change `c` and, for a serious-list entry, the entry `s`. This is the
+/// one place the rule is written.
+///
+/// A change leaves unless its record falls under a catalog item whose
+/// sharing attribute (共享属性) is 不予共享 (`none`): such an item's records
+/// are kept from every other system, whatever their disclosure attribute.
+/// Items shared unconditionally and conditionally both leave: the
+/// provincial platform is where the city's collected credit information is
+/// delivered, a feed key is issued to it alone by an administrator, and
+/// every read is registered — that is the condition. Records that are not
+/// public (依申请公开, 授权查询, 不予公开) leave under the same rule, since
+/// sharing between platforms is not disclosure to the public; what leaves
+/// is masked all the same (`collect::feed`).
+///
+/// A serious-list entry falls under the items of the penalty that grounds
+/// it. One not grounded on a penalty falls under no item and leaves: a
+/// decided list is for sharing with the credit platforms above the city.
+const ENTITLED: &str = "not exists (
+    select 1 from record_rules rr
+    join catalog_rules r on r.id = rr.rule_id
+    join catalog_items i on i.id = r.item_id
+    where i.sharing = 'none'
+      and rr.record_kind = case c.record_kind when 'serious' then 'penalty' else c.record_kind end
+      and rr.record_id = case c.record_kind when 'serious' then s.grounds_penalty_id
+                                            else c.record_id end)";
+
+/// One change as the change log and the record tables hold it.
+pub struct Change {
+    pub id: i64,
+    pub at: String,
+    pub record_kind: String,
+    pub record_id: i64,
+    pub department_id: Option<i64>,
+    pub change: String,
+    pub doc_no: Option<String>,
+    /// The subject the record is about, unmasked.
+    pub subject: StoredSubject,
+    /// The changed fields as JSON objects of column code → value, unmasked.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Up to `limit` changes after the cursor `after` that the provincial
+/// platform is entitled to ([`ENTITLED`]), oldest first. Changes it is not
+/// entitled to are skipped as if they were not there, so the cursor still
+/// moves on past them. (Every change is about a record, and records are
+/// never deleted, so each has its subject.)
+pub async fn entitled_changes(
+    store: &SqliteStore,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Change>, StoreError> {
+    let sql = format!(
+        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
+                coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
+                sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
+         from record_changes c
+         left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
+         left join licenses l on c.record_kind = 'license' and l.id = c.record_id
+         left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
+         join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
+         where c.id > ? and {ENTITLED}
+         order by c.id limit ?"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.get(10);
+            let subject = StoredSubject {
+                id: r.get(9),
+                kind: SubjectKind::from_code(&kind)
+                    .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+                name: r.get(11),
+                credit_code: r.get(12),
+                id_number: r.get(13),
+                representative: r.get(14),
+            };
+            Ok(Change {
+                id: r.get(0),
+                at: r.get(1),
+                record_kind: r.get(2),
+                record_id: r.get(3),
+                department_id: r.get(4),
+                change: r.get(5),
+                doc_no: r.get(6),
+                before: r.get(7),
+                after: r.get(8),
+                subject,
+            })
+        })
+        .collect()
+}

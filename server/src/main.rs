@@ -65,8 +65,10 @@ async fn run() -> Result<(), String> {
         repairs: store.clone(),
         uploads: uploads::dir(&config.data_dir),
         leptos: leptos_options.clone(),
+        draft_limits: Default::default(),
     };
     spawn_upload_cleanup(repair_state.clone());
+    spawn_import_cleanup(config.data_dir.join("imports"));
     spawn_session_cleanup(store.clone());
     let staff_state = server::staff::StaffState {
         repair: repair_state.clone(),
@@ -163,6 +165,22 @@ fn spawn_upload_cleanup(state: RepairState) {
                 .await
             {
                 tracing::error!(error = %err, "identity failure cleanup failed");
+            }
+        }
+    });
+}
+
+/// Removes uploaded sheets and import reports older than a day, hourly.
+fn spawn_import_cleanup(dir: std::path::PathBuf) {
+    use server::collect::retention;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match retention::remove_old(&dir, retention::KEEP, std::time::SystemTime::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "old import sheets and reports removed"),
+                Err(err) => tracing::error!(error = %err, "import cleanup failed"),
             }
         }
     });

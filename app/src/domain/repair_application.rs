@@ -691,6 +691,86 @@ pub const MAX_APPLICATION_BYTES: u64 = 40 * 1024 * 1024;
 /// Most files one application may have.
 pub const MAX_FILES: usize = 20;
 
+/// What anyone, without an account, may keep on the server before
+/// submitting: drafts and their uploads. Without these bounds one address
+/// filled the disk at 100 MB a second by opening drafts. A person applying
+/// opens one or two drafts and uploads a few files; the caps are far above
+/// that and far below what hurts the machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DraftLimits {
+    /// New drafts one client may open in an hour.
+    pub drafts_per_client_per_hour: u32,
+    /// Drafts open at once, from everyone (they expire after a day).
+    pub open_drafts: u32,
+    /// Bytes of uploads in one client's unsubmitted drafts.
+    pub bytes_per_client: u64,
+    /// Bytes of uploads in all unsubmitted drafts.
+    pub bytes_total: u64,
+}
+
+impl Default for DraftLimits {
+    fn default() -> Self {
+        DraftLimits {
+            drafts_per_client_per_hour: 20,
+            open_drafts: 5_000,
+            bytes_per_client: 100 * 1024 * 1024,
+            bytes_total: 4 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// What drafts hold now, as the limits count it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DraftUsage {
+    /// Drafts the client opened in the last hour.
+    pub client_recent_drafts: u32,
+    pub open_drafts: u32,
+    pub client_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// Why a draft or an upload is refused: the applicant's own limit (come
+/// back later) or the portal's (busy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DraftRefusal {
+    Client(String),
+    Portal(String),
+}
+
+impl DraftLimits {
+    /// May the client open another draft?
+    pub fn new_draft(&self, usage: &DraftUsage) -> Result<(), DraftRefusal> {
+        if usage.open_drafts >= self.open_drafts {
+            return Err(DraftRefusal::Portal(
+                "在线申请人数较多，暂时不能开始新的申请，请稍后再试，或到认定单位窗口办理。".into(),
+            ));
+        }
+        if usage.client_recent_drafts >= self.drafts_per_client_per_hour {
+            return Err(DraftRefusal::Client(format!(
+                "您的网络地址一小时内已开始 {} 份申请，请先完成已开始的申请，或一小时后再试。",
+                self.drafts_per_client_per_hour
+            )));
+        }
+        Ok(())
+    }
+
+    /// May the client upload another file (of at most [`MAX_FILE_BYTES`])?
+    pub fn upload(&self, usage: &DraftUsage) -> Result<(), DraftRefusal> {
+        if usage.total_bytes.saturating_add(MAX_FILE_BYTES) > self.bytes_total {
+            return Err(DraftRefusal::Portal(
+                "系统暂时不能接收更多材料，请稍后再试，或到认定单位窗口提交纸质材料。".into(),
+            ));
+        }
+        if usage.client_bytes.saturating_add(MAX_FILE_BYTES) > self.bytes_per_client {
+            return Err(DraftRefusal::Client(format!(
+                "您的网络地址在未提交的申请中已上传 {} MB 材料，已达上限。请先提交或删除已上传的材料后再上传。",
+                mb(usage.client_bytes)
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Size in MB with one decimal, e.g. `12.3`, in integer arithmetic so the
 /// server and the browser print the same.
 fn mb(bytes: u64) -> String {

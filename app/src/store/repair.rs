@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreError;
 use crate::domain::repair_application::{
-    Action, ApplicantKind, ApplicationNumber, ApplicationState, EvidenceKind, FileKind,
+    Action, ApplicantKind, ApplicationNumber, ApplicationState, DraftUsage, EvidenceKind, FileKind,
 };
 use crate::domain::working_days::CalendarEntry;
 
@@ -145,12 +145,21 @@ pub trait RepairStore: Send + Sync + 'static {
     /// The number of the open application for a record, if there is one.
     async fn open_application_for(&self, record_id: i64) -> Result<Option<String>, StoreError>;
 
+    /// Opens a draft for `record_id`, counted against `client`.
     async fn create_draft(
         &self,
         id: &str,
         record_id: i64,
+        client: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// What unsubmitted drafts hold, overall and for `client` (drafts it
+    /// opened since `since`).
+    async fn draft_usage(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<DraftUsage, StoreError>;
     async fn draft(&self, id: &str) -> Result<Option<Draft>, StoreError>;
     async fn save_draft(
         &self,

@@ -5,13 +5,15 @@
 //! The uploaded sheet is kept under `<data dir>/imports/` (outside the web
 //! root) under a name that starts with the department's id, so only that
 //! department can commit it or read its report; it is removed after the
-//! commit. Rules live in `app::domain::collection`; the pipeline in
+//! commit, and sheets and reports not committed go after a day
+//! (`retention`). Rules live in `app::domain::collection`; the pipeline in
 //! `import`; reading the file in `sheet`.
 
 pub mod api;
 pub mod feed;
 pub mod import;
 pub mod openapi;
+pub mod retention;
 pub mod sheet;
 
 use std::path::PathBuf;

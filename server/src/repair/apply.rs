@@ -6,7 +6,7 @@
 use app::disclosure::subject_public_name;
 use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
-    tracking_code_from_bytes, ApplicantKind, EvidenceKind, PledgeFacts,
+    tracking_code_from_bytes, ApplicantKind, DraftRefusal, DraftUsage, EvidenceKind, PledgeFacts,
 };
 use app::domain::repair_identity::{
     check_identity, not_on_file_message, IdentityAnswer, IdentityCheck, IdentityLimits, OnRecord,
@@ -148,9 +148,28 @@ pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>
     )
 }
 
+/// A refusal of a draft or an upload on the page it came from: 429 when
+/// it is the client's own limit, 503 when the portal's.
+fn draft_refusal(refusal: DraftRefusal) -> (StatusCode, String) {
+    match refusal {
+        DraftRefusal::Client(m) => (StatusCode::TOO_MANY_REQUESTS, m),
+        DraftRefusal::Portal(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
+    }
+}
+
+async fn draft_usage(state: &RepairState, client: &str) -> Step<DraftUsage> {
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    state
+        .repairs
+        .draft_usage(client, since)
+        .await
+        .map_err(internal)
+}
+
 pub async fn start(
     State(state): State<RepairState>,
     Path(id): Path<String>,
+    addr: ClientAddr,
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = same_origin(&headers) {
@@ -163,13 +182,25 @@ pub async fn start(
     if blocked_reason(&state, &target).is_some() {
         return see_other(&target.summary.base());
     }
+    let client = client_of(addr);
+    let usage = match draft_usage(&state, &client).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(refusal) = state.draft_limits.new_draft(&usage) {
+        let (status, message) = draft_refusal(refusal);
+        let record = target.summary;
+        return render(&state, status, "暂时不能开始申请", move || {
+            view! { <StartPage record blocked=Some(message)/> }.into_any()
+        });
+    }
     let token = match random_hex(16) {
         Ok(t) => t,
         Err(e) => return internal(e),
     };
     if let Err(e) = state
         .repairs
-        .create_draft(&token, target.penalty.id, chrono::Utc::now())
+        .create_draft(&token, target.penalty.id, &client, chrono::Utc::now())
         .await
     {
         return internal(e);
@@ -591,6 +622,7 @@ pub async fn evidence_page(
 pub async fn evidence_upload(
     State(state): State<RepairState>,
     Path(id): Path<String>,
+    addr: ClientAddr,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
@@ -598,6 +630,22 @@ pub async fn evidence_upload(
         Ok(v) => v,
         Err(r) => return r,
     };
+    // Bounded before a byte is read: per client and for the whole portal.
+    let usage = match draft_usage(&state, &client_of(addr)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(refusal) = state.draft_limits.upload(&usage) {
+        let (status, message) = draft_refusal(refusal);
+        return evidence_response(
+            &state,
+            target,
+            &draft,
+            status,
+            vec![FieldError::new("file", message)],
+        )
+        .await;
+    }
     let existing = match state.repairs.draft_files(&draft.id).await {
         Ok(f) => f,
         Err(e) => return internal(e),

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use app::api::PortalContext;
-use app::domain::repair_application::{MAX_APPLICATION_BYTES, MAX_FILE_BYTES};
+use app::domain::repair_application::{DraftLimits, MAX_APPLICATION_BYTES, MAX_FILE_BYTES};
 use app::store::RepairStore;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -27,6 +27,8 @@ pub struct RepairState {
     pub uploads: PathBuf,
     /// For the hydration scripts of the form pages' islands.
     pub leptos: leptos::prelude::LeptosOptions,
+    /// What anonymous applicants may keep on the server before submitting.
+    pub draft_limits: DraftLimits,
 }
 
 pub fn routes(state: RepairState) -> Router {

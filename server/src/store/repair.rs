@@ -1,7 +1,8 @@
 //! The SQLite implementation of `RepairStore`.
 
 use app::domain::repair_application::{
-    transition, Action, ApplicantKind, ApplicationNumber, ApplicationState, EvidenceKind, FileKind,
+    transition, Action, ApplicantKind, ApplicationNumber, ApplicationState, DraftUsage,
+    EvidenceKind, FileKind,
 };
 use app::domain::working_days::{china_date, state_council_notices, CalendarEntry, DayKind};
 use app::store::repair::{
@@ -271,19 +272,49 @@ impl RepairStore for SqliteStore {
         &self,
         id: &str,
         record_id: i64,
+        client: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "insert into repair_drafts (id, record_id, answers, created_at, updated_at) values (?, ?, '{}', ?, ?)",
+            "insert into repair_drafts (id, record_id, answers, created_at, updated_at, client)
+             values (?, ?, '{}', ?, ?, ?)",
         )
         .bind(id)
         .bind(record_id)
         .bind(ts(now))
         .bind(ts(now))
+        .bind(client)
         .execute(self.pool())
         .await
         .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn draft_usage(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<DraftUsage, StoreError> {
+        let row = sqlx::query(
+            "select (select count(*) from repair_drafts where client = ? and created_at >= ?),
+                    (select count(*) from repair_drafts),
+                    (select coalesce(sum(f.size_bytes), 0) from repair_files f
+                       join repair_drafts d on d.id = f.draft_id where d.client = ?),
+                    (select coalesce(sum(size_bytes), 0) from repair_files where draft_id is not null)",
+        )
+        .bind(client)
+        .bind(ts(since))
+        .bind(client)
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
+        let n = |i: usize| u64::try_from(row.get::<i64, _>(i)).unwrap_or(0);
+        Ok(DraftUsage {
+            client_recent_drafts: u32::try_from(n(0)).unwrap_or(u32::MAX),
+            open_drafts: u32::try_from(n(1)).unwrap_or(u32::MAX),
+            client_bytes: n(2),
+            total_bytes: n(3),
+        })
     }
 
     async fn draft(&self, id: &str) -> Result<Option<Draft>, StoreError> {

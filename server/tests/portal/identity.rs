@@ -19,7 +19,7 @@ use app::domain::staff::Role;
 use app::store::repair::RepairStore;
 
 /// A form post from client address `ip`.
-async fn post_from(
+pub(super) async fn post_from(
     p: &Portal,
     ip: &str,
     uri: &str,

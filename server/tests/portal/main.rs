@@ -8,6 +8,7 @@ mod collect;
 mod collect_license;
 mod crash;
 mod display;
+mod drafts;
 mod edge;
 mod feed;
 mod identity;
@@ -60,6 +61,21 @@ pub async fn portal_with(edge: server::router::Edge) -> Portal {
 /// A portal as deployed: edge settings, and whether browsers reach it
 /// over HTTPS.
 pub async fn portal_configured(edge: server::router::Edge, https: bool) -> Portal {
+    portal_built(edge, https, Default::default()).await
+}
+
+/// A portal whose drafts and uploads are bounded by `limits`.
+pub async fn portal_with_draft_limits(
+    limits: app::domain::repair_application::DraftLimits,
+) -> Portal {
+    portal_built(server::router::Edge::default(), false, limits).await
+}
+
+async fn portal_built(
+    edge: server::router::Edge,
+    https: bool,
+    draft_limits: app::domain::repair_application::DraftLimits,
+) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
@@ -80,6 +96,7 @@ pub async fn portal_configured(edge: server::router::Edge, https: bool) -> Porta
         repairs: store.clone(),
         uploads: dir.join("uploads"),
         leptos: options.clone(),
+        draft_limits,
     };
     let staff = server::staff::StaffState {
         repair: repair.clone(),

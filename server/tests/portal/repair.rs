@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::{portal, today, Portal};
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+pub(super) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9";
 
@@ -56,7 +56,7 @@ fn record_of(base: &str) -> i64 {
 }
 
 /// Walks the flow up to the evidence page; returns the draft cookie.
-async fn fill_in(p: &Portal, base: &str, code: &str) -> String {
+pub(super) async fn fill_in(p: &Portal, base: &str, code: &str) -> String {
     let start = p.post_form(&format!("{base}/start"), "", &[]).await;
     assert_eq!(start.status, StatusCode::SEE_OTHER);
     assert_eq!(start.location(), format!("{base}/applicant"));

@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod collect;
+pub mod data_steps;
 pub mod projection;
 pub mod repair;
 pub mod sqlite;

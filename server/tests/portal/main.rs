@@ -8,6 +8,7 @@ mod collect;
 mod collect_license;
 mod crash;
 mod display;
+mod periods;
 mod repair;
 mod staff;
 
@@ -28,6 +29,8 @@ use tower::ServiceExt;
 pub struct Portal {
     router: axum::Router,
     pub store: Arc<SqliteStore>,
+    /// The day the portal takes for today.
+    pub today: NaiveDate,
     pub dir: std::path::PathBuf,
     _dir: TempDir,
 }
@@ -51,6 +54,15 @@ pub async fn portal() -> Portal {
 
 /// A portal whose public search is rate limited per client.
 pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> Portal {
+    portal_at(search_limit, today()).await
+}
+
+/// A portal whose today is `day` (its demo data generated as of that day).
+pub async fn portal_on(day: NaiveDate) -> Portal {
+    portal_at(None, day).await
+}
+
+async fn portal_at(search_limit: Option<server::limits::RateLimiter>, today: NaiveDate) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
@@ -58,14 +70,14 @@ pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> P
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/portal.db", dir.display());
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
-    server::demo::generate(&store, 1500, today(), false)
+    server::demo::generate(&store, 1500, today, false)
         .await
         .unwrap();
     let options = LeptosOptions::builder()
         .output_name("hegang_credit")
         .site_root(dir.display().to_string())
         .build();
-    let context = server::router::portal_context(store.clone(), Some(today()));
+    let context = server::router::portal_context(store.clone(), Some(today));
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: store.clone(),
@@ -82,6 +94,7 @@ pub async fn portal_with(search_limit: Option<server::limits::RateLimiter>) -> P
     Portal {
         router: server::router::build(options, context, repair, staff, search_limit),
         store,
+        today,
         dir: dir.clone(),
         _dir: TempDir(dir),
     }

@@ -114,10 +114,10 @@ fn place_prefix_len(chars: &[char]) -> usize {
 /// costs little (the credit code still identifies the business), so every
 /// character that could belong to a name is masked: all after the place
 /// names except the first (shown like a natural person's surname, `张**`) and
-/// the organisational form at the end (which no name ends a shop name with).
-/// A place name wrongly recognised in a name is the only way a name could
-/// show, and only names ending in 省/市/区/县 (or, after a division, in a
-/// place word) could be; a division not recognised is masked, never shown.
+/// the organisational form at the end (`店`, `部`: a shop word, not a name's).
+/// A name could show only by being taken for a place — one ending in
+/// 省/市/区/县 at the start, or in a place word right after the division;
+/// a division that is not recognised is masked, never a name shown.
 fn mask_trade_name(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let prefix = place_prefix_len(&chars);

@@ -130,7 +130,7 @@ async fn record_rules(
 fn end_field(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Penalty => "CF_GSJZQ",
-        _ => "公示截止期",
+        RecordKind::License | RecordKind::Serious => "公示截止期",
     }
 }
 
@@ -169,6 +169,7 @@ async fn civil_code_periods(
     .await
     .map_err(db_err)?;
     let (mut moved, mut restored) = (0u64, 0u64);
+    let no_rules = Vec::new();
     for row in rows {
         let kind = match row.get::<&str, _>(0) {
             "penalty" => RecordKind::Penalty,
@@ -179,7 +180,6 @@ async fn civil_code_periods(
         let decision: NaiveDate = row.get(3);
         let repaired_on: Option<NaiveDate> = row.get(4);
         let stored: Option<NaiveDate> = row.get(5);
-        let no_rules = Vec::new();
         let rules = by_record.get(&(kind, id)).unwrap_or(&no_rules);
         let Some(window) = publication_window(decision, rules) else {
             continue;

@@ -11,10 +11,11 @@ use std::collections::{HashMap, HashSet};
 
 use app::domain::credit_code::{check_char as uscc_check, ALPHABET};
 use app::domain::id_number::check_char as id_check;
+use app::domain::publication::period_end;
 use app::domain::{Fen, PublicationRule, SubjectKind, Tier};
 use app::model::RecordKind;
 use app::store::StoreError;
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::store::sqlite::db_err;
 use crate::store::writes::{
@@ -299,10 +300,6 @@ fn person_name(rng: &mut Rng) -> String {
         name.push_str(rng.pick::<&str>(GIVEN));
     }
     name
-}
-
-fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(months)).unwrap_or(d)
 }
 
 /// The rule versions of a catalog item: (effective from, rule).
@@ -597,7 +594,9 @@ pub async fn generate(
         // Some repairable records were already repaired (they leave public view).
         let repaired_on = if rule_ids.len() == 1 && roll >= 10 && rng.chance(6) {
             let min = if roll < 65 { 3 } else { 12 };
-            let earliest = add_months(decision, min) + Days::new(10 + rng.below(40));
+            // Some days after the minimum period ended (the day it ends is
+            // still within it).
+            let earliest = period_end(decision, min) + Days::new(10 + rng.below(40));
             (earliest < today).then_some(earliest)
         } else {
             None
@@ -657,7 +656,7 @@ pub async fn generate(
                 content,
                 decision_date: decision,
                 valid_from: decision,
-                valid_to: Some(add_months(decision, 60) - Days::new(1)),
+                valid_to: Some(period_end(decision, 60)),
                 department_id: dept.id,
                 source_department_id: dept.id,
                 state: "有效",
@@ -697,7 +696,7 @@ pub async fn generate(
                 doc_no: &doc_no,
                 department_id: dept_id,
                 listed_on,
-                until: add_months(listed_on, 36) - Days::new(1),
+                until: period_end(listed_on, 36),
                 measures: "依法依规在政府采购、招标投标、财政资金支持、评优评先等方面予以限制",
                 removal_conditions: "名单期满自动移出；已履行相关义务、纠正失信行为的，可向认定单位申请提前移出",
                 remedies: "对列入决定不服的，可依法申请行政复议或者提起行政诉讼",

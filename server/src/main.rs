@@ -46,6 +46,13 @@ async fn run() -> Result<(), String> {
     }
     let portal = router::portal_context(store.clone(), config.fixed_today);
     let today = portal.today();
+    for outcome in store
+        .run_data_steps(today)
+        .await
+        .map_err(|e| format!("data step: {e}"))?
+    {
+        tracing::info!(%outcome, "data step done");
+    }
 
     if config.demo && store.is_empty().await.map_err(|e| e.to_string())? {
         tracing::info!(

@@ -3,6 +3,7 @@
 //! Masking happens on the server when a record is published, so the browser
 //! never receives the clear value. Rules: organisation names and their legal
 //! representatives are public; personal names keep only their first char;
+//! individual businesses' names lose the part that may be a personal name;
 //! identifiers keep a small head and tail.
 
 use super::subject_kind::SubjectKind;
@@ -41,14 +42,112 @@ fn looks_like_personal_name(name: &str) -> bool {
     (2..=4).contains(&n) && name.chars().all(is_han)
 }
 
+/// Endings of the division an individual business's name starts with
+/// (county level or above, e.g. `鹤岗市`, `向阳区`, `萝北县`). `旗` is left
+/// out: it ends given names (`红旗`) more often than names of places here.
+const DIVISION_ENDS: [&str; 5] = ["自治区", "省", "市", "区", "县"];
+
+/// Endings of the places that may follow the division (township, street,
+/// village, community, market).
+const PLACE_ENDS: [&str; 6] = ["街道", "社区", "市场", "乡", "镇", "村"];
+
+/// Organisational forms that end an individual business's name (`店`, `部`,
+/// `馆`, `行`, `厂`, `中心` and the like).
+const FORMS: [&str; 22] = [
+    "中心", "店", "馆", "部", "行", "厂", "坊", "社", "屋", "室", "站", "所", "铺", "摊", "庄",
+    "园", "场", "厅", "院", "吧", "堂", "阁",
+];
+
+/// Longest place-name segment recognised, in chars before its ending.
+const MAX_PLACE_CHARS: usize = 6;
+
+/// The length in chars of the place-name segment `chars` starts with, if
+/// any: 2–6 chars and one of `ends`, the longer ending winning where two
+/// match (`市场` is a market, not a city). `None` when the first ending found
+/// is not one of `ends` (a market cannot stand where the division does).
+fn place_segment(chars: &[char], ends: &[&str]) -> Option<usize> {
+    for at in 2..=MAX_PLACE_CHARS.min(chars.len()) {
+        let rest: String = chars[at..].iter().take(3).collect();
+        let found = DIVISION_ENDS
+            .iter()
+            .chain(PLACE_ENDS.iter())
+            .filter(|e| rest.starts_with(**e))
+            .max_by_key(|e| e.chars().count());
+        if let Some(end) = found {
+            return ends
+                .contains(end)
+                .then(|| at + end.chars().count())
+                .filter(|&n| n < chars.len());
+        }
+    }
+    None
+}
+
+/// How many chars of an individual business's name are its place names:
+/// the division, then any township, street, village, community or market.
+fn place_prefix_len(chars: &[char]) -> usize {
+    let Some(mut len) = place_segment(chars, &DIVISION_ENDS) else {
+        return 0;
+    };
+    let all: Vec<&str> = DIVISION_ENDS
+        .iter()
+        .chain(PLACE_ENDS.iter())
+        .copied()
+        .collect();
+    while let Some(n) = place_segment(&chars[len..], &all) {
+        len += n;
+    }
+    len
+}
+
+/// An individual business's name with the part that may be a personal name
+/// masked, when the operator's name cannot say which part that is.
+///
+/// Why this rule: the name is composed as the division (and place), then the
+/// 字号 (trade name), the trade and the organisational form
+/// (《个体工商户名称登记管理办法》), and the operator's own name may serve as
+/// the 字号. Without the operator on file — or when the name is a former
+/// operator's, kept after a change of operator — the register does not say
+/// whether the 字号 is a person's name, and which characters are 字号 and
+/// which trade cannot be told apart (`张三水果店`, `好味烧烤店`). Publishing a
+/// person's name is what DOMAIN.md §6 forbids, while masking a trade name
+/// costs little (the credit code still identifies the business), so every
+/// character that could belong to a name is masked: all after the place
+/// names except the first (shown like a natural person's surname, `张**`) and
+/// the organisational form at the end (`店`, `部`: a shop word, not a name's).
+/// A name could show only by being taken for a place — one ending in
+/// 省/市/区/县 at the start, or in a place word right after the division;
+/// a division that is not recognised is masked, never a name shown.
+fn mask_trade_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let prefix = place_prefix_len(&chars);
+    let rest: String = chars[prefix..].iter().collect();
+    let form = FORMS
+        .iter()
+        .find(|f| rest.ends_with(**f))
+        .map_or("", |f| *f);
+    let core = &rest[..rest.len() - form.len()];
+    // A trade name has two characters at least; shorter, the "form" is
+    // more likely part of a bare name (`张园`) and is masked with it.
+    let (core, form) = if core.chars().count() >= 2 {
+        (core, form)
+    } else {
+        (rest.as_str(), "")
+    };
+    let place: String = chars[..prefix].iter().collect();
+    format!("{place}{}{form}", mask_person_name(core))
+}
+
 /// The subject name as it may be published.
 ///
 /// * `LegalEntity`: unchanged.
 /// * `NaturalPerson`: [`mask_person_name`].
-/// * `IndividualBusiness`: shops are often named after their operator
-///   (`张三烧烤店`), so every occurrence of the operator's name
-///   (`person_name`) is masked; a name that is just 2–4 Han characters is
-///   treated as a personal name and masked as a whole; otherwise unchanged.
+/// * `IndividualBusiness`: a name that is just 2–4 Han characters is a
+///   personal name and masked as a whole; otherwise every occurrence of the
+///   operator's name (`person_name`) is masked (`张三烧烤店` → `张*烧烤店`);
+///   when there is no operator's name on file, or it does not occur in the
+///   name, the part that could be a personal name is masked (see
+///   `mask_trade_name`: `张三水果店` → `张***店`).
 pub fn public_name(kind: SubjectKind, name: &str, person_name: Option<&str>) -> String {
     match kind {
         SubjectKind::LegalEntity => name.to_string(),
@@ -59,10 +158,10 @@ pub fn public_name(kind: SubjectKind, name: &str, person_name: Option<&str>) -> 
                 return mask_person_name(trimmed);
             }
             match person_name.map(str::trim) {
-                Some(p) if !p.is_empty() && name.contains(p) => {
-                    name.replace(p, &mask_person_name(p))
+                Some(p) if !p.is_empty() && trimmed.contains(p) => {
+                    trimmed.replace(p, &mask_person_name(p))
                 }
-                _ => name.to_string(),
+                _ => mask_trade_name(trimmed),
             }
         }
     }
@@ -140,13 +239,15 @@ mod tests {
             ),
             "张*张*水果店"
         );
+        // The operator on file is not in the name: the 字号 may be a former
+        // operator's name, so it is masked as if no operator were on file.
         assert_eq!(
             public_name(
                 SubjectKind::IndividualBusiness,
                 "淇滨区好味烧烤店",
                 Some("张三")
             ),
-            "淇滨区好味烧烤店"
+            "淇滨区好***店"
         );
         assert_eq!(
             public_name(
@@ -154,11 +255,7 @@ mod tests {
                 "淇滨区好味烧烤店",
                 Some("")
             ),
-            "淇滨区好味烧烤店"
-        );
-        assert_eq!(
-            public_name(SubjectKind::IndividualBusiness, "淇滨区好味烧烤店", None),
-            "淇滨区好味烧烤店"
+            "淇滨区好***店"
         );
         // Bare personal name as the business name.
         assert_eq!(
@@ -169,12 +266,80 @@ mod tests {
             public_name(SubjectKind::IndividualBusiness, "欧阳娜娜", Some("张三")),
             "欧***"
         );
-        // Five Han chars is not treated as a bare name.
+        // Five Han chars is not a bare name, but still masked as a trade name.
         assert_eq!(
             public_name(SubjectKind::IndividualBusiness, "好味烧烤店", None),
-            "好味烧烤店"
+            "好***店"
         );
         assert_eq!(public_name(SubjectKind::IndividualBusiness, "", None), "");
+    }
+
+    fn business(name: &str) -> String {
+        public_name(SubjectKind::IndividualBusiness, name, None)
+    }
+
+    #[test]
+    fn businesses_without_an_operator_mask_what_could_be_a_name() {
+        assert_eq!(business("张三水果店"), "张***店");
+        assert_eq!(business(" 张三水果店 "), "张***店");
+        // Two to four Han chars in all are taken for a bare personal name.
+        assert_eq!(business("张三店"), "张**");
+        assert_eq!(business("向阳区张三店"), "向阳区张*店");
+        // The division and the places after it stay; the 字号 and trade do not.
+        assert_eq!(business("鹤岗市向阳区张三水果店"), "鹤岗市向阳区张***店");
+        assert_eq!(business("萝北县王小明烧烤店"), "萝北县王****店");
+        assert_eq!(
+            business("黑龙江省鹤岗市工农区红旗市场李四菜店"),
+            "黑龙江省鹤岗市工农区红旗市场李**店"
+        );
+        assert_eq!(
+            business("向阳区光明街道欧阳娜娜理发店"),
+            "向阳区光明街道欧*****店"
+        );
+        assert_eq!(business("兴安区服务中心"), "兴安区服*中心");
+        // A bare name after the division: the last char is not a form here.
+        assert_eq!(business("萝北县张园"), "萝北县张*");
+        // `市场` where the division would be is no division: nothing is kept.
+        assert_eq!(business("张三市场水果店"), "张*****店");
+        // A division too short to be recognised is masked, not the name shown.
+        assert_eq!(business("宾县张三水果店"), "宾*****店");
+        // No organisational form at the end: all but the first char.
+        assert_eq!(business("张三水果（演示）"), "张*******");
+        assert_eq!(business("向阳区"), "向**");
+    }
+
+    #[test]
+    fn a_business_name_never_shows_a_personal_name_whole() {
+        let places = [
+            "",
+            "鹤岗市",
+            "鹤岗市向阳区",
+            "向阳区红旗镇",
+            "工农区新华市场",
+        ];
+        let people = ["张三", "王小明", "欧阳娜娜", "李四"];
+        let trades = [
+            "水果店",
+            "烧烤店",
+            "小吃部",
+            "理发店",
+            "店",
+            "汽车修理部",
+            "（演示）",
+        ];
+        for place in places {
+            for person in people {
+                for trade in trades {
+                    let name = format!("{place}{person}{trade}");
+                    let masked = business(&name);
+                    assert!(!masked.contains(person), "{name} → {masked}");
+                    assert_eq!(masked.chars().count(), name.chars().count(), "{name}");
+                    // The operator's name on file masks exactly that name.
+                    let known = public_name(SubjectKind::IndividualBusiness, &name, Some(person));
+                    assert!(!known.contains(person), "{name} → {known}");
+                }
+            }
+        }
     }
 
     #[test]

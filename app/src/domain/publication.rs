@@ -6,9 +6,9 @@
 //! than code because the national rules change (the current defaults follow
 //! 国办发〔2025〕22号) and local departments may tighten them.
 //!
-//! Date arithmetic uses chrono's `checked_add_months` (a day missing in the
-//! target month clamps to its last day) and saturates at the ends of
-//! `NaiveDate`'s range, so no input date or period can panic.
+//! Every period is counted by [`period_end`], the civil code's rule for
+//! periods in months; it saturates at the end of `NaiveDate`'s range, so no
+//! input date or period can panic.
 
 use std::fmt;
 
@@ -209,9 +209,20 @@ impl Window {
     }
 }
 
-/// `d` plus `months`, saturating at `NaiveDate::MAX`.
-fn add_months_saturating(d: NaiveDate, months: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(months))
+/// The last day of a period of `months` months counted from `start`, as
+/// 《中华人民共和国民法典》 arts 201–202 count periods: the day the period
+/// starts from is not counted (art 201), and the period ends on the day of
+/// its last month that corresponds to `start`'s day, or on that month's last
+/// day when it has none (art 202). So a one-year period from 2026-11-30 ends
+/// on 2027-11-30, and one month from 2025-01-31 ends on 2025-02-28.
+///
+/// This is the one place a period in months is counted: publication ends,
+/// the end of the minimum period before repair, list periods. Saturates at
+/// `NaiveDate::MAX`. (chrono's month addition already lands on the
+/// corresponding day or the month's last day, which is art 202's rule.)
+pub fn period_end(start: NaiveDate, months: u32) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(months))
         .unwrap_or(NaiveDate::MAX)
 }
 
@@ -220,15 +231,26 @@ fn next_day(d: NaiveDate) -> NaiveDate {
     d.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX)
 }
 
+/// The first day repair may be applied for: the day after the minimum
+/// period of `min_months` from the decision ends; with no minimum period,
+/// the decision day itself.
+fn repair_opens(decision: NaiveDate, min_months: u32) -> NaiveDate {
+    if min_months == 0 {
+        decision
+    } else {
+        next_day(period_end(decision, min_months))
+    }
+}
+
 /// Computes the window of a decision from the rules of all its penalty types.
 ///
 /// Only rules with `published` count (None if there are none). The longest
-/// `max_months` decides `until = decision + max months − 1 day`; the tier is
-/// the most severe; the window is repairable only if every published rule is,
-/// and then `repair_from = decision + largest min_months` (the day the
-/// minimum period is complete). Invalid rules cannot break the invariants:
-/// `until` is never before `decision` and `repair_from` never after
-/// `until + 1 day`.
+/// `max_months` decides `until`, the [`period_end`] of that many months
+/// from the decision (public on it, gone the day after); the tier is the most
+/// severe; the window is repairable only if every published rule is, and
+/// then `repair_from` is the day after the largest minimum period ends.
+/// Invalid rules cannot break the invariants: `until` is never before
+/// `decision` and `repair_from` never after `until + 1 day`.
 pub fn publication_window(decision: NaiveDate, rules: &[PublicationRule]) -> Option<Window> {
     let published: Vec<&PublicationRule> = rules.iter().filter(|r| r.published).collect();
     let max_months = published.iter().map(|r| r.max_months).max()?;
@@ -240,16 +262,8 @@ pub fn publication_window(decision: NaiveDate, rules: &[PublicationRule]) -> Opt
         .unwrap_or(Tier::Minor);
     let repairable = published.iter().all(|r| r.repairable);
 
-    let end = add_months_saturating(decision, max_months);
-    // A saturated end means the period runs past the calendar; keep MAX as the
-    // last day instead of stepping back.
-    let until = if end == NaiveDate::MAX {
-        end
-    } else {
-        end.pred_opt().unwrap_or(decision).max(decision)
-    };
-    let repair_from =
-        repairable.then(|| add_months_saturating(decision, min_months).min(next_day(until)));
+    let until = period_end(decision, max_months);
+    let repair_from = repairable.then(|| repair_opens(decision, min_months).min(next_day(until)));
     Some(Window {
         from: decision,
         until,
@@ -482,21 +496,88 @@ mod tests {
         let d = date(2025, 1, 15);
         let w = publication_window(d, &[defaults_for(Tier::Ordinary, eff())]).unwrap();
         assert_eq!(w.from, d);
-        assert_eq!(w.until, date(2026, 1, 14));
-        assert_eq!(w.repair_from, Some(date(2025, 4, 15)));
+        // Public through the corresponding day a year on; the three-month
+        // minimum ends on 2025-04-15, so repair opens the day after.
+        assert_eq!(w.until, date(2026, 1, 15));
+        assert_eq!(w.repair_from, Some(date(2025, 4, 16)));
         assert_eq!(w.tier, Tier::Ordinary);
         assert!(w.repairable);
-        assert!(w.contains(d) && w.contains(date(2026, 1, 14)));
-        assert!(!w.contains(date(2026, 1, 15)) && !w.contains(date(2025, 1, 14)));
+        assert!(w.contains(d) && w.contains(date(2026, 1, 15)));
+        assert!(!w.contains(date(2026, 1, 16)) && !w.contains(date(2025, 1, 14)));
+    }
+
+    /// The examples of DOMAIN.md §10.
+    #[test]
+    fn civil_code_examples() {
+        let d = date(2026, 11, 30);
+        let w = publication_window(d, &[defaults_for(Tier::Ordinary, eff())]).unwrap();
+        assert_eq!(w.until, date(2027, 11, 30));
+        assert_eq!(period_end(d, 3), date(2027, 2, 28));
+        assert_eq!(w.repair_from, Some(date(2027, 3, 1)));
+        let rules = [defaults_for(Tier::Ordinary, eff())];
+        assert_eq!(
+            status_on(d, &rules, None, date(2027, 11, 30)),
+            Status::Published
+        );
+        assert_eq!(status_on(d, &rules, None, date(2027, 12, 1)), Status::Ended);
+        assert_eq!(
+            repair_eligibility(d, &rules, None, date(2027, 2, 28)),
+            RepairEligibility::NotYet {
+                from: date(2027, 3, 1)
+            }
+        );
+        assert_eq!(
+            repair_eligibility(d, &rules, None, date(2027, 3, 1)),
+            RepairEligibility::Eligible {
+                since: date(2027, 3, 1)
+            }
+        );
     }
 
     #[test]
-    fn month_end_clamps() {
-        // Jan 31 + 1 month is Feb 28 (chrono clamps), so the last day is Feb 27.
+    fn periods_end_on_the_corresponding_day_or_the_months_last() {
+        // January's last days a month on: February has no 29th–31st in 2025.
+        for day in [28, 29, 30, 31] {
+            assert_eq!(
+                period_end(date(2025, 1, day), 1),
+                date(2025, 2, 28),
+                "{day}"
+            );
+        }
+        // In a leap year the 29th has its corresponding day.
+        assert_eq!(period_end(date(2024, 1, 28), 1), date(2024, 2, 28));
+        assert_eq!(period_end(date(2024, 1, 29), 1), date(2024, 2, 29));
+        assert_eq!(period_end(date(2024, 1, 30), 1), date(2024, 2, 29));
+        assert_eq!(period_end(date(2024, 1, 31), 1), date(2024, 2, 29));
+        // Leap day: a year on there is none; four years on there is.
+        assert_eq!(period_end(date(2024, 2, 29), 12), date(2025, 2, 28));
+        assert_eq!(period_end(date(2024, 2, 29), 36), date(2027, 2, 28));
+        assert_eq!(period_end(date(2024, 2, 29), 48), date(2028, 2, 29));
+        // Half a year from the end of August.
+        assert_eq!(period_end(date(2025, 8, 31), 6), date(2026, 2, 28));
+        assert_eq!(period_end(date(2023, 8, 31), 6), date(2024, 2, 29));
+        // A month without a 31st, and a short month's end that is not the
+        // longer month's end (the corresponding day, not the month's last).
+        assert_eq!(period_end(date(2025, 3, 31), 1), date(2025, 4, 30));
+        assert_eq!(period_end(date(2025, 2, 28), 1), date(2025, 3, 28));
+        assert_eq!(period_end(date(2025, 4, 30), 1), date(2025, 5, 30));
+        // Across a year end, and a zero period.
+        assert_eq!(period_end(date(2025, 12, 31), 2), date(2026, 2, 28));
+        assert_eq!(period_end(date(2025, 5, 20), 0), date(2025, 5, 20));
+        assert_eq!(period_end(NaiveDate::MAX, 1), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn month_ends_in_a_window() {
         let w = publication_window(date(2025, 1, 31), &[rule(Tier::Ordinary, true, 1, 1, true)])
             .unwrap();
-        assert_eq!(w.until, date(2025, 2, 27));
-        assert_eq!(w.repair_from, Some(date(2025, 2, 28)));
+        assert_eq!(w.until, date(2025, 2, 28));
+        assert_eq!(w.repair_from, Some(date(2025, 3, 1)));
+        // No minimum period: repair may be applied for from the decision day.
+        let w =
+            publication_window(date(2025, 1, 31), &[rule(Tier::Minor, true, 0, 3, true)]).unwrap();
+        assert_eq!(w.until, date(2025, 4, 30));
+        assert_eq!(w.repair_from, Some(date(2025, 1, 31)));
     }
 
     #[test]
@@ -508,9 +589,9 @@ mod tests {
             rule(Tier::Minor, false, 0, 48, false),
         ];
         let w = publication_window(d, &rules).unwrap();
-        assert_eq!(w.until, date(2027, 2, 28));
+        assert_eq!(w.until, date(2027, 3, 1));
         assert_eq!(w.tier, Tier::Serious);
-        assert_eq!(w.repair_from, Some(date(2025, 9, 1)));
+        assert_eq!(w.repair_from, Some(date(2025, 9, 2)));
         assert!(w.repairable);
 
         let rules = [
@@ -545,10 +626,10 @@ mod tests {
         );
         assert_eq!(status_on(d, &rules, None, d), Status::Published);
         assert_eq!(
-            status_on(d, &rules, None, date(2026, 1, 14)),
+            status_on(d, &rules, None, date(2026, 1, 15)),
             Status::Published
         );
-        assert_eq!(status_on(d, &rules, None, date(2026, 1, 15)), Status::Ended);
+        assert_eq!(status_on(d, &rules, None, date(2026, 1, 16)), Status::Ended);
         let rep = Some(date(2025, 6, 1));
         assert_eq!(
             status_on(d, &rules, rep, date(2025, 5, 31)),
@@ -580,21 +661,21 @@ mod tests {
         assert_eq!(
             e,
             RepairEligibility::NotYet {
-                from: date(2025, 4, 15)
+                from: date(2025, 4, 16)
             }
         );
         assert_eq!(
             e.explain(),
-            "最短公示期未满，自 2025年4月15日 起可申请信用修复"
+            "最短公示期未满，自 2025年4月16日 起可申请信用修复"
         );
-        let e = repair_eligibility(d, &rules, None, date(2025, 4, 15));
+        let e = repair_eligibility(d, &rules, None, date(2025, 4, 16));
         assert_eq!(
             e,
             RepairEligibility::Eligible {
-                since: date(2025, 4, 15)
+                since: date(2025, 4, 16)
             }
         );
-        assert_eq!(e.explain(), "可申请信用修复（自 2025年4月15日 起）");
+        assert_eq!(e.explain(), "可申请信用修复（自 2025年4月16日 起）");
         let e = repair_eligibility(d, &rules, None, date(2026, 2, 1));
         assert_eq!(e, RepairEligibility::NotPublished(Status::Ended));
         assert_eq!(e.explain(), "该记录当前不在公示期内，无需修复");
@@ -795,6 +876,17 @@ mod tests {
             let _ = status_on(d, &rules, rep, today);
             let e = repair_eligibility(d, &rules, rep, today);
             let _ = e.explain();
+        }
+
+        #[test]
+        fn period_end_is_the_corresponding_day_or_month_end(d in decision_date(), months in 0u32..=MAX_PERIOD_MONTHS) {
+            let end = period_end(d, months);
+            prop_assert!(end >= d);
+            let total = d.year() * 12 + d.month0() as i32 + months as i32;
+            prop_assert_eq!(end.year(), total.div_euclid(12));
+            prop_assert_eq!(end.month0() as i32, total.rem_euclid(12));
+            let month_end = end.with_day(1).unwrap().checked_add_months(Months::new(1)).unwrap().pred_opt().unwrap();
+            prop_assert_eq!(end.day(), d.day().min(month_end.day()));
         }
 
         #[test]

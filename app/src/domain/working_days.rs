@@ -331,19 +331,60 @@ pub fn state_council_notices() -> Vec<CalendarEntry> {
     out
 }
 
+/// Whether a deadline is missed on `today`: the step was due on
+/// `deadline` at the latest, so any later calendar day is late, working or
+/// not (the weekend after a Friday deadline, a holiday week after it).
+pub fn is_overdue(today: NaiveDate, deadline: NaiveDate) -> bool {
+    today > deadline
+}
+
 /// How a deadline reads on `today`, for the applicant's status page and the
-/// staff queue alike: `(overdue, "还剩 3 个工作日" | "已超期 2 个工作日")`.
+/// staff queue alike: `(overdue, text)`. Before it, the working days left to
+/// act (`还剩 3 个工作日`; on the day, `今日到期`); after it, the calendar
+/// days since (`已超期 2 天`), since a day off after a deadline does not
+/// make it any less missed.
 pub fn deadline_note(
     calendar: &HolidayCalendar,
     today: NaiveDate,
     deadline: NaiveDate,
 ) -> (bool, String) {
-    let left = calendar.working_days_between(today, deadline);
-    if left >= 0 {
-        (false, format!("还剩 {left} 个工作日"))
-    } else {
-        (true, format!("已超期 {} 个工作日", -left))
+    if is_overdue(today, deadline) {
+        let late = today.signed_duration_since(deadline).num_days();
+        return (true, format!("已超期 {late} 天"));
     }
+    if today == deadline {
+        return (false, "今日到期".to_string());
+    }
+    let left = calendar.working_days_between(today, deadline);
+    (false, format!("还剩 {left} 个工作日"))
+}
+
+/// The years among `deadlines` the calendar has no entry for, in order:
+/// deadlines there were counted as plain Monday–Friday weeks, because that
+/// year's holidays have not been entered.
+pub fn uncovered_years(
+    calendar: &HolidayCalendar,
+    deadlines: impl IntoIterator<Item = NaiveDate>,
+) -> Vec<i32> {
+    let years: BTreeSet<i32> = deadlines
+        .into_iter()
+        .map(|d| d.year())
+        .filter(|y| !calendar.covers(*y))
+        .collect();
+    years.into_iter().collect()
+}
+
+/// The notice administrators see when deadlines fall in years the calendar
+/// does not cover, or `None` when it covers them all.
+pub fn calendar_gap_notice(years: &[i32]) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = years.iter().map(|y| format!("{y} 年")).collect();
+    Some(format!(
+        "节假日安排尚未录入 {}：办理期限落在该年的申请只按周一至周五计算工作日，可能与实际放假安排不符。请管理员在“节假日安排”中按国务院办公厅的放假通知录入。",
+        list.join("、")
+    ))
 }
 
 #[cfg(test)]
@@ -442,6 +483,65 @@ mod tests {
             Some("春节")
         );
         assert_eq!(c.entry(d(2026, 3, 2)), None);
+    }
+
+    #[test]
+    fn a_friday_deadline_is_missed_on_the_weekend() {
+        let c = cal();
+        let friday = d(2026, 3, 6);
+        assert_eq!(
+            deadline_note(&c, d(2026, 3, 5), friday),
+            (false, "还剩 1 个工作日".to_string())
+        );
+        assert_eq!(
+            deadline_note(&c, friday, friday),
+            (false, "今日到期".to_string())
+        );
+        assert_eq!(
+            deadline_note(&c, d(2026, 3, 7), friday),
+            (true, "已超期 1 天".to_string())
+        );
+        assert_eq!(
+            deadline_note(&c, d(2026, 3, 8), friday),
+            (true, "已超期 2 天".to_string())
+        );
+        assert_eq!(
+            deadline_note(&c, d(2026, 3, 9), friday),
+            (true, "已超期 3 天".to_string())
+        );
+        assert!(!is_overdue(friday, friday));
+        assert!(is_overdue(d(2026, 3, 7), friday));
+    }
+
+    #[test]
+    fn a_deadline_before_national_day_is_missed_all_week() {
+        // Deadline Wed 2026-09-30; Oct 1–7 are off, Oct 10 (Sat) is worked.
+        let c = cal();
+        let deadline = d(2026, 9, 30);
+        for day in 1..=7 {
+            let (overdue, text) = deadline_note(&c, d(2026, 10, day), deadline);
+            assert!(overdue, "10-{day}");
+            assert_eq!(text, format!("已超期 {day} 天"));
+        }
+        // A deadline after the holiday, seen during it: working days left.
+        assert_eq!(
+            deadline_note(&c, d(2026, 10, 2), d(2026, 10, 9)),
+            (false, "还剩 2 个工作日".to_string())
+        );
+    }
+
+    #[test]
+    fn years_the_calendar_misses_are_named() {
+        let c = cal();
+        let deadlines = [d(2026, 12, 30), d(2027, 1, 8), d(2027, 2, 3), d(2024, 5, 6)];
+        assert_eq!(uncovered_years(&c, deadlines), vec![2024, 2027]);
+        assert_eq!(uncovered_years(&c, [d(2026, 1, 5)]), Vec::<i32>::new());
+        assert_eq!(calendar_gap_notice(&[]), None);
+        let notice = calendar_gap_notice(&[2027]).unwrap();
+        assert!(notice.contains("尚未录入 2027 年"), "{notice}");
+        assert!(calendar_gap_notice(&[2024, 2027])
+            .unwrap()
+            .contains("2024 年、2027 年"));
     }
 
     #[test]

@@ -196,6 +196,8 @@ pub trait StaffStore: Send + Sync + 'static {
 
     /// Open applications of a department.
     async fn review_queue(&self, department_id: i64) -> Result<Vec<QueueItem>, StoreError>;
+    /// The deadlines of every department's open applications, each once.
+    async fn open_deadlines(&self) -> Result<Vec<NaiveDate>, StoreError>;
     /// Applies a reviewer's action with its effects and register entry in
     /// one transaction. `None` when the application's state had changed.
     async fn decide(&self, decision: &Decision) -> Result<Option<ApplicationState>, StoreError>;

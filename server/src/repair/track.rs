@@ -183,7 +183,9 @@ async fn status_response(
     } else {
         None
     };
-    let remaining = deadline.map(|d| deadline_note(&calendar, today, d).1);
+    let note = deadline.map(|d| deadline_note(&calendar, today, d));
+    let overdue = note.as_ref().is_some_and(|n| n.0);
+    let remaining = note.map(|n| n.1);
     let supplement_request = (app.state == ApplicationState::NeedsSupplement).then(|| {
         events
             .iter()
@@ -201,6 +203,7 @@ async fn status_response(
         next_step: next_step(app.state).to_string(),
         deadline,
         remaining,
+        overdue,
         can_withdraw,
         tracking_code: Some(code.to_string()),
         files: files

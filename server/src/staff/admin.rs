@@ -4,7 +4,10 @@
 use app::domain::staff::{
     check_new_password, check_username, disable_refusal, temporary_password, AuditAction, Role,
 };
-use app::domain::working_days::{china_day_start, china_time_label, CalendarEntry, DayKind};
+use app::domain::working_days::{
+    calendar_gap_notice, china_day_start, china_time_label, uncovered_years, CalendarEntry,
+    DayKind, HolidayCalendar,
+};
 use app::model::DepartmentOption;
 use app::pages::admin::register::{RegisterPage, RegisterQuery, RegisterRow};
 use app::pages::admin::settings::{
@@ -448,9 +451,15 @@ async fn calendar_page(
         Ok(e) => e,
         Err(e) => return internal(e),
     };
+    let deadlines = match state.staff.open_deadlines().await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
+    };
+    let calendar = HolidayCalendar::new(entries.iter().cloned());
+    let gap_notice = calendar_gap_notice(&uncovered_years(&calendar, deadlines));
     let view_data = staff.view();
     render(status, "节假日安排", move || {
-        view! { <CalendarPage staff=view_data entries errors date name/> }.into_any()
+        view! { <CalendarPage staff=view_data entries errors date name gap_notice/> }.into_any()
     })
 }
 

@@ -9,7 +9,9 @@ use app::domain::repair_application::{
     deadline_setting, transition, Action, ApplicationNumber, ApplicationState,
 };
 use app::domain::staff::AuditAction;
-use app::domain::working_days::{china_date, deadline_note, HolidayCalendar};
+use app::domain::working_days::{
+    calendar_gap_notice, china_date, deadline_note, uncovered_years, HolidayCalendar,
+};
 use app::pages::admin::review::{
     ApplicationPage, ApplicationView, EvidenceLine, QueuePage, QueueRow,
 };
@@ -78,6 +80,10 @@ pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
         return r;
     }
     let today = state.repair.portal.today();
+    let calendar_notice = calendar_gap_notice(&uncovered_years(
+        &calendar,
+        items.iter().filter_map(|i| i.deadline),
+    ));
     let rows = items
         .into_iter()
         .map(|i| {
@@ -96,7 +102,7 @@ pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
         .collect();
     let view_data = staff.view();
     render(StatusCode::OK, "修复申请待办", move || {
-        view! { <QueuePage staff=view_data rows/> }.into_any()
+        view! { <QueuePage staff=view_data rows calendar_notice/> }.into_any()
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod collect;
+pub mod data_steps;
 pub mod feed;
 pub mod projection;
 pub mod refreshing;

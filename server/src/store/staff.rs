@@ -565,6 +565,19 @@ impl StaffStore for SqliteStore {
         Ok(items)
     }
 
+    async fn open_deadlines(&self) -> Result<Vec<NaiveDate>, StoreError> {
+        let rows = sqlx::query(
+            "select distinct (select e.deadline from repair_events e where e.application_id = a.id
+                              order by e.id desc limit 1) as deadline
+             from repair_applications a
+             where a.state in ('submitted', 'accepted', 'needs_supplement') and deadline is not null",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     async fn decide(&self, d: &Decision) -> Result<Option<ApplicationState>, StoreError> {
         let mut tx = self.write_tx().await.map_err(db_err)?;
         let next = apply_in_tx(

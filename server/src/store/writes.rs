@@ -640,25 +640,7 @@ pub async fn insert_serious_entry(
     .await
     .map_err(db_err)?;
     let id: i64 = row.get(0);
-    let subject = subject_facts(c, e.subject_id).await?;
-    let department = department_name(c, e.department_id).await?;
-    let facts = RecordFacts {
-        kind: RecordKind::Serious,
-        record_id: id,
-        subject_id: e.subject_id,
-        subject_kind: subject.kind,
-        subject_name: &subject.name,
-        representative: subject.representative.as_deref(),
-        credit_code: subject.credit_code.as_deref(),
-        doc_no: e.doc_no,
-        department_id: e.department_id,
-        department: &department,
-        decision_date: e.listed_on,
-        summary: e.list_name.to_string(),
-    };
-    if let Some(row) = projection::for_listing(facts, e.until, None, today) {
-        publish_row(c, &row).await?;
-    }
+    project_listing(c, id, today).await?;
     Ok(id)
 }
 
@@ -686,47 +668,95 @@ pub async fn reproject_item(
     for (kind, id) in &records {
         let kind =
             RecordKind::from_code(kind).ok_or_else(|| StoreError(format!("record kind {kind}")))?;
-        unpublish(c, kind, *id).await?;
-        let sql = match kind {
-            RecordKind::Penalty => {
-                "select subject_id, doc_no, department_id, decision_date, categories, repaired_on
-                 from penalties where id = ?"
-            }
-            RecordKind::License => {
-                "select subject_id, doc_no, department_id, decision_date,
-                        category || '：' || doc_name, null
-                 from licenses where id = ?"
-            }
-            RecordKind::Serious => continue,
-        };
-        let row = sqlx::query(sql)
-            .bind(id)
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)?;
-        let rule_ids: Vec<i64> =
-            sqlx::query("select rule_id from record_rules where record_kind = ? and record_id = ?")
-                .bind(kind.code())
-                .bind(id)
-                .fetch_all(&mut *c)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-        let doc_no: String = row.get(1);
-        let record = Publishable {
-            kind,
-            record_id: *id,
-            subject_id: row.get(0),
-            doc_no: &doc_no,
-            department_id: row.get(2),
-            decision_date: row.get(3),
-            summary: row.get(4),
-            repaired_on: row.get(5),
-            rule_ids: &rule_ids,
-        };
-        project(c, &record, today, None).await?;
+        reproject_record(c, kind, *id, today).await?;
     }
     Ok(records.len() as u64)
+}
+
+/// Rebuilds one record's projection row from the record as stored: it
+/// leaves the public pages and comes back only if it is public on `today`
+/// (masked and dated by the rules as they now read).
+pub async fn reproject_record(
+    c: &mut Conn,
+    kind: RecordKind,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    unpublish(c, kind, id).await?;
+    let sql = match kind {
+        RecordKind::Penalty => {
+            "select subject_id, doc_no, department_id, decision_date, categories, repaired_on
+             from penalties where id = ?"
+        }
+        RecordKind::License => {
+            "select subject_id, doc_no, department_id, decision_date,
+                    category || '：' || doc_name, null
+             from licenses where id = ?"
+        }
+        RecordKind::Serious => return project_listing(c, id, today).await,
+    };
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let rule_ids: Vec<i64> =
+        sqlx::query("select rule_id from record_rules where record_kind = ? and record_id = ?")
+            .bind(kind.code())
+            .bind(id)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    let doc_no: String = row.get(1);
+    let record = Publishable {
+        kind,
+        record_id: id,
+        subject_id: row.get(0),
+        doc_no: &doc_no,
+        department_id: row.get(2),
+        decision_date: row.get(3),
+        summary: row.get(4),
+        repaired_on: row.get(5),
+        rule_ids: &rule_ids,
+    };
+    project(c, &record, today, None).await
+}
+
+/// Adds the projection row of serious-list entry `id` when it is listed on
+/// `today`.
+async fn project_listing(c: &mut Conn, id: i64, today: NaiveDate) -> Result<(), StoreError> {
+    let row = sqlx::query(
+        "select subject_id, doc_no, department_id, listed_on, list_name, until, ended_on
+         from serious_entries where id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let subject_id: i64 = row.get(0);
+    let doc_no: String = row.get(1);
+    let department_id: i64 = row.get(2);
+    let subject = subject_facts(c, subject_id).await?;
+    let department = department_name(c, department_id).await?;
+    let facts = RecordFacts {
+        kind: RecordKind::Serious,
+        record_id: id,
+        subject_id,
+        subject_kind: subject.kind,
+        subject_name: &subject.name,
+        representative: subject.representative.as_deref(),
+        credit_code: subject.credit_code.as_deref(),
+        doc_no: &doc_no,
+        department_id,
+        department: &department,
+        decision_date: row.get(3),
+        summary: row.get(4),
+    };
+    if let Some(row) = projection::for_listing(facts, row.get(5), row.get(6), today) {
+        publish_row(c, &row).await?;
+    }
+    Ok(())
 }

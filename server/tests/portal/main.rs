@@ -12,11 +12,13 @@ mod drafts;
 mod edge;
 mod feed;
 mod identity;
+mod periods;
 mod repair;
 mod staff;
 
 use std::sync::Arc;
 
+use app::domain::publication::period_end;
 use app::domain::search_text::normalize;
 use app::model::{RecordKind, SearchQuery, SearchTarget};
 use app::store::Store;
@@ -32,6 +34,8 @@ use tower::ServiceExt;
 pub struct Portal {
     router: axum::Router,
     pub store: Arc<SqliteStore>,
+    /// The day the portal takes for today.
+    pub today: NaiveDate,
     pub dir: std::path::PathBuf,
     _dir: TempDir,
 }
@@ -61,20 +65,26 @@ pub async fn portal_with(edge: server::router::Edge) -> Portal {
 /// A portal as deployed: edge settings, and whether browsers reach it
 /// over HTTPS.
 pub async fn portal_configured(edge: server::router::Edge, https: bool) -> Portal {
-    portal_built(edge, https, Default::default()).await
+    portal_built(edge, https, Default::default(), today()).await
 }
 
 /// A portal whose drafts and uploads are bounded by `limits`.
 pub async fn portal_with_draft_limits(
     limits: app::domain::repair_application::DraftLimits,
 ) -> Portal {
-    portal_built(server::router::Edge::default(), false, limits).await
+    portal_built(server::router::Edge::default(), false, limits, today()).await
+}
+
+/// A portal whose today is `day` (its demo data generated as of that day).
+pub async fn portal_on(day: NaiveDate) -> Portal {
+    portal_built(server::router::Edge::default(), false, Default::default(), day).await
 }
 
 async fn portal_built(
     edge: server::router::Edge,
     https: bool,
     draft_limits: app::domain::repair_application::DraftLimits,
+    today: NaiveDate,
 ) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -83,14 +93,14 @@ async fn portal_built(
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/portal.db", dir.display());
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
-    server::demo::generate(&store, 1500, today(), false)
+    server::demo::generate(&store, 1500, today, false)
         .await
         .unwrap();
     let options = LeptosOptions::builder()
         .output_name("hegang_credit")
         .site_root(dir.display().to_string())
         .build();
-    let context = server::router::portal_context(store.clone(), Some(today()));
+    let context = server::router::portal_context(store.clone(), Some(today));
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: store.clone(),
@@ -108,6 +118,7 @@ async fn portal_built(
     Portal {
         router: server::router::build(options, context, repair, staff, edge),
         store,
+        today,
         dir: dir.clone(),
         _dir: TempDir(dir),
     }
@@ -598,56 +609,98 @@ async fn filters_narrow_results() {
     );
 }
 
-/// Repaired, ended and unpublished (minor) records never appear: not on
-/// their page, not in search, not by document number.
+/// Whether a penalty or licence is public on `today`, stated from the
+/// domain's own period count: a published rule, decided by today, not
+/// repaired by today, and today no later than the last day of the longest
+/// period ([`period_end`]).
+fn public_by_period(
+    decided: NaiveDate,
+    rules: &[app::domain::PublicationRule],
+    repaired_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<bool> {
+    let months = rules
+        .iter()
+        .filter(|r| r.published)
+        .map(|r| r.max_months)
+        .max()?;
+    Some(
+        decided <= today
+            && repaired_on.is_none_or(|r| r > today)
+            && today <= period_end(decided, months),
+    )
+}
+
+/// Every penalty and licence of the fixture is public exactly when its
+/// period says so: nothing hidden (repaired, ended, never published) is
+/// returned — not on its page, not by its document number, not in the
+/// projection — and nothing public is missing from any of them.
 #[tokio::test]
 async fn hidden_records_are_never_returned() {
     let p = portal().await;
-    let hidden = p
-        .rows(
-            "select p.id, p.doc_no, case when p.repaired_on is not null then 'repaired'
-                    when r.published = 0 then 'minor' else 'ended' end
-             from penalties p
-             join record_rules rr on rr.record_kind = 'penalty' and rr.record_id = p.id
-             join catalog_rules r on r.id = rr.rule_id
-             where p.repaired_on is not null or r.published = 0
-                or date(p.decision_date, '+' || r.max_months || ' months', '-1 day') < '2026-11-26'",
-        )
+    let projected: std::collections::HashSet<(String, i64)> = p
+        .rows(&format!(
+            "select record_kind, record_id from public_entries where until >= '{}'",
+            today()
+        ))
+        .await
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let records = p
+        .rows("select 'penalty', id from penalties union all select 'license', id from licenses")
         .await;
-    let mut seen = std::collections::HashSet::new();
-    for row in &hidden {
-        let kind: String = row.get(2);
-        seen.insert(kind);
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for row in &records {
+        let (kind, id): (String, i64) = (row.get(0), row.get(1));
+        let (doc, decided, rules, repaired_on, path) = if kind == "penalty" {
+            let r = p.store.penalty(id).await.unwrap().unwrap();
+            (
+                r.doc_no,
+                r.decision_date,
+                r.rules,
+                r.repaired_on,
+                "penalties",
+            )
+        } else {
+            let r = p.store.license(id).await.unwrap().unwrap();
+            (r.doc_no, r.decision_date, r.rules, None, "licenses")
+        };
+        let public = public_by_period(decided, &rules, repaired_on, today());
+        *seen
+            .entry(match (public, repaired_on) {
+                (Some(true), _) => "public",
+                (None, _) => "never published",
+                (Some(false), Some(_)) => "repaired",
+                (Some(false), None) => "ended",
+            })
+            .or_default() += 1;
+        let public = public.unwrap_or(false);
+        let (status, html) = p.get(&format!("/{path}/{id}")).await;
+        let expected = if public {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(status, expected, "{kind} {id} decided {decided}");
+        assert_eq!(html.contains(&doc), public, "{kind} {id} page");
+        assert_eq!(
+            projected.contains(&(kind.clone(), id)),
+            public,
+            "{kind} {id} in the projection"
+        );
+        let (_, html) = p.get(&format!("/search?q={}", encode(&doc))).await;
+        assert_eq!(
+            html.contains(&format!("/{path}/{id}\"")),
+            public,
+            "{kind} {id} found by document number"
+        );
     }
     assert_eq!(
         seen.len(),
-        3,
-        "demo data should contain repaired, minor and ended records: {seen:?}"
+        4,
+        "the fixture should hold public, ended, repaired and unpublished records: {seen:?}"
     );
-    for row in hidden.iter().take(40) {
-        let id: i64 = row.get(0);
-        let doc: String = row.get(1);
-        let (status, html) = p.get(&format!("/penalties/{id}")).await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "penalty {id} must not be public"
-        );
-        assert!(!html.contains(&doc));
-        let (_, html) = p.get(&format!("/search?q={}", encode(&doc))).await;
-        assert!(
-            !html.contains(&format!("/penalties/{id}\"")),
-            "penalty {id} found by document number"
-        );
-    }
-    let leaked: i64 = p
-        .rows(
-            "select count(*) from public_entries e join penalties p on e.record_kind = 'penalty' and p.id = e.record_id
-             where p.repaired_on is not null",
-        )
-        .await[0]
-        .get(0);
-    assert_eq!(leaked, 0);
 }
 
 /// Natural persons' names and ID numbers, and individual business operators'

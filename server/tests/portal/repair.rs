@@ -28,7 +28,7 @@ pub async fn eligible_record(p: &Portal) -> (i64, String) {
                 penalty.decision_date,
                 &penalty.rules,
                 penalty.repaired_on,
-                today()
+                p.today
             ),
             RepairEligibility::Eligible { .. }
         );

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use sqlx::Row;
 
 use super::repair::{eligible_record, submit_application};
-use super::{portal, Answer, Portal};
+use super::{portal, portal_on, Answer, Portal};
 
 const PASSWORD: &str = "Hegang-Review-2026";
 
@@ -367,9 +367,78 @@ async fn the_queue_puts_the_oldest_deadline_first_and_marks_overdue() {
         .unwrap();
     let right = sign_in(p, "right").await;
     let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
-    assert!(queue.body.contains("已超期 4 个工作日"), "{}", queue.body);
+    assert!(queue.body.contains("已超期 6 天"), "{}", queue.body);
     assert!(queue.body.contains("其中 1 件已超期"));
     assert!(queue.body.contains("overdue-row"));
+}
+
+/// A deadline on a Friday is missed on the Saturday after it, though no
+/// working day has passed: the queue, the application and the applicant's
+/// status page all say so. A deadline in a year the holiday calendar does
+/// not cover is flagged to reviewers and administrators.
+#[tokio::test]
+async fn a_friday_deadline_is_overdue_on_saturday_and_uncovered_years_are_flagged() {
+    let saturday = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let p = portal_on(saturday).await;
+    let (record_id, code) = eligible_record(&p).await;
+    let (number, tracking) = submit_application(&p, record_id, &code).await;
+    let app = p
+        .store
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
+    add_account(&p, "right", Role::Reviewer, Some(app.department_id)).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let right = sign_in(&p, "right").await;
+    let boss = sign_in(&p, "boss").await;
+    let set_deadline = |d: &'static str| {
+        let pool = p.store.pool().clone();
+        async move {
+            sqlx::query("update repair_events set deadline = ? where application_id = ?")
+                .bind(d)
+                .bind(app.id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+
+    set_deadline("2026-11-27").await;
+    let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("已超期 1 天"), "{}", queue.body);
+    assert!(!queue.body.contains("还剩 0 个工作日"));
+    assert!(queue.body.contains("其中 1 件已超期"));
+    assert!(queue.body.contains("overdue-row"));
+    assert!(!queue.body.contains("节假日安排尚未录入"));
+    let page = p
+        .get_with_cookie(&format!("/admin/repairs/{number}"), &right.cookie)
+        .await;
+    assert!(page.body.contains("已超期 1 天"), "{}", page.body);
+    assert!(page.body.contains("class=\"overdue\""));
+    let status = p
+        .post_form(
+            "/repair/track",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.body);
+    assert!(status.body.contains("已超期 1 天"), "{}", status.body);
+    assert!(status.body.contains("class=\"overdue\""));
+    let calendar = p.get_with_cookie("/admin/calendar", &boss.cookie).await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(!calendar.body.contains("节假日安排尚未录入"));
+
+    // The seed calendar holds 2025 and 2026 only.
+    set_deadline("2027-01-08").await;
+    let notice = "节假日安排尚未录入 2027 年";
+    let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
+    assert!(queue.body.contains(notice), "{}", queue.body);
+    assert!(!queue.body.contains("overdue-row"));
+    let calendar = p.get_with_cookie("/admin/calendar", &boss.cookie).await;
+    assert!(calendar.body.contains(notice), "{}", calendar.body);
 }
 
 #[tokio::test]

@@ -19,17 +19,24 @@ pub struct QueueRow {
     pub state: String,
     pub submitted: NaiveDate,
     pub deadline: Option<NaiveDate>,
-    /// "还剩 2 个工作日" / "已超期 1 个工作日".
+    /// "还剩 2 个工作日" / "已超期 1 天".
     pub remaining: Option<String>,
     pub overdue: bool,
 }
 
+/// The queue; `calendar_notice` warns when deadlines fall in years the
+/// holiday calendar does not cover.
 #[component]
-pub fn QueuePage(staff: StaffView, rows: Vec<QueueRow>) -> impl IntoView {
+pub fn QueuePage(
+    staff: StaffView,
+    rows: Vec<QueueRow>,
+    calendar_notice: Option<String>,
+) -> impl IntoView {
     let overdue = rows.iter().filter(|r| r.overdue).count();
     view! {
         <StaffBar staff/>
         <h1>"信用修复申请待办"</h1>
+        {calendar_notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
         <p>
             {format!("共 {} 件待办", rows.len())}
             {(overdue > 0).then(|| view! { "，" <strong class="overdue">{format!("其中 {overdue} 件已超期")}</strong> })}

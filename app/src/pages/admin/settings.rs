@@ -185,6 +185,8 @@ pub fn CalendarPage(
     errors: Vec<FieldError>,
     date: String,
     name: String,
+    /// Warns when open applications' deadlines fall in years not entered.
+    gap_notice: Option<String>,
 ) -> impl IntoView {
     let csrf = staff.csrf.clone();
     let date_error = error_for(&errors, "date");
@@ -195,6 +197,7 @@ pub fn CalendarPage(
         <StaffBar staff/>
         <ErrorSummary errors=errors.clone()/>
         <h1>"节假日安排"</h1>
+        {gap_notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
         <p>"修复申请的办理期限按工作日计算：周一至周五为工作日，下表中的放假日不计入，调休上班日计入。请按国务院办公厅每年发布的放假通知维护。"</p>
         <form method="post" action="/admin/calendar" class="panel" novalidate>
             <CsrfField csrf=csrf.clone()/>

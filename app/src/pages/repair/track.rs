@@ -90,8 +90,10 @@ pub struct StatusView {
     /// The next step, who takes it and by when.
     pub next_step: String,
     pub deadline: Option<NaiveDate>,
-    /// "还剩 3 个工作日" or "已超期 2 个工作日".
+    /// "还剩 3 个工作日", "今日到期" or "已超期 2 天".
     pub remaining: Option<String>,
+    /// Whether the deadline has passed (a calendar day after it).
+    pub overdue: bool,
     pub can_withdraw: bool,
     /// The tracking code the applicant entered; the withdraw and supplement
     /// forms post it back, since the status page has no session.
@@ -122,7 +124,7 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
             <p>{format!("申请修复的信息：行政处罚决定 {}", status.record_doc_no)}</p>
             <p>"下一步：" {status.next_step.clone()}</p>
             {status.deadline.map(|d| view! {
-                <p>
+                <p class:overdue=status.overdue>
                     "办理期限：" {format_date_cn(d)}
                     {status.remaining.clone().map(|r| view! { " （" {r} "）" })}
                 </p>

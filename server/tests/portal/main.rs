@@ -77,7 +77,13 @@ pub async fn portal_with_draft_limits(
 
 /// A portal whose today is `day` (its demo data generated as of that day).
 pub async fn portal_on(day: NaiveDate) -> Portal {
-    portal_built(server::router::Edge::default(), false, Default::default(), day).await
+    portal_built(
+        server::router::Edge::default(),
+        false,
+        Default::default(),
+        day,
+    )
+    .await
 }
 
 async fn portal_built(

@@ -11,7 +11,7 @@ use crate::domain::masking::{public_name, public_representative};
 use crate::domain::publication::format_date_cn;
 use crate::domain::{
     publication_window, repair_eligibility, status_on, IdNumber, PublicationRule,
-    RepairEligibility, Status, SubjectKind,
+    RepairEligibility, SubjectKind,
 };
 use crate::model::{Field, RecordKind, RecordView, RepairInfo, SubjectRecordLine, SubjectView};
 use crate::store::{PublicEntry, StoredLicense, StoredPenalty, StoredSeriousEntry, StoredSubject};
@@ -124,7 +124,7 @@ fn push_opt(fields: &mut Vec<Field>, label: &str, value: Option<String>) {
 /// The public view of a penalty, or `None` when it is not public on `today`.
 pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
     let status = status_on(p.decision_date, &p.rules, p.repaired_on, today);
-    if status != Status::Published {
+    if !status.is_public() {
         return None;
     }
     let window = publication_window(p.decision_date, &p.rules)?;
@@ -216,7 +216,7 @@ pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
 /// The public view of a licence, or `None` when it is not public on `today`.
 pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
     let status = status_on(l.decision_date, &l.rules, None, today);
-    if status != Status::Published {
+    if !status.is_public() {
         return None;
     }
     let window = publication_window(l.decision_date, &l.rules)?;

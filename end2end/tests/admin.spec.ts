@@ -57,9 +57,10 @@ test("the credit authority's pages: catalog, a refused rule version, API keys, q
   await expect(page.getByRole("status")).toContainText("已保存属性");
   await expect(page.locator("dl.fields")).toContainText("鹤岗市市场监督管理局执法办案系统");
 
-  await page.getByRole("link", { name: "报送接口密钥" }).click();
-  await expect(h1).toHaveText("报送接口密钥");
-  await page.getByLabel("报送单位").selectOption({ label: "鹤岗市生态环境局" });
+  await page.getByRole("link", { name: "接口密钥" }).click();
+  await expect(h1).toHaveText("接口密钥");
+  await page.getByLabel(/^报送：/).check();
+  await page.getByLabel("报送单位（仅报送密钥）").selectOption({ label: "鹤岗市生态环境局" });
   await page.getByLabel("系统名称").fill(`环境执法系统（${testInfo.project.name}）`);
   await page.getByRole("button", { name: "签发" }).click();
   await expect(page.locator(".issued-key")).toHaveText(/^hgk_[0-9a-f]{64}$/);

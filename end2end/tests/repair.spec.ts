@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { expectAccessible, expectDemoBanner, jsEnabled } from "./helpers";
-import { openRepairableRecord, PNG, uploadEvidence } from "./flows";
+import { fillIdentity, openRepairableRecord, PNG, uploadEvidence } from "./flows";
 
 /** Waits until the repair pages' island is live (JS project only). */
 async function waitForFormFlow(page: Page, js: boolean) {

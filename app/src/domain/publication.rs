@@ -408,7 +408,7 @@ pub fn repair_eligibility(
     today: NaiveDate,
 ) -> RepairEligibility {
     let status = status_on(decision, rules, repaired_on, today);
-    if status != Status::Published {
+    if !status.is_public() {
         return RepairEligibility::NotPublished(status);
     }
     match publication_window(decision, rules).and_then(|w| w.repair_from) {

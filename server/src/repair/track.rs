@@ -3,8 +3,8 @@
 //! limited; the message never tells whether a number exists.
 
 use app::domain::repair_application::{
-    check_file_count, constant_time_eq, normalize_tracking_code, Action, ApplicationNumber,
-    ApplicationState, EvidenceKind,
+    check_file_count, constant_time_eq, mask_mobile, normalize_tracking_code, Action,
+    ApplicationNumber, ApplicationState, EvidenceKind,
 };
 use app::domain::working_days::{deadline_note, HolidayCalendar};
 use app::pages::repair::document::render_document;
@@ -199,6 +199,7 @@ async fn status_response(
         number: app.number.clone(),
         state: app.state.label().to_string(),
         record_doc_no: doc_no,
+        contact_phone: mask_mobile(&app.contact_phone),
         timeline,
         next_step: next_step(app.state).to_string(),
         deadline,

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use app::domain::masking::public_name;
-use app::domain::{publication_window, status_on, PublicationRule, Status, SubjectKind};
+use app::domain::{publication_window, status_on, PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::NaiveDate;
@@ -198,7 +198,7 @@ async fn civil_code_periods(
                 .map_err(db_err)?;
                 moved += 1;
             }
-            None if status_on(decision, rules, repaired_on, today) == Status::Published => {
+            None if status_on(decision, rules, repaired_on, today).is_public() => {
                 reproject_record(c, kind, id, today).await?;
                 restored += 1;
             }

@@ -4,7 +4,7 @@
 use app::domain::masking::public_name;
 use app::domain::publication::is_listed;
 use app::domain::search_text::{index_tokens, normalize};
-use app::domain::{publication_window, status_on, PublicationRule, Status, SubjectKind};
+use app::domain::{publication_window, status_on, PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use chrono::{NaiveDate, NaiveTime};
 
@@ -86,7 +86,7 @@ pub fn for_record(
     repaired_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<ProjectionRow> {
-    if status_on(facts.decision_date, rules, repaired_on, today) != Status::Published {
+    if !status_on(facts.decision_date, rules, repaired_on, today).is_public() {
         return None;
     }
     let until = publication_window(facts.decision_date, rules)?.until;

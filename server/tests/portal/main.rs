@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use app::domain::publication::period_end;
 use app::domain::search_text::normalize;
-use app::model::{RecordKind, SearchQuery, SearchTarget};
+use app::model::{SearchQuery, SearchTarget};
 use app::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -907,5 +907,4 @@ async fn sweep_takes_ended_records_out_of_search() {
     assert_eq!(stale, 0);
     let kinds = p.store.stats(later).await.unwrap();
     assert_eq!(kinds.penalties + kinds.licenses + kinds.serious, after);
-    let _ = RecordKind::Penalty;
 }

@@ -15,6 +15,26 @@ const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff
 
 /// A published penalty of an organisation whose repair is open today.
 pub async fn eligible_record(p: &Portal) -> (i64, String) {
+    eligible_records(p)
+        .await
+        .into_iter()
+        .next()
+        .expect("demo data should hold a repairable organisation penalty")
+}
+
+/// Every published penalty of an organisation whose repair is open today:
+/// (record id, credit code, department id), oldest first.
+pub async fn eligible_records_of_departments(p: &Portal) -> Vec<(i64, String, i64)> {
+    let mut found = Vec::new();
+    for (id, code) in eligible_records(p).await {
+        let department = p.store.penalty(id).await.unwrap().unwrap().authority.id;
+        found.push((id, code, department));
+    }
+    found
+}
+
+async fn eligible_records(p: &Portal) -> Vec<(i64, String)> {
+    let mut found = Vec::new();
     let rows = p
         .rows(
             "select record_id from public_entries where record_kind = 'penalty' order by sort_key",
@@ -33,10 +53,10 @@ pub async fn eligible_record(p: &Portal) -> (i64, String) {
             RepairEligibility::Eligible { .. }
         );
         if open && penalty.subject.kind == SubjectKind::LegalEntity {
-            return (id, penalty.subject.credit_code.unwrap());
+            found.push((id, penalty.subject.credit_code.unwrap()));
         }
     }
-    panic!("demo data should hold a repairable organisation penalty");
+    found
 }
 
 /// The representative's ID number the department delivered with record
@@ -377,6 +397,9 @@ async fn a_whole_application_from_record_to_tracking() {
     ] {
         assert!(status.body.contains(needle), "status page lacks {needle}");
     }
+    // The contact number is shown with its middle digits hidden.
+    assert!(status.body.contains("138****1234"));
+    assert!(!status.body.contains("13800001234"));
 
     // Withdrawal needs the confirmation tick, then ends the application.
     let unconfirmed = p

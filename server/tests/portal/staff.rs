@@ -11,7 +11,7 @@ use app::store::{StaffStore, Store};
 use axum::http::StatusCode;
 use sqlx::Row;
 
-use super::repair::{eligible_record, submit_application};
+use super::repair::{eligible_record, eligible_records_of_departments, submit_application};
 use super::{portal, portal_on, Answer, Portal};
 
 const PASSWORD: &str = "Hegang-Review-2026";
@@ -360,16 +360,59 @@ async fn no_console_route_serves_an_anonymous_caller() {
 async fn the_queue_puts_the_oldest_deadline_first_and_marks_overdue() {
     let w = world().await;
     let p = &w.p;
-    // Move the application's deadline into the past.
-    sqlx::query("update repair_events set deadline = '2026-11-20'")
+    let department = p
+        .store
+        .application_by_number(&w.number)
+        .await
+        .unwrap()
+        .unwrap()
+        .department_id;
+    // Three more applications of the same department, submitted in an
+    // order that is not their deadlines' order.
+    let mut numbers = vec![w.number.clone()];
+    for (id, code, _) in eligible_records_of_departments(p)
+        .await
+        .into_iter()
+        .filter(|(id, _, d)| *d == department && *id != w.record_id)
+        .take(3)
+    {
+        numbers.push(submit_application(p, id, &code).await.0);
+    }
+    assert_eq!(
+        numbers.len(),
+        4,
+        "the department needs four repairable records"
+    );
+    let deadlines = ["2026-12-10", "2026-11-20", "2026-12-01", "2026-11-25"];
+    for (number, deadline) in numbers.iter().zip(deadlines) {
+        sqlx::query(
+            "update repair_events set deadline = ? where application_id =
+             (select id from repair_applications where number = ?)",
+        )
+        .bind(deadline)
+        .bind(number)
         .execute(p.store.pool())
         .await
         .unwrap();
+    }
     let right = sign_in(p, "right").await;
     let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
+    let at = |n: &str| {
+        queue
+            .body
+            .find(n)
+            .unwrap_or_else(|| panic!("{n} not in the queue"))
+    };
+    // Today is 11-26: 11-20 and 11-25 are overdue, 12-01 and 12-10 not yet.
+    let order = [&numbers[1], &numbers[3], &numbers[2], &numbers[0]];
+    assert!(
+        order.windows(2).all(|w| at(w[0]) < at(w[1])),
+        "queue not in deadline order: {order:?}"
+    );
     assert!(queue.body.contains("已超期 6 天"), "{}", queue.body);
-    assert!(queue.body.contains("其中 1 件已超期"));
-    assert!(queue.body.contains("overdue-row"));
+    assert!(queue.body.contains("已超期 1 天"));
+    assert!(queue.body.contains("其中 2 件已超期"));
+    assert_eq!(queue.body.matches("overdue-row").count(), 2);
 }
 
 /// A deadline on a Friday is missed on the Saturday after it, though no

@@ -86,6 +86,9 @@ pub struct StatusView {
     pub number: String,
     pub state: String,
     pub record_doc_no: String,
+    /// The contact number on file with its middle digits hidden: the
+    /// applicant can check it, someone who learnt the code cannot read it.
+    pub contact_phone: String,
     pub timeline: Vec<TimelineEntry>,
     /// The next step, who takes it and by when.
     pub next_step: String,
@@ -122,6 +125,7 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
         <section class="panel publication" aria-labelledby="state-heading">
             <h2 id="state-heading">"当前状态：" {status.state.clone()}</h2>
             <p>{format!("申请修复的信息：行政处罚决定 {}", status.record_doc_no)}</p>
+            <p>{format!("联系电话：{}（如需更改，请联系认定单位）", status.contact_phone)}</p>
             <p>"下一步：" {status.next_step.clone()}</p>
             {status.deadline.map(|d| view! {
                 <p class:overdue=status.overdue>

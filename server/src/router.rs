@@ -90,6 +90,7 @@ pub fn build(
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(server_fn_status))
         .with_state(state);
 
     let secure = staff.secure_cookies;
@@ -122,6 +123,35 @@ pub fn build(
             http::client::identify,
         ))
         .layer(middleware::from_fn(telemetry::request_span))
+}
+
+/// Server functions answer every error with 500 (server_fn never asks the
+/// error for a status), so a caller's bad input would read as our failure
+/// and be logged as one. The error body says which error it is: the
+/// response gets that error's status (400 bad input, 404 not found).
+async fn server_fn_status(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error body is one short message; anything else stays a 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The security headers of every response. The Content-Security-Policy

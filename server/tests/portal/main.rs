@@ -15,6 +15,7 @@ mod identity;
 mod periods;
 mod repair;
 mod staff;
+mod strangers;
 
 use std::sync::Arc;
 

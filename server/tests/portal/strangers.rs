@@ -1,12 +1,96 @@
-//! What a stranger learns and what bad input does: server functions
-//! answer garbage with 400 or 404 (not 500).
+//! What a stranger learns and what bad input does: a subject with nothing
+//! public reads like one that never existed, and server functions answer
+//! garbage with 400 or 404 (not 500).
 
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use sqlx::Row;
 
-use super::{portal, Answer, Portal};
+use super::{portal, today, Answer, Portal};
+
+/// A credit code with a right check character that no subject has.
+async fn unused_credit_code(p: &Portal, like: &str) -> String {
+    for digit in '0'..='9' {
+        let mut first17: String = like.chars().take(17).collect();
+        first17.replace_range(16..17, &digit.to_string());
+        let code = format!(
+            "{first17}{}",
+            app::domain::credit_code::check_char(&first17).unwrap()
+        );
+        let taken = !p
+            .rows(&format!(
+                "select 1 from subjects where credit_code = '{code}'"
+            ))
+            .await
+            .is_empty();
+        if !taken {
+            return code;
+        }
+    }
+    panic!("no unused code near {like}");
+}
+
+/// A page without what differs between any two answers: the code asked
+/// for, and the per-response CSP nonce.
+fn comparable(answer: &Answer, code: &str) -> String {
+    let csp = answer.headers["content-security-policy"].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    answer.body.replace(code, "CODE").replace(nonce, "NONCE")
+}
+
+#[tokio::test]
+async fn a_subject_with_nothing_public_reads_like_an_unknown_code() {
+    let p = portal().await;
+    // An organisation whose records were all repaired or have ended.
+    let rows = p
+        .rows(&format!(
+            "select s.credit_code, s.name, s.representative from subjects s
+             where s.credit_code is not null and s.representative is not null
+               and exists (select 1 from penalties x where x.subject_id = s.id
+                           and x.repaired_on is not null)
+               and not exists (select 1 from public_entries e where e.subject_id = s.id
+                               and e.until >= '{}')
+             limit 1",
+            today()
+        ))
+        .await;
+    let row = rows
+        .first()
+        .expect("demo data should hold a subject whose only records were repaired");
+    let code: String = row.get(0);
+    let name: String = row.get(1);
+    let representative: String = row.get(2);
+    let unknown = unused_credit_code(&p, &code).await;
+
+    let known = p.get_with_cookie(&format!("/subjects/{code}"), "").await;
+    let never = p.get_with_cookie(&format!("/subjects/{unknown}"), "").await;
+    assert_eq!(never.status, StatusCode::NOT_FOUND);
+    assert_eq!(known.status, never.status);
+    assert!(!known.body.contains(&name) && !known.body.contains(&representative));
+    assert_eq!(comparable(&known, &code), comparable(&never, &unknown));
+
+    // The server function behind the page answers the same way.
+    let api = |code: &str| {
+        Request::post("/api/subject")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("code={code}")))
+            .unwrap()
+    };
+    let known = p.send(api(&code)).await;
+    let never = p.send(api(&unknown)).await;
+    assert!(known.body.contains("未找到"), "{}", known.body);
+    assert_eq!(known.status, StatusCode::NOT_FOUND);
+    assert_eq!(known.status, never.status);
+    assert_eq!(known.body, never.body);
+}
 
 /// Everything logged at ERROR while it is held.
 #[derive(Clone, Default)]

@@ -1,13 +1,18 @@
 //! What a stranger learns and what bad input does: a subject with nothing
-//! public reads like one that never existed, and server functions answer
-//! garbage with 400 or 404 (not 500).
+//! public reads like one that never existed, server functions answer
+//! garbage with 400 or 404 (not 500), and text posted back into a form
+//! stays text.
 
 use std::sync::{Arc, Mutex};
 
+use app::domain::staff::Role;
+use app::store::repair::RepairStore;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use sqlx::Row;
 
+use super::repair::{eligible_record, submit_application};
+use super::staff::{add_account, sign_in};
 use super::{portal, today, Answer, Portal};
 
 /// A credit code with a right check character that no subject has.
@@ -222,4 +227,45 @@ async fn server_functions_answer_garbage_as_bad_input_without_an_error_log() {
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let logged = String::from_utf8_lossy(&errors.0.lock().unwrap()).into_owned();
     assert!(logged.is_empty(), "logged at ERROR: {logged}");
+}
+
+#[tokio::test]
+async fn text_posted_back_into_the_review_form_stays_text() {
+    let p = portal().await;
+    let (record_id, code) = eligible_record(&p).await;
+    let (number, _) = submit_application(&p, record_id, &code).await;
+    let department = p
+        .store
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap()
+        .department_id;
+    add_account(&p, "right", Role::Reviewer, Some(department)).await;
+    let right = sign_in(&p, "right").await;
+    let attack = "</textarea><script>alert(1)</script>";
+    // No action chosen: the form comes back with both texts in it.
+    let refused = p
+        .post_form(
+            &format!("/admin/repairs/{number}/decide"),
+            &right.cookie,
+            &[
+                ("_csrf", &right.csrf),
+                ("expected_state", "submitted"),
+                ("reason", attack),
+                ("remedies", attack),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(!refused.body.contains("<script>"), "{}", refused.body);
+    assert_eq!(
+        refused
+            .body
+            .matches("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>")
+            .count(),
+        2,
+        "{}",
+        refused.body
+    );
 }

@@ -1,7 +1,7 @@
 //! The staff console over HTTP: who may do what (tested from the outside,
 //! as anonymous, as a reviewer of another department and as the right
 //! member), the review of an application to its effect on public pages,
-//! sessions, the login back-off and the access register's chain.
+//! sessions, the login limits and the access register's chain.
 
 use app::domain::repair_application::ApplicationState;
 use app::domain::staff::Role;
@@ -14,7 +14,7 @@ use sqlx::Row;
 use super::repair::{eligible_record, submit_application};
 use super::{portal, portal_on, Answer, Portal};
 
-pub(super) const PASSWORD: &str = "Hegang-Review-2026";
+const PASSWORD: &str = "Hegang-Review-2026";
 
 pub(super) async fn add_account(p: &Portal, username: &str, role: Role, department: Option<i64>) {
     let account = NewAccount {

@@ -112,6 +112,10 @@ pub fn build(
             HeaderValue::from_static("DENY"),
         ))
         .layer(middleware::from_fn(crate::display::scope))
+        .layer(middleware::from_fn_with_state(
+            portal.demo_data,
+            demo_data_scope,
+        ))
         .layer(middleware::from_fn_with_state(secure, security_headers))
         .layer(middleware::from_fn_with_state(secure, http::secure_cookies))
         .layer(middleware::from_fn_with_state(
@@ -123,6 +127,18 @@ pub fn build(
             http::client::identify,
         ))
         .layer(middleware::from_fn(telemetry::request_span))
+}
+
+/// Runs the request knowing whether the database holds demo data, which
+/// the page frame says (`app::components::layout::DEMO_DATA`).
+async fn demo_data_scope(
+    State(demo): State<bool>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    app::components::layout::DEMO_DATA
+        .scope(demo, next.run(request))
+        .await
 }
 
 /// Server functions answer every error with 500 (server_fn never asks the
@@ -191,6 +207,11 @@ async fn security_headers(
 pub fn portal_context(
     store: Arc<dyn app::store::Store>,
     fixed_today: Option<chrono::NaiveDate>,
+    demo_data: bool,
 ) -> PortalContext {
-    PortalContext { store, fixed_today }
+    PortalContext {
+        store,
+        fixed_today,
+        demo_data,
+    }
 }

@@ -1,7 +1,7 @@
 //! What a stranger learns and what bad input does: a subject with nothing
 //! public reads like one that never existed, server functions answer
-//! garbage with 400 or 404 (not 500), and text posted back into a form
-//! stays text.
+//! garbage with 400 or 404 (not 500), text posted back into a form stays
+//! text, and only a database with demo data says it has some.
 
 use std::sync::{Arc, Mutex};
 
@@ -13,7 +13,7 @@ use sqlx::Row;
 
 use super::repair::{eligible_record, submit_application};
 use super::staff::{add_account, sign_in};
-use super::{portal, today, Answer, Portal};
+use super::{empty_portal, portal, today, Answer, Portal};
 
 /// A credit code with a right check character that no subject has.
 async fn unused_credit_code(p: &Portal, like: &str) -> String {
@@ -268,4 +268,22 @@ async fn text_posted_back_into_the_review_form_stays_text() {
         "{}",
         refused.body
     );
+}
+
+const BANNER: &str = "演示数据：";
+
+#[tokio::test]
+async fn only_a_database_with_demo_data_says_so() {
+    let empty = empty_portal().await;
+    for path in ["/", "/search", "/admin/login", "/repair/track"] {
+        let answer = empty.get_with_cookie(path, "").await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert!(!answer.body.contains(BANNER), "{path}");
+        assert!(!answer.body.contains("演示站"), "{path}");
+    }
+    let demo = portal().await;
+    for path in ["/", "/admin/login"] {
+        let answer = demo.get_with_cookie(path, "").await;
+        assert!(answer.body.contains(BANNER), "{path}");
+    }
 }

@@ -87,12 +87,12 @@ pub fn session_alive(
 }
 
 // Failed logins are limited so that guessing a password online is hopeless
-// while nobody but the holder can keep the holder out (README, staff
-// console, has the arithmetic). A username is a username as typed, whether
-// or not an account has it, so the limits behave alike for both and tell
-// nothing. Every refusal reads like a wrong password ([`LOGIN_FAILED`]),
-// except the per-client limit, which a client reaches whatever usernames
-// it tries.
+// while a stranger cannot keep the holder out of the addresses the holder
+// uses (the README's staff console section has the arithmetic). Failures are counted per username as typed,
+// whether or not an account has it, so the limits behave alike for both
+// and tell nothing. Every refusal reads like a wrong password
+// ([`LOGIN_FAILED`]), except the per-client limit, which a client reaches
+// whatever usernames it tries.
 
 /// Failed logins one client may make in `CLIENT_WINDOW`, whatever the
 /// usernames; then it is answered 429.

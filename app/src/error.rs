@@ -53,11 +53,32 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
-                AppError::BadRequest(format!("请求参数有误：{msg}"))
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::Deserialization(detail) => {
+                AppError::BadRequest(bad_arguments(&detail))
             }
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+/// The message for arguments a server function could not read. The
+/// decoder's own words are English and name Rust types, so only the field
+/// they name, if any, is kept, in the words the pages use for it.
+fn bad_arguments(detail: &str) -> String {
+    let field = detail
+        .split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| match name {
+            "code" => "统一社会信用代码",
+            "kind" => "信息类别",
+            "id" => "信息编号",
+            "params" => "查询条件",
+            _ => "必要的参数",
+        });
+    match field {
+        Some(label) if detail.contains("missing field") => format!("请求参数有误：缺少{label}。"),
+        Some(label) => format!("请求参数有误：{label}有误。"),
+        None => "请求参数有误：请求内容无法识别，请通过本站页面查询。".into(),
     }
 }
 
@@ -67,5 +88,24 @@ impl From<crate::store::StoreError> for AppError {
         // Logged once here, where it is turned into what the user sees.
         tracing::error!(error = %err, "store error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_arguments_are_named_in_chinese() {
+        assert_eq!(
+            bad_arguments("missing field `code`"),
+            "请求参数有误：缺少统一社会信用代码。"
+        );
+        assert_eq!(
+            bad_arguments("duplicate field `kind`"),
+            "请求参数有误：信息类别有误。"
+        );
+        let syntax = bad_arguments("expected value at line 1 column 2");
+        assert!(syntax.starts_with("请求参数有误") && !syntax.contains("line"));
     }
 }

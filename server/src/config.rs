@@ -5,7 +5,7 @@
 //! | `PORTAL_ADDR` (or `LEPTOS_SITE_ADDR`) | `127.0.0.1:3000` | listen address |
 //! | `PORTAL_DATA_DIR` | `./data` | where the database and uploads live |
 //! | `DATABASE_URL` | `sqlite://<data dir>/portal.db` | database |
-//! | `PORTAL_DEMO` | `1` | generate demo data on first run (`0` to disable) |
+//! | `PORTAL_DEMO` | `0` | `1`: generate demo data on first run (pages then say the data are fictional) |
 //! | `PORTAL_DEMO_RECORDS` | `3000` | how many penalties/licences the demo has |
 //! | `PORTAL_TODAY` | (real date, UTC+8) | fixed "today" for tests and demos |
 //! | `PORTAL_SEARCH_RATE` | `120` | searches per minute per client (`0`: no limit, for load tests) |
@@ -55,7 +55,13 @@ impl Config {
         let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
-        let demo = !matches!(var("PORTAL_DEMO").as_deref(), Some("0" | "false" | "no"));
+        // Off unless asked for: a deployment must never fill its database
+        // with fictional decisions because a variable was forgotten.
+        let demo = match var("PORTAL_DEMO").as_deref() {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(v) => return Err(format!("PORTAL_DEMO={v} should be 1 or 0")),
+        };
         let demo_records = match var("PORTAL_DEMO_RECORDS") {
             None => 3000,
             Some(v) => v

@@ -708,6 +708,13 @@ pub async fn generate(
         summary.serious += 1;
     }
 
+    sqlx::query("insert into settings (key, value, note) values (?, ?, ?)")
+        .bind(crate::store::sqlite::DEMO_DATA_SETTING)
+        .bind(today.to_string())
+        .bind("库中有生成的演示数据（虚构的主体和决定）：每个页面显示演示数据提示")
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(summary)
 }

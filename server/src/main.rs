@@ -44,7 +44,7 @@ async fn run() -> Result<(), String> {
             Err(message) => Err(message),
         };
     }
-    let portal = router::portal_context(store.clone(), config.fixed_today);
+    let mut portal = router::portal_context(store.clone(), config.fixed_today, false);
     let today = portal.today();
     for outcome in store
         .run_data_steps(today)
@@ -64,6 +64,8 @@ async fn run() -> Result<(), String> {
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(?summary, "demo data ready");
     }
+    // Asked once: demo data is generated only above, before serving.
+    portal.demo_data = store.holds_demo_data().await.map_err(|e| e.to_string())?;
     spawn_sweeper(portal.clone());
 
     let leptos_options = leptos_options(&config)?;

@@ -90,6 +90,7 @@ pub fn build(
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(server_fn_status))
         .with_state(state);
 
     let secure = staff.secure_cookies;
@@ -111,6 +112,10 @@ pub fn build(
             HeaderValue::from_static("DENY"),
         ))
         .layer(middleware::from_fn(crate::display::scope))
+        .layer(middleware::from_fn_with_state(
+            portal.demo_data,
+            demo_data_scope,
+        ))
         .layer(middleware::from_fn_with_state(secure, security_headers))
         .layer(middleware::from_fn_with_state(secure, http::secure_cookies))
         .layer(middleware::from_fn_with_state(
@@ -122,6 +127,47 @@ pub fn build(
             http::client::identify,
         ))
         .layer(middleware::from_fn(telemetry::request_span))
+}
+
+/// Runs the request knowing whether the database holds demo data, which
+/// the page frame says (`app::components::layout::DEMO_DATA`).
+async fn demo_data_scope(
+    State(demo): State<bool>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    app::components::layout::DEMO_DATA
+        .scope(demo, next.run(request))
+        .await
+}
+
+/// Server functions answer every error with 500 (server_fn never asks the
+/// error for a status), so a caller's bad input would read as our failure
+/// and be logged as one. The error body says which error it is: the
+/// response gets that error's status (400 bad input, 404 not found).
+async fn server_fn_status(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error body is one short message; anything else stays a 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The security headers of every response. The Content-Security-Policy
@@ -161,6 +207,11 @@ async fn security_headers(
 pub fn portal_context(
     store: Arc<dyn app::store::Store>,
     fixed_today: Option<chrono::NaiveDate>,
+    demo_data: bool,
 ) -> PortalContext {
-    PortalContext { store, fixed_today }
+    PortalContext {
+        store,
+        fixed_today,
+        demo_data,
+    }
 }

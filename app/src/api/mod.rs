@@ -28,6 +28,8 @@ mod context {
         pub store: SharedStore,
         /// Fixed "today" for reproducible tests and demos; `None` in production.
         pub fixed_today: Option<NaiveDate>,
+        /// The database holds the generated demo data: every page says so.
+        pub demo_data: bool,
     }
 
     impl PortalContext {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{RecordKind, RecordView};
+use crate::model::RecordView;
 
 /// Parses a record id from a URL segment; anything else is "not found".
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
@@ -15,11 +15,20 @@ pub fn parse_id(raw: &str) -> Result<i64, AppError> {
 }
 
 /// The public view of one record, or "not found" when it does not exist or
-/// is not public today (the two answers are the same on purpose).
+/// is not public today (the two answers are the same on purpose). The kind
+/// arrives as its code (`RecordKind::code`) and is parsed here, so a wrong
+/// one is answered in words naming the field.
 #[server(endpoint = "record")]
-pub async fn get_record(kind: RecordKind, id: String) -> Result<RecordView, AppError> {
+pub async fn get_record(kind: String, id: String) -> Result<RecordView, AppError> {
     use crate::disclosure;
+    use crate::model::RecordKind;
     let portal = crate::api::portal()?;
+    let kind = RecordKind::from_code(kind.trim()).ok_or_else(|| {
+        AppError::BadRequest(
+            "信息类别不正确：应为 penalty（行政处罚）、license（行政许可）或 serious（严重失信主体名单）。"
+                .into(),
+        )
+    })?;
     let id = parse_id(&id)?;
     let today = portal.today();
     let view = match kind {

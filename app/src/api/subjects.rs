@@ -7,6 +7,11 @@ use crate::model::SubjectView;
 
 /// The subject page: the subject and each of its public records with the
 /// date it stops being public and when repair may be applied for.
+///
+/// A subject with no record public today is not public either: its name
+/// and representative were published only with its records. It is
+/// answered exactly like a code no subject has, so the answer does not
+/// tell that the subject once had records here.
 #[server(endpoint = "subject")]
 pub async fn get_subject(code: String) -> Result<SubjectView, AppError> {
     use crate::disclosure;
@@ -18,11 +23,17 @@ pub async fn get_subject(code: String) -> Result<SubjectView, AppError> {
     // Early pilot codes fail the check but were really issued: accept the shape.
     let (code, _check_ok) =
         CreditCode::parse_lenient(&code).map_err(|err| AppError::NotFound(format!("{err}。")))?;
+    let not_public = || {
+        AppError::NotFound(
+            "未找到该统一社会信用代码的公示信息：该主体可能不存在，或其信息均已超出公示期限、已信用修复、依规不予公示。"
+                .into(),
+        )
+    };
     let subject = portal
         .store
         .subject_by_code(&code)
         .await?
-        .ok_or_else(|| AppError::NotFound("未找到使用该统一社会信用代码的信用主体。".into()))?;
+        .ok_or_else(not_public)?;
     let entries = portal
         .store
         .subject_public_entries(subject.id, today)
@@ -49,5 +60,8 @@ pub async fn get_subject(code: String) -> Result<SubjectView, AppError> {
         };
         lines.push(line);
     }
-    disclosure::subject_view(&subject, lines).ok_or_else(AppError::not_public)
+    if lines.is_empty() {
+        return Err(not_public());
+    }
+    disclosure::subject_view(&subject, lines).ok_or_else(not_public)
 }

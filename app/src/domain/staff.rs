@@ -1,5 +1,5 @@
 //! Staff of the portal: roles and what each may do, password rules, the
-//! login back-off, session lifetimes, and what the access register records.
+//! login limits, session lifetimes, and what the access register records.
 //!
 //! "谁认定、谁修复" (DOMAIN.md §3): the department that made a decision
 //! reviews repairs of it, so a reviewer is bound to one department and sees
@@ -86,30 +86,62 @@ pub fn session_alive(
     now - last_seen < SESSION_IDLE && now - created < SESSION_ABSOLUTE
 }
 
-/// Consecutive failures allowed before an account is locked.
-pub const FREE_LOGIN_FAILURES: u32 = 5;
+// Failed logins are limited so that guessing a password online is hopeless
+// while a stranger cannot keep the holder out of the addresses the holder
+// uses (the README's staff console section has the arithmetic). Failures are counted per username as typed,
+// whether or not an account has it, so the limits behave alike for both
+// and tell nothing. Every refusal reads like a wrong password
+// ([`LOGIN_FAILED`]), except the per-client limit, which a client reaches
+// whatever usernames it tries.
 
-/// How long an account is locked after `failures` consecutive failed
-/// logins: nothing for the first five, then 1 minute doubling with each
-/// further failure, at most a day. Slows guessing to a crawl without
-/// letting a stranger lock a colleague out for long.
-pub fn lockout_after(failures: u32) -> Option<Duration> {
-    if failures < FREE_LOGIN_FAILURES {
-        return None;
-    }
-    let exponent = (failures - FREE_LOGIN_FAILURES).min(11);
-    Some(Duration::minutes(1i64 << exponent).min(Duration::hours(24)))
-}
-
-/// The message for a locked account, in whole minutes (rounded up).
-pub fn lockout_message(remaining: Duration) -> String {
-    let minutes = (remaining.num_seconds() + 59) / 60;
-    format!("登录失败次数过多，请在 {} 分钟后再试。", minutes.max(1))
-}
-
-/// Failed logins one client may make in `CLIENT_WINDOW`, whatever the usernames.
+/// Failed logins one client may make in `CLIENT_WINDOW`, whatever the
+/// usernames; then it is answered 429.
 pub const CLIENT_LOGIN_FAILURES: u32 = 20;
 pub const CLIENT_WINDOW: Duration = Duration::minutes(15);
+
+/// Failed logins one client may make for one username in `CLIENT_WINDOW`.
+pub const CLIENT_USERNAME_FAILURES: u32 = 5;
+
+/// Failed logins for one username from everywhere in `USERNAME_WINDOW`
+/// before clients it is not [known](KNOWN_CLIENT_FOR) from are refused. A
+/// stranger can reach this, so it never stops a known client.
+pub const USERNAME_FAILURES: u32 = 50;
+pub const USERNAME_WINDOW: Duration = Duration::hours(24);
+
+/// A client an account signed in from successfully within this long is
+/// known to it: the username's ceiling does not apply to it.
+pub const KNOWN_CLIENT_FOR: Duration = Duration::days(30);
+
+/// The one answer to every failed login below the per-client limit: a
+/// wrong password, an unknown or disabled user, a limited attempt.
+pub const LOGIN_FAILED: &str =
+    "用户名或密码不正确。如确认输入无误，可能是登录失败次数过多，请稍后再试或联系管理员。";
+
+/// What the limits know of an attempt before its password is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoginStanding {
+    /// Failures of this username from this client in `CLIENT_WINDOW`.
+    pub from_client: u32,
+    /// Failures of this username from everywhere in `USERNAME_WINDOW`
+    /// (counted up to `USERNAME_FAILURES`).
+    pub everywhere: u32,
+    /// The account signed in from this client within `KNOWN_CLIENT_FOR`.
+    pub known_client: bool,
+}
+
+impl LoginStanding {
+    /// Whether the attempt is refused whatever the password.
+    pub fn refused(&self) -> bool {
+        self.from_client >= CLIENT_USERNAME_FAILURES
+            || (!self.known_client && self.everywhere >= USERNAME_FAILURES)
+    }
+}
+
+/// The key failed logins of `username` are counted under: as typed,
+/// trimmed, ASCII case folded like the accounts table compares usernames.
+pub fn username_key(username: &str) -> String {
+    username.trim().to_ascii_lowercase()
+}
 
 /// Checks a new password; the error names what to change.
 /// Why an administrator may not disable an account, if so: not their own
@@ -374,15 +406,29 @@ mod tests {
     }
 
     #[test]
-    fn back_off_starts_after_five_failures_and_is_capped() {
-        assert_eq!(lockout_after(4), None);
-        assert_eq!(lockout_after(5), Some(Duration::minutes(1)));
-        assert_eq!(lockout_after(7), Some(Duration::minutes(4)));
-        assert_eq!(lockout_after(40), Some(Duration::hours(24)));
-        assert_eq!(
-            lockout_message(Duration::seconds(61)),
-            "登录失败次数过多，请在 2 分钟后再试。"
+    fn only_a_known_client_passes_the_username_ceiling() {
+        let fresh = LoginStanding::default();
+        assert!(!fresh.refused());
+        let from_client = LoginStanding {
+            from_client: CLIENT_USERNAME_FAILURES,
+            known_client: true,
+            ..fresh
+        };
+        assert!(
+            from_client.refused(),
+            "known or not, one client's guesses stop"
         );
+        let ceiling = LoginStanding {
+            everywhere: USERNAME_FAILURES,
+            ..fresh
+        };
+        assert!(ceiling.refused());
+        assert!(!LoginStanding {
+            known_client: true,
+            ..ceiling
+        }
+        .refused());
+        assert_eq!(username_key(" Admin "), "admin");
     }
 
     #[test]

@@ -33,7 +33,7 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
             {move || {
                 let id = id.clone();
                 Suspend::new(async move {
-                    match get_record(kind, id).await {
+                    match get_record(kind.code().to_string(), id).await {
                         Ok(record) => view! { <RecordBody record/> }.into_any(),
                         Err(error) => view! {
                             <Title text="未找到"/>

@@ -1,5 +1,7 @@
 //! `/subjects/{credit_code}`: everything public about one organisation, with
 //! the date each record stops being public and when repair may be applied for.
+//! There is always at least one: a subject with nothing public is "not
+//! found" (`get_subject`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,60 +66,48 @@ fn SubjectBody(subject: SubjectView) -> impl IntoView {
         </section>
         <section aria-labelledby="records-heading">
             <h2 id="records-heading">{format!("公示中的信息（{count} 条）")}</h2>
-            {if subject.records.is_empty() {
-                view! {
-                    <p class="empty-state">
-                        "该主体目前没有公示中的行政处罚、行政许可或严重失信名单信息。"
-                    </p>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <div class="table-wrap" role="region" aria-labelledby="records-heading" tabindex="0">
-                        <table class="records-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"类别"</th>
-                                    <th scope="col">"文书号"</th>
-                                    <th scope="col">"决定机关"</th>
-                                    <th scope="col">"决定日期"</th>
-                                    <th scope="col">"公示截止"</th>
-                                    <th scope="col">"信用修复"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {subject
-                                    .records
-                                    .into_iter()
-                                    .map(|line| {
-                                        let href = line.hit.kind.href(line.hit.id);
-                                        let repair = match line.repair.from {
-                                            Some(from) if line.repair.open_now => {
-                                                format!("可申请（自 {}）", format_date_cn(from))
-                                            }
-                                            Some(from) => format!("自 {} 起可申请", format_date_cn(from)),
-                                            None => line.repair.explanation.clone(),
-                                        };
-                                        view! {
-                                            <tr>
-                                                <td>{line.hit.kind.label()}</td>
-                                                <td>
-                                                    <a href=href>{line.hit.doc_no.clone()}</a>
-                                                </td>
-                                                <td>{line.hit.department.clone()}</td>
-                                                <td>{format_date_cn(line.hit.decision_date)}</td>
-                                                <td>{format_date_cn(line.until)}</td>
-                                                <td>{repair}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
-            }}
+            <div class="table-wrap" role="region" aria-labelledby="records-heading" tabindex="0">
+                <table class="records-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"类别"</th>
+                            <th scope="col">"文书号"</th>
+                            <th scope="col">"决定机关"</th>
+                            <th scope="col">"决定日期"</th>
+                            <th scope="col">"公示截止"</th>
+                            <th scope="col">"信用修复"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {subject
+                            .records
+                            .into_iter()
+                            .map(|line| {
+                                let href = line.hit.kind.href(line.hit.id);
+                                let repair = match line.repair.from {
+                                    Some(from) if line.repair.open_now => {
+                                        format!("可申请（自 {}）", format_date_cn(from))
+                                    }
+                                    Some(from) => format!("自 {} 起可申请", format_date_cn(from)),
+                                    None => line.repair.explanation.clone(),
+                                };
+                                view! {
+                                    <tr>
+                                        <td>{line.hit.kind.label()}</td>
+                                        <td>
+                                            <a href=href>{line.hit.doc_no.clone()}</a>
+                                        </td>
+                                        <td>{line.hit.department.clone()}</td>
+                                        <td>{format_date_cn(line.hit.decision_date)}</td>
+                                        <td>{format_date_cn(line.until)}</td>
+                                        <td>{repair}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
             <p class="print-hint">"如需信用记录摘要，可使用浏览器的“打印”功能打印或另存为 PDF（已适配打印版式）。"</p>
         </section>
     }

@@ -12,15 +12,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::repair::NewEvent;
 use super::StoreError;
 use crate::domain::repair_application::ApplicationState;
-use crate::domain::staff::{AuditAction, Role, StaffMember};
+use crate::domain::staff::{AuditAction, LoginStanding, Role, StaffMember};
 
 /// An account as stored (the password hash never leaves the server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredAccount {
     pub member: StaffMember,
     pub password_hash: String,
-    pub failed_logins: u32,
-    pub locked_until: Option<DateTime<Utc>>,
     pub disabled: bool,
     /// The password was set by an administrator: the member must choose
     /// their own before anything else.
@@ -131,34 +129,39 @@ pub trait StaffStore: Send + Sync + 'static {
     async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError>;
     async fn accounts(&self) -> Result<Vec<StoredAccount>, StoreError>;
 
-    /// Counts a failed login of the account and sets its lock (computed by
-    /// the caller from the new count); returns the new count.
-    async fn note_failed_login(
-        &self,
-        account_id: i64,
-        lock_for: &(dyn Fn(u32) -> Option<chrono::Duration> + Sync),
-        now: DateTime<Utc>,
-    ) -> Result<u32, StoreError>;
-    /// Records a failed login by `client` and returns its failures since `since`.
-    async fn note_client_login_failure(
-        &self,
-        client: &str,
-        now: DateTime<Utc>,
-        since: DateTime<Utc>,
-    ) -> Result<u32, StoreError>;
+    /// Failed logins by `client` since `since`, whatever the usernames.
     async fn client_login_failures_since(
         &self,
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError>;
+    /// How the login limits stand at `now` for `username` (a
+    /// [`crate::domain::staff::username_key`]) tried from `client`;
+    /// `account_id` is the account with that username, if there is one.
+    async fn login_standing(
+        &self,
+        username: &str,
+        account_id: Option<i64>,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LoginStanding, StoreError>;
+    /// Records a failed login of `username` (a key, as above) from `client`.
+    async fn note_login_failure(
+        &self,
+        username: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
-    /// Starts a session (clearing the account's failure count).
-    async fn start_session(&self, session: &StoredSession) -> Result<(), StoreError>;
+    /// Starts a session, and remembers `client` as one the account signs
+    /// in from.
+    async fn start_session(&self, session: &StoredSession, client: &str) -> Result<(), StoreError>;
     async fn session(&self, token_hash: &str) -> Result<Option<StoredSession>, StoreError>;
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
     async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
-    /// Deletes sessions that can no longer be used at `now` and failed-login
-    /// counts older than a day; returns how many rows went.
+    /// Deletes sessions that can no longer be used at `now`, failed
+    /// attempts no limit counts any more, and clients no longer known;
+    /// returns how many rows went.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Sets a new password hash and ends every other session of the account.
     /// Disables an account (ending its sessions) or enables it again, with
@@ -170,8 +173,8 @@ pub trait StaffStore: Send + Sync + 'static {
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError>;
     /// Replaces a password an administrator resets: the holder must change
-    /// it at the next sign-in; sessions end, the lockout is lifted; with its
-    /// register entry, in one transaction.
+    /// it at the next sign-in and its sessions end; with its register
+    /// entry, in one transaction.
     async fn reset_password(
         &self,
         account_id: i64,

@@ -365,7 +365,10 @@ pub async fn commit(
     let entry = audit_entry(
         &staff,
         AuditAction::ImportCommitted,
-        format!("行政处罚导入 {token}"),
+        format!(
+            "{}导入 {token}",
+            summary.kind.map_or("双公示信息", SheetKind::label)
+        ),
         format!(
             "新增 {} 条，更正 {} 条，拒收 {} 条",
             summary.taken, summary.updated, summary.refused

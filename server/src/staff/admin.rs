@@ -137,7 +137,6 @@ async fn accounts_page(
         Ok(d) => d,
         Err(e) => return internal(e),
     };
-    let now = Utc::now();
     let rows = accounts
         .into_iter()
         .map(|a| AccountRow {
@@ -146,7 +145,6 @@ async fn accounts_page(
             display_name: a.member.display_name,
             role: a.member.role,
             department: a.department_name,
-            locked: a.locked_until.is_some_and(|t| t > now),
             disabled: a.disabled,
             must_change_password: a.must_change_password,
             own: a.member.account_id == staff.member.account_id,

@@ -1,14 +1,18 @@
 //! Sign-in, sign-out and password change.
 //!
-//! Failed logins slow down per account (`lockout_after`: locked for a
-//! minute after five failures, doubling, at most a day) and per client (at
-//! most 20 failures in 15 minutes, whatever the usernames, answered with
-//! 429). Unknown usernames and wrong passwords get the same message and
-//! take the same time. A new session id is issued at every login.
+//! Failed logins are limited per client (20 in 15 minutes, whatever the
+//! usernames: 429), per client and username (5 in 15 minutes) and per
+//! username (50 a day, except from clients the account recently signed in
+//! from), as `app::domain::staff` sets out. Below the per-client limit
+//! every failure — wrong password, unknown or disabled user, a limited
+//! attempt — gets the same status and message and the same work (one
+//! Argon2 verification), so neither the answer nor its time tells whether
+//! an account exists or is being limited. A new session id is issued at
+//! every login.
 
 use app::domain::staff::{
-    check_new_password, lockout_after, lockout_message, AuditAction, Role, CLIENT_LOGIN_FAILURES,
-    CLIENT_WINDOW,
+    check_new_password, username_key, AuditAction, Role, CLIENT_LOGIN_FAILURES, CLIENT_WINDOW,
+    LOGIN_FAILED,
 };
 use app::pages::admin::{LoginPage, PasswordPage};
 use app::pages::repair::forms::FieldError;
@@ -101,58 +105,47 @@ pub async fn login(
         Err(e) => return internal(e),
     };
     let account_id = account.as_ref().map(|a| a.member.account_id);
-    let failed = |purpose: &str| NewAuditEntry {
-        at: now,
-        account_id,
-        actor: username.clone(),
-        action: AuditAction::LoginFailed,
-        target: "工作台".into(),
-        purpose: purpose.into(),
-        client: client.clone(),
+    let key = username_key(&username);
+    let standing = match state
+        .staff
+        .login_standing(&key, account_id, &client, now)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return internal(e),
     };
-    if let Some(until) = account.as_ref().and_then(|a| a.locked_until) {
-        if until > now {
-            if let Err(r) = register(&state, failed("账号锁定期间尝试登录")).await {
-                return r;
-            }
-            return login_page(
-                StatusCode::TOO_MANY_REQUESTS,
-                username,
-                vec![FieldError::new("username", lockout_message(until - now))],
-            );
-        }
-    }
+    // Verified even when the attempt is refused anyway, so that a limited
+    // attempt takes as long as any other.
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let password = f.password.clone();
-    let ok = blocking(move || verify_password(&password, stored.as_deref()))
+    let verified = blocking(move || verify_password(&password, stored.as_deref()))
         .await
         .unwrap_or(false);
-    let Some(account) = account.filter(|_| ok) else {
-        if let Err(r) = register(&state, failed("用户名或密码不正确")).await {
+    let Some(account) = account.filter(|_| verified && !standing.refused()) else {
+        let entry = NewAuditEntry {
+            at: now,
+            account_id,
+            actor: username.clone(),
+            action: AuditAction::LoginFailed,
+            target: "工作台".into(),
+            purpose: if standing.refused() {
+                "登录失败次数过多，本次未予登录"
+            } else {
+                "用户名或密码不正确"
+            }
+            .into(),
+            client: client.clone(),
+        };
+        if let Err(r) = register(&state, entry).await {
             return r;
         }
-        if let Err(e) = state
-            .staff
-            .note_client_login_failure(&client, now, now - CLIENT_WINDOW)
-            .await
-        {
+        if let Err(e) = state.staff.note_login_failure(&key, &client, now).await {
             return internal(e);
-        }
-        let mut message = "用户名或密码不正确".to_string();
-        if let Some(id) = account_id {
-            match state.staff.note_failed_login(id, &lockout_after, now).await {
-                Ok(n) => {
-                    if let Some(lock) = lockout_after(n) {
-                        message = format!("用户名或密码不正确。{}", lockout_message(lock));
-                    }
-                }
-                Err(e) => return internal(e),
-            }
         }
         return login_page(
             StatusCode::BAD_REQUEST,
             username,
-            vec![FieldError::new("password", message)],
+            vec![FieldError::new("password", LOGIN_FAILED)],
         );
     };
     let (token, csrf) = match new_tokens() {
@@ -170,7 +163,7 @@ pub async fn login(
         created_at: now,
         last_seen_at: now,
     };
-    if let Err(e) = state.staff.start_session(&session).await {
+    if let Err(e) = state.staff.start_session(&session, &client).await {
         return internal(e);
     }
     let entry = NewAuditEntry {

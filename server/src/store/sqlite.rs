@@ -75,6 +75,10 @@ async fn count_public(pool: SqlitePool, today: NaiveDate) -> Result<HomeStats, S
     })
 }
 
+/// The setting the demo data generator leaves (its value: the "today" it
+/// generated for).
+pub const DEMO_DATA_SETTING: &str = "demo.generated";
+
 pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
     StoreError(err.to_string())
 }
@@ -143,6 +147,17 @@ impl SqliteStore {
             .await
             .map_err(db_err)?;
         Ok(!row.get::<bool, _>(0))
+    }
+
+    /// Whether the demo data set was generated into this database (its
+    /// subjects and decisions are fictional, and every page must say so).
+    pub async fn holds_demo_data(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("select exists(select 1 from settings where key = ?)")
+            .bind(DEMO_DATA_SETTING)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(row.get::<bool, _>(0))
     }
 
     async fn load_subject(&self, id: i64) -> Result<StoredSubject, StoreError> {

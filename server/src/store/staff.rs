@@ -2,7 +2,7 @@
 //! hash chain.
 
 use app::domain::repair_application::ApplicationState;
-use app::domain::staff::{Role, StaffMember};
+use app::domain::staff::{LoginStanding, Role, StaffMember};
 use app::domain::working_days::CalendarEntry;
 use app::model::RecordKind;
 use app::store::staff::{
@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::repair::{apply_in_tx, failures_since, note_failure, parse_ts, ts, Failures};
+use super::repair::{apply_in_tx, failures_since, parse_ts, ts, Failures};
 use super::sqlite::{db_err, SqliteStore};
 use super::writes;
 
@@ -148,12 +148,10 @@ async fn end_sessions(c: &mut SqliteConnection, account_id: i64) -> Result<(), S
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
-    a.password_hash, a.failed_logins, a.locked_until, a.disabled, d.name,
-    a.must_change_password";
+    a.password_hash, a.disabled, d.name, a.must_change_password";
 
 fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
     let role: String = row.get(3);
-    let locked: Option<String> = row.get(7);
     Ok(StoredAccount {
         member: StaffMember {
             account_id: row.get(0),
@@ -163,11 +161,9 @@ fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
             department_id: row.get(4),
         },
         password_hash: row.get(5),
-        failed_logins: u32::try_from(row.get::<i64, _>(6)).unwrap_or(0),
-        locked_until: locked.as_deref().map(parse_ts).transpose()?,
-        disabled: row.get::<i64, _>(8) != 0,
-        must_change_password: row.get::<i64, _>(10) != 0,
-        department_name: row.get(9),
+        disabled: row.get::<i64, _>(6) != 0,
+        must_change_password: row.get::<i64, _>(8) != 0,
+        department_name: row.get(7),
     })
 }
 
@@ -275,45 +271,6 @@ impl StaffStore for SqliteStore {
         self.account_where("1 = 1", |q| q).await
     }
 
-    async fn note_failed_login(
-        &self,
-        account_id: i64,
-        lock_for: &(dyn Fn(u32) -> Option<chrono::Duration> + Sync),
-        now: DateTime<Utc>,
-    ) -> Result<u32, StoreError> {
-        let mut tx = self.write_tx().await.map_err(db_err)?;
-        let n: i64 = sqlx::query(
-            "update staff_accounts set failed_logins = failed_logins + 1 where id = ?
-             returning failed_logins",
-        )
-        .bind(account_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .get(0);
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        if let Some(lock) = lock_for(n) {
-            sqlx::query("update staff_accounts set locked_until = ? where id = ?")
-                .bind(ts(now + lock))
-                .bind(account_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(n)
-    }
-
-    async fn note_client_login_failure(
-        &self,
-        client: &str,
-        now: DateTime<Utc>,
-        since: DateTime<Utc>,
-    ) -> Result<u32, StoreError> {
-        note_failure(self, Failures::Login, client, now).await?;
-        failures_since(self, Failures::Login, client, since).await
-    }
-
     async fn client_login_failures_since(
         &self,
         client: &str,
@@ -322,12 +279,72 @@ impl StaffStore for SqliteStore {
         failures_since(self, Failures::Login, client, since).await
     }
 
-    async fn start_session(&self, s: &StoredSession) -> Result<(), StoreError> {
+    async fn login_standing(
+        &self,
+        username: &str,
+        account_id: Option<i64>,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LoginStanding, StoreError> {
+        use app::domain::staff::{
+            CLIENT_WINDOW, KNOWN_CLIENT_FOR, USERNAME_FAILURES, USERNAME_WINDOW,
+        };
+        // The same three lookups whether or not the account exists (an
+        // unknown one is looked up as id 0, which no account has), and
+        // counts that stop at the ceiling: the work never grows with a
+        // flood of guesses.
+        let row = sqlx::query(
+            "select
+               (select count(*) from login_failures
+                where username = ?1 and client = ?2 and at >= ?3),
+               (select count(*) from (select 1 from login_failures
+                where username = ?1 and at >= ?4 limit ?5)),
+               exists(select 1 from staff_known_clients
+                      where account_id = ?6 and client = ?2 and last_login_at >= ?7)",
+        )
+        .bind(username)
+        .bind(client)
+        .bind(ts(now - CLIENT_WINDOW))
+        .bind(ts(now - USERNAME_WINDOW))
+        .bind(i64::from(USERNAME_FAILURES))
+        .bind(account_id.unwrap_or(0))
+        .bind(ts(now - KNOWN_CLIENT_FOR))
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
+        let count = |i: usize| u32::try_from(row.get::<i64, _>(i)).unwrap_or(u32::MAX);
+        Ok(LoginStanding {
+            from_client: count(0),
+            everywhere: count(1),
+            known_client: row.get::<i64, _>(2) != 0,
+        })
+    }
+
+    async fn note_login_failure(
+        &self,
+        username: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("insert into login_failures (client, username, at) values (?, ?, ?)")
+            .bind(client)
+            .bind(username)
+            .bind(ts(now))
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn start_session(&self, s: &StoredSession, client: &str) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await.map_err(db_err)?;
         sqlx::query(
-            "update staff_accounts set failed_logins = 0, locked_until = null where id = ?",
+            "insert into staff_known_clients (account_id, client, last_login_at) values (?, ?, ?)
+             on conflict (account_id, client) do update set last_login_at = excluded.last_login_at",
         )
         .bind(s.account_id)
+        .bind(client)
+        .bind(ts(s.created_at))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -380,7 +397,9 @@ impl StaffStore for SqliteStore {
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        use app::domain::staff::{CLIENT_WINDOW, SESSION_ABSOLUTE, SESSION_IDLE};
+        use app::domain::staff::{
+            CLIENT_WINDOW, KNOWN_CLIENT_FOR, SESSION_ABSOLUTE, SESSION_IDLE, USERNAME_WINDOW,
+        };
         let sessions =
             sqlx::query("delete from staff_sessions where created_at < ? or last_seen_at < ?")
                 .bind(ts(now - SESSION_ABSOLUTE))
@@ -389,9 +408,15 @@ impl StaffStore for SqliteStore {
                 .await
                 .map_err(db_err)?
                 .rows_affected();
-        let keep = ts(now - CLIENT_WINDOW.max(chrono::Duration::days(1)));
+        let keep = ts(now - CLIENT_WINDOW.max(USERNAME_WINDOW));
         let failures = sqlx::query("delete from login_failures where at < ?")
             .bind(&keep)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        let known = sqlx::query("delete from staff_known_clients where last_login_at < ?")
+            .bind(ts(now - KNOWN_CLIENT_FOR))
             .execute(self.pool())
             .await
             .map_err(db_err)?
@@ -402,7 +427,7 @@ impl StaffStore for SqliteStore {
             .await
             .map_err(db_err)?
             .rows_affected();
-        Ok(sessions + failures + lookups)
+        Ok(sessions + failures + known + lookups)
     }
 
     async fn set_disabled(
@@ -435,8 +460,7 @@ impl StaffStore for SqliteStore {
         let mut tx = self.write_tx().await.map_err(db_err)?;
         sqlx::query(
             "update staff_accounts set password_hash = ?, password_changed_at = ?,
-                                       must_change_password = 1, failed_logins = 0,
-                                       locked_until = null
+                                       must_change_password = 1
              where id = ?",
         )
         .bind(password_hash)

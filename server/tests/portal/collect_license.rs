@@ -244,6 +244,12 @@ async fn a_golden_licence_sheet_is_checked_then_committed_and_public() {
         done.body
     );
     assert_eq!(count(&p, "select count(*) from licenses").await, before + 2);
+    // Registered as the licence import it was.
+    let registered: String = p
+        .rows("select target from audit_log where action = 'import_committed'")
+        .await[0]
+        .get(0);
+    assert!(registered.starts_with("行政许可导入 "), "{registered}");
 
     // Public at once, in search and on its page; the person masked.
     let (_, search) = p

@@ -34,6 +34,7 @@ fn start_server(dir: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("PORTAL_ADDR", addr.to_string())
         .env("PORTAL_DATA_DIR", dir)
+        .env("PORTAL_DEMO", "1")
         .env("PORTAL_DEMO_RECORDS", "300")
         .env("PORTAL_TODAY", "2026-11-26")
         .env("RUST_LOG", "error")

@@ -15,6 +15,7 @@ mod identity;
 mod periods;
 mod repair;
 mod staff;
+mod strangers;
 
 use std::sync::Arc;
 
@@ -65,14 +66,33 @@ pub async fn portal_with(edge: server::router::Edge) -> Portal {
 /// A portal as deployed: edge settings, and whether browsers reach it
 /// over HTTPS.
 pub async fn portal_configured(edge: server::router::Edge, https: bool) -> Portal {
-    portal_built(edge, https, Default::default(), today()).await
+    portal_built(edge, https, Default::default(), today(), true).await
+}
+
+/// A portal on an empty database, as `PORTAL_DEMO=0` starts one.
+pub async fn empty_portal() -> Portal {
+    portal_built(
+        server::router::Edge::default(),
+        false,
+        Default::default(),
+        today(),
+        false,
+    )
+    .await
 }
 
 /// A portal whose drafts and uploads are bounded by `limits`.
 pub async fn portal_with_draft_limits(
     limits: app::domain::repair_application::DraftLimits,
 ) -> Portal {
-    portal_built(server::router::Edge::default(), false, limits, today()).await
+    portal_built(
+        server::router::Edge::default(),
+        false,
+        limits,
+        today(),
+        true,
+    )
+    .await
 }
 
 /// A portal whose today is `day` (its demo data generated as of that day).
@@ -82,6 +102,7 @@ pub async fn portal_on(day: NaiveDate) -> Portal {
         false,
         Default::default(),
         day,
+        true,
     )
     .await
 }
@@ -91,6 +112,7 @@ async fn portal_built(
     https: bool,
     draft_limits: app::domain::repair_application::DraftLimits,
     today: NaiveDate,
+    demo: bool,
 ) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -99,14 +121,20 @@ async fn portal_built(
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/portal.db", dir.display());
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
-    server::demo::generate(&store, 1500, today, false)
-        .await
-        .unwrap();
+    if demo {
+        server::demo::generate(&store, 1500, today, false)
+            .await
+            .unwrap();
+    }
     let options = LeptosOptions::builder()
         .output_name("hegang_credit")
         .site_root(dir.display().to_string())
         .build();
-    let context = server::router::portal_context(store.clone(), Some(today));
+    let context = server::router::portal_context(
+        store.clone(),
+        Some(today),
+        store.holds_demo_data().await.unwrap(),
+    );
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: store.clone(),

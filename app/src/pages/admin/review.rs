@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{CsrfField, StaffBar, StaffView};
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{Action, ApplicationState};
-use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError};
+use crate::pages::repair::forms::{error_for, textarea_text, ErrorSummary, FieldError};
 use crate::pages::repair::track::{Timeline, TimelineEntry};
 
 /// One row of the queue.
@@ -216,12 +216,12 @@ pub fn ApplicationPage(staff: StaffView, app: ApplicationView) -> impl IntoView 
                             <label for="reason">"理由或需补正的材料"</label>
                             <p class="hint" id="reason-hint">"要求补正和不予修复时必填，申请人将在办理进度页看到。"</p>
                             {reason_error.clone().map(|e| view! { <p class="error-message" id="reason-error">"错误："{e}</p> })}
-                            <textarea id="reason" name="reason" rows="4" aria-describedby="reason-hint">{app.reason.clone()}</textarea>
+                            <textarea id="reason" name="reason" rows="4" aria-describedby="reason-hint">{textarea_text(&app.reason)}</textarea>
                         </div>
                         <div class="field" class:field-error=remedies_invalid>
                             <label for="remedies">"救济途径（不予修复时）"</label>
                             {remedies_error.clone().map(|e| view! { <p class="error-message" id="remedies-error">"错误："{e}</p> })}
-                            <textarea id="remedies" name="remedies" rows="3">{remedies_value.clone()}</textarea>
+                            <textarea id="remedies" name="remedies" rows="3">{textarea_text(&remedies_value)}</textarea>
                         </div>
                     })}
                     <button type="submit" class="button">"提交办理结果"</button>

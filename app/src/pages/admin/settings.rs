@@ -18,7 +18,6 @@ pub struct AccountRow {
     pub display_name: String,
     pub role: Role,
     pub department: Option<String>,
-    pub locked: bool,
     pub disabled: bool,
     pub must_change_password: bool,
     /// The administrator's own account (no actions on it here).
@@ -29,8 +28,6 @@ impl AccountRow {
     fn status(&self) -> &'static str {
         if self.disabled {
             "已停用"
-        } else if self.locked {
-            "暂时锁定"
         } else if self.must_change_password {
             "待本人设置密码"
         } else {
@@ -88,7 +85,7 @@ pub fn AccountsPage(
                 <div class="panel confirmation" role="status">
                     <h2>{format!("已重置 {username} 的密码")}</h2>
                     <p class="big-code temporary-password">{password}</p>
-                    <p><strong>"临时密码只显示这一次。"</strong>"请当面或通过安全渠道告知本人；本人登录后须立即设置新密码，原有登录已退出，锁定已解除。"</p>
+                    <p><strong>"临时密码只显示这一次。"</strong>"请当面或通过安全渠道告知本人；本人登录后须立即设置新密码，原有登录已退出。"</p>
                 </div>
             }.into_any(),
             other => {

@@ -30,6 +30,15 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
         .map(|e| e.message.clone())
 }
 
+/// The text of a `<textarea>` as it must be written into the page. Leptos
+/// writes a textarea's children unescaped (as it does a `<script>`'s), so
+/// a value sent back with `</textarea>` in it would end the element and
+/// the rest would be markup. For pages the server renders whole: a
+/// hydrated view would show the entities literally.
+pub fn textarea_text(value: &str) -> String {
+    super::document::escape(value)
+}
+
 /// The summary at the top of a page with errors; each links to its field.
 #[component]
 pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {

@@ -22,6 +22,7 @@ use serde_json::{json, Map, Value};
 
 use super::import::{process_row, Delivery, Mode, Outcome, Summary};
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::routes::Routes;
 use crate::repair::http::sha256_hex;
 use crate::staff::StaffState;
 use crate::store::api_keys::{self, ActiveKey, Grant};
@@ -31,8 +32,10 @@ use crate::store::sqlite::db_err;
 /// Records one request may carry.
 pub const MAX_RECORDS: usize = 1000;
 
-pub fn routes(state: StaffState) -> Router {
-    Router::new()
+/// Every route that needs a key. The router is built from this list, and
+/// the tests walk it without one (`keyed_paths`).
+fn keyed_routes() -> Routes<StaffState> {
+    Routes::default()
         .route(
             "/api/v1/collect/penalties",
             post(push_penalties).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
@@ -42,6 +45,17 @@ pub fn routes(state: StaffState) -> Router {
             post(push_licenses).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route("/api/v1/feed/changes", get(super::feed::feed))
+}
+
+/// The paths of every keyed API route.
+pub fn keyed_paths() -> Vec<&'static str> {
+    keyed_routes().paths().to_vec()
+}
+
+pub fn routes(state: StaffState) -> Router {
+    keyed_routes()
+        .into_router()
+        // The description of the API is public.
         .route("/api/v1/openapi.json", get(super::openapi::openapi))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! proxies), the connection loop and its timeouts, and cookies over HTTPS.
 
 pub mod client;
+pub mod routes;
 pub mod serve;
 
 use axum::extract::{Request, State};

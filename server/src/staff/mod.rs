@@ -31,6 +31,7 @@ use axum::Router;
 use leptos::prelude::*;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::http::routes::Routes;
 use crate::repair::http::page;
 use crate::repair::RepairState;
 
@@ -48,8 +49,10 @@ pub struct StaffState {
     pub imports: std::path::PathBuf,
 }
 
-pub fn routes(state: StaffState) -> Router {
-    Router::new()
+/// Every console route. The router is built from this list, and the
+/// tests walk it as a stranger (`console_paths`).
+fn console() -> Routes<StaffState> {
+    Routes::default()
         .route("/admin", get(login::home))
         .route("/admin/login", get(login::form).post(login::login))
         .route("/admin/logout", post(login::logout))
@@ -97,6 +100,16 @@ pub fn routes(state: StaffState) -> Router {
             "/admin/import/{token}/report.csv",
             get(crate::collect::report),
         )
+}
+
+/// The paths of every console route.
+pub fn console_paths() -> Vec<&'static str> {
+    console().paths().to_vec()
+}
+
+pub fn routes(state: StaffState) -> Router {
+    console()
+        .into_router()
         // Console pages hold non-public data: never cached anywhere.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -302,54 +302,68 @@ async fn every_console_route_answers_only_the_member_it_is_for() {
 async fn no_console_route_serves_an_anonymous_caller() {
     let w = world().await;
     let p = &w.p;
-    let app_page = format!("/admin/repairs/{}", w.number);
-    let routes = [
-        ("GET", "/admin".to_string()),
-        ("GET", "/admin/repairs".to_string()),
-        ("GET", app_page.clone()),
-        ("GET", format!("{app_page}/files/{}", w.file_id)),
-        ("POST", format!("{app_page}/decide")),
-        ("GET", "/admin/audit".to_string()),
-        ("GET", "/admin/accounts".to_string()),
-        ("POST", "/admin/accounts".to_string()),
-        ("POST", "/admin/accounts/1/disable".to_string()),
-        ("POST", "/admin/accounts/1/enable".to_string()),
-        ("POST", "/admin/accounts/1/reset".to_string()),
-        ("GET", "/admin/calendar".to_string()),
-        ("POST", "/admin/calendar".to_string()),
-        ("POST", "/admin/calendar/remove".to_string()),
-        ("GET", "/admin/password".to_string()),
-        ("POST", "/admin/password".to_string()),
-        ("POST", "/admin/logout".to_string()),
-        ("GET", "/admin/api-keys".to_string()),
-        ("POST", "/admin/api-keys".to_string()),
-        ("POST", "/admin/api-keys/revoke".to_string()),
-        ("GET", "/admin/catalog".to_string()),
-        ("GET", "/admin/catalog/scjg-ordinary".to_string()),
-        ("POST", "/admin/catalog/scjg-ordinary".to_string()),
-        ("POST", "/admin/catalog/scjg-ordinary/rules".to_string()),
-        ("GET", "/admin/import".to_string()),
-        ("POST", "/admin/import".to_string()),
-        ("POST", format!("/admin/import/1-{}/commit", "a".repeat(32))),
-        (
-            "GET",
-            format!("/admin/import/1-{}/report.csv", "a".repeat(32)),
-        ),
-    ];
-    for (method, path) in routes {
-        let answer = if method == "GET" {
-            p.get_with_cookie(&path, "").await
-        } else {
-            p.post_form(&path, "", &[("_csrf", ""), ("action", "approve")])
-                .await
-        };
-        let expected = if method == "GET" {
-            StatusCode::SEE_OTHER
-        } else {
-            StatusCode::FORBIDDEN
-        };
-        assert_eq!(answer.status, expected, "{method} {path}");
-        assert!(!answer.body.contains("13800001234"), "{method} {path}");
+    // Every route the console router was built from, with its parameters
+    // filled in, asked both ways: a page sends the stranger to sign in, a
+    // post is refused, a method the route does not take is 405.
+    let fill = |path: &str| {
+        path.replace("{number}", &w.number)
+            .replace("{file_id}", &w.file_id.to_string())
+            .replace("{id}", "1")
+            .replace("{code}", "scjg-ordinary")
+            .replace("{token}", &format!("1-{}", "a".repeat(32)))
+    };
+    let paths = server::staff::console_paths();
+    assert!(paths.contains(&"/admin/quality"), "{paths:?}");
+    for path in paths
+        .iter()
+        .filter(|p| **p != "/admin/login")
+        .map(|p| fill(p))
+    {
+        assert!(!path.contains('{'), "unfilled parameter in {path}");
+        let get = p.get_with_cookie(&path, "").await;
+        assert!(
+            matches!(
+                get.status,
+                StatusCode::SEE_OTHER | StatusCode::METHOD_NOT_ALLOWED
+            ),
+            "GET {path}: {}",
+            get.status
+        );
+        if get.status == StatusCode::SEE_OTHER {
+            assert_eq!(get.location(), "/admin/login", "GET {path}");
+        }
+        let post = p
+            .post_form(&path, "", &[("_csrf", ""), ("action", "approve")])
+            .await;
+        assert!(
+            matches!(
+                post.status,
+                StatusCode::FORBIDDEN | StatusCode::METHOD_NOT_ALLOWED
+            ),
+            "POST {path}: {}",
+            post.status
+        );
+        for answer in [&get, &post] {
+            assert!(!answer.body.contains("13800001234"), "{path}");
+        }
+    }
+    // The keyed API, without a key.
+    let keyed = server::collect::api::keyed_paths();
+    assert!(keyed.contains(&"/api/v1/feed/changes"), "{keyed:?}");
+    for path in keyed {
+        for answer in [
+            p.get_with_cookie(path, "").await,
+            p.post_form(path, "", &[]).await,
+        ] {
+            assert!(
+                matches!(
+                    answer.status,
+                    StatusCode::UNAUTHORIZED | StatusCode::METHOD_NOT_ALLOWED
+                ),
+                "{path}: {}",
+                answer.status
+            );
+        }
     }
     assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
     // The sign-in page is the one console page open to all.

@@ -1,8 +1,9 @@
 //! Nothing lost: the real server binary is killed (SIGKILL) while it handles
-//! the submission of an application. Afterwards the application exists
-//! whole (record, files, first event) or not at all (the draft and its
-//! files are still there to submit again), and no file is left that no row
-//! refers to.
+//! the submission of an application, and while it receives an upload.
+//! Afterwards the application exists whole (record, files, first event) or
+//! not at all (the draft and its files are still there to submit again),
+//! every file row has its file, and a file no row refers to (an upload cut
+//! off) is removed by the cleanup.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -18,6 +19,14 @@ const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff
 struct Server {
     child: Child,
     addr: SocketAddr,
+}
+
+/// A failed test must not leave a server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn free_port() -> u16 {
@@ -150,8 +159,8 @@ fn upload(
     .unwrap()
 }
 
-/// Fills in an application up to the submit button; returns the cookie.
-fn prepare(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
+/// Fills in an application up to the evidence step; returns the cookie.
+fn to_evidence(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
     let start = form(addr, &format!("{base}/start"), "", &[]);
     let cookie = start
         .header("set-cookie")
@@ -179,6 +188,12 @@ fn prepare(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
         &cookie,
         &[("agree", "yes"), ("signatory", "李明")],
     );
+    cookie
+}
+
+/// Fills in an application up to the submit button; returns the cookie.
+fn prepare(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
+    let cookie = to_evidence(addr, base, code, rep);
     for (kind, name, bytes) in [
         ("fulfilment", "a.pdf", PDF),
         ("rectification", "b.png", PNG),
@@ -210,21 +225,7 @@ async fn killing_the_server_during_submission_loses_nothing() {
 
     let mut server = start_server(&dir);
     // Repairable organisation penalties, one per round.
-    let candidates: Vec<(i64, String, String)> = {
-        let store = server::store::SqliteStore::connect(&url).await.unwrap();
-        let rows = sqlx::query(
-            "select e.record_id, e.credit_code, p.representative_id_number
-             from public_entries e join penalties p on p.id = e.record_id
-             where e.record_kind = 'penalty' and p.representative_id_number is not null
-             order by e.sort_key",
-        )
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-        rows.iter()
-            .map(|r| (r.get::<i64, _>(0), r.get(1), r.get(2)))
-            .collect()
-    };
+    let candidates = candidates(&url).await;
     let mut rounds = 0;
     let mut submitted = 0;
     for (id, code, rep) in candidates {
@@ -318,4 +319,118 @@ async fn killing_the_server_during_submission_loses_nothing() {
     let _ = server.child.wait();
     let _ = std::fs::remove_dir_all(&dir);
     println!("{submitted} of {rounds} submissions completed before the kill");
+}
+
+/// Repairable organisation penalties with what the identity step needs.
+async fn candidates(url: &str) -> Vec<(i64, String, String)> {
+    let store = server::store::SqliteStore::connect(url).await.unwrap();
+    let rows = sqlx::query(
+        "select e.record_id, e.credit_code, p.representative_id_number
+         from public_entries e join penalties p on p.id = e.record_id
+         where e.record_kind = 'penalty' and p.representative_id_number is not null
+         order by e.sort_key",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| (r.get::<i64, _>(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+#[tokio::test]
+async fn killing_the_server_during_an_upload_keeps_no_half_file() {
+    let dir = std::env::temp_dir().join(format!("hegang-crash-up-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    let uploads = dir.join("uploads");
+    let mut server = start_server(&dir);
+    // A 9 MB PDF takes long enough to stream that a kill lands inside it.
+    let big = [PDF, &vec![b' '; 9 * 1024 * 1024][..]].concat();
+    let mut rounds = 0;
+    let mut strays_seen = 0;
+    for (id, code, rep) in candidates(&url).await {
+        if rounds == 6 {
+            break;
+        }
+        let base = format!("/repair/apply/{id}");
+        let page = http(server.addr, "GET", &base, "", "", &[]).unwrap();
+        if !page.body.contains("开始申请") {
+            continue;
+        }
+        let cookie = to_evidence(server.addr, &base, &code, &rep);
+        let addr = server.addr;
+        let body = big.clone();
+        let sender = std::thread::spawn(move || {
+            let b = "----crashtest";
+            let mut form = format!("--{b}\r\nContent-Disposition: form-data; name=\"evidence_kind\"\r\n\r\nfulfilment\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
+            form.extend_from_slice(&body);
+            form.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+            let _ = http(
+                addr,
+                "POST",
+                &format!("{base}/evidence"),
+                &cookie,
+                &format!("multipart/form-data; boundary={b}"),
+                &form,
+            );
+        });
+        std::thread::sleep(Duration::from_millis([5, 20, 50, 100, 250, 600][rounds]));
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        let _ = sender.join();
+        rounds += 1;
+
+        let store = server::store::SqliteStore::connect(&url).await.unwrap();
+        // Every row's file is there, whole.
+        let rows = sqlx::query("select stored_name, size_bytes from repair_files")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let mut known = std::collections::HashSet::new();
+        for row in &rows {
+            let name: String = row.get(0);
+            let size: i64 = row.get(1);
+            let on_disk = std::fs::metadata(uploads.join(&name))
+                .unwrap_or_else(|_| panic!("row without file {name}"))
+                .len();
+            assert_eq!(on_disk as i64, size, "file {name} is not whole");
+            known.insert(name);
+        }
+        // A file cut off is kept by no row, and the cleanup removes it
+        // once it is old enough not to be an upload still arriving.
+        let strays: Vec<std::path::PathBuf> = std::fs::read_dir(&uploads)
+            .map(|d| d.map(|e| e.unwrap().path()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !known.contains(&p.file_name().unwrap().to_string_lossy().into_owned()))
+            .collect();
+        strays_seen += strays.len();
+        let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+        for stray in &strays {
+            std::fs::File::options()
+                .write(true)
+                .open(stray)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        server::repair::uploads::cleanup(&store, &uploads)
+            .await
+            .unwrap();
+        for stray in &strays {
+            assert!(
+                !stray.exists(),
+                "cleanup kept stray file {}",
+                stray.display()
+            );
+        }
+        drop(store);
+        server = start_server(&dir);
+    }
+    assert_eq!(rounds, 6, "not enough repairable records for the test");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("{strays_seen} cut-off uploads found and removed in {rounds} rounds");
 }

@@ -1,13 +1,19 @@
 import { defineConfig } from "@playwright/test";
 
 // The portal under test: the release server binary with a fresh database,
-// demo data and a fixed "today", on loopback only. The test command builds
-// the binary and the site first (see .ci/test).
-const port = Number(process.env.E2E_PORT ?? 3100);
+// demo data and a fixed "today", on loopback only — one server and one
+// database per project, so the JavaScript and the no-JavaScript runs never
+// use up each other's records. The test command builds the binary and the
+// site first (see .ci/test).
+const firstPort = Number(process.env.E2E_PORT ?? 3100);
 // Kept in the environment so test workers (other processes) find the same
-// directory, e.g. to ask the server command for a demo record's identity.
-const dataDir = (process.env.E2E_DATA_DIR ??= `/tmp/hegang-e2e-${process.pid}`);
-export const baseURL = `http://127.0.0.1:${port}`;
+// directories, e.g. to ask the server command for a demo record's identity.
+const dataRoot = (process.env.E2E_DATA_DIR ??= `/tmp/hegang-e2e-${process.pid}`);
+process.env.E2E_PORT ??= String(firstPort);
+const portals = [
+  { project: "js", port: firstPort, javaScriptEnabled: true },
+  { project: "nojs", port: firstPort + 1, javaScriptEnabled: false },
+];
 // The first administrator, created with the server command before the
 // portal starts (there is no default account). Test-only.
 export const ADMIN_PASSWORD = "Hegang-Console-2026!";
@@ -34,31 +40,33 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL,
     launchOptions: chromium,
     trace: "off",
   },
-  projects: [
-    { name: "js", use: { javaScriptEnabled: true } },
-    { name: "nojs", use: { javaScriptEnabled: false } },
-  ],
-  webServer: {
-    command:
-      `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
-      `printf '%s\\n' '${ADMIN_PASSWORD}' | ../target/release/server staff add --role admin --username admin --name 管理员（演示） && ` +
-      `../target/release/server`,
-    url: `${baseURL}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      PORTAL_ADDR: `127.0.0.1:${port}`,
-      PORTAL_DATA_DIR: dataDir,
-      PORTAL_DEMO: "1",
-      PORTAL_TODAY: "2026-11-26",
-      PORTAL_DEMO_RECORDS: "1500",
-      LEPTOS_SITE_ROOT: "../target/site",
-      RUST_LOG: "warn",
-    },
-  },
+  projects: portals.map((p) => ({
+    name: p.project,
+    use: { baseURL: `http://127.0.0.1:${p.port}`, javaScriptEnabled: p.javaScriptEnabled },
+  })),
+  webServer: portals.map((p) => {
+    const dataDir = `${dataRoot}/${p.project}`;
+    return {
+      command:
+        `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
+        `printf '%s\\n' '${ADMIN_PASSWORD}' | ../target/release/server staff add --role admin --username admin --name 管理员（演示） && ` +
+        `../target/release/server`,
+      url: `http://127.0.0.1:${p.port}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe" as const,
+      env: {
+        PORTAL_ADDR: `127.0.0.1:${p.port}`,
+        PORTAL_DATA_DIR: dataDir,
+        PORTAL_DEMO: "1",
+        PORTAL_TODAY: "2026-11-26",
+        PORTAL_DEMO_RECORDS: "1500",
+        LEPTOS_SITE_ROOT: "../target/site",
+        RUST_LOG: "warn",
+      },
+    };
+  }),
 });

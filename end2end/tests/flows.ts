@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { expect, Locator, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
 // The repair application as an applicant goes through it, for tests that
@@ -13,14 +13,33 @@ export const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", 
  * organisation that may be repaired now and has no open application.
  */
 export async function openRepairableRecord(page: Page): Promise<string> {
-  const list = "/search?type=penalty&from=2025-12-01&to=2026-06-30";
+  for (let n = 1; n <= 5; n++) {
+    const list = `/search?type=penalty&from=2025-12-01&to=2026-06-30&page=${n}`;
+    const code = await repairableOnPage(page, list);
+    if (code) return code;
+  }
+  throw new Error("no repairable record on the first five pages");
+}
+
+/**
+ * The value a description list gives for `term`, found as a person reads
+ * it: the term by its text, then its description.
+ */
+export function definitionOf(scope: Page | Locator, term: string): Locator {
+  return scope
+    .getByRole("term")
+    .filter({ hasText: new RegExp(`^${term}$`) })
+    .locator("xpath=following-sibling::dd[1]");
+}
+
+async function repairableOnPage(page: Page, list: string): Promise<string | null> {
   await page.goto(list);
-  const hits = page.locator(".hit", { hasText: "统一社会信用代码" });
+  const hits = page.getByRole("listitem").filter({ has: page.getByRole("term").filter({ hasText: /^统一社会信用代码$/ }) });
   const count = await hits.count();
   for (let i = 0; i < count; i++) {
     const hit = hits.nth(i);
-    const code = (await hit.locator("dt:text-is('统一社会信用代码') + dd").innerText()).trim();
-    const href = await hit.locator(".hit-title a").getAttribute("href");
+    const code = (await definitionOf(hit, "统一社会信用代码").innerText()).trim();
+    const href = await hit.getByRole("link").first().getAttribute("href");
     await page.goto(href!);
     const apply = page.getByRole("link", { name: "在线申请信用修复（免费）" });
     if ((await apply.count()) > 0) {
@@ -34,7 +53,7 @@ export async function openRepairableRecord(page: Page): Promise<string> {
     }
     await page.goto(list);
   }
-  throw new Error("no repairable record on the first page");
+  return null;
 }
 
 /**
@@ -47,9 +66,14 @@ export function demoIdentity(pageUrl: string): {
   representativeId: string;
   open: boolean;
 } {
-  const id = pageUrl.match(/\/repair\/apply\/(\d+)/)![1];
+  const url = new URL(pageUrl);
+  const id = url.pathname.match(/\/repair\/apply\/(\d+)/)![1];
+  // Each project has its own portal (playwright.config.ts): the first
+  // port is the JavaScript one's.
+  const project = url.port === process.env.E2E_PORT ? "js" : "nojs";
+  const dataDir = `${process.env.E2E_DATA_DIR}/${project}`;
   const out = execFileSync("../target/release/server", ["demo", "identity", id], {
-    env: { ...process.env, PORTAL_DATA_DIR: process.env.E2E_DATA_DIR!, RUST_LOG: "error" },
+    env: { ...process.env, PORTAL_DATA_DIR: dataDir, RUST_LOG: "error" },
   })
     .toString()
     .trim()
@@ -93,8 +117,8 @@ export async function submitApplication(page: Page): Promise<Submitted> {
   const code = await openRepairableRecord(page);
   const startUrl = page.url();
   const recordUrl = startUrl.replace(/\/repair\/apply\/(\d+)$/, "/penalties/$1");
-  const authority = (await page.locator("dt:text-is('认定单位') + dd").innerText()).trim();
-  const docNo = (await page.locator("dt:text-is('申请修复的信息') + dd").innerText())
+  const authority = (await definitionOf(page, "认定单位").innerText()).trim();
+  const docNo = (await definitionOf(page, "申请修复的信息").innerText())
     .replace("行政处罚决定", "")
     .trim();
   await page.getByRole("button", { name: "开始申请" }).click();

@@ -5,16 +5,14 @@
 
 use std::net::SocketAddr;
 
-use app::domain::{repair_eligibility, RepairEligibility, SubjectKind};
-use app::store::Store;
+use app::domain::SubjectKind;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
-use sqlx::Row;
 
-use super::repair::{eligible_record, representative_id, submit_application};
+use super::repair::{eligible_record, repairable, representative_id, submit_application};
 use super::staff::{add_account, sign_in};
-use super::{encode, portal, today, Answer, Portal};
+use super::{encode, portal, Answer, Portal};
 use app::domain::staff::Role;
 use app::store::repair::RepairStore;
 
@@ -68,28 +66,16 @@ async fn draft_at_identity(p: &Portal, ip: &str, id: i64) -> String {
 /// A published, repairable penalty of a natural person: (id, ID number,
 /// full name).
 async fn person_record(p: &Portal) -> (i64, String, String) {
-    let rows = p
-        .rows(
-            "select record_id from public_entries where record_kind = 'penalty' order by sort_key",
-        )
-        .await;
-    for row in rows {
-        let id: i64 = row.get(0);
-        let penalty = p.store.penalty(id).await.unwrap().unwrap();
-        let open = matches!(
-            repair_eligibility(
-                penalty.decision_date,
-                &penalty.rules,
-                penalty.repaired_on,
-                today()
-            ),
-            RepairEligibility::Eligible { .. }
-        );
-        if open && penalty.subject.kind == SubjectKind::NaturalPerson {
-            return (id, penalty.subject.id_number.unwrap(), penalty.subject.name);
-        }
-    }
-    panic!("demo data should hold a repairable natural person's penalty");
+    let penalty = repairable(p, SubjectKind::NaturalPerson)
+        .await
+        .into_iter()
+        .next()
+        .expect("demo data should hold a repairable natural person's penalty");
+    (
+        penalty.id,
+        penalty.subject.id_number.unwrap(),
+        penalty.subject.name,
+    )
 }
 
 /// The candidates a stranger would try for a masked ID number: the same

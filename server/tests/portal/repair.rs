@@ -25,15 +25,24 @@ pub async fn eligible_record(p: &Portal) -> (i64, String) {
 /// Every published penalty of an organisation whose repair is open today:
 /// (record id, credit code, department id), oldest first.
 pub async fn eligible_records_of_departments(p: &Portal) -> Vec<(i64, String, i64)> {
-    let mut found = Vec::new();
-    for (id, code) in eligible_records(p).await {
-        let department = p.store.penalty(id).await.unwrap().unwrap().authority.id;
-        found.push((id, code, department));
-    }
-    found
+    repairable(p, SubjectKind::LegalEntity)
+        .await
+        .into_iter()
+        .map(|r| (r.id, r.subject.credit_code.unwrap(), r.authority.id))
+        .collect()
 }
 
 async fn eligible_records(p: &Portal) -> Vec<(i64, String)> {
+    repairable(p, SubjectKind::LegalEntity)
+        .await
+        .into_iter()
+        .map(|r| (r.id, r.subject.credit_code.unwrap()))
+        .collect()
+}
+
+/// Every published penalty of a `kind` subject whose repair is open
+/// today, oldest first.
+pub async fn repairable(p: &Portal, kind: SubjectKind) -> Vec<app::store::StoredPenalty> {
     let mut found = Vec::new();
     let rows = p
         .rows(
@@ -41,8 +50,7 @@ async fn eligible_records(p: &Portal) -> Vec<(i64, String)> {
         )
         .await;
     for row in rows {
-        let id: i64 = row.get(0);
-        let penalty = p.store.penalty(id).await.unwrap().unwrap();
+        let penalty = p.store.penalty(row.get(0)).await.unwrap().unwrap();
         let open = matches!(
             repair_eligibility(
                 penalty.decision_date,
@@ -52,8 +60,8 @@ async fn eligible_records(p: &Portal) -> Vec<(i64, String)> {
             ),
             RepairEligibility::Eligible { .. }
         );
-        if open && penalty.subject.kind == SubjectKind::LegalEntity {
-            found.push((id, penalty.subject.credit_code.unwrap()));
+        if open && penalty.subject.kind == kind {
+            found.push(penalty);
         }
     }
     found

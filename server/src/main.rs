@@ -57,6 +57,14 @@ async fn run() -> Result<(), String> {
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(?summary, "demo data ready");
     }
+    // Deliveries staged by a process that died were never published:
+    // nothing of them is visible, and nothing is being staged yet.
+    match server::store::collect::staging::discard_abandoned(store.pool(), chrono::Utc::now()).await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
+        Err(err) => tracing::error!(error = %err, "staged deliveries not removed"),
+    }
     spawn_sweeper(portal.clone());
 
     let leptos_options = leptos_options(&config)?;
@@ -168,7 +176,8 @@ fn spawn_upload_cleanup(state: RepairState) {
     });
 }
 
-/// Removes expired staff sessions and old failed-login records hourly.
+/// Removes expired staff sessions and old failed-login records hourly, and
+/// deliveries abandoned while they were staged.
 fn spawn_session_cleanup(store: Arc<SqliteStore>) {
     use app::store::StaffStore;
     tokio::spawn(async move {
@@ -179,6 +188,14 @@ fn spawn_session_cleanup(store: Arc<SqliteStore>) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired sessions and old failures removed"),
                 Err(err) => tracing::error!(error = %err, "session cleanup failed"),
+            }
+            // A delivery stages for seconds to a minute; one begun more than
+            // an hour ago was abandoned (its importer failed to clean up).
+            let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+            match server::store::collect::staging::discard_abandoned(store.pool(), hour_ago).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(deliveries = n, "abandoned staged deliveries removed"),
+                Err(err) => tracing::error!(error = %err, "staged delivery cleanup failed"),
             }
         }
     });

@@ -73,7 +73,7 @@ async fn run(rows: u32, dir: std::path::PathBuf, licences: bool) {
 
     for mode in [Mode::DryRun, Mode::Commit] {
         let started = Instant::now();
-        let summary = import::run(
+        let summary = import::run_sheet(
             &store,
             dept_id,
             &sheet,

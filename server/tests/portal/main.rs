@@ -14,6 +14,7 @@ mod identity;
 mod import_load;
 mod repair;
 mod staff;
+mod staging;
 
 use std::sync::Arc;
 

@@ -78,7 +78,7 @@ pub(super) const SQL: KindSql = KindSql {
              where r.staging_id = ?1 and r.existing_id is null
              order by r.seq",
     // Licences are never repaired.
-    public: "(?6 is not null)",
+    public: "1",
 };
 
 /// Binds a row's own columns, in the order of `SQL.columns`.

@@ -97,6 +97,10 @@ create table staged_penalties (
 create unique index staged_penalties_seq on staged_penalties(staging_id, seq);
 create index staged_penalties_subject on staged_penalties(staging_id, new_subject_no)
     where new_subject_no is not null;
+create index staged_penalties_corrects on staged_penalties(staging_id, existing_id)
+    where existing_id is not null;
+create index staged_penalties_public on staged_penalties(staging_id, pub_key, seq)
+    where pub_key is not null;
 
 create table staged_licenses (
     staging_id integer not null,
@@ -132,3 +136,7 @@ create table staged_licenses (
 create unique index staged_licenses_seq on staged_licenses(staging_id, seq);
 create index staged_licenses_subject on staged_licenses(staging_id, new_subject_no)
     where new_subject_no is not null;
+create index staged_licenses_corrects on staged_licenses(staging_id, existing_id)
+    where existing_id is not null;
+create index staged_licenses_public on staged_licenses(staging_id, pub_key, seq)
+    where pub_key is not null;

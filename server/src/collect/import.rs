@@ -322,7 +322,7 @@ pub async fn dry_run(
     let mut snapshot = store.pool().begin().await.map_err(db_err)?;
     let summary = run(
         store,
-        &mut *snapshot,
+        &mut snapshot,
         department_id,
         None,
         path,
@@ -351,7 +351,7 @@ pub async fn commit(
     let department_id = turn.department_id;
     run(
         store,
-        &mut *reads,
+        &mut reads,
         department_id,
         Some(turn),
         path,

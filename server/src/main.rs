@@ -66,6 +66,14 @@ async fn run() -> Result<(), String> {
     }
     // Asked once: demo data is generated only above, before serving.
     portal.demo_data = store.holds_demo_data().await.map_err(|e| e.to_string())?;
+    // Deliveries staged by a process that died were never published:
+    // nothing of them is visible, and nothing is being staged yet.
+    match server::store::collect::staging::discard_abandoned(store.pool(), chrono::Utc::now()).await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
+        Err(err) => tracing::error!(error = %err, "staged deliveries not removed"),
+    }
     spawn_sweeper(portal.clone());
 
     let leptos_options = leptos_options(&config)?;
@@ -195,7 +203,8 @@ fn spawn_import_cleanup(dir: std::path::PathBuf) {
     });
 }
 
-/// Removes expired staff sessions and old failed-login records hourly.
+/// Removes expired staff sessions and old failed-login records hourly, and
+/// deliveries abandoned while they were staged.
 fn spawn_session_cleanup(store: Arc<SqliteStore>) {
     use app::store::StaffStore;
     tokio::spawn(async move {
@@ -206,6 +215,14 @@ fn spawn_session_cleanup(store: Arc<SqliteStore>) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired sessions and old failures removed"),
                 Err(err) => tracing::error!(error = %err, "session cleanup failed"),
+            }
+            // A delivery stages for seconds to a minute; one begun more than
+            // an hour ago was abandoned (its importer failed to clean up).
+            let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+            match server::store::collect::staging::discard_abandoned(store.pool(), hour_ago).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(deliveries = n, "abandoned staged deliveries removed"),
+                Err(err) => tracing::error!(error = %err, "staged delivery cleanup failed"),
             }
         }
     });

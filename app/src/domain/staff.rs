@@ -256,8 +256,11 @@ pub enum AuditAction {
     AccountCreated,
     CalendarChanged,
     ViewAudit,
-    /// Records delivered by a department's sheet were written.
+    /// Records delivered by a department's sheet (or pushed) were written.
     ImportCommitted,
+    /// A delivery's commit ended without writing anything (refused at
+    /// publication, or failed), with the reason.
+    ImportFailed,
     /// A catalog item or a rule version was added.
     CatalogChanged,
     /// An API key was issued or revoked.
@@ -270,7 +273,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -283,6 +286,7 @@ impl AuditAction {
         AuditAction::CalendarChanged,
         AuditAction::ViewAudit,
         AuditAction::ImportCommitted,
+        AuditAction::ImportFailed,
         AuditAction::CatalogChanged,
         AuditAction::ApiKeysChanged,
         AuditAction::AccountChanged,
@@ -303,6 +307,7 @@ impl AuditAction {
             AuditAction::CalendarChanged => "calendar_changed",
             AuditAction::ViewAudit => "view_audit",
             AuditAction::ImportCommitted => "import_committed",
+            AuditAction::ImportFailed => "import_failed",
             AuditAction::CatalogChanged => "catalog_changed",
             AuditAction::ApiKeysChanged => "api_keys_changed",
             AuditAction::AccountChanged => "account_changed",
@@ -328,6 +333,7 @@ impl AuditAction {
             AuditAction::CalendarChanged => "修改节假日安排",
             AuditAction::ViewAudit => "查阅使用登记",
             AuditAction::ImportCommitted => "导入双公示数据",
+            AuditAction::ImportFailed => "导入未入库",
             AuditAction::CatalogChanged => "修改信用信息目录",
             AuditAction::ApiKeysChanged => "签发或吊销接口密钥",
             AuditAction::AccountChanged => "停用、启用账号或重置密码",

@@ -3,7 +3,8 @@
 //! the department; a feed key is refused) and
 //! `{"records": [{"CF_XDR_MC": …}]}` (`XK_…` for licences), the same
 //! columns and checks as a sheet (`import::process_row`). The
-//! accepted records of one request are written in one transaction;
+//! accepted records of one request are written all or none (staged, then
+//! published in one transaction, like a sheet's);
 //! delivering a document number again corrects the record (idempotent). The
 //! answer says, record by record, what was taken and why the rest was
 //! refused. Described at `GET /api/v1/openapi.json`.
@@ -20,14 +21,16 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::import::{process_row, Delivery, Mode, Outcome, Summary};
+use super::import::{process_row, Delivery, Outcome, RowResult, Summary};
 use crate::http::client::{client_of, ClientAddr};
 use crate::http::routes::Routes;
 use crate::repair::http::sha256_hex;
 use crate::staff::StaffState;
 use crate::store::api_keys::{self, ActiveKey, Grant};
-use crate::store::collect::{load_context, record_delivery};
+use crate::store::collect::load_context;
+use crate::store::collect::staging::{Published, Staging};
 use crate::store::sqlite::db_err;
+use app::store::StoreError;
 
 /// Records one request may carry.
 pub const MAX_RECORDS: usize = 1000;
@@ -134,7 +137,7 @@ pub async fn push_licenses(
 }
 
 /// One push of `kind` records: checked and written like a sheet's rows,
-/// all accepted ones in one transaction.
+/// all accepted ones or none.
 async fn push(
     kind: SheetKind,
     state: StaffState,
@@ -177,35 +180,63 @@ async fn push(
     }
     let today = state.repair.portal.today();
     let actor = format!("api:{}", key.name);
-    let result = async {
-        let mut tx = state.records.write_tx().await.map_err(db_err)?;
-        let ctx = load_context(&mut tx, department).await?;
-        let mut delivery = Delivery::new(kind, today, Mode::Commit, &actor);
-        let mut results = Vec::with_capacity(body.records.len());
-        for (i, record) in body.records.iter().enumerate() {
-            let value = |code: &str| {
-                record
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(code))
-                    .and_then(|(_, v)| cell(v))
-            };
-            let line = i as u64 + 1;
-            results.push(process_row(&mut tx, &ctx, value, line, &mut delivery).await?);
-        }
-        let mut summary = Summary::default();
-        for r in &results {
-            summary.count(r);
-        }
-        let counts = summary.counts();
-        record_delivery(&mut tx, &mut delivery.batch, department, "api", &counts).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok::<_, app::store::StoreError>((results, summary))
-    }
-    .await;
-    let (results, summary) = match result {
-        Ok(r) => r,
-        Err(e) => {
+    let client = client_of(addr);
+    let records = body.records;
+    // The push runs to its end in a task of its own, like a sheet's commit:
+    // a system that hangs up mid-way leaves it whole, logged and registered.
+    let ended = super::to_the_end(move |watch| async move {
+        let result = push_records(&state, kind, department, today, &actor, &records).await;
+        let left = watch.gone();
+        let note = if left {
+            "；报送过程中客户端断开连接，报送照常执行完毕"
+        } else {
+            ""
+        };
+        let (action, purpose) = match &result {
+            Ok(Ok((_, s))) => (
+                AuditAction::ImportCommitted,
+                format!(
+                    "新增 {} 条，更正 {} 条，拒收 {} 条{note}",
+                    s.taken, s.updated, s.refused
+                ),
+            ),
+            Ok(Err(reason)) => (AuditAction::ImportFailed, format!("未入库：{reason}{note}")),
+            Err(_) => (
+                AuditAction::ImportFailed,
+                format!("未入库：系统错误，未写入任何记录{note}"),
+            ),
+        };
+        if let Err(e) = &result {
             tracing::error!(error = %e, "push failed");
+        }
+        if left {
+            tracing::warn!(
+                department,
+                records = records.len(),
+                "the client disconnected during a push; the push ran to its end"
+            );
+        }
+        let entry = NewAuditEntry {
+            at: chrono::Utc::now(),
+            account_id: None,
+            actor,
+            action,
+            target: format!("接口报送{} {} 条", kind.label(), records.len()),
+            purpose,
+            client,
+        };
+        if let Err(e) = state.staff.append_audit(&entry).await {
+            tracing::error!(error = %e, "push not registered");
+        }
+        result
+    })
+    .await;
+    let (results, summary) = match ended {
+        Some(Ok(Ok(r))) => r,
+        Some(Ok(Err(reason))) => {
+            return error(StatusCode::CONFLICT, &format!("本次报送未写入：{reason}"))
+        }
+        Some(Err(_)) | None => {
             return error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "系统繁忙，本次报送未写入，请稍后重试",
@@ -213,18 +244,6 @@ async fn push(
         }
     };
     let (taken, updated, refused) = (summary.taken, summary.updated, summary.refused);
-    let entry = NewAuditEntry {
-        at: chrono::Utc::now(),
-        account_id: None,
-        actor,
-        action: AuditAction::ImportCommitted,
-        target: format!("接口报送{} {} 条", kind.label(), results.len()),
-        purpose: format!("新增 {taken} 条，更正 {updated} 条，拒收 {refused} 条"),
-        client: client_of(addr),
-    };
-    if let Err(e) = state.staff.append_audit(&entry).await {
-        tracing::error!(error = %e, "push not registered");
-    }
     let items: Vec<Value> = results
         .into_iter()
         .map(|r| {
@@ -253,4 +272,42 @@ async fn push(
         "results": items,
     }))
     .into_response()
+}
+
+/// Checks, stages and publishes one push in the department's turn: each
+/// record's result and the counts, or the reason nothing was written.
+async fn push_records(
+    state: &StaffState,
+    kind: SheetKind,
+    department: i64,
+    today: chrono::NaiveDate,
+    actor: &str,
+    records: &[Map<String, Value>],
+) -> Result<Result<(Vec<RowResult>, Summary), String>, StoreError> {
+    let turn = state.records.delivery_turn(department).await;
+    let pool = state.records.pool();
+    let mut reads = pool.acquire().await.map_err(db_err)?;
+    let ctx = load_context(&mut reads, department).await?;
+    let staging = Staging::open(pool, &turn, kind, actor).await?;
+    let mut delivery = Delivery::commit(kind, today, staging);
+    let mut results = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        let value = |code: &str| {
+            record
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(code))
+                .and_then(|(_, v)| cell(v))
+        };
+        let line = i as u64 + 1;
+        results.push(process_row(&mut reads, &ctx, value, line, &mut delivery).await?);
+    }
+    let mut summary = Summary::default();
+    for r in &results {
+        summary.count(r);
+    }
+    let counts = summary.counts();
+    Ok(match delivery.publish(&ctx, &counts, "api").await? {
+        Published::Done(_) => Ok((results, summary)),
+        Published::Refused(reason) => Err(reason),
+    })
 }

@@ -1,10 +1,16 @@
-//! One import of a 双公示 sheet (penalties or licences): a dry run that reports row by row what
-//! would be taken, corrected or refused and why, and a commit that writes
-//! the taken and corrected rows in one transaction — all of them or none.
+//! One import of a 双公示 sheet (penalties or licences): a dry run that
+//! reports row by row what would be taken, corrected or refused and why,
+//! and a commit that writes the taken and corrected rows — all of them or
+//! none.
 //!
 //! Both run the same checks in the same order (`check_row`), so the commit
 //! does what the dry run said, unless the database changed in between (then
 //! the commit's own report is the truth, and it is what the page shows).
+//! A dry run reads in one transaction it rolls back. A commit reads outside
+//! any write transaction and stages its rows in chunks, each a short write
+//! transaction, then publishes them in one (`store::collect::staging`):
+//! however large the sheet, the portal's other writes wait for the write
+//! lock a fraction of a second, never the whole import.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -19,11 +25,13 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
+use crate::store::collect::staging::{Published, Staging, WriteStats};
 use crate::store::collect::{
-    load_context, lookup_row, record_delivery, write_record, Batch, DeliveryCounts, Found,
-    ImportContext,
+    load_context, lookup_row, staged_row, subject_key, DeliveryCounts, DeliveryTurn, Found,
+    ImportContext, SubjectRef,
 };
 use crate::store::sqlite::db_err;
+use crate::store::writes::SubjectFacts;
 use crate::store::SqliteStore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,23 +78,34 @@ pub struct Summary {
     /// Taken rows delivered after their reporting limit.
     pub late: u64,
     pub unknown_headers: Vec<String>,
-    /// The whole sheet was refused (headers, unreadable file); for a
-    /// commit, nothing was written.
+    /// The whole sheet was refused (headers, unreadable file, or the
+    /// database changed under the commit); for a commit, nothing was
+    /// written.
     pub sheet_error: Option<String>,
     /// The first refused or warned rows, for the page.
     pub shown: Vec<RowResult>,
     /// A commit that wrote its rows.
     pub committed: bool,
+    /// How long a commit held the write lock.
+    pub writes: WriteStats,
 }
 
+/// The subjects a delivery names that are not registered yet, by how rows
+/// name them (`subject_key`): their number in the delivery and what the
+/// first row said of them. A later row naming the same subject is about
+/// that subject, in a dry run as in a commit.
+type NewSubjects = HashMap<String, (u32, SubjectFacts)>;
+
 /// The checks of one row, database ones included; on success what the
-/// database says of it and the item's reporting limit in working days.
+/// database (or an earlier row of the delivery) says of it and the item's
+/// reporting limit in working days.
 async fn check_row<'c>(
     c: &mut SqliteConnection,
     ctx: &'c ImportContext,
     kind: SheetKind,
     value: &impl Fn(&str) -> Option<String>,
     today: NaiveDate,
+    new_subjects: &NewSubjects,
     warnings: &mut Vec<String>,
 ) -> Result<(CheckedRow, Found<'c>, u32), Result<Refusal, StoreError>> {
     let row = collection::check_row(kind, value, today, warnings).map_err(Ok)?;
@@ -105,14 +124,17 @@ async fn check_row<'c>(
     if let Some(refusal) = catalog_refusal(&row, rule) {
         return Err(Ok(refusal));
     }
-    let (existing, subject) = lookup_row(c, kind, ctx.department_id, key.doc_no, row.subject())
+    let (existing, registered) = lookup_row(c, kind, ctx.department_id, key.doc_no, row.subject())
         .await
         .map_err(Err)?;
-    if let Some((_, registered)) = &subject {
-        warnings.extend(registered_under_another_name(
-            row.subject(),
-            &registered.name,
-        ));
+    let subject = match registered {
+        Some((id, facts)) => Some((SubjectRef::Registered(id), facts)),
+        None => subject_key(row.subject())
+            .and_then(|k| new_subjects.get(&k))
+            .map(|(no, facts)| (SubjectRef::New(*no), facts.clone())),
+    };
+    if let Some((_, known)) = &subject {
+        warnings.extend(registered_under_another_name(row.subject(), &known.name));
     }
     let found = Found {
         rule: (*rule_id, rule),
@@ -149,41 +171,73 @@ impl Summary {
     }
 }
 
-/// One delivery in progress: what, how, when and by whom (with its
-/// writes), and the document numbers taken so far (with the line they
-/// came from).
-pub struct Delivery<'a> {
+/// One delivery in progress: what, when, the document numbers taken so
+/// far (with the line they came from), the subjects it registers, and in
+/// a commit where its rows are staged.
+pub struct Delivery {
     pub kind: SheetKind,
-    pub mode: Mode,
-    pub batch: Batch<'a>,
-    pub seen: HashMap<String, u64>,
+    pub today: NaiveDate,
+    seen: HashMap<String, u64>,
+    new_subjects: NewSubjects,
+    staging: Option<Staging>,
 }
 
-impl<'a> Delivery<'a> {
-    pub fn new(kind: SheetKind, today: NaiveDate, mode: Mode, actor: &'a str) -> Self {
+impl Delivery {
+    /// A delivery that is only checked.
+    pub fn dry_run(kind: SheetKind, today: NaiveDate) -> Self {
         Delivery {
             kind,
-            mode,
-            batch: Batch::new(actor, today),
+            today,
             seen: HashMap::new(),
+            new_subjects: HashMap::new(),
+            staging: None,
+        }
+    }
+
+    /// A delivery whose accepted rows go to `staging`.
+    pub fn commit(kind: SheetKind, today: NaiveDate, staging: Staging) -> Self {
+        Delivery {
+            staging: Some(staging),
+            ..Delivery::dry_run(kind, today)
+        }
+    }
+
+    /// Publishes a committed delivery (`channel`: sheet or api), checked
+    /// against `ctx`, with its `counts`.
+    pub async fn publish(
+        mut self,
+        ctx: &ImportContext,
+        counts: &DeliveryCounts,
+        channel: &str,
+    ) -> Result<Published, StoreError> {
+        let staging = self
+            .staging
+            .take()
+            .ok_or_else(|| StoreError("a dry run is not published".into()))?;
+        staging.publish(ctx, counts, channel, self.today).await
+    }
+
+    /// Drops a committed delivery's staged rows (nothing was published).
+    pub async fn discard(mut self) {
+        if let Some(staging) = self.staging.take() {
+            staging.discard().await;
         }
     }
 }
 
 /// Checks one delivered row (`value(code)` gives its cells) and, in a
-/// commit, writes it.
+/// commit, stages it (a chunk at a time: see `staging::CHUNK_ROWS`).
 pub async fn process_row(
-    tx: &mut SqliteConnection,
+    c: &mut SqliteConnection,
     ctx: &ImportContext,
     value: impl Fn(&str) -> Option<String>,
     line: u64,
-    d: &mut Delivery<'_>,
+    d: &mut Delivery,
 ) -> Result<RowResult, StoreError> {
-    let (kind, today, mode) = (d.kind, d.batch.today, d.mode);
-    let seen = &mut d.seen;
+    let (kind, today) = (d.kind, d.today);
     let mut warnings = Vec::new();
     let mut late = false;
-    let checked = check_row(tx, ctx, kind, &value, today, &mut warnings).await;
+    let checked = check_row(c, ctx, kind, &value, today, &d.new_subjects, &mut warnings).await;
     let doc_no = match &checked {
         Ok((row, ..)) => row.key().doc_no.to_string(),
         Err(_) => value(kind.doc_column())
@@ -196,10 +250,10 @@ pub async fn process_row(
         Err(Ok(refusal)) => Outcome::Refused(refusal),
         Ok((row, found, reporting_days)) => {
             let key = row.key();
-            if let Some(first) = seen.get(key.doc_no) {
+            if let Some(first) = d.seen.get(key.doc_no) {
                 Outcome::Refused(repeated_in_delivery(kind, *first))
             } else {
-                seen.insert(key.doc_no.to_string(), line);
+                d.seen.insert(key.doc_no.to_string(), line);
                 let due = ctx
                     .calendar
                     .add_working_days(key.decision_date, reporting_days);
@@ -209,14 +263,41 @@ pub async fn process_row(
                         "迟报：应在 {due} 前（决定后 {reporting_days} 个工作日内）报送，已接收并计入迟报"
                     ));
                 }
-                if mode == Mode::Commit {
-                    write_record(tx, ctx, &row, &found, late, &mut d.batch).await?;
-                }
-                if found.existing.is_some() {
+                let outcome = if found.existing.is_some() {
                     Outcome::Updated
                 } else {
                     Outcome::Taken
+                };
+                let subject = match &found.subject {
+                    Some((r, facts)) => (*r, facts.clone()),
+                    None => {
+                        // A subject not registered yet: the delivery registers it.
+                        let fields = row.subject();
+                        let no = u32::try_from(d.new_subjects.len() + 1).unwrap_or(u32::MAX);
+                        let facts = SubjectFacts {
+                            kind: fields.kind,
+                            name: fields.name.clone(),
+                            representative: fields.representative.clone(),
+                            credit_code: fields.credit_code.clone(),
+                        };
+                        let key = subject_key(fields).unwrap_or_else(|| format!("n:{no}"));
+                        if let Some(staging) = &mut d.staging {
+                            staging.add_subject(no, key.clone(), fields);
+                        }
+                        d.new_subjects.insert(key, (no, facts.clone()));
+                        (SubjectRef::New(no), facts)
+                    }
+                };
+                if let Some(staging) = &mut d.staging {
+                    let staged =
+                        staged_row(c, ctx, row, &found, (subject.0, &subject.1), late, today)
+                            .await?;
+                    staging.add(staged);
+                    if staging.is_full() {
+                        staging.flush().await?;
+                    }
                 }
+                outcome
             }
         }
     };
@@ -229,9 +310,61 @@ pub async fn process_row(
     })
 }
 
-/// Runs an import of the sheet at `path` for `department_id`, writing the
-/// full report as CSV to `report`.
-pub async fn run(
+/// A dry run of the sheet at `path` for `department_id`, writing the full
+/// report as CSV to `report`. Reads in one transaction, writes nothing.
+pub async fn dry_run(
+    store: &SqliteStore,
+    department_id: i64,
+    path: &Path,
+    today: NaiveDate,
+    report: impl Write,
+) -> Result<Summary, StoreError> {
+    let mut snapshot = store.pool().begin().await.map_err(db_err)?;
+    let summary = run(
+        store,
+        &mut snapshot,
+        department_id,
+        None,
+        path,
+        today,
+        "",
+        report,
+    )
+    .await;
+    // Dropping `snapshot` rolls it back: nothing stays.
+    summary
+}
+
+/// Commits the sheet at `path` for the department whose `turn` it is
+/// (`SqliteStore::delivery_turn`), writing the full report as CSV to
+/// `report`: every taken and corrected row, or (a sheet error, a refusal
+/// at publication, a failure) nothing.
+pub async fn commit(
+    store: &SqliteStore,
+    turn: &DeliveryTurn,
+    path: &Path,
+    today: NaiveDate,
+    actor: &str,
+    report: impl Write,
+) -> Result<Summary, StoreError> {
+    let mut reads = store.pool().acquire().await.map_err(db_err)?;
+    let department_id = turn.department_id;
+    run(
+        store,
+        &mut reads,
+        department_id,
+        Some(turn),
+        path,
+        today,
+        actor,
+        report,
+    )
+    .await
+}
+
+/// Runs `mode` on the sheet at `path`: a dry run, or with a `turn` a
+/// commit. Kept for tools: a commit waits for the department's turn.
+pub async fn run_sheet(
     store: &SqliteStore,
     department_id: i64,
     path: &Path,
@@ -240,18 +373,34 @@ pub async fn run(
     actor: &str,
     report: impl Write,
 ) -> Result<Summary, StoreError> {
-    let mut tx = match mode {
-        Mode::DryRun => store.pool().begin().await.map_err(db_err)?,
-        Mode::Commit => store.write_tx().await.map_err(db_err)?,
-    };
-    let ctx = load_context(&mut tx, department_id).await?;
+    match mode {
+        Mode::DryRun => dry_run(store, department_id, path, today, report).await,
+        Mode::Commit => {
+            let turn = store.delivery_turn(department_id).await;
+            commit(store, &turn, path, today, actor, report).await
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    store: &SqliteStore,
+    c: &mut SqliteConnection,
+    department_id: i64,
+    turn: Option<&DeliveryTurn>,
+    path: &Path,
+    today: NaiveDate,
+    actor: &str,
+    report: impl Write,
+) -> Result<Summary, StoreError> {
+    let ctx = load_context(c, department_id).await?;
     let mut report = csv::Writer::from_writer(report);
     // A byte-order mark so that Excel opens the report as UTF-8.
     let _ = report.write_field("\u{feff}行号");
     let _ = report.write_record(["结果", "文书号", "列", "列名", "原因", "提示"]);
     let mut summary = Summary::default();
     let mut columns: Vec<Option<&'static collection::Column>> = Vec::new();
-    let mut delivery = Delivery::new(SheetKind::Penalty, today, mode, actor);
+    let mut delivery = Delivery::dry_run(SheetKind::Penalty, today);
     let mut events = sheet::read(path);
     while let Some(event) = events.recv().await {
         match event {
@@ -270,6 +419,10 @@ pub async fn run(
                         break;
                     }
                 }
+                if let Some(turn) = turn {
+                    let staging = Staging::open(store.pool(), turn, kind, actor).await?;
+                    delivery = Delivery::commit(kind, today, staging);
+                }
             }
             SheetEvent::Broken(message) => {
                 summary.sheet_error = Some(message);
@@ -283,7 +436,7 @@ pub async fn run(
                         .position(|c| c.is_some_and(|c| c.code == code))
                         .and_then(|i| cells.get(i).cloned())
                 };
-                let result = process_row(&mut tx, &ctx, value, line, &mut delivery).await?;
+                let result = process_row(c, &ctx, value, line, &mut delivery).await?;
                 summary.count(&result);
                 write_report_row(&mut report, &result);
                 let notable =
@@ -295,20 +448,26 @@ pub async fn run(
         }
     }
     let _ = report.flush();
-    if mode == Mode::Commit && summary.sheet_error.is_none() {
-        let counts = summary.counts();
-        record_delivery(
-            &mut tx,
-            &mut delivery.batch,
-            department_id,
-            "sheet",
-            &counts,
-        )
-        .await?;
-        tx.commit().await.map_err(db_err)?;
-        summary.committed = true;
+    let Some(turn) = turn else {
+        return Ok(summary);
+    };
+    if summary.sheet_error.is_some() {
+        delivery.discard().await;
+        return Ok(summary);
     }
-    // A dry run, or a commit of a broken sheet, drops `tx`: nothing stays.
+    if delivery.staging.is_none() {
+        // A sheet without rows is still a delivery.
+        let staging = Staging::open(store.pool(), turn, delivery.kind, actor).await?;
+        delivery = Delivery::commit(delivery.kind, today, staging);
+    }
+    let counts = summary.counts();
+    match delivery.publish(&ctx, &counts, "sheet").await? {
+        Published::Done(writes) => {
+            summary.committed = true;
+            summary.writes = writes;
+        }
+        Published::Refused(reason) => summary.sheet_error = Some(reason),
+    }
     Ok(summary)
 }
 

@@ -6,7 +6,9 @@
 //! root) under a name that starts with the department's id, so only that
 //! department can commit it or read its report; it is removed after the
 //! commit, and sheets and reports not committed go after a day
-//! (`retention`). Rules live in `app::domain::collection`; the pipeline in
+//! (`retention`). A commit runs in a task of its own ([`to_the_end`]): a
+//! client that leaves does not cut it short, and what happened is
+//! registered and logged either way. Rules live in `app::domain::collection`; the pipeline in
 //! `import`; reading the file in `sheet`.
 
 pub mod api;
@@ -17,6 +19,8 @@ pub mod retention;
 pub mod sheet;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use app::domain::collection::SheetKind;
 use app::domain::publication::format_date_cn;
@@ -25,6 +29,7 @@ use app::pages::admin::catalog::RuleLine;
 use app::pages::admin::import::{
     ImportPage, ImportReportPage, ItemLine, QualityLine, QualityPage, ReportLine, ReportView,
 };
+use app::store::staff::NewAuditEntry;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -36,8 +41,9 @@ use tokio::io::AsyncWriteExt;
 
 use crate::repair::http::random_hex;
 use crate::staff::session::Staff;
-use crate::staff::{audit_entry, forbidden, internal, not_found, register, render, StaffState};
-use import::{Mode, Outcome, Summary};
+use crate::staff::{forbidden, internal, not_found, render, StaffState};
+use crate::store::collect::DeliveryTurn;
+use import::{Outcome, Summary};
 
 /// The largest sheet accepted (a 200,000-row sheet is about 60 MB).
 pub const MAX_SHEET_BYTES: u64 = 80 * 1024 * 1024;
@@ -172,27 +178,174 @@ fn report_view(token: &str, summary: Summary) -> ReportView {
     }
 }
 
-/// Runs `mode` on the sheet `token`, writing its report file.
+/// Runs a dry run of the sheet `token`, or with the department's `turn`
+/// its commit, writing its report file.
 async fn run_import(
     state: &StaffState,
     department: i64,
     token: &str,
-    mode: Mode,
+    turn: Option<&DeliveryTurn>,
     actor: &str,
 ) -> Result<Summary, String> {
     let report = std::fs::File::create(report_path(state, token))
         .map_err(|e| format!("report file: {e}"))?;
-    import::run(
-        &state.records,
-        department,
-        &sheet_path(state, token),
-        state.repair.portal.today(),
-        mode,
-        actor,
-        std::io::BufWriter::new(report),
-    )
-    .await
+    let report = std::io::BufWriter::new(report);
+    let sheet = sheet_path(state, token);
+    let today = state.repair.portal.today();
+    match turn {
+        None => import::dry_run(&state.records, department, &sheet, today, report).await,
+        Some(turn) => import::commit(&state.records, turn, &sheet, today, actor, report).await,
+    }
     .map_err(|e| e.to_string())
+}
+
+/// Whether the client of a request is still waiting for its answer (see
+/// [`to_the_end`]).
+#[derive(Clone)]
+pub struct ClientWatch(Arc<AtomicBool>);
+
+impl ClientWatch {
+    /// The client went away before the work was done (its connection
+    /// closed, so the request's future was dropped).
+    pub fn gone(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Sets the flag when the request's future is dropped before the answer.
+struct Waiting(Arc<AtomicBool>, bool);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Runs a delivery's commit in a task of its own, so that it runs to its
+/// end whether or not the client waits for the answer: a browser that
+/// gives up, a proxy's timeout or a closed laptop lid never cut a commit
+/// short. `work` learns from its [`ClientWatch`] whether anyone is still
+/// waiting, and leaves a log line and a register entry saying what
+/// happened when nobody is. `None` if the task panicked.
+pub(crate) async fn to_the_end<T, F, Fut>(work: F) -> Option<T>
+where
+    F: FnOnce(ClientWatch) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let flag = Arc::new(AtomicBool::new(false));
+    let mut waiting = Waiting(flag.clone(), true);
+    let result = tokio::spawn(work(ClientWatch(flag))).await;
+    waiting.1 = false;
+    result.ok()
+}
+
+/// Who commits, for the access register (the `Staff` of the request, which
+/// the commit's task outlives).
+struct Committer {
+    account_id: i64,
+    username: String,
+    client: String,
+}
+
+/// How a commit ended.
+enum Committed {
+    /// The sheet is gone: committed already, or never uploaded.
+    NotFound,
+    Done(Summary),
+    /// Nothing written, and why (for the page).
+    Refused(String),
+    Failed(String),
+}
+
+/// The commit of sheet `token`, in its own task: the department's turn,
+/// the import, the sheet's removal, the register entry and, if the client
+/// left, a log line. `Err` when the register could not be written.
+async fn commit_task(
+    state: StaffState,
+    department: i64,
+    token: String,
+    who: Committer,
+    watch: ClientWatch,
+) -> (Committed, Result<(), String>) {
+    let turn = state.records.delivery_turn(department).await;
+    // Checked again in the department's turn: a second click on 提交 waits
+    // for the first commit, then finds its sheet gone.
+    if !sheet_path(&state, &token).exists() {
+        return (Committed::NotFound, Ok(()));
+    }
+    let committed = match run_import(&state, department, &token, Some(&turn), &who.username).await {
+        Ok(summary) if summary.committed => {
+            let _ = tokio::fs::remove_file(sheet_path(&state, &token)).await;
+            Committed::Done(summary)
+        }
+        Ok(summary) => Committed::Refused(summary.sheet_error.unwrap_or_default()),
+        Err(e) => Committed::Failed(e),
+    };
+    drop(turn);
+    let left = watch.gone();
+    let note = if left {
+        "；提交过程中客户端断开连接，导入照常执行完毕"
+    } else {
+        ""
+    };
+    let (action, target, purpose, outcome) = match &committed {
+        Committed::NotFound => return (Committed::NotFound, Ok(())),
+        Committed::Done(s) => (
+            AuditAction::ImportCommitted,
+            format!(
+                "{}导入 {token}",
+                s.kind.map(SheetKind::label).unwrap_or("双公示")
+            ),
+            format!(
+                "新增 {} 条，更正 {} 条，拒收 {} 条{note}",
+                s.taken, s.updated, s.refused
+            ),
+            "committed",
+        ),
+        Committed::Refused(reason) => (
+            AuditAction::ImportFailed,
+            format!("双公示导入 {token}"),
+            format!("未入库：{reason}{note}"),
+            "refused",
+        ),
+        Committed::Failed(_) => (
+            AuditAction::ImportFailed,
+            format!("双公示导入 {token}"),
+            format!("未入库：系统错误，未写入任何记录{note}"),
+            "failed",
+        ),
+    };
+    match &committed {
+        Committed::Failed(e) => {
+            tracing::error!(token, department, error = %e, "import commit failed")
+        }
+        _ => tracing::info!(token, department, outcome, "import commit ended"),
+    }
+    if left {
+        tracing::warn!(
+            token,
+            department,
+            outcome,
+            "the client disconnected during the import commit; the commit ran to its end"
+        );
+    }
+    let entry = NewAuditEntry {
+        at: chrono::Utc::now(),
+        account_id: Some(who.account_id),
+        actor: who.username,
+        action,
+        target,
+        purpose,
+        client: who.client,
+    };
+    let registered = state.staff.append_audit(&entry).await.map_err(|e| {
+        tracing::error!(token, error = %e, "import commit not registered");
+        e.to_string()
+    });
+    (committed, registered)
 }
 
 pub async fn upload(
@@ -289,15 +442,7 @@ pub async fn upload(
     if !received {
         return refuse("请选择要导入的表格文件。").await;
     }
-    let summary = match run_import(
-        &state,
-        department,
-        &token,
-        Mode::DryRun,
-        &staff.member.username,
-    )
-    .await
-    {
+    let summary = match run_import(&state, department, &token, None, &staff.member.username).await {
         Ok(s) => s,
         Err(e) => return internal(e),
     };
@@ -339,43 +484,35 @@ pub async fn commit(
         // Committed already, or never uploaded.
         return not_found(Some(staff.view()));
     }
-    let summary = match run_import(
-        &state,
-        department,
-        token,
-        Mode::Commit,
-        &staff.member.username,
-    )
-    .await
-    {
-        Ok(s) => s,
-        Err(e) => return internal(e),
+    let who = Committer {
+        account_id: staff.member.account_id,
+        username: staff.member.username.clone(),
+        client: staff.client.clone(),
     };
-    if let Some(message) = summary.sheet_error.clone() {
-        return import_page(
-            &state,
-            &staff,
-            department,
-            StatusCode::BAD_REQUEST,
-            Some(message),
-        )
-        .await;
-    }
-    let _ = tokio::fs::remove_file(sheet_path(&state, token)).await;
-    let entry = audit_entry(
-        &staff,
-        AuditAction::ImportCommitted,
-        format!(
-            "{}导入 {token}",
-            summary.kind.map_or("双公示信息", SheetKind::label)
-        ),
-        format!(
-            "新增 {} 条，更正 {} 条，拒收 {} 条",
-            summary.taken, summary.updated, summary.refused
-        ),
-    );
-    if let Err(r) = register(&state, entry).await {
-        return r;
+    let task_state = state.clone();
+    let task_token = token.to_string();
+    let ended =
+        to_the_end(move |watch| commit_task(task_state, department, task_token, who, watch)).await;
+    let Some((committed, registered)) = ended else {
+        return internal("import commit task failed");
+    };
+    let summary = match committed {
+        Committed::NotFound => return not_found(Some(staff.view())),
+        Committed::Failed(e) => return internal(e),
+        Committed::Refused(message) => {
+            return import_page(
+                &state,
+                &staff,
+                department,
+                StatusCode::BAD_REQUEST,
+                Some(message),
+            )
+            .await;
+        }
+        Committed::Done(summary) => summary,
+    };
+    if let Err(e) = registered {
+        return internal(e);
     }
     let report = report_view(token, summary);
     let view_data = staff.view();

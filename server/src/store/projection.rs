@@ -103,14 +103,34 @@ pub fn for_listing(
     is_listed(facts.decision_date, until, ended_on, today).then(|| build(facts, until))
 }
 
-fn build(facts: RecordFacts<'_>, until: NaiveDate) -> ProjectionRow {
-    let name = public_name(facts.subject_kind, facts.subject_name, facts.representative);
+/// What a projection row takes from its subject: the public (masked)
+/// name, its normalised form and the FTS document (name tokens plus the
+/// record kind's and the department's reserved tokens).
+pub fn subject_columns(
+    kind: RecordKind,
+    department_id: i64,
+    subject_kind: SubjectKind,
+    subject_name: &str,
+    representative: Option<&str>,
+) -> (String, String, String) {
+    let name = public_name(subject_kind, subject_name, representative);
     let name_norm = normalize(&name);
     let tokens = format!(
         "{} {} {}",
         index_tokens(&name),
-        kind_token(facts.kind),
-        department_token(facts.department_id)
+        kind_token(kind),
+        department_token(department_id)
+    );
+    (name, name_norm, tokens)
+}
+
+fn build(facts: RecordFacts<'_>, until: NaiveDate) -> ProjectionRow {
+    let (name, name_norm, tokens) = subject_columns(
+        facts.kind,
+        facts.department_id,
+        facts.subject_kind,
+        facts.subject_name,
+        facts.representative,
     );
     ProjectionRow {
         sort_key: sort_key(facts.decision_date, facts.kind, facts.record_id),

@@ -91,6 +91,16 @@ pub struct SqliteStore {
     /// to pick the rarest bigrams of a long query. Rebuilt by the sweep.
     bigram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
     departments_cache: Mutex<Option<(Instant, Vec<DepartmentOption>)>>,
+    /// One delivery (sheet commit or push) per department at a time: see
+    /// [`SqliteStore::delivery_turn`].
+    delivery_turns: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// `BEGIN IMMEDIATE` on a connection of `pool`: see [`SqliteStore::write_tx`].
+pub(crate) async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 impl SqliteStore {
@@ -121,6 +131,7 @@ impl SqliteStore {
             stats_cache: Refreshing::new(STATS_TTL),
             bigram_freq: Mutex::new(None),
             departments_cache: Mutex::new(None),
+            delivery_turns: Mutex::new(HashMap::new()),
         };
         store.seed_calendar_if_empty().await?;
         Ok(store)
@@ -132,7 +143,29 @@ impl SqliteStore {
     pub(crate) async fn write_tx(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        begin_write(&self.pool).await
+    }
+
+    /// Waits for department `department_id`'s turn to deliver, first come
+    /// first served. A delivery is checked and staged in many short
+    /// transactions and published in one (`store::collect::staging`); what
+    /// it found when checking (which document numbers are corrections, the
+    /// fields a correction changes) must still hold when it is published,
+    /// and only the department's own deliveries change those. Other
+    /// departments deliver meanwhile: the one thing they can change under
+    /// it, registering a subject it names, is settled at publication.
+    pub async fn delivery_turn(&self, department_id: i64) -> super::collect::DeliveryTurn {
+        let turn = {
+            let mut turns = self
+                .delivery_turns
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            turns.entry(department_id).or_default().clone()
+        };
+        super::collect::DeliveryTurn {
+            department_id,
+            _guard: turn.lock_owned().await,
+        }
     }
 
     /// The connection pool, for tools and tests that inspect the database.

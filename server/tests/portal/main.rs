@@ -12,9 +12,11 @@ mod drafts;
 mod edge;
 mod feed;
 mod identity;
+mod import_load;
 mod periods;
 mod repair;
 mod staff;
+mod staging;
 mod strangers;
 
 use std::sync::Arc;
@@ -47,6 +49,46 @@ struct TempDir(std::path::PathBuf);
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What the portal logged since [`capture_logs`] (the collection
+/// modules' lines, `info` and up).
+static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+
+/// Keeps the log lines of the whole test binary in memory, for tests that
+/// look for a line; installed once, the first time it is asked for.
+pub fn capture_logs() {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_env_filter(tracing_subscriber::EnvFilter::new("server::collect=info"))
+            .with_writer(move || CapturedLog(sink.clone()))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one log subscriber");
+        buffer
+    });
+}
+
+/// The captured log lines.
+pub fn logs() -> String {
+    LOGS.get()
+        .map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned())
+        .unwrap_or_default()
+}
+
+struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

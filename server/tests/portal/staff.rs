@@ -14,7 +14,7 @@ use sqlx::Row;
 use super::repair::{eligible_record, eligible_records_of_departments, submit_application};
 use super::{portal, portal_on, Answer, Portal};
 
-const PASSWORD: &str = "Hegang-Review-2026";
+pub(super) const PASSWORD: &str = "Hegang-Review-2026";
 
 pub(super) async fn add_account(p: &Portal, username: &str, role: Role, department: Option<i64>) {
     let account = NewAccount {
@@ -35,7 +35,7 @@ pub(super) struct Member {
     pub csrf: String,
 }
 
-async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
+pub(super) async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
     p.post_form(
         "/admin/login",
         "",

@@ -1,11 +1,12 @@
-//! Writing a checked licence row.
+//! A checked licence row: the fields its change log keeps, and its
+//! columns in `staged_licenses` and `licenses`.
 
 use app::domain::collection::LicenseRow;
 use app::store::StoreError;
 use sqlx::SqliteConnection;
 
-use super::{stored, subject_for, Fields, Write, Written};
-use crate::store::writes::{self, Known, NewLicense};
+use super::staging::{KindSql, Query};
+use super::{stored, Fields};
 
 /// The delivered fields the change log records, by column code, in the
 /// order of [`fields`] and [`stored_fields`].
@@ -24,7 +25,7 @@ const LOGGED_FIELDS: [&str; 11] = [
 ];
 
 /// A row's values of [`LOGGED_FIELDS`], as stored.
-fn fields(row: &LicenseRow) -> Fields {
+pub(super) fn fields(row: &LicenseRow) -> Fields {
     let values = [
         Some(row.subject.name.clone()),
         Some(row.doc_name.clone()),
@@ -42,60 +43,56 @@ fn fields(row: &LicenseRow) -> Fields {
 }
 
 /// The stored values of [`LOGGED_FIELDS`] of licence `id`.
-async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
+pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
     const SQL: &str = "select s.name, l.doc_name, l.category, l.cert_name, l.cert_no, l.content,
                 l.decision_date, l.valid_from, l.valid_to, l.state, l.note
          from licenses l join subjects s on s.id = l.subject_id where l.id = ?";
     stored(c, SQL, id, &LOGGED_FIELDS).await
 }
 
-pub(super) async fn write(
-    c: &mut SqliteConnection,
-    w: &Write<'_>,
-    row: &LicenseRow,
-) -> Result<Written, StoreError> {
-    let before = match w.found.existing {
-        Some(id) => Some(stored_fields(c, id).await?),
-        None => None,
-    };
-    let (subject_id, subject) = subject_for(c, &row.subject, w.found.subject.as_ref()).await?;
-    let rule_ids = [w.found.rule.0];
-    let license = NewLicense {
-        subject_id,
-        doc_name: &row.doc_name,
-        doc_no: &row.doc_no,
-        category: &row.category,
-        cert_name: row.cert_name.as_deref(),
-        cert_no: row.cert_no.as_deref(),
-        content: &row.content,
-        decision_date: row.decision_date,
-        valid_from: row.valid_from,
-        valid_to: row.valid_to,
-        department_id: w.ctx.department_id,
-        source_department_id: w.ctx.department_id,
-        state: &row.state,
-        note: row.note.as_deref(),
-        rule_ids: &rule_ids,
-    };
-    let id = match w.found.existing {
-        Some(id) => {
-            writes::update_license(c, id, &license, w.today).await?;
-            id
-        }
-        None => {
-            writes::insert_license_delivered(
-                c,
-                &license,
-                w.late,
-                w.today,
-                Some(Known {
-                    rules: std::slice::from_ref(w.found.rule.1),
-                    department: &w.ctx.department_name,
-                    subject: &subject,
-                }),
-            )
-            .await?
-        }
-    };
-    Ok((id, before, fields(row)))
+/// How licences are staged and published.
+pub(super) const SQL: KindSql = KindSql {
+    code: "license",
+    staged: "staged_licenses",
+    columns: "doc_name, doc_no, category, cert_name, cert_no, content, decision_date, \
+              valid_from, valid_to, state, note, late",
+    column_count: 12,
+    // ?1 staging, ?2 highest subject id before publication, ?3 department.
+    correct: "update licenses set subject_id = coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
+                     doc_name = r.doc_name, category = r.category, cert_name = r.cert_name,
+                     cert_no = r.cert_no, content = r.content, decision_date = r.decision_date,
+                     valid_from = r.valid_from, valid_to = r.valid_to,
+                     source_department_id = ?3, state = r.state, note = r.note
+              from staged_licenses r
+              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
+              where r.staging_id = ?1 and r.existing_id = licenses.id",
+    // ?4 highest record id before publication, ?5 the time.
+    insert: "insert into licenses (id, subject_id, doc_name, doc_no, category, cert_name, cert_no,
+                                   content, decision_date, valid_from, valid_to, department_id,
+                                   source_department_id, state, note, created_at, late)
+             select ?4 + r.new_no, coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
+                    r.doc_name, r.doc_no, r.category, r.cert_name, r.cert_no, r.content,
+                    r.decision_date, r.valid_from, r.valid_to, ?3, ?3, r.state, r.note, ?5, r.late
+             from staged_licenses r
+             left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
+             where r.staging_id = ?1 and r.existing_id is null
+             order by r.seq",
+    // Licences are never repaired.
+    public: "1",
+};
+
+/// Binds a row's own columns, in the order of `SQL.columns`.
+pub(super) fn bind(q: Query, row: &LicenseRow, late: bool) -> Query {
+    q.bind(row.doc_name.clone())
+        .bind(row.doc_no.clone())
+        .bind(row.category.clone())
+        .bind(row.cert_name.clone())
+        .bind(row.cert_no.clone())
+        .bind(row.content.clone())
+        .bind(row.decision_date)
+        .bind(row.valid_from)
+        .bind(row.valid_to)
+        .bind(row.state.clone())
+        .bind(row.note.clone())
+        .bind(late)
 }

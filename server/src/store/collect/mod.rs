@@ -1,13 +1,15 @@
 //! What an import needs from the database: the importing department and
-//! its catalog, whether a decision was delivered before, and writing a
-//! checked row (subject found or created, record inserted or corrected,
-//! projection kept in step, the change logged). Everything takes a
-//! connection, so a dry run reads in one transaction it rolls back and a
-//! commit writes in one. Penalties are written by [`penalty`], licences by
+//! its catalog, whether a decision was delivered before, and what a
+//! checked row becomes (its record, subject, projection row and change-log
+//! entry), staged by [`staging`] and published with the rest of its
+//! delivery. Reads take a connection: a dry run reads in one transaction
+//! it rolls back, a commit reads outside the short write transactions
+//! that stage it. Penalties' columns are in [`penalty`], licences' in
 //! [`license`].
 
 mod license;
 mod penalty;
+pub mod staging;
 
 use std::collections::HashMap;
 
@@ -18,11 +20,12 @@ use app::store::StoreError;
 use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
+use super::projection::{self, ProjectionRow, RecordFacts};
 use super::sqlite::{db_err, rule_columns, rule_from_row_at};
-use super::writes::{self, NewSubject, SubjectFacts};
+use super::writes::SubjectFacts;
 
 /// A catalog item as an import checks rows against it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogEntry {
     pub name: String,
     /// Working days after the decision within which it must be delivered.
@@ -169,38 +172,6 @@ pub async fn lookup_row(
     Ok((existing, Some((subject_id, facts))))
 }
 
-/// The subject the row is about: the registered one `found`, or a new one.
-async fn subject_for(
-    c: &mut SqliteConnection,
-    subject: &SubjectFields,
-    found: Option<&(i64, SubjectFacts)>,
-) -> Result<(i64, SubjectFacts), StoreError> {
-    if let Some(found) = found {
-        return Ok(found.clone());
-    }
-    let id = writes::insert_subject(
-        c,
-        &NewSubject {
-            kind: subject.kind,
-            name: &subject.name,
-            credit_code: subject.credit_code.as_deref(),
-            id_number: subject.id_number.as_deref(),
-            representative: subject.representative.as_deref(),
-            division_code: None,
-        },
-    )
-    .await?;
-    Ok((
-        id,
-        SubjectFacts {
-            kind: subject.kind,
-            name: subject.name.clone(),
-            representative: subject.representative.clone(),
-            credit_code: subject.credit_code.clone(),
-        },
-    ))
-}
-
 /// Appends to the change log the export feed reads.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_change(
@@ -247,140 +218,123 @@ fn json_object(fields: &[(&str, Option<String>)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
+/// Who a checked row is about: a registered subject, or one the delivery
+/// registers (its number among the delivery's new subjects).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubjectRef {
+    Registered(i64),
+    New(u32),
+}
+
+/// How a row names its subject, as `lookup_row` finds it: by credit code,
+/// or a natural person by ID number (`None`: neither, cannot happen for a
+/// checked row).
+pub fn subject_key(subject: &SubjectFields) -> Option<String> {
+    match (&subject.credit_code, &subject.id_number) {
+        (Some(code), _) => Some(format!("c:{code}")),
+        (None, Some(id)) => Some(format!("p:{id}")),
+        (None, None) => None,
+    }
+}
+
 /// What the database says of a checked row: the rule version it falls
-/// under, the record it corrects (if any) and the registered subject its
-/// identifier names (if any).
+/// under, the record it corrects (if any) and the subject its identifier
+/// names (if registered, or named by an earlier row of the delivery).
 pub struct Found<'a> {
     pub rule: (i64, &'a PublicationRule),
     pub existing: Option<i64>,
-    pub subject: Option<(i64, SubjectFacts)>,
+    pub subject: Option<(SubjectRef, SubjectFacts)>,
 }
 
-/// One delivery's writes: who delivers, on which day, and the change-log
-/// entries not yet written. The entries are written in groups, one
-/// statement per [`LOG_GROUP`] rows: every statement is a round trip to the
-/// database thread, and those round trips are most of a large import's
-/// time. [`record_delivery`] writes what is left, so the log is complete
-/// in the transaction that records the delivery.
-pub struct Batch<'a> {
-    pub actor: &'a str,
-    pub today: NaiveDate,
-    pending: Vec<PendingChange>,
+/// The turn of one department to deliver (`SqliteStore::delivery_turn`):
+/// staging and publishing a delivery need it, so two deliveries of a
+/// department never overlap.
+pub struct DeliveryTurn {
+    pub department_id: i64,
+    pub(crate) _guard: tokio::sync::OwnedMutexGuard<()>,
 }
 
-/// Change-log entries written per statement.
-const LOG_GROUP: usize = 100;
-
-struct PendingChange {
-    kind: RecordKind,
-    record_id: i64,
-    department_id: i64,
-    change: &'static str,
-    before: Option<String>,
-    after: Option<String>,
+/// A checked and accepted row as it is staged: the record, the subject,
+/// whether it is late, its projection row (if public today; its sort key
+/// without the record id) and its change-log entry.
+pub struct StagedRow {
+    pub row: CheckedRow,
+    pub existing: Option<i64>,
+    pub subject: SubjectRef,
+    pub rule_id: i64,
+    pub late: bool,
+    pub projection: Option<ProjectionRow>,
+    pub change: Option<(&'static str, Option<String>, Option<String>)>,
 }
 
-impl<'a> Batch<'a> {
-    pub fn new(actor: &'a str, today: NaiveDate) -> Self {
-        Batch {
-            actor,
-            today,
-            pending: Vec::new(),
-        }
-    }
-
-    async fn note(
-        &mut self,
-        c: &mut SqliteConnection,
-        change: PendingChange,
-    ) -> Result<(), StoreError> {
-        self.pending.push(change);
-        if self.pending.len() >= LOG_GROUP {
-            self.flush(c).await?;
-        }
-        Ok(())
-    }
-
-    /// Writes the pending entries, in the order they were noted.
-    async fn flush(&mut self, c: &mut SqliteConnection) -> Result<(), StoreError> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; self.pending.len()].join(", ");
-        let sql = format!(
-            "insert into record_changes (at, record_kind, record_id, department_id, change, actor,
-                                         before, after) values {values}"
-        );
-        let at = super::repair::ts(chrono::Utc::now());
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in self.pending.drain(..) {
-            query = query
-                .bind(at.clone())
-                .bind(p.kind.code())
-                .bind(p.record_id)
-                .bind(p.department_id)
-                .bind(p.change)
-                .bind(self.actor)
-                .bind(p.before)
-                .bind(p.after);
-        }
-        query.execute(&mut *c).await.map_err(db_err)?;
-        Ok(())
-    }
-}
-
-/// Writes a checked row: inserts it (marked `late` when delivered after
-/// the item's reporting limit), or corrects the record `found.existing`,
-/// and notes in the change log what changed and who changed it.
-pub async fn write_record(
+/// Prepares an accepted row for staging: `subject` is the row's subject
+/// as `found` (or the delivery) knows it. Reads the corrected record's
+/// logged fields, for the change log.
+pub async fn staged_row(
     c: &mut SqliteConnection,
     ctx: &ImportContext,
-    row: &CheckedRow,
+    row: CheckedRow,
     found: &Found<'_>,
-    late: bool,
-    batch: &mut Batch<'_>,
-) -> Result<i64, StoreError> {
-    let w = Write {
-        ctx,
-        found,
-        late,
-        today: batch.today,
-    };
-    let (kind, id, before, after) = match row {
-        CheckedRow::Penalty(p) => {
-            let (id, before, after) = penalty::write(c, &w, p).await?;
-            (RecordKind::Penalty, id, before, after)
-        }
-        CheckedRow::License(l) => {
-            let (id, before, after) = license::write(c, &w, l).await?;
-            (RecordKind::License, id, before, after)
-        }
-    };
-    if let Some((change, before, after)) = change_entry(before, after) {
-        let entry = PendingChange {
-            kind,
-            record_id: id,
-            department_id: ctx.department_id,
-            change,
-            before,
-            after,
-        };
-        batch.note(c, entry).await?;
-    }
-    Ok(id)
-}
-
-/// How a checked row is to be written.
-struct Write<'a> {
-    ctx: &'a ImportContext,
-    found: &'a Found<'a>,
+    subject: (SubjectRef, &SubjectFacts),
     late: bool,
     today: NaiveDate,
+) -> Result<StagedRow, StoreError> {
+    let (kind, before, after, summary) = match &row {
+        CheckedRow::Penalty(p) => {
+            let before = match found.existing {
+                Some(id) => Some(penalty::stored_fields(c, id).await?),
+                None => None,
+            };
+            (
+                RecordKind::Penalty,
+                before,
+                penalty::fields(p),
+                p.categories.join("、"),
+            )
+        }
+        CheckedRow::License(l) => {
+            let before = match found.existing {
+                Some(id) => Some(license::stored_fields(c, id).await?),
+                None => None,
+            };
+            (
+                RecordKind::License,
+                before,
+                license::fields(l),
+                format!("{}：{}", l.category, l.doc_name),
+            )
+        }
+    };
+    let (subject_ref, facts) = subject;
+    let key = row.key();
+    let record = RecordFacts {
+        kind,
+        record_id: 0,
+        subject_id: 0,
+        subject_kind: facts.kind,
+        subject_name: &facts.name,
+        representative: facts.representative.as_deref(),
+        credit_code: facts.credit_code.as_deref(),
+        doc_no: key.doc_no,
+        department_id: ctx.department_id,
+        department: &ctx.department_name,
+        decision_date: key.decision_date,
+        summary,
+    };
+    // A correction of a repaired record stays off the public pages: that
+    // is settled at publication, against the record as it is then.
+    let projection =
+        projection::for_record(record, std::slice::from_ref(found.rule.1), None, today);
+    Ok(StagedRow {
+        existing: found.existing,
+        subject: subject_ref,
+        rule_id: found.rule.0,
+        late,
+        projection,
+        change: change_entry(before, after),
+        row,
+    })
 }
-
-/// What a writer of one kind of record returns: the record's id, its
-/// logged fields before (for a correction) and after.
-type Written = (i64, Option<Fields>, Fields);
 
 /// A record's delivered fields as the change log keeps them: column code
 /// and value (as stored).
@@ -432,34 +386,6 @@ pub struct DeliveryCounts {
     pub updated: u64,
     pub refused: u64,
     pub late: u64,
-}
-
-/// Records a delivery, after writing what is left of its change log.
-pub async fn record_delivery(
-    c: &mut SqliteConnection,
-    batch: &mut Batch<'_>,
-    department_id: i64,
-    channel: &str,
-    n: &DeliveryCounts,
-) -> Result<(), StoreError> {
-    batch.flush(c).await?;
-    let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    sqlx::query(
-        "insert into deliveries (department_id, at, channel, actor, taken, updated, refused, late)
-         values (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(department_id)
-    .bind(super::repair::ts(chrono::Utc::now()))
-    .bind(channel)
-    .bind(batch.actor)
-    .bind(int(n.taken))
-    .bind(int(n.updated))
-    .bind(int(n.refused))
-    .bind(int(n.late))
-    .execute(&mut *c)
-    .await
-    .map_err(db_err)?;
-    Ok(())
 }
 
 /// Delivery statistics of one department in one month (China time).

@@ -1,11 +1,12 @@
-//! Writing a checked penalty row.
+//! A checked penalty row: the fields its change log keeps, and its
+//! columns in `staged_penalties` and `penalties`.
 
 use app::domain::collection::PenaltyRow;
 use app::store::StoreError;
 use sqlx::SqliteConnection;
 
-use super::{stored, subject_for, Fields, Write, Written};
-use crate::store::writes::{self, Known, NewPenalty};
+use super::staging::{KindSql, Query};
+use super::{stored, Fields};
 
 /// The delivered fields the change log records, by column code, in the
 /// order of [`fields`] and [`stored_fields`].
@@ -25,7 +26,7 @@ const LOGGED_FIELDS: [&str; 12] = [
 ];
 
 /// A row's values of [`LOGGED_FIELDS`] (amounts in fen, as stored).
-fn fields(row: &PenaltyRow) -> Fields {
+pub(super) fn fields(row: &PenaltyRow) -> Fields {
     let values = [
         Some(row.subject.name.clone()),
         Some(row.violation_type.clone()),
@@ -44,7 +45,7 @@ fn fields(row: &PenaltyRow) -> Fields {
 }
 
 /// The stored values of [`LOGGED_FIELDS`] of penalty `id`.
-async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
+pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
     const SQL: &str = "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
                 cast(p.fine_fen as text), cast(p.confiscated_fen as text), p.license_action,
                 p.decision_date, p.valid_until, p.note
@@ -52,58 +53,60 @@ async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, Stor
     stored(c, SQL, id, &LOGGED_FIELDS).await
 }
 
-pub(super) async fn write(
-    c: &mut SqliteConnection,
-    w: &Write<'_>,
-    row: &PenaltyRow,
-) -> Result<Written, StoreError> {
-    let (rule_id, rule) = w.found.rule;
-    let before = match w.found.existing {
-        Some(id) => Some(stored_fields(c, id).await?),
-        None => None,
-    };
-    let (subject_id, subject) = subject_for(c, &row.subject, w.found.subject.as_ref()).await?;
-    let categories: Vec<&str> = row.categories.iter().map(String::as_str).collect();
-    let rule_ids = [rule_id];
-    let penalty = NewPenalty {
-        subject_id,
-        doc_no: &row.doc_no,
-        violation_type: &row.violation_type,
-        facts: &row.facts,
-        basis: &row.basis,
-        categories: &categories,
-        content: &row.content,
-        fine: row.fine,
-        confiscated: row.confiscated,
-        license_action: row.license_action.as_deref(),
-        decision_date: row.decision_date,
-        valid_until: row.valid_until,
-        department_id: w.ctx.department_id,
-        source_department_id: w.ctx.department_id,
-        note: row.note.as_deref(),
-        repaired_on: None,
-        rule_ids: &rule_ids,
-        representative_id: row.subject.representative_id.as_deref(),
-    };
-    let id = match w.found.existing {
-        Some(id) => {
-            writes::update_penalty(c, id, &penalty, w.today).await?;
-            id
-        }
-        None => {
-            writes::insert_penalty_delivered(
-                c,
-                &penalty,
-                w.late,
-                w.today,
-                Some(Known {
-                    rules: std::slice::from_ref(rule),
-                    department: &w.ctx.department_name,
-                    subject: &subject,
-                }),
-            )
-            .await?
-        }
-    };
-    Ok((id, before, fields(row)))
+/// How penalties are staged and published.
+pub(super) const SQL: KindSql = KindSql {
+    code: "penalty",
+    staged: "staged_penalties",
+    columns: "doc_no, violation_type, facts, basis, categories, content, fine_fen, \
+              confiscated_fen, license_action, decision_date, valid_until, note, late, \
+              representative_id_number",
+    column_count: 14,
+    // ?1 staging, ?2 highest subject id before publication, ?3 department.
+    correct: "update penalties set subject_id = coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
+                     violation_type = r.violation_type, facts = r.facts, basis = r.basis,
+                     categories = r.categories, content = r.content, fine_fen = r.fine_fen,
+                     confiscated_fen = r.confiscated_fen, license_action = r.license_action,
+                     decision_date = r.decision_date, valid_until = r.valid_until,
+                     source_department_id = ?3, note = r.note,
+                     representative_id_number =
+                       coalesce(r.representative_id_number, penalties.representative_id_number)
+              from staged_penalties r
+              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
+              where r.staging_id = ?1 and r.existing_id = penalties.id",
+    // ?4 highest record id before publication, ?5 the time.
+    insert: "insert into penalties (id, subject_id, doc_no, violation_type, facts, basis, categories,
+                                    content, fine_fen, confiscated_fen, license_action,
+                                    decision_date, valid_until, department_id,
+                                    source_department_id, note, repaired_on, created_at, late,
+                                    representative_id_number)
+             select ?4 + r.new_no, coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
+                    r.doc_no, r.violation_type, r.facts, r.basis, r.categories, r.content,
+                    r.fine_fen, r.confiscated_fen, r.license_action, r.decision_date,
+                    r.valid_until, ?3, ?3, r.note, null, ?5, r.late, r.representative_id_number
+             from staged_penalties r
+             left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
+             where r.staging_id = ?1 and r.existing_id is null
+             order by r.seq",
+    // A corrected record that was repaired stays off the public pages,
+    // however it reads now (`status_on`); ?6 is today.
+    public: "(r.existing_id is null or not exists (select 1 from penalties p
+               where p.id = r.existing_id and p.repaired_on is not null and p.repaired_on <= ?6))",
+};
+
+/// Binds a row's own columns, in the order of `SQL.columns`.
+pub(super) fn bind(q: Query, row: &PenaltyRow, late: bool) -> Query {
+    q.bind(row.doc_no.clone())
+        .bind(row.violation_type.clone())
+        .bind(row.facts.clone())
+        .bind(row.basis.clone())
+        .bind(row.categories.join("、"))
+        .bind(row.content.clone())
+        .bind(row.fine.map(|f| f.0))
+        .bind(row.confiscated.map(|f| f.0))
+        .bind(row.license_action.clone())
+        .bind(row.decision_date)
+        .bind(row.valid_until)
+        .bind(row.note.clone())
+        .bind(late)
+        .bind(row.subject.representative_id.clone())
 }

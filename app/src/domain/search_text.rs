@@ -7,6 +7,12 @@
 //! come from a name, which leaves them free for reserved filter tokens (for
 //! example a kind or region marker appended to the indexed text) that can
 //! never collide with a user's query.
+//!
+//! Queries of three or more characters go to a second index over the same
+//! normalised names, FTS5's `trigram` tokenizer, which cuts the name itself:
+//! [`query_trigrams`] gives the trigrams of such a query, and a query of at
+//! most [`TRIGRAM_PHRASE_CHARS`] characters is matched as one phrase
+//! ([`fts_phrase_expr`]), which is exactly "the name contains it".
 
 /// Longest query (in characters, after normalisation) that is turned into
 /// tokens; longer input is cut so a pasted paragraph cannot produce a huge
@@ -77,6 +83,30 @@ pub fn query_tokens(q: &str) -> Vec<String> {
             toks
         }
     }
+}
+
+/// Queries up to this many characters (one or two trigrams) are matched on
+/// the trigram index as a phrase, which needs no substring check; longer
+/// ones AND a few of their rarest trigrams and check the substring, since a
+/// phrase reads every one of its trigrams' position lists.
+pub const TRIGRAM_PHRASE_CHARS: usize = 4;
+
+/// The deduplicated trigrams of a normalised query, in order; empty for a
+/// query shorter than three characters. Only the first [`MAX_QUERY_CHARS`]
+/// chars count.
+pub fn query_trigrams(q: &str) -> Vec<String> {
+    let chars: Vec<char> = normalize(q).chars().take(MAX_QUERY_CHARS).collect();
+    let mut toks = Vec::new();
+    for window in chars.windows(3) {
+        push_unique(&mut toks, window.iter().collect());
+    }
+    toks
+}
+
+/// An FTS5 MATCH expression for `text` as one phrase (double-quoted, embedded
+/// `"` doubled): on the trigram index, names that contain `text`.
+pub fn fts_phrase_expr(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Builds an FTS5 MATCH expression requiring all tokens: each token is
@@ -159,6 +189,24 @@ mod tests {
         for t in index_tokens("Ｈello 世界 123").split(' ') {
             assert!(t.chars().count() <= 2);
         }
+    }
+
+    #[test]
+    fn query_trigrams_shapes() {
+        assert!(query_trigrams("鹤岗").is_empty());
+        assert_eq!(query_trigrams("鹤岗市"), vec!["鹤岗市"]);
+        assert_eq!(query_trigrams("恒泰 商贸"), vec!["恒泰商", "泰商贸"]);
+        assert_eq!(query_trigrams("哈哈哈哈"), vec!["哈哈哈"]);
+        let long: String = (0..100u32)
+            .filter_map(|i| char::from_u32(0x4E00 + i))
+            .collect();
+        assert_eq!(query_trigrams(&long).len(), MAX_QUERY_CHARS - 2);
+    }
+
+    #[test]
+    fn phrase_expression_quotes() {
+        assert_eq!(fts_phrase_expr("恒泰商贸"), "\"恒泰商贸\"");
+        assert_eq!(fts_phrase_expr("a\"b"), "\"a\"\"b\"");
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use app::domain::search_text::{fts_match_expr, index_tokens, query_tokens};
+use app::domain::search_text::{
+    fts_match_expr, fts_phrase_expr, query_tokens, query_trigrams, TRIGRAM_PHRASE_CHARS,
+};
 use app::domain::{CreditCode, Fen, PublicationRule, SubjectKind, Tier};
 use app::model::{
     DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchQuery, SearchTarget,
@@ -40,11 +42,23 @@ pub(crate) use rule_columns;
 /// counting a million matches would cost more than the page itself.
 pub const COUNT_CAP: i64 = 2_000;
 
-/// At most this many bigrams of a long query go to the index, the rarest
-/// ones; the substring check on the public name makes the answer exact
-/// whatever is left out. (fts5vocab's document counts were tried for
+/// At most this many bigrams (or trigrams) of a long query go to the index,
+/// the rarest ones; the substring check on the public name makes the answer
+/// exact whatever is left out. (fts5vocab's document counts were tried for
 /// rarity: they scan whole doclists and cost more than they saved.)
-const MAX_QUERY_BIGRAMS: usize = 3;
+const MAX_QUERY_GRAMS: usize = 3;
+
+/// The name index of unigrams + bigrams and filter tokens (1–2-character
+/// queries, and any query with a kind or department).
+const BIGRAM_INDEX: &str = "public_fts";
+/// The trigram name index (queries of three characters or more).
+const TRIGRAM_INDEX: &str = "public_trgm";
+
+/// The projection's generation, as a column of a page of hits.
+const GENERATION: &str = "(select generation from projection_generation where id = 1)";
+
+/// How many queries' counts are kept (each well under 1 KB).
+const COUNT_CACHE_KEYS: usize = 10_000;
 
 /// How many public names the bigram frequency estimate samples.
 const FREQUENCY_SAMPLE: i64 = 20_000;
@@ -79,6 +93,89 @@ async fn count_public(pool: SqlitePool, today: NaiveDate) -> Result<HomeStats, S
 /// generated for).
 pub const DEMO_DATA_SETTING: &str = "demo.generated";
 
+/// How a text query is answered: which name index, its MATCH expression,
+/// and the substring the public name must hold when the index alone is not
+/// exact.
+#[derive(Clone, Debug)]
+struct TextPlan {
+    index: &'static str,
+    expr: String,
+    substring: Option<String>,
+}
+
+/// What a count of results depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CountKey {
+    text: String,
+    kind: Option<RecordKind>,
+    department_id: Option<i64>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+}
+
+/// Counts the results of `plan` (everything public when `None`) in the
+/// sort-key `range`, up to [`COUNT_CAP`]; whether the count is exact.
+async fn count_matches(
+    pool: SqlitePool,
+    plan: Option<TextPlan>,
+    (lo, hi): (i64, i64),
+    today: NaiveDate,
+) -> Result<(i64, bool), StoreError> {
+    let cap = COUNT_CAP + 1;
+    let (sql, binds) = match plan {
+        None => (
+            "select count(*) from (select 1 from public_entries
+             where sort_key between ? and ? and until >= ? limit ?)"
+                .to_string(),
+            vec![
+                Bind::I(lo),
+                Bind::I(hi),
+                Bind::S(today.to_string()),
+                Bind::I(cap),
+            ],
+        ),
+        // The indexes hold only public records (the sweep removes ended
+        // ones), so a count without a substring check needs no join.
+        Some(TextPlan {
+            index,
+            expr,
+            substring: None,
+        }) => (
+            format!(
+                "select count(*) from (select rowid from {index}
+                 where {index} match ? and rowid between ? and ? limit ?)"
+            ),
+            vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::I(cap)],
+        ),
+        Some(TextPlan {
+            index,
+            expr,
+            substring: Some(s),
+        }) => (
+            format!(
+                "select count(*) from (select f.rowid from {index} f
+                 cross join public_entries e on e.sort_key = f.rowid
+                 where {index} match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0
+                 limit ?)"
+            ),
+            vec![
+                Bind::S(expr),
+                Bind::I(lo),
+                Bind::I(hi),
+                Bind::S(s),
+                Bind::I(cap),
+            ],
+        ),
+    };
+    let mut query = sqlx::query(trusted_sql(&sql));
+    for bind in binds {
+        query = bind.apply(query);
+    }
+    let counted: i64 = query.fetch_one(&pool).await.map_err(db_err)?.get(0);
+    Ok((counted.min(COUNT_CAP), counted <= COUNT_CAP))
+}
+
 pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
     StoreError(err.to_string())
 }
@@ -86,10 +183,13 @@ pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    stats_cache: Arc<Refreshing<NaiveDate, HomeStats>>,
-    /// Estimated share of public names holding each bigram (from a sample),
-    /// to pick the rarest bigrams of a long query. Rebuilt by the sweep.
-    bigram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
+    stats_cache: Arc<Refreshing<(), HomeStats, NaiveDate>>,
+    /// How many sampled public names hold each bigram and trigram, to pick
+    /// the rarest of a long query's. Rebuilt by the sweep.
+    gram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
+    /// Counts of search results per query and filters, at the projection's
+    /// generation.
+    count_cache: Arc<Refreshing<CountKey, (i64, bool), i64>>,
     departments_cache: Mutex<Option<(Instant, Vec<DepartmentOption>)>>,
     /// One delivery (sheet commit or push) per department at a time: see
     /// [`SqliteStore::delivery_turn`].
@@ -128,8 +228,9 @@ impl SqliteStore {
             .map_err(|e| StoreError(format!("migration failed: {e}")))?;
         let store = Self {
             pool,
-            stats_cache: Refreshing::new(STATS_TTL),
-            bigram_freq: Mutex::new(None),
+            stats_cache: Refreshing::serving_stale(STATS_TTL),
+            gram_freq: Mutex::new(None),
+            count_cache: Refreshing::exact(COUNT_CACHE_KEYS),
             departments_cache: Mutex::new(None),
             delivery_turns: Mutex::new(HashMap::new()),
         };
@@ -262,6 +363,23 @@ impl SqliteStore {
         rows.iter().map(hit_from_row).collect()
     }
 
+    /// Hits whose last column is the projection's generation (the same in
+    /// every row: one statement reads one snapshot).
+    async fn fetch_page(
+        &self,
+        sql: &str,
+        binds: Vec<Bind>,
+    ) -> Result<(Vec<SearchHit>, Option<i64>), StoreError> {
+        let mut query = sqlx::query(trusted_sql(sql));
+        for bind in binds {
+            query = bind.apply(query);
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(db_err)?;
+        let generation = rows.first().map(|r| r.get::<i64, _>(8));
+        let hits = rows.iter().map(hit_from_row).collect::<Result<_, _>>()?;
+        Ok((hits, generation))
+    }
+
     async fn fetch_count(&self, sql: &str, binds: Vec<Bind>) -> Result<i64, StoreError> {
         let mut query = sqlx::query(trusted_sql(sql));
         for bind in binds {
@@ -271,9 +389,10 @@ impl SqliteStore {
         Ok(row.get(0))
     }
 
-    /// Bigram counts over a sample of public names, built on first use.
-    async fn bigram_frequencies(&self) -> Result<Arc<HashMap<String, u32>>, StoreError> {
-        if let Some(freq) = self.bigram_freq.lock().ok().and_then(|f| f.clone()) {
+    /// Bigram and trigram counts over a sample of public names, built on
+    /// first use.
+    async fn gram_frequencies(&self) -> Result<Arc<HashMap<String, u32>>, StoreError> {
+        if let Some(freq) = self.gram_freq.lock().ok().and_then(|f| f.clone()) {
             return Ok(freq);
         }
         let total: i64 = self
@@ -290,33 +409,60 @@ impl SqliteStore {
         let mut freq: HashMap<String, u32> = HashMap::new();
         for row in rows {
             let name: String = row.get(0);
-            for token in index_tokens(&name).split(' ') {
-                if token.chars().count() == 2 {
-                    *freq.entry(token.to_string()).or_default() += 1;
-                }
+            let chars: Vec<char> = name.chars().collect();
+            let mut grams: Vec<String> = chars
+                .windows(2)
+                .chain(chars.windows(3))
+                .map(|w| w.iter().collect())
+                .collect();
+            grams.sort_unstable();
+            grams.dedup();
+            for gram in grams {
+                *freq.entry(gram).or_default() += 1;
             }
         }
         let freq = Arc::new(freq);
-        if let Ok(mut slot) = self.bigram_freq.lock() {
+        if let Ok(mut slot) = self.gram_freq.lock() {
             *slot = Some(freq.clone());
         }
         Ok(freq)
     }
 
-    /// The FTS expression and substring check for a text query, or `None`
-    /// when the query has neither text nor filters.
-    async fn text_plan(
-        &self,
-        q: &SearchQuery,
-    ) -> Result<Option<(String, Option<String>)>, StoreError> {
-        let mut tokens = query_tokens(&q.text);
-        if tokens.len() > MAX_QUERY_BIGRAMS {
-            let freq = self.bigram_frequencies().await?;
+    /// Keeps the `MAX_QUERY_GRAMS` rarest of `grams` (all when few).
+    async fn rarest(&self, mut grams: Vec<String>) -> Result<Vec<String>, StoreError> {
+        if grams.len() > MAX_QUERY_GRAMS {
+            let freq = self.gram_frequencies().await?;
             // Rarest first: intersecting rare doclists is what keeps long
             // queries fast (FTS5 reads every chosen term's whole doclist).
-            tokens.sort_by_key(|t| freq.get(t).copied().unwrap_or(0));
-            tokens.truncate(MAX_QUERY_BIGRAMS);
+            grams.sort_by_key(|t| freq.get(t).copied().unwrap_or(0));
+            grams.truncate(MAX_QUERY_GRAMS);
         }
+        Ok(grams)
+    }
+
+    /// How a text query is answered, or `None` when it has neither text
+    /// nor filters.
+    async fn text_plan(&self, q: &SearchQuery) -> Result<Option<TextPlan>, StoreError> {
+        let chars = q.text.chars().count();
+        // Three characters or more, no kind or department: the trigram
+        // index. (Its names carry no filter tokens; a kind or department is
+        // narrower as a token of the bigram index than checked row by row.)
+        if chars >= 3 && q.kind.is_none() && q.department_id.is_none() {
+            if chars <= TRIGRAM_PHRASE_CHARS {
+                return Ok(Some(TextPlan {
+                    index: TRIGRAM_INDEX,
+                    expr: fts_phrase_expr(&q.text),
+                    substring: None,
+                }));
+            }
+            let trigrams = self.rarest(query_trigrams(&q.text)).await?;
+            return Ok(Some(TextPlan {
+                index: TRIGRAM_INDEX,
+                expr: fts_match_expr(&trigrams),
+                substring: Some(q.text.clone()),
+            }));
+        }
+        let tokens = self.rarest(query_tokens(&q.text)).await?;
         let mut terms = Vec::new();
         if !tokens.is_empty() {
             terms.push(fts_match_expr(&tokens));
@@ -330,8 +476,12 @@ impl SqliteStore {
         // Bigrams ANDed can match names that hold them apart, and a long
         // query uses only some of its bigrams: a query of three or more
         // characters is checked as a substring of the public name.
-        let substring = (q.text.chars().count() >= 3).then(|| q.text.clone());
-        Ok((!terms.is_empty()).then(|| (terms.join(" AND "), substring)))
+        let substring = (chars >= 3).then(|| q.text.clone());
+        Ok((!terms.is_empty()).then(|| TextPlan {
+            index: BIGRAM_INDEX,
+            expr: terms.join(" AND "),
+            substring,
+        }))
     }
 
     /// The first (or `q.page`-th) page of a text query, newest first.
@@ -341,15 +491,28 @@ impl SqliteStore {
         today: NaiveDate,
         per_page: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
+        let plan = self.text_plan(q).await?;
+        Ok(self.text_page(plan.as_ref(), q, today, per_page).await?.0)
+    }
+
+    /// A page of results under `plan`, and the projection's generation they
+    /// were read at (`None` when the page is empty).
+    async fn text_page(
+        &self,
+        plan: Option<&TextPlan>,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<(Vec<SearchHit>, Option<i64>), StoreError> {
         let (lo, hi) = key_range(q.from, q.to);
         let offset = i64::from(q.page.saturating_sub(1)) * i64::from(per_page);
         let today_s = today.to_string();
-        let Some((expr, substring)) = self.text_plan(q).await? else {
+        let Some(plan) = plan else {
             // No text, no filter: newest first straight from the projection.
             return self
-                .fetch_hits(
+                .fetch_page(
                     &format!(
-                        "select {HIT_COLUMNS} from public_entries e
+                        "select {HIT_COLUMNS}, {GENERATION} from public_entries e
                          where e.sort_key between ? and ? and e.until >= ?
                          order by e.sort_key desc limit ? offset ?"
                     ),
@@ -363,67 +526,100 @@ impl SqliteStore {
                 )
                 .await;
         };
-        let substring_clause = if substring.is_some() {
+        let substring_clause = if plan.substring.is_some() {
             "and instr(e.name_norm, ?) > 0"
         } else {
             ""
         };
         // CROSS JOIN keeps the FTS index as the outer loop, read in rowid
         // (= display) order, so LIMIT stops early.
+        let index = plan.index;
         let sql = format!(
-            "select {HIT_COLUMNS} from public_fts f cross join public_entries e on e.sort_key = f.rowid
-             where public_fts match ? and f.rowid between ? and ? and e.until >= ? {substring_clause}
+            "select {HIT_COLUMNS}, {GENERATION} from {index} f cross join public_entries e on e.sort_key = f.rowid
+             where {index} match ? and f.rowid between ? and ? and e.until >= ? {substring_clause}
              order by f.rowid desc limit ? offset ?"
         );
-        let mut binds = vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(today_s)];
-        if let Some(s) = substring {
-            binds.push(Bind::S(s));
+        let mut binds = vec![
+            Bind::S(plan.expr.clone()),
+            Bind::I(lo),
+            Bind::I(hi),
+            Bind::S(today_s),
+        ];
+        if let Some(s) = &plan.substring {
+            binds.push(Bind::S(s.clone()));
         }
         binds.push(Bind::I(per_page.into()));
         binds.push(Bind::I(offset));
-        self.fetch_hits(&sql, binds).await
+        self.fetch_page(&sql, binds).await
     }
 
     /// The number of results of a text query, and whether it is exact
-    /// (false when it reached [`COUNT_CAP`]).
+    /// (false when it reached [`COUNT_CAP`]), counted now (no cache).
     pub async fn text_count(
         &self,
         q: &SearchQuery,
         today: NaiveDate,
     ) -> Result<(i64, bool), StoreError> {
-        let (lo, hi) = key_range(q.from, q.to);
-        let cap = COUNT_CAP + 1;
-        let counted = match self.text_plan(q).await? {
-            None => {
-                self.fetch_count(
-                    "select count(*) from (select 1 from public_entries
-                     where sort_key between ? and ? and until >= ? limit ?)",
-                    vec![Bind::I(lo), Bind::I(hi), Bind::S(today.to_string()), Bind::I(cap)],
-                )
-                .await?
-            }
-            // The index holds only public records (the sweep removes ended
-            // ones), so a count without a substring check needs no join.
-            Some((expr, None)) => {
-                self.fetch_count(
-                    "select count(*) from (select rowid from public_fts
-                     where public_fts match ? and rowid between ? and ? limit ?)",
-                    vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::I(cap)],
-                )
-                .await?
-            }
-            Some((expr, Some(s))) => {
-                self.fetch_count(
-                    "select count(*) from (select f.rowid from public_fts f
-                     cross join public_entries e on e.sort_key = f.rowid
-                     where public_fts match ? and f.rowid between ? and ? and instr(e.name_norm, ?) > 0
-                     limit ?)",
-                    vec![Bind::S(expr), Bind::I(lo), Bind::I(hi), Bind::S(s), Bind::I(cap)],
-                )
-                .await?
-            }
+        let plan = self.text_plan(q).await?;
+        count_matches(self.pool.clone(), plan, key_range(q.from, q.to), today).await
+    }
+
+    /// The count of a text query as of the projection's `generation`: kept
+    /// until the projection changes, computed once however many ask.
+    async fn cached_count(
+        &self,
+        plan: Option<TextPlan>,
+        q: &SearchQuery,
+        today: NaiveDate,
+        generation: i64,
+    ) -> Result<(i64, bool), StoreError> {
+        let key = CountKey {
+            text: q.text.clone(),
+            kind: q.kind,
+            department_id: q.department_id,
+            from: q.from,
+            to: q.to,
+            today,
         };
-        Ok((counted.min(COUNT_CAP), counted <= COUNT_CAP))
+        let pool = self.pool.clone();
+        let range = key_range(q.from, q.to);
+        self.count_cache
+            .get(key, generation, move || {
+                count_matches(pool, plan, range, today)
+            })
+            .await
+    }
+
+    /// The projection's generation now.
+    async fn generation(&self) -> Result<i64, StoreError> {
+        self.fetch_count(
+            "select generation from projection_generation where id = 1",
+            vec![],
+        )
+        .await
+    }
+
+    /// A text query's page and count: the count comes from the page when
+    /// the page holds every result, else from the cache.
+    async fn text_search(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<SearchPage, StoreError> {
+        let plan = self.text_plan(q).await?;
+        let (hits, generation) = self.text_page(plan.as_ref(), q, today, per_page).await?;
+        let (total, exact) = if q.page <= 1 && hits.len() < per_page as usize {
+            (hits.len() as i64, true)
+        } else {
+            let generation = match generation {
+                Some(g) => g,
+                // Past the last page: nothing read the generation yet.
+                None => self.generation().await?,
+            };
+            self.cached_count(plan, q, today, generation).await?
+        };
+        Ok(page(hits, total, exact, q.page, per_page))
     }
 
     /// Exact lookups (credit code or document number) with the same filters.
@@ -573,11 +769,7 @@ impl Store for SqliteStore {
         per_page: u32,
     ) -> Result<SearchPage, StoreError> {
         match target {
-            SearchTarget::Text(q) => {
-                let hits = self.text_hits(q, today, per_page).await?;
-                let (total, exact) = self.text_count(q, today).await?;
-                Ok(page(hits, total, exact, q.page, per_page))
-            }
+            SearchTarget::Text(q) => self.text_search(q, today, per_page).await,
             SearchTarget::CreditCode(code, q) => {
                 self.search_exact("credit_code", code, q, today, per_page)
                     .await
@@ -769,7 +961,7 @@ impl Store for SqliteStore {
         // refreshes in the background, never by the requests that find it old.
         let pool = self.pool.clone();
         self.stats_cache
-            .get(today, move || count_public(pool, today))
+            .get((), today, move || count_public(pool, today))
             .await
     }
 
@@ -813,26 +1005,14 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        sqlx::query(
-            "delete from public_fts where rowid in (select sort_key from public_entries where until < ?)",
-        )
-        .bind(&today_s)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let removed = sqlx::query("delete from public_entries where until < ?")
-            .bind(&today_s)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let removed = super::writes::unpublish_ended(&mut tx, &today_s).await?;
         tx.commit().await.map_err(db_err)?;
         self.stats_cache.mark_stale();
-        // Names changed: rebuild the bigram estimate now, not on a user's query.
-        if let Ok(mut freq) = self.bigram_freq.lock() {
+        // Names changed: rebuild the estimate now, not on a user's query.
+        if let Ok(mut freq) = self.gram_freq.lock() {
             *freq = None;
         }
-        self.bigram_frequencies().await?;
+        self.gram_frequencies().await?;
         Ok(removed)
     }
 

@@ -286,9 +286,17 @@ pub async fn publish_row(c: &mut Conn, row: &ProjectionRow) -> Result<(), StoreE
     .execute(&mut *c)
     .await
     .map_err(db_err)?;
+    // The two name indexes (see the migrations): unigrams + bigrams with the
+    // filter tokens, and the trigram index over the normalised name.
     sqlx::query("insert into public_fts (rowid, tokens) values (?, ?)")
         .bind(row.sort_key)
         .bind(&row.tokens)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("insert into public_trgm (rowid, name) values (?, ?)")
+        .bind(row.sort_key)
+        .bind(&row.name_norm)
         .execute(&mut *c)
         .await
         .map_err(db_err)?;
@@ -299,22 +307,43 @@ pub async fn publish_row(c: &mut Conn, row: &ProjectionRow) -> Result<(), StoreE
 /// revocation, early removal from a list). Takes effect for every public
 /// page at once, since they all read the projection.
 pub async fn unpublish(c: &mut Conn, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    for sql in [
         "delete from public_fts where rowid in
            (select sort_key from public_entries where record_kind = ? and record_id = ?)",
-    )
-    .bind(kind.code())
-    .bind(record_id)
-    .execute(&mut *c)
-    .await
-    .map_err(db_err)?;
-    sqlx::query("delete from public_entries where record_kind = ? and record_id = ?")
-        .bind(kind.code())
-        .bind(record_id)
+        "delete from public_trgm where rowid in
+           (select sort_key from public_entries where record_kind = ? and record_id = ?)",
+        "delete from public_entries where record_kind = ? and record_id = ?",
+    ] {
+        sqlx::query(sql)
+            .bind(kind.code())
+            .bind(record_id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Removes every record whose publication ended before `today` (its last
+/// public day is past) from the projection and the search indexes; the
+/// number removed.
+pub async fn unpublish_ended(c: &mut Conn, today: &str) -> Result<u64, StoreError> {
+    for sql in [
+        "delete from public_fts where rowid in (select sort_key from public_entries where until < ?)",
+        "delete from public_trgm where rowid in (select sort_key from public_entries where until < ?)",
+    ] {
+        sqlx::query(sql)
+            .bind(today)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(sqlx::query("delete from public_entries where until < ?")
+        .bind(today)
         .execute(&mut *c)
         .await
-        .map_err(db_err)?;
-    Ok(())
+        .map_err(db_err)?
+        .rows_affected())
 }
 
 /// A penalty or licence as the projection sees it.

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use app::domain::publication::period_end;
 use app::domain::search_text::normalize;
-use app::model::{SearchQuery, SearchTarget};
+use app::model::{RecordKind, SearchQuery, SearchTarget};
 use app::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -554,69 +554,153 @@ async fn health_check_answers() {
     assert!(body.contains("\"database\":\"ok\""), "{body}");
 }
 
+/// The public names as a brute-force scan sees them, newest first:
+/// (sort key, normalised name, kind).
+async fn public_names(p: &Portal) -> Vec<(i64, String, String)> {
+    p.rows(
+        "select sort_key, name_norm, record_kind from public_entries
+         where until >= '2026-11-26' order by sort_key desc",
+    )
+    .await
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// Checks a name query (optionally of one kind) against a brute-force scan:
+/// the first page, the count the page reports and a count made afresh (the
+/// page's count may come from the cache, or from a short first page).
+async fn check_against_scan(
+    p: &Portal,
+    all: &[(i64, String, String)],
+    q: &str,
+    kind: Option<RecordKind>,
+) {
+    let expected: Vec<i64> = all
+        .iter()
+        .filter(|(_, name, k)| name.contains(q) && kind.is_none_or(|kind| kind.code() == k))
+        .map(|(key, _, _)| *key)
+        .collect();
+    let query = SearchQuery {
+        text: normalize(q),
+        kind,
+        department_id: None,
+        from: None,
+        to: None,
+        page: 1,
+    };
+    let page = p
+        .store
+        .search(&SearchTarget::Text(query.clone()), today(), 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.total as usize,
+        expected.len(),
+        "count for {q} ({kind:?})"
+    );
+    assert!(
+        page.total_exact,
+        "count for {q} should be exact at this size"
+    );
+    let counted = p.store.text_count(&query, today()).await.unwrap();
+    assert_eq!(
+        counted,
+        (expected.len() as i64, true),
+        "fresh count for {q} ({kind:?})"
+    );
+    let got: Vec<i64> = page
+        .hits
+        .iter()
+        .map(|h| server::store::projection::sort_key(h.decision_date, h.kind, h.id))
+        .collect();
+    assert_eq!(
+        got,
+        expected.iter().take(20).copied().collect::<Vec<_>>(),
+        "first page for {q} ({kind:?})"
+    );
+    for hit in &page.hits {
+        assert!(
+            normalize(&hit.name).contains(q),
+            "{} does not contain {q}",
+            hit.name
+        );
+    }
+}
+
 /// Search results and counts equal a brute-force scan of the public
-/// projection for 1-, 2-, 4- and 10-character queries (the last uses only
-/// its rarest bigrams and the substring check).
+/// projection: 1- and 2-character queries through the bigram index; 3, 4,
+/// 5 and 10 characters through the trigram index (up to four as one
+/// phrase, longer ones by their rarest trigrams and the substring check);
+/// a kind filter through the bigram index's filter tokens. Then again
+/// after records leave the projection, so an index that kept a removed
+/// name, or lost one, fails.
 #[tokio::test]
 async fn name_search_matches_a_full_scan() {
     let p = portal().await;
-    let all: Vec<(i64, String)> = p
-        .rows("select sort_key, name_norm from public_entries where until >= '2026-11-26' order by sort_key desc")
-        .await
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let all = public_names(&p).await;
     assert!(
         all.len() > 500,
         "demo data should publish hundreds of records"
     );
-    // Queries cut from real public names at several lengths, plus one that
-    // spans name parts.
-    let mut queries = Vec::new();
-    for (i, (_, name)) in all.iter().enumerate().step_by(97).take(6) {
+    // Queries cut from real public names at several lengths, plus common
+    // ones that many names share.
+    let mut queries: Vec<String> = vec!["有限公司".into(), "鹤岗市".into(), "公司".into()];
+    for (i, (_, name, _)) in all.iter().enumerate().step_by(97).take(6) {
         let chars: Vec<char> = name.chars().collect();
-        for len in [1usize, 2, 4, 10] {
+        for len in [1usize, 2, 3, 4, 5, 10] {
             if chars.len() > len + 2 {
                 let start = (i * 7) % (chars.len() - len);
                 queries.push(chars[start..start + len].iter().collect::<String>());
             }
         }
     }
-    queries.push("有限公司".into());
-    for q in queries {
-        let expected: Vec<i64> = all
-            .iter()
-            .filter(|(_, name)| name.contains(&q))
-            .map(|(k, _)| *k)
-            .collect();
-        let page = p
-            .store
-            .search(&text_query(&q, 1), today(), 20)
-            .await
-            .unwrap();
-        assert_eq!(page.total as usize, expected.len(), "count for {q}");
-        assert!(
-            page.total_exact,
-            "count for {q} should be exact at this size"
-        );
-        let got: Vec<i64> = page
-            .hits
-            .iter()
-            .map(|h| server::store::projection::sort_key(h.decision_date, h.kind, h.id))
-            .collect();
-        assert_eq!(
-            got,
-            expected.iter().take(20).copied().collect::<Vec<_>>(),
-            "first page for {q}"
-        );
-        for hit in &page.hits {
-            assert!(
-                normalize(&hit.name).contains(&q),
-                "{} does not contain {q}",
-                hit.name
-            );
-        }
+    // Some of them must reach past a page, so the count is really counted.
+    assert!(
+        queries.iter().filter(|q| q.chars().count() >= 3).any(|q| {
+            all.iter()
+                .filter(|(_, name, _)| name.contains(q.as_str()))
+                .count()
+                > 20
+        }),
+        "a query of three or more characters should fill more than a page"
+    );
+    for q in &queries {
+        check_against_scan(&p, &all, q, None).await;
     }
+    for kind in [RecordKind::Penalty, RecordKind::License] {
+        check_against_scan(&p, &all, "有限公司", Some(kind)).await;
+    }
+
+    // Both name indexes hold exactly the projection's rows.
+    let keys: Vec<i64> = all.iter().map(|(k, _, _)| *k).collect();
+    for index in ["public_fts", "public_trgm"] {
+        let indexed: Vec<i64> = p
+            .rows(&format!("select rowid from {index} order by rowid desc"))
+            .await
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(indexed, keys, "{index} holds the public rows");
+    }
+
+    // Publication periods end for part of the records: searched again, the
+    // indexes must have lost exactly those names.
+    let removed = p
+        .store
+        .sweep_ended(NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
+        .await
+        .unwrap();
+    let left = public_names(&p).await;
+    assert!(
+        removed > 50 && left.len() > 200,
+        "the sweep should remove part of the records ({removed} removed, {} left)",
+        left.len()
+    );
+    for q in &queries {
+        check_against_scan(&p, &left, q, None).await;
+    }
+    check_against_scan(&p, &left, "有限公司", Some(RecordKind::Penalty)).await;
 }
 
 #[tokio::test]

@@ -100,6 +100,51 @@ async fn world() -> World {
     }
 }
 
+/// The 2-, 3- and 4-character pieces of record `record_id`'s public name
+/// that the most public names hold, each with how many (more than a page).
+async fn busy_queries(p: &Portal, record_id: i64) -> Vec<(String, usize)> {
+    let name: String = p
+        .rows(&format!(
+            "select name_norm from public_entries where record_kind = 'penalty' and record_id = {record_id}"
+        ))
+        .await[0]
+        .get(0);
+    let names: Vec<String> = p
+        .rows("select name_norm from public_entries where until >= '2026-11-26'")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let chars: Vec<char> = name.chars().collect();
+    let mut busy = Vec::new();
+    for len in [2, 3, 4] {
+        let best = chars
+            .windows(len)
+            .map(|w| {
+                let q: String = w.iter().collect();
+                let count = names.iter().filter(|n| n.contains(&q)).count();
+                (q, count)
+            })
+            .max_by_key(|(_, count)| *count)
+            .unwrap();
+        assert!(best.1 > 20, "{len} characters of {name}: {best:?}");
+        busy.push(best);
+    }
+    busy
+}
+
+/// The count the search page shows for `q`.
+async fn shown_count(p: &Portal, q: &str) -> usize {
+    let (status, html) = p.get(&format!("/search?q={}", super::encode(q))).await;
+    assert_eq!(status, StatusCode::OK);
+    let shown = html
+        .split("共 ")
+        .nth(1)
+        .and_then(|rest| rest.split(" 条公示信息").next())
+        .unwrap_or_else(|| panic!("no count for {q}"));
+    shown.parse().unwrap()
+}
+
 async fn state_of(p: &Portal, number: &str) -> ApplicationState {
     p.store
         .application_by_number(number)
@@ -504,6 +549,14 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     let p = &w.p;
     let record_page = format!("/penalties/{}", w.record_id);
     assert_eq!(p.get(&record_page).await.0, StatusCode::OK);
+    // Searches that find the record among more than a page of results,
+    // through the bigram index and the trigram one: their counts are
+    // counted and kept, asked twice to be sure they come from the cache.
+    let busy = busy_queries(p, w.record_id).await;
+    for (q, count) in &busy {
+        assert_eq!(shown_count(p, q).await, *count, "{q}");
+        assert_eq!(shown_count(p, q).await, *count, "{q}, again");
+    }
     let right = sign_in(p, "right").await;
     let app_page = format!("/admin/repairs/{}", w.number);
     let decide = format!("{app_page}/decide");
@@ -621,6 +674,10 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
 
     // Gone from the record page, the subject's page and the projection.
     assert_eq!(p.get(&record_page).await.0, StatusCode::NOT_FOUND);
+    // And from every count: a count kept from before is not served.
+    for (q, count) in &busy {
+        assert_eq!(shown_count(p, q).await, count - 1, "{q} after the approval");
+    }
     let rows = p
         .rows(&format!(
             "select count(*) from public_entries where record_kind = 'penalty' and record_id = {}",

@@ -482,6 +482,11 @@ impl Staging {
                     where record_kind = '{code}' and record_id in ({corrections}))"
             ),
             format!(
+                "delete from public_trgm where rowid in
+                   (select sort_key from public_entries
+                    where record_kind = '{code}' and record_id in ({corrections}))"
+            ),
+            format!(
                 "delete from public_entries where record_kind = '{code}'
                    and record_id in ({corrections})"
             ),
@@ -520,6 +525,15 @@ impl Staging {
                  order by r.pub_key, r.seq",
                 kind.public
             ),
+            // The trigram index of names (queries of three or more
+            // characters), kept with the bigram index.
+            format!(
+                "insert into public_trgm (rowid, name)
+                 select {sort_key}, r.pub_name_norm from {staged} r
+                 where r.staging_id = ?1 and r.pub_key is not null and {}
+                 order by r.pub_key, r.seq",
+                kind.public
+            ),
             // The change log, in delivery order.
             format!(
                 "insert into record_changes (at, record_kind, record_id, department_id, change,
@@ -530,10 +544,10 @@ impl Staging {
             ),
             "delete from import_stagings where id = ?1".to_string(),
         ];
-        // Statements 1 to 4 are about corrections.
+        // Statements 1 to 5 are about corrections.
         let corrects = self.seq > self.new_records;
         for (i, sql) in statements.into_iter().enumerate() {
-            if (1..=4).contains(&i) && !corrects {
+            if (1..=5).contains(&i) && !corrects {
                 continue;
             }
             let t = Instant::now();

@@ -358,14 +358,14 @@ impl Staging {
             .map_err(db_err)?
         else {
             return Ok(Some(
-                "本次导入的暂存数据已被清理（导入时间过长或系统重启），未入库，请重新提交。"
+                "本次报送的暂存数据已被清理（用时过长或系统重启），未入库，请重新提交。"
                     .to_string(),
             ));
         };
         let subjects_before: i64 = header.get(0);
         if load_context(&mut tx, self.department_id).await?.catalog != ctx.catalog {
             return Ok(Some(
-                "导入期间信用信息目录有变更，本次导入未入库。请重新上传表格，按现行目录检查后再提交。"
+                "报送期间信用信息目录有变更，本次报送未入库。请按现行目录重新检查（表格须重新上传）后再提交。"
                     .to_string(),
             ));
         }

@@ -19,6 +19,7 @@ use app::domain::masking::public_name;
 use app::domain::staff::AuditAction;
 use app::model::RecordKind;
 use app::store::staff::NewAuditEntry;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -46,8 +47,10 @@ pub async fn feed(
     State(state): State<StaffState>,
     addr: ClientAddr,
     headers: HeaderMap,
-    Query(q): Query<FeedQuery>,
+    query: Result<Query<FeedQuery>, QueryRejection>,
 ) -> Response {
+    // Who asks comes first: a stranger learns nothing from how its
+    // parameters are judged.
     let key = match keyed(&state, &headers).await {
         Ok(k) => k,
         Err(r) => return r,
@@ -58,6 +61,12 @@ pub async fn feed(
             "此密钥是单位报送密钥，只能报送本单位的信息，不能读取记录变动；读取须使用管理员为省级信用平台签发的共享读取密钥",
         );
     }
+    let Ok(Query(q)) = query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "参数有误：after（游标）和 limit（条数）须为整数，例如 ?after=0&limit=1000",
+        );
+    };
     let limit = q.limit.unwrap_or(1000).clamp(1, MAX_LINES);
     let changes = match entitled_changes(&state.records, q.after, limit).await {
         Ok(c) => c,

@@ -119,8 +119,21 @@ fn change_schema() -> Value {
     })
 }
 
+/// The description, built once: it depends only on the column lists, and
+/// anyone may ask for it as often as they like.
 pub async fn openapi() -> Response {
-    Json(json!({
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let spec = SPEC.get_or_init(spec);
+    let mut response = Json(spec).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+fn spec() -> Value {
+    json!({
         "openapi": "3.1.0",
         "info": {
             "title": "信用中国（黑龙江鹤岗）双公示报送与共享接口",
@@ -158,6 +171,5 @@ pub async fn openapi() -> Response {
             "/api/v1/collect/penalties": push_path(SheetKind::Penalty, "Penalty"),
             "/api/v1/collect/licenses": push_path(SheetKind::License, "License")
         }
-    }))
-    .into_response()
+    })
 }

@@ -466,3 +466,129 @@ async fn administrators_choose_the_scope_when_issuing_a_key() {
         vec![("push".to_string(), Some(d.id)), ("feed".to_string(), None)]
     );
 }
+
+/// A GET of `path` with the given headers.
+async fn get_with(p: &Portal, path: &str, headers: &[(&str, &str)]) -> super::Answer {
+    let mut request = axum::http::Request::get(path);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    p.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn the_feed_asked_as_a_stranger_would_gives_nothing_away() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    add_account(&p, "clerk", Role::Reviewer, Some(d.id)).await;
+    let boss = sign_in(&p, "boss").await;
+    let clerk = sign_in(&p, "clerk").await;
+    let feed_key = issue_feed_key(&p, &boss).await;
+    let feed = "/api/v1/feed/changes?after=0";
+    let refused_as = |answer: &super::Answer, status: StatusCode| {
+        assert_eq!(answer.status, status, "{}", answer.body);
+        let json: Value = serde_json::from_str(&answer.body).expect("a JSON answer");
+        assert!(json["error"].is_string(), "{}", answer.body);
+        assert!(answer.headers.get("x-next-cursor").is_none());
+        assert!(answer.headers.get("access-control-allow-origin").is_none());
+        for leak in ["record_kind", "subject", PERSON] {
+            assert!(!answer.body.contains(leak), "{leak} in {}", answer.body);
+        }
+    };
+    // No key; a staff member's session (a department's, or the
+    // administrator's) instead of a key; a forged key.
+    refused_as(&get_with(&p, feed, &[]).await, StatusCode::UNAUTHORIZED);
+    for cookie in [&clerk.cookie, &boss.cookie] {
+        refused_as(
+            &get_with(&p, feed, &[("cookie", cookie)]).await,
+            StatusCode::UNAUTHORIZED,
+        );
+    }
+    let forged = format!("Bearer hgk_{}", "0".repeat(64));
+    refused_as(
+        &get_with(&p, feed, &[("authorization", &forged)]).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    // From another site's page, with the administrator's cookie riding
+    // along: the feed takes keys, never cookies, and sends no CORS grant.
+    refused_as(
+        &get_with(
+            &p,
+            feed,
+            &[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+                ("cookie", &boss.cookie),
+            ],
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    );
+    // Bad input: a stranger is refused before its parameters are judged;
+    // the key holder gets a Chinese message naming them.
+    let bad = "/api/v1/feed/changes?after=abc&limit=-";
+    refused_as(&get_with(&p, bad, &[]).await, StatusCode::UNAUTHORIZED);
+    let bearer = format!("Bearer {feed_key}");
+    let answer = get_with(&p, bad, &[("authorization", &bearer)]).await;
+    refused_as(&answer, StatusCode::BAD_REQUEST);
+    assert!(answer.body.contains("after"), "{}", answer.body);
+    // Many in a row: a stranger's failures lock nobody out, and every
+    // read of the holder is answered and registered.
+    for _ in 0..100 {
+        let answer = get_with(&p, feed, &[("authorization", &forged)]).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    let registered = "select count(*) from audit_log where action = 'feed_read'";
+    let before = count(&p, registered).await;
+    for _ in 0..20 {
+        let answer = get_with(&p, feed, &[("authorization", &bearer)]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    }
+    assert_eq!(count(&p, registered).await, before + 20);
+}
+
+#[tokio::test]
+async fn the_api_description_is_public_and_the_same_for_everyone() {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "clerk", Role::Reviewer, Some(d.id)).await;
+    let clerk = sign_in(&p, "clerk").await;
+    let path = "/api/v1/openapi.json";
+    let plain = get_with(&p, path, &[]).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    let spec: Value = serde_json::from_str(&plain.body).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    // Cookies, another site and query junk change nothing: it is the
+    // same public document, and it holds no record and no key.
+    for headers in [
+        vec![("cookie", clerk.cookie.as_str())],
+        vec![
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ] {
+        let answer = get_with(&p, path, &headers).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.body, plain.body);
+        assert!(answer.headers.get("access-control-allow-origin").is_none());
+    }
+    assert_eq!(
+        get_with(&p, "/api/v1/openapi.json?x=%ff", &[]).await.body,
+        plain.body
+    );
+    for leak in ["hgk_", PERSON, "鹤市监罚"] {
+        assert!(!plain.body.contains(leak), "{leak}");
+    }
+    // Writing to it is not a thing.
+    let post = push_to(&p, path, "", "{}").await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    // Asked many times in a row: the same answer each time, cacheable.
+    for _ in 0..200 {
+        let answer = get_with(&p, path, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.body.len(), plain.body.len());
+    }
+    assert_eq!(plain.headers["cache-control"], "public, max-age=3600");
+}

@@ -10,7 +10,9 @@ use server::{config::Config, demo, router, store::SqliteStore, telemetry};
 
 /// mimalloc instead of the system allocator: rendering a page makes many
 /// small allocations from several threads, and glibc's allocator spent
-/// about a fifth of a search request's time on them and their locks.
+/// about a fifth of a search request's time on them and their locks. With
+/// its `override` feature it also serves the C code's `malloc` (SQLite's
+/// FTS5 reallocates doclist buffers on every query).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,8 +4,10 @@
 //! cargo run --release -p server --bin bench_search -- [--records 1000000] [--db /tmp/hegang-bench/bench.db] [--runs 200]
 //! ```
 //! Generates the database once (reused on later runs), then times, through
-//! the real store, the first page of results for 1-, 2-, 4- and 10-character
-//! queries cut from public names, their counts, and exact credit-code and
+//! the real store, the first page of results for 1-, 2-, 3-, 4- and
+//! 10-character queries cut from public names, their counts (computed), a
+//! whole search asked for the first time and again (its count then kept),
+//! the page and count narrowed to one department, and exact credit-code and
 //! document-number lookups; prints p50/p95/p99 in milliseconds.
 
 use std::time::Instant;
@@ -120,9 +122,12 @@ async fn main() {
     // Warm the cache once, as a running server would be.
     let _ = store.text_hits(&text("鹤岗"), today, 20).await;
 
-    for len in [1usize, 2, 4, 10] {
+    for len in [1usize, 2, 3, 4, 10] {
         let mut page_ms = Vec::new();
         let mut count_ms = Vec::new();
+        let mut first_ms = Vec::new();
+        let mut again_ms = Vec::new();
+        let mut dept_ms = Vec::new();
         for (i, (name, _, _)) in samples.iter().enumerate() {
             let chars: Vec<char> = name.chars().collect();
             if chars.len() < len {
@@ -141,9 +146,32 @@ async fn main() {
             let t = Instant::now();
             let _ = store.text_count(&query, today).await.expect("count");
             count_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            // What a page request costs: the page, and the count (computed
+            // by the first request, kept for the next).
+            let target = SearchTarget::Text(query.clone());
+            let t = Instant::now();
+            let first = store.search(&target, today, 20).await.expect("search");
+            first_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            let again = store.search(&target, today, 20).await.expect("search");
+            again_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(first.total, again.total);
+            // The same query narrowed to one department (bigram index and
+            // its department token).
+            let narrowed = SearchQuery {
+                department_id: Some(1 + (i as i64 % 12)),
+                ..query
+            };
+            let t = Instant::now();
+            let _ = store.text_hits(&narrowed, today, 20).await.expect("hits");
+            let _ = store.text_count(&narrowed, today).await.expect("count");
+            dept_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         report(&format!("{len}-char first page"), page_ms);
         report(&format!("{len}-char count"), count_ms);
+        report(&format!("{len}-char search, new"), first_ms);
+        report(&format!("{len}-char search, again"), again_ms);
+        report(&format!("{len}-char + dept page+count"), dept_ms);
     }
 
     let mut code_ms = Vec::new();

@@ -219,6 +219,10 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(2)
+            // No ping before every query: an embedded database's connection
+            // does not hang up, and the ping is a round trip to the
+            // connection's thread (sqlx still pings once on release).
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(db_err)?;

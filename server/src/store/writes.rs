@@ -262,13 +262,19 @@ async fn department_name(c: &mut Conn, id: i64) -> Result<String, StoreError> {
     Ok(row.get(0))
 }
 
-/// Adds a row to the public projection and the search index.
+/// Adds a row to the public projection and both name indexes (see the
+/// migrations): unigrams + bigrams with the filter tokens, and the trigram
+/// index over the normalised name. One command, three statements (SQLite
+/// runs them in turn, the `?`s taken in order): an import writes a row per
+/// record, and each command is a round trip to the connection's thread.
 pub async fn publish_row(c: &mut Conn, row: &ProjectionRow) -> Result<(), StoreError> {
     sqlx::query(
         "insert into public_entries (sort_key, record_kind, record_id, subject_id, name, name_norm,
                                      credit_code, doc_no, department_id, department, decision_date,
                                      until, summary)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+         insert into public_fts (rowid, tokens) values (?, ?);
+         insert into public_trgm (rowid, name) values (?, ?);",
     )
     .bind(row.sort_key)
     .bind(row.kind.code())
@@ -283,44 +289,37 @@ pub async fn publish_row(c: &mut Conn, row: &ProjectionRow) -> Result<(), StoreE
     .bind(row.decision_date)
     .bind(row.until)
     .bind(&row.summary)
+    .bind(row.sort_key)
+    .bind(&row.tokens)
+    .bind(row.sort_key)
+    .bind(&row.name_norm)
     .execute(&mut *c)
     .await
     .map_err(db_err)?;
-    // The two name indexes (see the migrations): unigrams + bigrams with the
-    // filter tokens, and the trigram index over the normalised name.
-    sqlx::query("insert into public_fts (rowid, tokens) values (?, ?)")
-        .bind(row.sort_key)
-        .bind(&row.tokens)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    sqlx::query("insert into public_trgm (rowid, name) values (?, ?)")
-        .bind(row.sort_key)
-        .bind(&row.name_norm)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
     Ok(())
 }
 
-/// Removes a record from the public projection and the search index (repair,
-/// revocation, early removal from a list). Takes effect for every public
-/// page at once, since they all read the projection.
+/// Removes a record from the public projection and both name indexes
+/// (repair, revocation, early removal from a list), in one command as
+/// [`publish_row`] writes it. Takes effect for every public page at once,
+/// since they all read the projection.
 pub async fn unpublish(c: &mut Conn, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {
-    for sql in [
+    sqlx::query(
         "delete from public_fts where rowid in
-           (select sort_key from public_entries where record_kind = ? and record_id = ?)",
-        "delete from public_trgm where rowid in
-           (select sort_key from public_entries where record_kind = ? and record_id = ?)",
-        "delete from public_entries where record_kind = ? and record_id = ?",
-    ] {
-        sqlx::query(sql)
-            .bind(kind.code())
-            .bind(record_id)
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
-    }
+           (select sort_key from public_entries where record_kind = ? and record_id = ?);
+         delete from public_trgm where rowid in
+           (select sort_key from public_entries where record_kind = ? and record_id = ?);
+         delete from public_entries where record_kind = ? and record_id = ?;",
+    )
+    .bind(kind.code())
+    .bind(record_id)
+    .bind(kind.code())
+    .bind(record_id)
+    .bind(kind.code())
+    .bind(record_id)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
     Ok(())
 }
 

@@ -703,6 +703,72 @@ async fn name_search_matches_a_full_scan() {
     check_against_scan(&p, &left, "有限公司", Some(RecordKind::Penalty)).await;
 }
 
+/// A database from before the trigram index gets it filled from its
+/// projection when the portal starts: its 3+-character searches find the
+/// names already public.
+#[tokio::test]
+async fn the_trigram_index_is_filled_from_an_existing_projection() {
+    let dir = std::env::temp_dir().join(format!("hegang-it-trgm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _cleanup = TempDir(dir.clone());
+    let url = format!("sqlite://{}/portal.db", dir.display());
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+        .unwrap()
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    sqlx::migrate::Migrator::new(migrations)
+        .await
+        .unwrap()
+        .run_to(20261201000014, &pool)
+        .await
+        .unwrap();
+    let names = [
+        "鹤岗市恒泰商贸有限公司",
+        "萝北县恒泰商贸有限公司",
+        "鹤岗市星福石墨科技有限公司",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1 + i as u32).unwrap();
+        let key = server::store::projection::sort_key(day, RecordKind::Penalty, i as i64 + 1);
+        sqlx::query(
+            "insert into public_entries (sort_key, record_kind, record_id, subject_id, name, name_norm,
+                 credit_code, doc_no, department_id, department, decision_date, until, summary)
+             values (?, 'penalty', ?, 1, ?, ?, null, ?, 1, '鹤岗市市场监督管理局', ?, '2027-06-30', '罚款')",
+        )
+        .bind(key)
+        .bind(i as i64 + 1)
+        .bind(name)
+        .bind(normalize(name))
+        .bind(format!("鹤市监罚〔2026〕{}号", i + 1))
+        .bind(day)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = SqliteStore::connect(&url).await.unwrap();
+    for (q, expected) in [
+        ("恒泰商贸", 2),
+        ("有限公司", 3),
+        ("鹤岗市星福石墨", 1),
+        ("星福石墨科技", 1),
+    ] {
+        let page = store.search(&text_query(q, 1), today(), 20).await.unwrap();
+        assert_eq!(page.hits.len(), expected, "{q}");
+        let SearchTarget::Text(query) = text_query(q, 1) else {
+            unreachable!()
+        };
+        assert_eq!(
+            store.text_count(&query, today()).await.unwrap(),
+            (expected as i64, true),
+            "{q}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn credit_codes_and_document_numbers_are_exact() {
     let p = portal().await;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 use super::collect::{count, dept, issue_feed_key, issue_key, push_to, read_feed, Dept};
-use super::staff::{add_account, sign_in};
+use super::staff::{add_account, sign_in, Member};
 use super::{portal, Portal};
 
 const PENALTIES: &str = "/api/v1/collect/penalties";
@@ -57,6 +57,32 @@ fn lines(body: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A portal with a department that pushes with `push_key` and the
+/// provincial platform that reads with `feed_key`.
+struct Keyed {
+    p: Portal,
+    d: Dept,
+    boss: Member,
+    push_key: String,
+    feed_key: String,
+}
+
+async fn keyed() -> Keyed {
+    let p = portal().await;
+    let d = dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let push_key = issue_key(&p, &boss, d.id).await;
+    let feed_key = issue_feed_key(&p, &boss).await;
+    Keyed {
+        p,
+        d,
+        boss,
+        push_key,
+        feed_key,
+    }
+}
+
 fn cursor(answer: &super::Answer) -> String {
     answer.headers["x-next-cursor"]
         .to_str()
@@ -66,12 +92,13 @@ fn cursor(answer: &super::Answer) -> String {
 
 #[tokio::test]
 async fn a_push_key_reads_nothing_of_the_feed_and_a_feed_key_pushes_nothing() {
-    let p = portal().await;
-    let d = dept(&p).await;
-    add_account(&p, "boss", Role::Admin, None).await;
-    let boss = sign_in(&p, "boss").await;
-    let push_key = issue_key(&p, &boss, d.id).await;
-    let feed_key = issue_feed_key(&p, &boss).await;
+    let Keyed {
+        p,
+        d,
+        push_key,
+        feed_key,
+        boss,
+    } = keyed().await;
     let doc = "鹤市监罚〔2026〕711号";
     let json = pushed(
         &p,
@@ -152,12 +179,13 @@ async fn a_push_key_reads_nothing_of_the_feed_and_a_feed_key_pushes_nothing() {
 
 #[tokio::test]
 async fn the_feed_masks_personal_names_and_id_numbers() {
-    let p = portal().await;
-    let d = dept(&p).await;
-    add_account(&p, "boss", Role::Admin, None).await;
-    let boss = sign_in(&p, "boss").await;
-    let push_key = issue_key(&p, &boss, d.id).await;
-    let feed_key = issue_feed_key(&p, &boss).await;
+    let Keyed {
+        p,
+        d,
+        push_key,
+        feed_key,
+        ..
+    } = keyed().await;
     let shop_code = format!(
         "92230402MA1234567{}",
         check_char("92230402MA1234567").unwrap()
@@ -222,12 +250,13 @@ async fn the_feed_masks_personal_names_and_id_numbers() {
 
 #[tokio::test]
 async fn records_of_an_item_not_shared_never_leave() {
-    let p = portal().await;
-    let d = dept(&p).await;
-    add_account(&p, "boss", Role::Admin, None).await;
-    let boss = sign_in(&p, "boss").await;
-    let push_key = issue_key(&p, &boss, d.id).await;
-    let feed_key = issue_feed_key(&p, &boss).await;
+    let Keyed {
+        p,
+        d,
+        push_key,
+        feed_key,
+        ..
+    } = keyed().await;
     let penalty_doc = "鹤市监罚〔2026〕731号";
     pushed(
         &p,
@@ -291,12 +320,13 @@ async fn records_of_an_item_not_shared_never_leave() {
 
 #[tokio::test]
 async fn every_feed_read_is_registered() {
-    let p = portal().await;
-    let d = dept(&p).await;
-    add_account(&p, "boss", Role::Admin, None).await;
-    let boss = sign_in(&p, "boss").await;
-    let push_key = issue_key(&p, &boss, d.id).await;
-    let feed_key = issue_feed_key(&p, &boss).await;
+    let Keyed {
+        p,
+        d,
+        push_key,
+        feed_key,
+        ..
+    } = keyed().await;
     pushed(
         &p,
         PENALTIES,

@@ -41,6 +41,25 @@ pub(super) async fn post_from(
     .await
 }
 
+/// The identity step's two answers, sent from `ip`.
+async fn identify(
+    p: &Portal,
+    ip: &str,
+    uri: &str,
+    cookie: &str,
+    first: &str,
+    second: &str,
+) -> Answer {
+    post_from(
+        p,
+        ip,
+        uri,
+        cookie,
+        &[("identity", first), ("identity_second", second)],
+    )
+    .await
+}
+
 /// A fresh draft for `id` from `ip`, up to the identity step.
 async fn draft_at_identity(p: &Portal, ip: &str, id: i64) -> String {
     let base = format!("/repair/apply/{id}");
@@ -110,27 +129,12 @@ async fn guessing_a_persons_hidden_digits_is_stopped_whatever_the_draft_or_addre
         let ip = format!("198.51.100.{i}");
         let cookie = draft_at_identity(&p, &ip, id).await;
         let guess = wrong.next().unwrap();
-        last = post_from(
-            &p,
-            &ip,
-            &uri,
-            &cookie,
-            &[("identity", &guess), ("identity_second", &name)],
-        )
-        .await
-        .status;
+        last = identify(&p, &ip, &uri, &cookie, &guess, &name).await.status;
     }
     assert_ne!(last, StatusCode::TOO_MANY_REQUESTS);
     // Now even the right answer is not compared: nothing can be learnt.
     let cookie = draft_at_identity(&p, "203.0.113.9", id).await;
-    let refused = post_from(
-        &p,
-        "203.0.113.9",
-        &uri,
-        &cookie,
-        &[("identity", &id_number), ("identity_second", &name)],
-    )
-    .await;
+    let refused = identify(&p, "203.0.113.9", &uri, &cookie, &id_number, &name).await;
     assert_eq!(
         refused.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -150,48 +154,20 @@ async fn one_draft_and_one_address_get_few_guesses() {
     let cookie = draft_at_identity(&p, "198.51.100.1", id).await;
     for _ in 0..5 {
         let guess = wrong.next().unwrap();
-        let answer = post_from(
-            &p,
-            "198.51.100.1",
-            &uri,
-            &cookie,
-            &[("identity", &guess), ("identity_second", &name)],
-        )
-        .await;
+        let answer = identify(&p, "198.51.100.1", &uri, &cookie, &guess, &name).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);
         assert!(answer.body.contains("不一致"));
     }
     // The sixth from this draft is not compared, even from elsewhere.
-    let sixth = post_from(
-        &p,
-        "198.51.100.200",
-        &uri,
-        &cookie,
-        &[("identity", &id_number), ("identity_second", &name)],
-    )
-    .await;
+    let sixth = identify(&p, "198.51.100.200", &uri, &cookie, &id_number, &name).await;
     assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
     // A malformed answer is not a guess and says what to fix.
     let fresh = draft_at_identity(&p, "198.51.100.2", id).await;
-    let malformed = post_from(
-        &p,
-        "198.51.100.2",
-        &uri,
-        &fresh,
-        &[("identity", "2304041990"), ("identity_second", &name)],
-    )
-    .await;
+    let malformed = identify(&p, "198.51.100.2", &uri, &fresh, "2304041990", &name).await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert!(malformed.body.contains("href=\"#identity\""));
     // The subject itself, with both answers right, goes on.
-    let ok = post_from(
-        &p,
-        "198.51.100.2",
-        &uri,
-        &fresh,
-        &[("identity", &id_number), ("identity_second", &name)],
-    )
-    .await;
+    let ok = identify(&p, "198.51.100.2", &uri, &fresh, &id_number, &name).await;
     assert_eq!(
         ok.location(),
         format!("/repair/apply/{id}/pledge"),
@@ -215,29 +191,20 @@ async fn the_public_credit_code_alone_opens_nothing() {
         "{}",
         bare.body
     );
-    let guessed = post_from(
+    let guessed = identify(
         &p,
         "198.51.100.7",
         &uri,
         &cookie,
-        &[
-            ("identity", &code),
-            ("identity_second", "230404199001011336"),
-        ],
+        &code,
+        "230404199001011336",
     )
     .await;
     assert_eq!(guessed.status, StatusCode::BAD_REQUEST);
     // The representative's ID number is on no public page.
     let (_, record_page) = p.get(&format!("/penalties/{id}")).await;
     assert!(!record_page.contains(&rep));
-    let ok = post_from(
-        &p,
-        "198.51.100.7",
-        &uri,
-        &cookie,
-        &[("identity", &code), ("identity_second", &rep)],
-    )
-    .await;
+    let ok = identify(&p, "198.51.100.7", &uri, &cookie, &code, &rep).await;
     assert_eq!(ok.location(), format!("/repair/apply/{id}/pledge"));
 }
 
@@ -276,29 +243,16 @@ async fn an_open_application_is_neither_shown_nor_a_lock_a_stranger_holds() {
     add_account(&p, "voider", Role::Reviewer, Some(app.department_id)).await;
     let reviewer = sign_in(&p, "voider").await;
     let decide = format!("/admin/repairs/{number}/decide");
-    let no_reason = p
-        .post_form(
-            &decide,
-            &reviewer.cookie,
-            &[
-                ("_csrf", &reviewer.csrf),
-                ("expected_state", "submitted"),
-                ("action", "void"),
-            ],
-        )
-        .await;
+    let no_reason = reviewer.decide(&p, &decide, "submitted", "void", &[]).await;
     assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
     assert!(no_reason.body.contains("作废须写明理由"));
-    let voided = p
-        .post_form(
+    let voided = reviewer
+        .decide(
+            &p,
             &decide,
-            &reviewer.cookie,
-            &[
-                ("_csrf", &reviewer.csrf),
-                ("expected_state", "submitted"),
-                ("action", "void"),
-                ("reason", "经电话核实，申请人并非该企业或其代理人"),
-            ],
+            "submitted",
+            "void",
+            &[("reason", "经电话核实，申请人并非该企业或其代理人")],
         )
         .await;
     assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);

@@ -35,6 +35,27 @@ pub(super) struct Member {
     pub csrf: String,
 }
 
+impl Member {
+    /// A reviewer's decision on the application page's form: the action,
+    /// the state the page showed, and any reasons or remedies.
+    pub(super) async fn decide(
+        &self,
+        p: &Portal,
+        decide: &str,
+        expected_state: &str,
+        action: &str,
+        texts: &[(&str, &str)],
+    ) -> Answer {
+        let mut fields = vec![
+            ("_csrf", self.csrf.as_str()),
+            ("expected_state", expected_state),
+            ("action", action),
+        ];
+        fields.extend_from_slice(texts);
+        p.post_form(decide, &self.cookie, &fields).await
+    }
+}
+
 pub(super) async fn login_as(p: &Portal, username: &str, password: &str) -> Answer {
     p.post_form(
         "/admin/login",
@@ -578,31 +599,25 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     assert!(file.body.starts_with("%PDF"));
 
     // A request to supplement needs its reasons; then the applicant sees them.
-    let missing = p
-        .post_form(
+    let missing = right
+        .decide(
+            p,
             &decide,
-            &right.cookie,
-            &[
-                ("_csrf", &right.csrf),
-                ("expected_state", "submitted"),
-                ("action", "request_supplement"),
-                ("reason", " "),
-            ],
+            "submitted",
+            "request_supplement",
+            &[("reason", " ")],
         )
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert!(missing.body.contains("要求补正须写明需补正的材料"));
     assert_eq!(state_of(p, &w.number).await, ApplicationState::Submitted);
-    let asked = p
-        .post_form(
+    let asked = right
+        .decide(
+            p,
             &decide,
-            &right.cookie,
-            &[
-                ("_csrf", &right.csrf),
-                ("expected_state", "submitted"),
-                ("action", "request_supplement"),
-                ("reason", "请补充银行回单"),
-            ],
+            "submitted",
+            "request_supplement",
+            &[("reason", "请补充银行回单")],
         )
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
@@ -611,17 +626,13 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
         ApplicationState::NeedsSupplement
     );
     // A stale page (it still says "submitted") cannot act again.
-    let stale = p
-        .post_form(
+    let stale = right
+        .decide(
+            p,
             &decide,
-            &right.cookie,
-            &[
-                ("_csrf", &right.csrf),
-                ("expected_state", "submitted"),
-                ("action", "reject"),
-                ("reason", "x"),
-                ("remedies", "y"),
-            ],
+            "submitted",
+            "reject",
+            &[("reason", "x"), ("remedies", "y")],
         )
         .await;
     assert_eq!(stale.status, StatusCode::BAD_REQUEST);
@@ -652,17 +663,7 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
         .unwrap()
         .unwrap();
     for (expected, action) in [("submitted", "accept"), ("accepted", "approve")] {
-        let done = p
-            .post_form(
-                &decide,
-                &right.cookie,
-                &[
-                    ("_csrf", &right.csrf),
-                    ("expected_state", expected),
-                    ("action", action),
-                ],
-            )
-            .await;
+        let done = right.decide(p, &decide, expected, action, &[]).await;
         assert_eq!(
             done.status,
             StatusCode::SEE_OTHER,

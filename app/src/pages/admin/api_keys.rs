@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{CsrfField, StaffBar, StaffView};
+use super::{Choice, CsrfField, StaffBar, StaffView};
 use crate::domain::api_key::KeyScope;
 use crate::model::DepartmentOption;
 use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError, TextField};
@@ -45,7 +45,9 @@ pub fn ApiKeysPage(
     let scope_error = error_for(&errors, "scope");
     let scope_invalid = scope_error.is_some();
     let dept_error = error_for(&errors, "department");
-    let dept_invalid = dept_error.is_some();
+    let mut department_options =
+        vec![(String::new(), "不属于任何单位（共享读取密钥）".to_string())];
+    department_options.extend(departments.into_iter().map(|d| (d.id.to_string(), d.name)));
     let name_error = error_for(&errors, "name");
     view! {
         <StaffBar staff/>
@@ -109,18 +111,7 @@ pub fn ApiKeysPage(
                     }
                 }).collect_view()}
             </fieldset>
-            <div class="field" class:field-error=dept_invalid>
-                <label for="department">"报送单位（仅报送密钥）"</label>
-                {dept_error.map(|e| view! { <p class="error-message" id="department-error">"错误："{e}</p> })}
-                <select id="department" name="department">
-                    <option value="">"不属于任何单位（共享读取密钥）"</option>
-                    {departments.into_iter().map(|d| {
-                        let value = d.id.to_string();
-                        let selected = form.department == value;
-                        view! { <option value=value selected=selected>{d.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <Choice id="department" label="报送单位（仅报送密钥）" options=department_options selected=form.department error=dept_error/>
             <TextField id="name" label="系统名称" hint="如：市场监管执法办案系统、省信用信息共享平台" value=form.name error=name_error.unwrap_or_default()/>
             <button type="submit" class="button">"签发"</button>
         </form>

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use super::{CsrfField, StaffBar, StaffView};
+use super::{Choice, CsrfField, StaffBar, StaffView};
 use crate::domain::catalog::{label, ItemAttributes, CLASSIFICATIONS, DISCLOSURE, SHARING};
 use crate::domain::publication::{format_date_cn, Tier};
 use crate::pages::repair::forms::{error_for, ErrorSummary, FieldError, TextField};
@@ -160,30 +160,6 @@ impl Default for ItemForm {
                 ..RuleForm::default()
             },
         }
-    }
-}
-
-/// A labelled select over (code, label) options.
-#[component]
-fn Choice(
-    id: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    selected: String,
-    error: Option<String>,
-) -> impl IntoView {
-    let invalid = error.is_some();
-    view! {
-        <div class="field" class:field-error=invalid>
-            <label for=id>{label}</label>
-            {error.map(|e| view! { <p class="error-message" id=format!("{id}-error")>"错误："{e}</p> })}
-            <select id=id name=id>
-                {options.into_iter().map(|(code, text)| {
-                    let is = code == selected;
-                    view! { <option value=code selected=is>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
 

@@ -25,6 +25,30 @@ pub struct StaffView {
     pub csrf: String,
 }
 
+/// A labelled select over (code, label) options.
+#[component]
+pub fn Choice(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-error=invalid>
+            <label for=id>{label}</label>
+            {error.map(|e| view! { <p class="error-message" id=format!("{id}-error")>"错误："{e}</p> })}
+            <select id=id name=id>
+                {options.into_iter().map(|(code, text)| {
+                    let is = code == selected;
+                    view! { <option value=code selected=is>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// The hidden field carrying the session's anti-forgery token.
 #[component]
 pub fn CsrfField(csrf: String) -> impl IntoView {

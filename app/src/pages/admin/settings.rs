@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{CsrfField, StaffBar, StaffView};
+use super::{Choice, CsrfField, StaffBar, StaffView};
 use crate::domain::publication::format_date_cn;
 use crate::domain::staff::Role;
 use crate::domain::working_days::CalendarEntry;
@@ -72,7 +72,8 @@ pub fn AccountsPage(
     let role_error = error_for(&errors, "role");
     let role_invalid = role_error.is_some();
     let dept_error = error_for(&errors, "department");
-    let dept_invalid = dept_error.is_some();
+    let mut department_options = vec![(String::new(), "不属于认定单位".to_string())];
+    department_options.extend(departments.into_iter().map(|d| (d.id.to_string(), d.name)));
     let username_error = error_for(&errors, "username");
     let name_error = error_for(&errors, "display_name");
     let password_error = error_for(&errors, "password");
@@ -150,18 +151,7 @@ pub fn AccountsPage(
                     }
                 }).collect_view()}
             </fieldset>
-            <div class="field" class:field-error=dept_invalid>
-                <label for="department">"所属认定单位（审核员必选）"</label>
-                {dept_error.map(|e| view! { <p class="error-message" id="department-error">"错误："{e}</p> })}
-                <select id="department" name="department">
-                    <option value="">"不属于认定单位"</option>
-                    {departments.into_iter().map(|d| {
-                        let value = d.id.to_string();
-                        let selected = form.department == value;
-                        view! { <option value=value selected=selected>{d.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <Choice id="department" label="所属认定单位（审核员必选）" options=department_options selected=form.department error=dept_error/>
             <TextField
                 id="password"
                 label="初始密码"

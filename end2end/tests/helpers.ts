@@ -45,11 +45,34 @@ export async function expectAccessible(page: Page, testInfo?: TestInfo) {
   const results = await new AxeBuilder({ page: target })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();
+  const wider = await overflowAt320(target);
   await cleanup();
   const summary = results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
   );
   expect(summary, "axe-core violations").toEqual([]);
+  expect(wider, "page wider than a 320 px screen (WCAG 1.4.10 reflow)").toEqual([]);
+}
+
+/**
+ * WCAG 1.4.10 (axe does not check it): at 320 CSS pixels the page scrolls
+ * only vertically. Tables may scroll inside their own box. Returns the
+ * elements that stick out, empty when the page fits; the viewport is put
+ * back as it was.
+ */
+async function overflowAt320(page: Page): Promise<string[]> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: before?.height ?? 800 });
+  const wider = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-wrap"))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} → ${Math.round(e.getBoundingClientRect().right)} px`);
+  });
+  if (before) await page.setViewportSize(before);
+  return wider;
 }
 
 /** Every page says that the data is fictional. */

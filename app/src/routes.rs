@@ -12,6 +12,7 @@ use leptos_router::{
 };
 
 use crate::components::layout::Layout;
+use crate::pages::document::SiteHead;
 use crate::pages::{
     home_page::HomePage,
     not_found_page::NotFoundPage,
@@ -32,11 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="zh-CN" class=display>
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="stylesheet" href="/pkg/hegang_credit.css"/>
+                <SiteHead/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::repair::http::see_other;
+use crate::http::forms::see_other;
 
 #[derive(Deserialize)]
 pub struct Switch {

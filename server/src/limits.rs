@@ -137,19 +137,15 @@ pub async fn limit_public_reads(
 
 fn too_many(wait: u64) -> Response {
     use leptos::prelude::*;
-    let html = app::pages::repair::document::render_document(
-        None,
-        "查询过于频繁",
-        move || {
-            IntoAny::into_any(view! {
-                <h1>"查询过于频繁"</h1>
-                <div class="error-panel" role="alert">
-                    <p>{format!("您的查询过于频繁，请 {wait} 秒后再试。")}</p>
-                    <p>"为保护信用信息不被批量获取，每个网络地址每分钟的查询次数有限。如需批量使用公示数据，请联系市社会信用体系建设领导小组办公室。"</p>
-                </div>
-            })
-        },
-    );
+    let html = app::pages::document::render_document(None, "查询过于频繁", move || {
+        IntoAny::into_any(view! {
+            <h1>"查询过于频繁"</h1>
+            <div class="error-panel" role="alert">
+                <p>{format!("您的查询过于频繁，请 {wait} 秒后再试。")}</p>
+                <p>"为保护信用信息不被批量获取，每个网络地址每分钟的查询次数有限。如需批量使用公示数据，请联系市社会信用体系建设领导小组办公室。"</p>
+            </div>
+        })
+    });
     let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(html)).into_response();
     if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -178,7 +178,7 @@ async fn security_headers(
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    let nonce = crate::repair::http::random_hex(16).unwrap_or_default();
+    let nonce = crate::http::tokens::random_hex(16).unwrap_or_default();
     let mut response = app::security::CSP_NONCE
         .scope(nonce.clone(), next.run(request))
         .await;

@@ -2,6 +2,7 @@
 //! mode); the interactive parts they embed live in `crate::islands`.
 
 pub mod admin;
+pub mod document;
 pub mod home_page;
 pub mod not_found_page;
 pub mod policies_page;

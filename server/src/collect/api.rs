@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 use super::import::{process_row, Delivery, Outcome, RowResult, Summary};
 use crate::http::client::{client_of, ClientAddr};
 use crate::http::routes::Routes;
-use crate::repair::http::sha256_hex;
+use crate::http::tokens::sha256_hex;
 use crate::staff::StaffState;
 use crate::store::api_keys::{self, ActiveKey, Grant};
 use crate::store::collect::load_context;

@@ -39,7 +39,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
-use crate::repair::http::random_hex;
+use crate::http::tokens::random_hex;
 use crate::staff::session::Staff;
 use crate::staff::{forbidden, internal, not_found, render, StaffState};
 use crate::store::collect::DeliveryTurn;

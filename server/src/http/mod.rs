@@ -1,9 +1,12 @@
 //! HTTP matters every area shares: who the client is (behind trusted
-//! proxies), the connection loop and its timeouts, and cookies over HTTPS.
+//! proxies), the connection loop and its timeouts, cookies over HTTPS,
+//! form helpers (`forms`) and random tokens and hashes (`tokens`).
 
 pub mod client;
+pub mod forms;
 pub mod routes;
 pub mod serve;
+pub mod tokens;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};

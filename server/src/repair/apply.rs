@@ -12,7 +12,7 @@ use app::domain::repair_identity::{
     check_identity, not_on_file_message, IdentityAnswer, IdentityCheck, IdentityLimits, OnRecord,
 };
 use app::domain::{repair_eligibility, RepairEligibility, SubjectKind};
-use app::pages::repair::document::render_document;
+use app::pages::document::render_document;
 use app::pages::repair::forms::{size_label, FieldError};
 use app::pages::repair::steps::{
     AnswerRow, ApplicantStep, CheckStep, Confirmation, EvidenceStep, FileLine, IdentityStep,
@@ -27,12 +27,15 @@ use axum::Form;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::http::{
-    clear_cookie, cookie, page, random_16, random_hex, same_origin, see_other, set_cookie,
-    sha256_hex, valid_token, DRAFT_COOKIE, RECEIPT_COOKIE,
-};
 use super::{uploads, RepairState};
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::forms::{clear_cookie, cookie, page, same_origin, see_other, set_cookie};
+use crate::http::tokens::{random_16, random_hex, sha256_hex, valid_token};
+
+/// The cookie holding the id of the application being filled in.
+pub const DRAFT_COOKIE: &str = "repair_draft";
+/// The one-time cookie carrying number and tracking code to the confirmation.
+pub const RECEIPT_COOKIE: &str = "repair_receipt";
 
 /// A handler's early exit: a finished response.
 type Step<T> = Result<T, Response>;

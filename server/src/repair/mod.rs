@@ -4,7 +4,6 @@
 //! `uploads`.
 
 pub mod apply;
-pub mod http;
 pub mod track;
 pub mod uploads;
 

@@ -7,7 +7,7 @@ use app::domain::repair_application::{
     ApplicationNumber, ApplicationState, EvidenceKind,
 };
 use app::domain::working_days::{deadline_note, HolidayCalendar};
-use app::pages::repair::document::render_document;
+use app::pages::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
 use app::store::repair::{NewEvent, StoredApplication};
@@ -19,9 +19,10 @@ use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::http::{page, same_origin, sha256_hex};
 use super::RepairState;
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::forms::{page, same_origin};
+use crate::http::tokens::sha256_hex;
 
 /// Wrong number/code pairs a client may send per window before 429.
 const MAX_FAILURES: u32 = 10;

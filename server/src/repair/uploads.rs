@@ -16,7 +16,7 @@ use axum::extract::multipart::Field;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::http::{hex, random_hex};
+use crate::http::tokens::{hex, random_hex};
 
 /// Where evidence files live: `<data dir>/uploads`.
 pub fn dir(data_dir: &Path) -> PathBuf {

@@ -28,7 +28,7 @@ use super::{
     audit_entry, forbidden, internal, not_found, register as write_register, render, require,
     StaffState,
 };
-use crate::repair::http::see_other;
+use crate::http::forms::see_other;
 use crate::store::staff::verify_chain;
 
 // ----- access register --------------------------------------------------------
@@ -402,7 +402,7 @@ pub async fn reset_password(
     }
     let username = account.member.username.clone();
     let password = loop {
-        let random = match crate::repair::http::random_16() {
+        let random = match crate::http::tokens::random_16() {
             Ok(r) => r,
             Err(e) => return internal(e),
         };

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::session::Staff;
 use super::{audit_entry, internal, not_found, render, StaffState};
-use crate::repair::http::see_other;
+use crate::http::forms::see_other;
 use crate::store::catalog::{self, CatalogItem};
 use crate::store::writes::NewCatalogItem;
 

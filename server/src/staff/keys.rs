@@ -18,7 +18,8 @@ use serde::Deserialize;
 
 use super::session::Staff;
 use super::{audit_entry, internal, render, StaffState};
-use crate::repair::http::{random_hex, see_other, sha256_hex};
+use crate::http::forms::see_other;
+use crate::http::tokens::{random_hex, sha256_hex};
 use crate::store::api_keys::{self, Grant};
 
 async fn page(

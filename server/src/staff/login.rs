@@ -31,7 +31,8 @@ use super::session::{
 };
 use super::{audit_entry, internal, register, render, StaffState};
 use crate::http::client::{client_of, ClientAddr};
-use crate::repair::http::{same_origin, see_other, sha256_hex};
+use crate::http::forms::{same_origin, see_other};
+use crate::http::tokens::sha256_hex;
 
 fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Response {
     render(status, "工作人员登录", move || {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use app::domain::staff::AuditAction;
 use app::pages::admin::{ForbiddenPage, StaffView};
-use app::pages::repair::document::render_document;
+use app::pages::document::render_document;
 use app::store::staff::NewAuditEntry;
 use app::store::StaffStore;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -31,8 +31,8 @@ use axum::Router;
 use leptos::prelude::*;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::http::forms::page;
 use crate::http::routes::Routes;
-use crate::repair::http::page;
 use crate::repair::RepairState;
 
 /// What the console handlers need.

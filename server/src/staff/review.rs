@@ -30,7 +30,7 @@ use serde::Deserialize;
 
 use super::session::Staff;
 use super::{audit_entry, internal, not_found, register, render, StaffState};
-use crate::repair::http::see_other;
+use crate::http::forms::see_other;
 
 async fn calendar(state: &StaffState) -> Result<HolidayCalendar, Response> {
     state

@@ -17,7 +17,8 @@ use chrono::{Duration, Utc};
 
 use super::{forbidden, StaffState};
 use crate::http::client::{client_of, ClientAddr};
-use crate::repair::http::{cookie, random_hex, same_origin, see_other, sha256_hex};
+use crate::http::forms::{cookie, same_origin, see_other};
+use crate::http::tokens::{random_hex, sha256_hex};
 
 /// The session cookie's name. Served over HTTPS it is a `__Host-` cookie
 /// (Secure, Path=/, no Domain: only this exact origin ever sees it). On
@@ -181,7 +182,7 @@ impl FromRequestParts<StaffState> for Staff {
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, String> {
-    let random = crate::repair::http::random_16().map_err(|e| e.to_string())?;
+    let random = crate::http::tokens::random_16().map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&random).map_err(|e| e.to_string())?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)

@@ -339,7 +339,7 @@ async fn a_whole_application_from_record_to_tracking() {
         let bytes = std::fs::read(p.dir.join("uploads").join(&stored)).unwrap();
         assert_eq!(
             f.get::<String, _>(1),
-            server::repair::http::sha256_hex(&bytes)
+            server::http::tokens::sha256_hex(&bytes)
         );
     }
     assert_eq!(p.rows("select 1 from repair_drafts").await.len(), 0);

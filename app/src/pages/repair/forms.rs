@@ -36,7 +36,7 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
 /// the rest would be markup. For pages the server renders whole: a
 /// hydrated view would show the entities literally.
 pub fn textarea_text(value: &str) -> String {
-    super::document::escape(value)
+    crate::pages::document::escape(value)
 }
 
 /// The summary at the top of a page with errors; each links to its field.

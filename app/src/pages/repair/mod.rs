@@ -7,7 +7,6 @@
 //! `repair` module), so the whole flow works without JavaScript. The
 //! components here only render; `document` wraps them in the site frame.
 
-pub mod document;
 pub mod forms;
 pub mod steps;
 pub mod track;

@@ -1,13 +1,26 @@
-//! A complete HTML document around a repair page, rendered to a string by
-//! the server's form handlers (which answer outside the Leptos router).
+//! The HTML document around a page: its head, shared by the router's
+//! shell (`routes::shell`) and by the documents the server's form handlers
+//! render to a string (repair steps, the console, refusals), which answer
+//! outside the Leptos router.
 
-#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::components::layout::Layout;
 #[cfg(feature = "ssr")]
 use crate::islands::form_flow::{FormFlow, PAGE_ID};
+
+/// What every page's `<head>` holds before its scripts and title.
+#[component]
+pub fn SiteHead() -> impl IntoView {
+    view! {
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="color-scheme" content="light"/>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+        <link rel="stylesheet" href="/pkg/hegang_credit.css"/>
+    }
+}
 
 /// Renders `body` in the site frame with `title`. With `options`, the page
 /// loads the islands bundle and the `FormFlow` island, which checks fields
@@ -22,9 +35,10 @@ pub fn render_document(
     let owner = Owner::new();
     let title = format!("{title} - 信用中国（黑龙江鹤岗）");
     let options = options.cloned();
-    let (scripts, html) = owner.with(move || {
+    let (head, scripts, html) = owner.with(move || {
         crate::security::provide_nonce();
         let flow = options.is_some().then(|| view! { <FormFlow/> });
+        let head = view! { <SiteHead/> }.to_html();
         let scripts = options
             .map(|options| view! { <HydrationScripts options islands=true/> }.to_html())
             .unwrap_or_default();
@@ -34,7 +48,7 @@ pub fn render_document(
                 {flow}
             </Layout>
         };
-        (scripts, page.to_html())
+        (head, scripts, page.to_html())
     });
     let class = crate::display::current()
         .mode
@@ -42,12 +56,8 @@ pub fn render_document(
         .map(|c| format!(" class=\"{c}\""))
         .unwrap_or_default();
     format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"{class}><head><meta charset=\"utf-8\"/>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
-         <meta name=\"color-scheme\" content=\"light\"/>\
-         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>\
-         <link rel=\"stylesheet\" href=\"/pkg/hegang_credit.css\"/>\
-         {scripts}<title>{}</title></head><body>{html}</body></html>",
+        "<!DOCTYPE html><html lang=\"zh-CN\"{class}><head>{head}{scripts}<title>{}</title></head>\
+         <body>{html}</body></html>",
         escape(&title)
     )
 }

@@ -1,14 +1,8 @@
-//! HTTP details of the repair forms: cookies, the same-origin check every
-//! form post passes, random tokens and hashes.
+//! What every area's HTML forms share: cookies, the same-origin check every
+//! form post passes, and the plain responses (a page with a status, a 303).
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use sha2::{Digest, Sha256};
-
-/// The cookie holding the id of the application being filled in.
-pub const DRAFT_COOKIE: &str = "repair_draft";
-/// The one-time cookie carrying number and tracking code to the confirmation.
-pub const RECEIPT_COOKIE: &str = "repair_receipt";
 
 /// A cookie value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -23,8 +17,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, scoped to `path`.
-/// (`Secure` and the `__Host-` prefix come with the session work for
-/// HTTPS deployments; on plain localhost browsers would drop them.)
+/// (`Secure` is added to every cookie over HTTPS by [`super::secure_cookies`];
+/// on plain localhost browsers would drop it.)
 pub fn set_cookie(name: &str, value: &str, path: &str, max_age_secs: u64) -> HeaderValue {
     HeaderValue::from_str(&format!(
         "{name}={value}; Path={path}; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict"
@@ -61,7 +55,7 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), Box<Response>> {
 fn forbidden() -> Response {
     (
         StatusCode::FORBIDDEN,
-        Html(app::pages::repair::document::render_document(
+        Html(app::pages::document::render_document(
             None,
             "请求被拒绝",
             || {
@@ -72,34 +66,6 @@ fn forbidden() -> Response {
         )),
     )
         .into_response()
-}
-
-/// `n` random bytes from the operating system, as lowercase hex.
-pub fn random_hex(n: usize) -> Result<String, getrandom::Error> {
-    let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes)?;
-    Ok(hex(&bytes))
-}
-
-pub fn random_16() -> Result<[u8; 16], getrandom::Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)?;
-    Ok(bytes)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-/// A draft id from a cookie: exactly 32 lowercase hex characters.
-pub fn valid_token(s: &str) -> bool {
-    s.len() == 32
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// An HTML page with a status.

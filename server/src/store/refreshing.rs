@@ -7,9 +7,10 @@
 //! computed by exactly one request, any others asking for the same key
 //! waiting for that one computation (other keys are not held up).
 //!
-//! A value is computed for a key at a *version* (the day, or the
+//! A value is computed for a key at a *version* (the day and the
 //! projection's generation): a value is fresh for its version and later
-//! ones, within its time-to-live, until marked stale. What happens when
+//! ones until marked stale (a value served stale also for a minimum
+//! interval after it was computed, so it is not recounted on every change). What happens when
 //! only an out-of-date value is there is the cache's policy:
 //! [`Refreshing::serving_stale`] serves it while one background task
 //! computes the next (the home page's counts: yesterday's are fine for a
@@ -72,10 +73,13 @@ where
     V: Clone + Send + Sync + 'static,
     G: Clone + Ord + Send + Sync + 'static,
 {
-    /// One value (the home page's counts), fresh for `ttl` at its version,
-    /// and served stale while its refresh runs.
-    pub fn serving_stale(ttl: Duration) -> Arc<Self> {
-        Self::build(Some(ttl), 1, Policy::ServeStale)
+    /// One value (the home page's counts), fresh while its version is
+    /// current, and for `min_interval` after it was computed whatever the
+    /// version; an out-of-date value is served while its refresh runs.
+    /// Unchanged data cost nothing, and data changing all day are counted
+    /// at most once per `min_interval`.
+    pub fn serving_stale(min_interval: Duration) -> Arc<Self> {
+        Self::build(Some(min_interval), 1, Policy::ServeStale)
     }
 
     /// Up to `capacity` values, each served only at its version or a later
@@ -185,7 +189,15 @@ where
 
     fn is_fresh(&self, slot: &Slot<G, V>, version: &G) -> bool {
         slot.value.as_ref().is_some_and(|v| {
-            !slot.stale && v.version >= *version && self.ttl.is_none_or(|ttl| v.at.elapsed() < ttl)
+            let current = v.version >= *version;
+            let recent = self.ttl.is_some_and(|ttl| v.at.elapsed() < ttl);
+            !slot.stale
+                && match self.policy {
+                    Policy::Exact => current,
+                    // Refreshed when its version moved on, but not more
+                    // often than every `ttl`, however often the data change.
+                    Policy::ServeStale => current || recent,
+                }
         })
     }
 
@@ -284,27 +296,39 @@ mod tests {
         let cache = Refreshing::<(), u32, u8>::serving_stale(Duration::from_millis(200));
         let calls = Arc::new(AtomicU32::new(0));
         assert_eq!(cache.get((), 1, slow(&calls, 1, 0)).await, Ok(1));
+        // The data changed (version 2) within the interval: still served.
+        assert_eq!(cache.get((), 2, slow(&calls, 9, 0)).await, Ok(1));
         tokio::time::sleep(Duration::from_millis(250)).await;
-        // Expired: every request gets the old value at once, one refresh
+        // Past it, every request gets the old value at once and one refresh
         // (which takes 300 ms) starts.
         for _ in 0..20 {
             let started = Instant::now();
-            assert_eq!(cache.get((), 1, slow(&calls, 2, 300)).await, Ok(1));
+            assert_eq!(cache.get((), 2, slow(&calls, 2, 300)).await, Ok(1));
             assert!(started.elapsed() < Duration::from_millis(100));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(calls.load(Ordering::SeqCst), 2, "one refresh, not twenty");
         tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(cache.get((), 1, slow(&calls, 3, 0)).await, Ok(2));
-        // A new version (a new day) is also served stale, then refreshed.
-        assert_eq!(cache.get((), 2, slow(&calls, 4, 0)).await, Ok(2));
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        assert_eq!(cache.get((), 2, slow(&calls, 5, 0)).await, Ok(4));
+        assert_eq!(cache.get((), 2, slow(&calls, 3, 0)).await, Ok(2));
         // Marked stale: served once more while it refreshes.
         cache.mark_stale();
-        assert_eq!(cache.get((), 2, slow(&calls, 6, 0)).await, Ok(4));
+        assert_eq!(cache.get((), 2, slow(&calls, 6, 0)).await, Ok(2));
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(cache.get((), 2, slow(&calls, 7, 0)).await, Ok(6));
+    }
+
+    #[tokio::test]
+    async fn unchanged_data_are_not_counted_again() {
+        let cache = Refreshing::<(), u32, u8>::serving_stale(Duration::from_millis(50));
+        let calls = Arc::new(AtomicU32::new(0));
+        assert_eq!(cache.get((), 1, slow(&calls, 1, 0)).await, Ok(1));
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        // Long past the interval, at the same version: no refresh.
+        for _ in 0..5 {
+            assert_eq!(cache.get((), 1, slow(&calls, 2, 0)).await, Ok(1));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -63,7 +63,8 @@ const COUNT_CACHE_KEYS: usize = 10_000;
 /// How many public names the bigram frequency estimate samples.
 const FREQUENCY_SAMPLE: i64 = 20_000;
 
-/// How long the home page counts and the department list are reused.
+/// How long the department list is reused, and how often at most the home
+/// page counts are recounted while the records change.
 const STATS_TTL: Duration = Duration::from_secs(60);
 
 /// The home page's counts: records of each kind public on `today`.
@@ -183,7 +184,7 @@ pub(crate) fn db_err(err: sqlx::Error) -> StoreError {
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    stats_cache: Arc<Refreshing<(), HomeStats, NaiveDate>>,
+    stats_cache: Arc<Refreshing<(), HomeStats, (NaiveDate, i64)>>,
     /// How many sampled public names hold each bigram and trigram, to pick
     /// the rarest of a long query's. Rebuilt by the sweep.
     gram_freq: Mutex<Option<Arc<HashMap<String, u32>>>>,
@@ -214,7 +215,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536")
+            // Each connection keeps its own page cache (SQLite is built
+            // without the shared one, see .cargo/config.toml), so the
+            // portal's memory for it is 8 × this: 16 MB each holds the
+            // hot index pages, and the kernel's page cache holds the file.
+            .pragma("cache_size", "-16384")
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -962,10 +967,14 @@ impl Store for SqliteStore {
 
     async fn stats(&self, today: NaiveDate) -> Result<HomeStats, StoreError> {
         // Over a second at a million records: served from a cache that
-        // refreshes in the background, never by the requests that find it old.
+        // refreshes in the background, never by the requests that find it old,
+        // and only when the day or the projection changed (at most once a
+        // minute): counting a million rows every minute for nothing took a
+        // core for a second and showed in everyone's slowest requests.
+        let generation = self.generation().await?;
         let pool = self.pool.clone();
         self.stats_cache
-            .get((), today, move || count_public(pool, today))
+            .get((), (today, generation), move || count_public(pool, today))
             .await
     }
 

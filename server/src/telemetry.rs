@@ -16,6 +16,10 @@ pub fn init() {
         .try_init();
 }
 
+/// A request answered later than this is logged as a warning: every page
+/// is answered in a few milliseconds under load (README, Measured).
+const SLOW_MS: f64 = 100.0;
+
 /// Middleware: wraps each request in a span and logs its outcome once.
 pub async fn request_span(req: Request, next: Next) -> Response {
     let method = req.method().clone();
@@ -36,6 +40,9 @@ pub async fn request_span(req: Request, next: Next) -> Response {
     span.in_scope(|| {
         if status >= 500 {
             tracing::error!(status, duration_ms = ms, "request failed");
+        } else if ms >= SLOW_MS {
+            // Seen at the default level: a stall shows here with its page.
+            tracing::warn!(status, duration_ms = ms, "slow request");
         } else {
             tracing::info!(status, duration_ms = ms, "request served");
         }

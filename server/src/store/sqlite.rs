@@ -404,6 +404,13 @@ impl SqliteStore {
         if let Some(freq) = self.gram_freq.lock().ok().and_then(|f| f.clone()) {
             return Ok(freq);
         }
+        self.count_gram_frequencies().await
+    }
+
+    /// Samples the public names again and replaces the estimate. The old
+    /// one serves until the new one is there: with none, every long query
+    /// would sample the names itself at once.
+    async fn count_gram_frequencies(&self) -> Result<Arc<HashMap<String, u32>>, StoreError> {
         let total: i64 = self
             .fetch_count("select count(*) from public_entries", vec![])
             .await?;
@@ -1020,12 +1027,14 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         let removed = super::writes::unpublish_ended(&mut tx, &today_s).await?;
         tx.commit().await.map_err(db_err)?;
-        self.stats_cache.mark_stale();
-        // Names changed: rebuild the estimate now, not on a user's query.
-        if let Ok(mut freq) = self.gram_freq.lock() {
-            *freq = None;
+        if removed > 0 {
+            self.stats_cache.mark_stale();
+            // Names changed: a new estimate now, not on a user's query.
+            self.count_gram_frequencies().await?;
+        } else {
+            // Nothing changed: only the first sweep (at start-up) counts.
+            self.gram_frequencies().await?;
         }
-        self.gram_frequencies().await?;
         Ok(removed)
     }
 

@@ -80,7 +80,12 @@ fn reset_peak() {
 
 /// The peak resident memory since [`reset_peak`], in MB.
 fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    peak_mb_of("self")
+}
+
+/// Process `pid`'s peak resident memory in MB (Linux: "self" for this one).
+fn peak_mb_of(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -307,7 +312,7 @@ async fn push_phases(
             at(0.5),
             at(0.95),
             at(1.0),
-            server_peak_mb(server.id()),
+            peak_mb_of(&server.id().to_string()),
         );
     }
     let _ = server.kill();
@@ -341,20 +346,6 @@ fn push_body(from: u32, to: u32, authority: &str) -> String {
         })
         .collect();
     serde_json::json!({ "records": records }).to_string()
-}
-
-/// Process `pid`'s peak resident memory in MB (Linux).
-fn server_peak_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
 }
 
 /// Just enough HTTP/1.1 for the benchmark: one kept-alive connection,

@@ -3,7 +3,7 @@
 //! one run.
 //!
 //! ```text
-//! cargo run --release -p server --bin bench_import -- [--rows 100000] [--kind penalty|license|push] [--dir /tmp/hegang-import-bench]
+//! cargo run --release -p server --bin bench_import -- [--rows 100000] [--kind penalty|license|push] [--baseline no] [--sheets N] [--dir /tmp/hegang-import-bench]
 //! ```
 //! (`--kind push` starts the release binary, `target/release/server` or
 //! `BENCH_SERVER`: run `bash .ci/build` first.)
@@ -40,12 +40,16 @@ fn main() {
     let mut rows: u32 = 100_000;
     let mut dir = std::path::PathBuf::from("/tmp/hegang-import-bench");
     let mut bench = Bench::Sheet(SheetKind::Penalty);
+    let mut with_baseline = true;
+    let mut sheets: u32 = 1;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--rows" => rows = value.parse().expect("--rows takes a number"),
             "--dir" => dir = value.into(),
+            "--baseline" => with_baseline = value != "no",
+            "--sheets" => sheets = value.parse().expect("--sheets takes a number"),
             "--kind" => {
                 bench = match value.as_str() {
                     "penalty" => Bench::Sheet(SheetKind::Penalty),
@@ -61,7 +65,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(run(rows, dir, bench));
+        .block_on(run(rows, dir, bench, with_baseline, sheets));
 }
 
 /// What is timed against the baseline: a sheet of one kind through the
@@ -117,7 +121,7 @@ async fn database(
     (store, dept.get(0), dept.get(1))
 }
 
-async fn run(rows: u32, dir: std::path::PathBuf, bench: Bench) {
+async fn run(rows: u32, dir: std::path::PathBuf, bench: Bench, with_baseline: bool, sheets: u32) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("bench dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
@@ -133,6 +137,15 @@ async fn run(rows: u32, dir: std::path::PathBuf, bench: Bench) {
             (SheetKind::Penalty, times)
         }
     };
+    if let (Bench::Sheet(SheetKind::Penalty), true) = (bench, sheets > 1) {
+        let store = SqliteStore::connect(&format!("sqlite://{}/bench.db", dir.display()))
+            .await
+            .expect("database");
+        further_sheets(&store, &dir, rows, sheets, dept_id, &authority, today).await;
+    }
+    if !with_baseline {
+        return;
+    }
     let (store, dept_id, _) = database(&dir, "baseline.db", today).await;
     reset_peak();
     let baseline = baseline(&store, rows, dept_id, kind).await;
@@ -169,7 +182,7 @@ async fn sheet_phases(
     let sheet = dir.join("sheet.csv");
     let started = Instant::now();
     match kind {
-        SheetKind::Penalty => write_sheet(&sheet, rows, authority),
+        SheetKind::Penalty => write_sheet(&sheet, 0..rows, authority),
         SheetKind::License => write_license_sheet(&sheet, rows, authority),
     }
     let size = std::fs::metadata(&sheet).map(|m| m.len()).unwrap_or(0);
@@ -224,6 +237,47 @@ async fn sheet_phases(
         }
     }
     measured
+}
+
+/// Sheets 2..=`sheets` of `rows` new penalties each, committed one after
+/// another into the same database (a delivery holds at most 200,000 rows):
+/// the peak memory of each commit, and the process's memory after it,
+/// show whether memory stays flat as the records grow.
+async fn further_sheets(
+    store: &SqliteStore,
+    dir: &std::path::Path,
+    rows: u32,
+    sheets: u32,
+    dept_id: i64,
+    authority: &str,
+    today: NaiveDate,
+) {
+    let sheet = dir.join("sheet.csv");
+    for k in 1..sheets {
+        write_sheet(&sheet, k * rows..(k + 1) * rows, authority);
+        reset_peak();
+        let started = Instant::now();
+        let summary = import::run_sheet(
+            store,
+            dept_id,
+            &sheet,
+            today,
+            Mode::Commit,
+            "bench",
+            std::io::sink(),
+        )
+        .await
+        .expect("import");
+        println!(
+            "sheet {} of {sheets}: commit {:.1} s, taken {} committed {}, peak RSS {:.0} MB, {} records in all",
+            k + 1,
+            started.elapsed().as_secs_f64(),
+            summary.taken,
+            summary.committed,
+            peak_mb(),
+            (k + 1) * rows
+        );
+    }
 }
 
 /// The same penalties pushed to a running portal (the release binary, on
@@ -750,7 +804,7 @@ fn write_license_sheet(path: &std::path::Path, rows: u32, authority: &str) {
     w.flush().expect("flush");
 }
 
-fn write_sheet(path: &std::path::Path, rows: u32, authority: &str) {
+fn write_sheet(path: &std::path::Path, rows: std::ops::Range<u32>, authority: &str) {
     let file = std::fs::File::create(path).expect("sheet");
     let mut w = std::io::BufWriter::new(file);
     writeln!(
@@ -758,7 +812,7 @@ fn write_sheet(path: &std::path::Path, rows: u32, authority: &str) {
         "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_XDR_ZJHM,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_CFJG,CF_CFJGDM,ML_BM"
     )
     .expect("write");
-    for i in 0..rows {
+    for i in rows {
         let (subject, kind, code, id) = subject(i);
         let p = penalty(i);
         writeln!(

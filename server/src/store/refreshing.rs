@@ -162,6 +162,17 @@ where
         Ok(value)
     }
 
+    /// The value for `key` if it was computed within the minimum interval
+    /// and not marked stale, whatever its version (`serving_stale`): lets a
+    /// caller skip finding out the current version when it cannot matter.
+    pub fn recent(&self, key: &K) -> Option<V> {
+        let slots = self.lock();
+        let slot = slots.map.get(key)?;
+        let v = slot.value.as_ref()?;
+        (self.policy == Policy::ServeStale && !slot.stale && self.recent_at(v.at))
+            .then(|| v.value.clone())
+    }
+
     /// Marks every value stale (the data behind it changed): a stale value
     /// is served or recomputed as the policy says.
     pub fn mark_stale(&self) {
@@ -187,10 +198,15 @@ where
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Computed at `at`, within the minimum interval.
+    fn recent_at(&self, at: Instant) -> bool {
+        self.ttl.is_some_and(|ttl| at.elapsed() < ttl)
+    }
+
     fn is_fresh(&self, slot: &Slot<G, V>, version: &G) -> bool {
         slot.value.as_ref().is_some_and(|v| {
             let current = v.version >= *version;
-            let recent = self.ttl.is_some_and(|ttl| v.at.elapsed() < ttl);
+            let recent = self.recent_at(v.at);
             !slot.stale
                 && match self.policy {
                     Policy::Exact => current,
@@ -315,6 +331,24 @@ mod tests {
         assert_eq!(cache.get((), 2, slow(&calls, 6, 0)).await, Ok(2));
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(cache.get((), 2, slow(&calls, 7, 0)).await, Ok(6));
+    }
+
+    #[tokio::test]
+    async fn a_recent_value_is_known_without_its_version() {
+        let cache = Refreshing::<(), u32, u8>::serving_stale(Duration::from_millis(50));
+        let calls = Arc::new(AtomicU32::new(0));
+        assert_eq!(cache.recent(&()), None);
+        assert_eq!(cache.get((), 1, slow(&calls, 1, 0)).await, Ok(1));
+        assert_eq!(cache.recent(&()), Some(1));
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        assert_eq!(
+            cache.recent(&()),
+            None,
+            "past the interval the version decides"
+        );
+        assert_eq!(cache.get((), 1, slow(&calls, 2, 0)).await, Ok(1));
+        cache.mark_stale();
+        assert_eq!(cache.recent(&()), None);
     }
 
     #[tokio::test]

@@ -208,6 +208,18 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The nonce this response's Content-Security-Policy allows scripts by.
+    pub fn csp_nonce(&self) -> String {
+        let csp = self.headers["content-security-policy"].to_str().unwrap();
+        csp.split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn location(&self) -> String {
         self.headers
             .get("location")
@@ -423,13 +435,7 @@ async fn every_response_carries_the_security_headers() {
             "nosniff"
         );
         // The one inline script carries this response's nonce.
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .unwrap()
-            .split('\'')
-            .next()
-            .unwrap();
+        let nonce = answer.csp_nonce();
         if answer.body.contains("<script") {
             assert!(
                 answer.body.contains(&format!("nonce=\"{nonce}\"")),

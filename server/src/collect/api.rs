@@ -23,6 +23,7 @@ use serde_json::{json, Map, Value};
 
 use super::import::{process_row, Delivery, Outcome, RowResult, Summary};
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::error::{Area, HandlerError};
 use crate::http::routes::Routes;
 use crate::http::tokens::sha256_hex;
 use crate::staff::StaffState;
@@ -63,6 +64,22 @@ pub fn routes(state: StaffState) -> Router {
         .with_state(state)
 }
 
+/// The keyed API as an area of the site: answers are JSON.
+pub struct Api;
+
+impl Area for Api {
+    const NAME: &'static str = "keyed api";
+    fn failure_page() -> Response {
+        error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试")
+    }
+}
+
+/// Why a keyed API handler stopped early.
+pub(super) type Halt = HandlerError<Api>;
+/// What a keyed API handler returns.
+pub(super) type Handled = crate::http::error::Handled<Api>;
+
+/// A JSON refusal `{"error": message}`; a 401 says how to authenticate.
 pub(super) fn error(status: StatusCode, message: &str) -> Response {
     let mut response = (status, Json(json!({ "error": message }))).into_response();
     if status == StatusCode::UNAUTHORIZED {
@@ -92,7 +109,7 @@ fn cell(value: &Value) -> Option<String> {
 
 /// The active key the request carries, or the 401 to answer. What the key
 /// may do is for the caller to check.
-pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Response> {
+pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Halt> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -103,19 +120,12 @@ pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<Act
         return Err(error(
             StatusCode::UNAUTHORIZED,
             "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
-        ));
+        )
+        .into());
     }
-    match api_keys::active(&state.records, &sha256_hex(key.as_bytes())).await {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销")),
-        Err(e) => {
-            tracing::error!(error = %e, "api key lookup failed");
-            Err(error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系统繁忙，请稍后重试",
-            ))
-        }
-    }
+    api_keys::active(&state.records, &sha256_hex(key.as_bytes()))
+        .await?
+        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销").into())
 }
 
 pub async fn push_penalties(
@@ -123,7 +133,7 @@ pub async fn push_penalties(
     addr: ClientAddr,
     headers: HeaderMap,
     body: Result<Json<PushBody>, JsonRejection>,
-) -> Response {
+) -> Handled {
     push(SheetKind::Penalty, state, addr, headers, body).await
 }
 
@@ -132,7 +142,7 @@ pub async fn push_licenses(
     addr: ClientAddr,
     headers: HeaderMap,
     body: Result<Json<PushBody>, JsonRejection>,
-) -> Response {
+) -> Handled {
     push(SheetKind::License, state, addr, headers, body).await
 }
 
@@ -144,39 +154,36 @@ async fn push(
     addr: ClientAddr,
     headers: HeaderMap,
     body: Result<Json<PushBody>, JsonRejection>,
-) -> Response {
-    let key = match keyed(&state, &headers).await {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let key = keyed(&state, &headers).await?;
     // The department is the key's, never the request's: a system pushes
     // its own department's records only.
     let Grant::Push {
         department_id: department,
     } = key.grant
     else {
-        return error(
+        return Ok(error(
             StatusCode::FORBIDDEN,
             "此密钥是共享读取密钥，只能读取记录变动，不能报送；报送须使用管理员为本单位签发的报送密钥",
-        );
+        ));
     };
     let Json(body) = match body {
         Ok(b) => b,
         Err(rejection) => {
-            return error(
+            return Ok(error(
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "请求体须为 JSON 对象 {{\"records\": [...]}}：{}",
                     rejection.body_text()
                 ),
-            )
+            ))
         }
     };
     if body.records.is_empty() || body.records.len() > MAX_RECORDS {
-        return error(
+        return Ok(error(
             StatusCode::BAD_REQUEST,
             &format!("records 须包含 1 至 {MAX_RECORDS} 条记录"),
-        );
+        ));
     }
     let today = state.repair.portal.today();
     let actor = format!("api:{}", key.name);
@@ -234,13 +241,17 @@ async fn push(
     let (results, summary) = match ended {
         Some(Ok(Ok(r))) => r,
         Some(Ok(Err(reason))) => {
-            return error(StatusCode::CONFLICT, &format!("本次报送未写入：{reason}"))
+            return Ok(error(
+                StatusCode::CONFLICT,
+                &format!("本次报送未写入：{reason}"),
+            ))
         }
+        // Logged in the task, with its cause.
         Some(Err(_)) | None => {
-            return error(
+            return Ok(error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "系统繁忙，本次报送未写入，请稍后重试",
-            );
+            ));
         }
     };
     let (taken, updated, refused) = (summary.taken, summary.updated, summary.refused);
@@ -265,13 +276,13 @@ async fn push(
             item
         })
         .collect();
-    Json(json!({
+    Ok(Json(json!({
         "taken": taken,
         "updated": updated,
         "refused": refused,
         "results": items,
     }))
-    .into_response()
+    .into_response())
 }
 
 /// Checks, stages and publishes one push in the department's turn: each

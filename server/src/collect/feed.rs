@@ -22,11 +22,11 @@ use app::store::staff::NewAuditEntry;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::api::{error, keyed};
+use super::api::{error, keyed, Handled};
 use crate::http::client::{client_of, ClientAddr};
 use crate::staff::StaffState;
 use crate::store::api_keys::Grant;
@@ -48,33 +48,24 @@ pub async fn feed(
     addr: ClientAddr,
     headers: HeaderMap,
     query: Result<Query<FeedQuery>, QueryRejection>,
-) -> Response {
+) -> Handled {
     // Who asks comes first: a stranger learns nothing from how its
     // parameters are judged.
-    let key = match keyed(&state, &headers).await {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
+    let key = keyed(&state, &headers).await?;
     if key.grant != Grant::Feed {
-        return error(
+        return Ok(error(
             StatusCode::FORBIDDEN,
             "此密钥是单位报送密钥，只能报送本单位的信息，不能读取记录变动；读取须使用管理员为省级信用平台签发的共享读取密钥",
-        );
+        ));
     }
     let Ok(Query(q)) = query else {
-        return error(
+        return Ok(error(
             StatusCode::BAD_REQUEST,
             "参数有误：after（游标）和 limit（条数）须为整数，例如 ?after=0&limit=1000",
-        );
+        ));
     };
     let limit = q.limit.unwrap_or(1000).clamp(1, MAX_LINES);
-    let changes = match entitled_changes(&state.records, q.after, limit).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "feed failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
-        }
-    };
+    let changes = entitled_changes(&state.records, q.after, limit).await?;
     let next = changes.last().map_or(q.after, |c| c.id);
     // Registered before anything is sent: a read that cannot be registered
     // does not happen.
@@ -91,10 +82,7 @@ pub async fn feed(
         ),
         client: client_of(addr),
     };
-    if let Err(e) = state.staff.append_audit(&entry).await {
-        tracing::error!(error = %e, "feed read not registered");
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后重试");
-    }
+    state.staff.append_audit(&entry).await?;
     let mut body = String::new();
     for change in &changes {
         body.push_str(&line(change).to_string());
@@ -109,7 +97,7 @@ pub async fn feed(
     if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
         h.insert(header::HeaderName::from_static("x-next-cursor"), v);
     }
-    response
+    Ok(response)
 }
 
 /// A change as it leaves. The change log keeps a record's 双公示 fields,

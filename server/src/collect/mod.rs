@@ -41,7 +41,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::http::tokens::random_hex;
 use crate::staff::session::Staff;
-use crate::staff::{forbidden, internal, not_found, render, StaffState};
+use crate::staff::{forbidden, not_found, render, Halt, Handled, StaffState};
 use crate::store::collect::DeliveryTurn;
 use import::{Outcome, Summary};
 
@@ -83,16 +83,10 @@ async fn import_page(
     department: i64,
     status: StatusCode,
     error: Option<String>,
-) -> Response {
+) -> Handled {
     let ctx = {
-        let mut c = match state.records.pool().acquire().await {
-            Ok(c) => c,
-            Err(e) => return internal(e),
-        };
-        match crate::store::collect::load_context(&mut c, department).await {
-            Ok(ctx) => ctx,
-            Err(e) => return internal(e),
-        }
+        let mut c = state.records.pool().acquire().await.map_err(Halt::failed)?;
+        crate::store::collect::load_context(&mut c, department).await?
     };
     let today = state.repair.portal.today();
     let mut items: Vec<ItemLine> = ctx
@@ -126,16 +120,13 @@ async fn import_page(
     items.sort_by(|a, b| a.code.cmp(&b.code));
     let view_data = staff.view();
     let department = (ctx.department_name, ctx.department_credit_code);
-    render(status, "导入双公示信息", move || {
+    Ok(render(status, "导入双公示信息", move || {
         view! { <ImportPage staff=view_data department items error/> }.into_any()
-    })
+    }))
 }
 
-pub async fn form(State(state): State<StaffState>, staff: Staff) -> Response {
-    let department = match delivering_department(&staff) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
+pub async fn form(State(state): State<StaffState>, staff: Staff) -> Handled {
+    let department = delivering_department(&staff)?;
     import_page(&state, &staff, department, StatusCode::OK, None).await
 }
 
@@ -353,18 +344,10 @@ pub async fn upload(
     staff: Staff,
     headers: HeaderMap,
     mut multipart: Multipart,
-) -> Response {
-    let department = match delivering_department(&staff) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    if let Err(e) = tokio::fs::create_dir_all(&state.imports).await {
-        return internal(e);
-    }
-    let token = match random_hex(16) {
-        Ok(r) => format!("{department}-{r}"),
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let department = delivering_department(&staff)?;
+    tokio::fs::create_dir_all(&state.imports).await?;
+    let token = format!("{department}-{}", random_hex(16)?);
     let mut csrf_ok = false;
     let mut received = false;
     let refuse = |message: &str| {
@@ -385,9 +368,7 @@ pub async fn upload(
         match field.name().unwrap_or("") {
             "_csrf" => {
                 let posted = field.text().await.unwrap_or_default();
-                if let Err(r) = staff.check_post(&headers, &posted) {
-                    return *r;
-                }
+                staff.check_post(&headers, &posted)?;
                 csrf_ok = true;
             }
             "sheet" if csrf_ok => {
@@ -395,10 +376,7 @@ pub async fn upload(
                     continue;
                 }
                 let path = sheet_path(&state, &token);
-                let mut file = match tokio::fs::File::create(&path).await {
-                    Ok(f) => f,
-                    Err(e) => return internal(e),
-                };
+                let mut file = tokio::fs::File::create(&path).await?;
                 let mut size: u64 = 0;
                 loop {
                     match field.chunk().await {
@@ -409,9 +387,7 @@ pub async fn upload(
                                 let _ = tokio::fs::remove_file(&path).await;
                                 return refuse("文件超过 80 MB，请分成多个文件上传。").await;
                             }
-                            if let Err(e) = file.write_all(&chunk).await {
-                                return internal(e);
-                            }
+                            file.write_all(&chunk).await?;
                         }
                         Ok(None) => break,
                         Err(_) => {
@@ -421,9 +397,7 @@ pub async fn upload(
                         }
                     }
                 }
-                if let Err(e) = file.flush().await {
-                    return internal(e);
-                }
+                file.flush().await?;
                 received = size > 0;
                 if !received {
                     let _ = tokio::fs::remove_file(&path).await;
@@ -434,27 +408,26 @@ pub async fn upload(
         }
     }
     if !csrf_ok {
-        return forbidden(
+        return Ok(forbidden(
             None,
             "表单已过期或不是从本站提交的，请返回上一页刷新后重试。",
-        );
+        ));
     }
     if !received {
         return refuse("请选择要导入的表格文件。").await;
     }
-    let summary = match run_import(&state, department, &token, None, &staff.member.username).await {
-        Ok(s) => s,
-        Err(e) => return internal(e),
-    };
+    let summary = run_import(&state, department, &token, None, &staff.member.username)
+        .await
+        .map_err(Halt::failed)?;
     if let Some(message) = summary.sheet_error.clone() {
         let _ = tokio::fs::remove_file(sheet_path(&state, &token)).await;
         return refuse(&message).await;
     }
     let report = report_view(&token, summary);
     let view_data = staff.view();
-    render(StatusCode::OK, "检查结果", move || {
+    Ok(render(StatusCode::OK, "检查结果", move || {
         view! { <ImportReportPage staff=view_data report/> }.into_any()
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -469,20 +442,15 @@ pub async fn commit(
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(f): Form<CommitForm>,
-) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let department = match delivering_department(&staff) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
+) -> Handled {
+    staff.check_post(&headers, &f.csrf)?;
+    let department = delivering_department(&staff)?;
     let Some(token) = own_token(&token, department) else {
-        return not_found(Some(staff.view()));
+        return Ok(not_found(Some(staff.view())));
     };
     if !sheet_path(&state, token).exists() {
         // Committed already, or never uploaded.
-        return not_found(Some(staff.view()));
+        return Ok(not_found(Some(staff.view())));
     }
     let who = Committer {
         account_id: staff.member.account_id,
@@ -494,11 +462,11 @@ pub async fn commit(
     let ended =
         to_the_end(move |watch| commit_task(task_state, department, task_token, who, watch)).await;
     let Some((committed, registered)) = ended else {
-        return internal("import commit task failed");
+        return Err(Halt::failed("import commit task failed"));
     };
     let summary = match committed {
-        Committed::NotFound => return not_found(Some(staff.view())),
-        Committed::Failed(e) => return internal(e),
+        Committed::NotFound => return Ok(not_found(Some(staff.view()))),
+        Committed::Failed(e) => return Err(Halt::failed(e)),
         Committed::Refused(message) => {
             return import_page(
                 &state,
@@ -511,14 +479,12 @@ pub async fn commit(
         }
         Committed::Done(summary) => summary,
     };
-    if let Err(e) = registered {
-        return internal(e);
-    }
+    registered.map_err(Halt::failed)?;
     let report = report_view(token, summary);
     let view_data = staff.view();
-    render(StatusCode::OK, "导入完成", move || {
+    Ok(render(StatusCode::OK, "导入完成", move || {
         view! { <ImportReportPage staff=view_data report/> }.into_any()
-    })
+    }))
 }
 
 /// The full report, as a CSV download.
@@ -526,18 +492,14 @@ pub async fn report(
     State(state): State<StaffState>,
     staff: Staff,
     Path(token): Path<String>,
-) -> Response {
-    let department = match delivering_department(&staff) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
+) -> Handled {
+    let department = delivering_department(&staff)?;
     let token = token.trim_end_matches(".csv").to_string();
     let Some(token) = own_token(&token, department) else {
-        return not_found(Some(staff.view()));
+        return Ok(not_found(Some(staff.view())));
     };
-    let file = match tokio::fs::File::open(report_path(&state, token)).await {
-        Ok(f) => f,
-        Err(_) => return not_found(Some(staff.view())),
+    let Ok(file) = tokio::fs::File::open(report_path(&state, token)).await else {
+        return Ok(not_found(Some(staff.view())));
     };
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
     let mut response = (StatusCode::OK, body).into_response();
@@ -550,32 +512,28 @@ pub async fn report(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"import-report.csv\""),
     );
-    response
+    Ok(response)
 }
 
 /// `/admin/quality`: reporting quality per department and month
 /// (administrators of the credit authority).
-pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
-    let lines = match crate::store::collect::quality(&state.records).await {
-        Ok(rows) => rows
-            .into_iter()
-            .map(|r| QualityLine {
-                department: r.department,
-                month: r.month,
-                deliveries: r.deliveries,
-                taken: r.taken,
-                corrected: r.corrected,
-                refused: r.refused,
-                late: r.late,
-            })
-            .collect(),
-        Err(e) => return internal(e),
-    };
+pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
+    let lines = crate::store::collect::quality(&state.records)
+        .await?
+        .into_iter()
+        .map(|r| QualityLine {
+            department: r.department,
+            month: r.month,
+            deliveries: r.deliveries,
+            taken: r.taken,
+            corrected: r.corrected,
+            refused: r.refused,
+            late: r.late,
+        })
+        .collect();
     let view_data = staff.view();
-    render(StatusCode::OK, "报送质量", move || {
+    Ok(render(StatusCode::OK, "报送质量", move || {
         view! { <QualityPage staff=view_data lines/> }.into_any()
-    })
+    }))
 }

@@ -1,8 +1,10 @@
 //! HTTP matters every area shares: who the client is (behind trusted
 //! proxies), the connection loop and its timeouts, cookies over HTTPS,
-//! form helpers (`forms`) and random tokens and hashes (`tokens`).
+//! form helpers (`forms`), random tokens and hashes (`tokens`) and the one
+//! error type of the handlers (`error`).
 
 pub mod client;
+pub mod error;
 pub mod forms;
 pub mod routes;
 pub mod serve;

@@ -22,13 +22,14 @@ use app::store::repair::{Draft, NewApplication, SubmitOutcome};
 use app::store::StoredPenalty;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::{uploads, RepairState};
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::error::{Area, HandlerError};
 use crate::http::forms::{clear_cookie, cookie, page, same_origin, see_other, set_cookie};
 use crate::http::tokens::{random_16, random_hex, sha256_hex, valid_token};
 
@@ -37,18 +38,26 @@ pub const DRAFT_COOKIE: &str = "repair_draft";
 /// The one-time cookie carrying number and tracking code to the confirmation.
 pub const RECEIPT_COOKIE: &str = "repair_receipt";
 
-/// A handler's early exit: a finished response.
-type Step<T> = Result<T, Response>;
+/// The application flow as an area of the site: a failure tells the
+/// applicant that what they already confirmed is kept.
+pub struct Apply;
 
-fn internal(err: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %err, "repair flow failed");
-    page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        render_document(None, "系统繁忙", || {
-            view! { <h1>"系统繁忙"</h1><p>"请稍后再试。您已填写的内容已保存。"</p> }.into_any()
-        }),
-    )
+impl Area for Apply {
+    const NAME: &'static str = "repair application";
+    fn failure_page() -> Response {
+        page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            render_document(None, "系统繁忙", || {
+                view! { <h1>"系统繁忙"</h1><p>"请稍后再试。您已填写的内容已保存。"</p> }.into_any()
+            }),
+        )
+    }
 }
+
+type Halt = HandlerError<Apply>;
+type Handled = crate::http::error::Handled<Apply>;
+/// A step of a handler, or why it stopped.
+type Step<T> = Result<T, Halt>;
 
 fn not_found() -> Response {
     page(
@@ -77,11 +86,10 @@ async fn load_target(state: &RepairState, raw_id: &str) -> Step<Target> {
         .portal
         .store
         .penalty(id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(not_found)?;
     if app::disclosure::penalty_view(&penalty, today).is_none() {
-        return Err(not_found());
+        return Err(not_found().into());
     }
     let summary = RecordSummary {
         record_id: penalty.id,
@@ -116,11 +124,10 @@ async fn load_draft(state: &RepairState, headers: &HeaderMap, target: &Target) -
     let draft = state
         .repairs
         .draft(&token)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| see_other(&start))?;
     if draft.record_id != target.penalty.id {
-        return Err(see_other(&start));
+        return Err(see_other(&start).into());
     }
     Ok(draft)
 }
@@ -136,19 +143,16 @@ fn render(
 
 // ----- start ---------------------------------------------------------------
 
-pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>) -> Response {
-    let target = match load_target(&state, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+pub async fn start_page(State(state): State<RepairState>, Path(id): Path<String>) -> Handled {
+    let target = load_target(&state, &id).await?;
     let blocked = blocked_reason(&state, &target);
     let record = target.summary;
-    render(
+    Ok(render(
         &state,
         StatusCode::OK,
         "在线申请信用修复",
         move || view! { <StartPage record blocked/> }.into_any(),
-    )
+    ))
 }
 
 /// A refusal of a draft or an upload on the page it came from: 429 when
@@ -166,7 +170,7 @@ async fn draft_usage(state: &RepairState, client: &str) -> Step<DraftUsage> {
         .repairs
         .draft_usage(client, since)
         .await
-        .map_err(internal)
+        .map_err(Halt::from)
 }
 
 pub async fn start(
@@ -174,46 +178,35 @@ pub async fn start(
     Path(id): Path<String>,
     addr: ClientAddr,
     headers: HeaderMap,
-) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
-    let target = match load_target(&state, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Handled {
+    same_origin(&headers)?;
+    let target = load_target(&state, &id).await?;
     if blocked_reason(&state, &target).is_some() {
-        return see_other(&target.summary.base());
+        return Ok(see_other(&target.summary.base()));
     }
     let client = client_of(addr);
-    let usage = match draft_usage(&state, &client).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let usage = draft_usage(&state, &client).await?;
     if let Err(refusal) = state.draft_limits.new_draft(&usage) {
         let (status, message) = draft_refusal(refusal);
         let record = target.summary;
-        return render(&state, status, "暂时不能开始申请", move || {
-            view! { <StartPage record blocked=Some(message)/> }.into_any()
-        });
+        return Ok(render(
+            &state,
+            status,
+            "暂时不能开始申请",
+            move || view! { <StartPage record blocked=Some(message)/> }.into_any(),
+        ));
     }
-    let token = match random_hex(16) {
-        Ok(t) => t,
-        Err(e) => return internal(e),
-    };
-    if let Err(e) = state
+    let token = random_hex(16)?;
+    state
         .repairs
         .create_draft(&token, target.penalty.id, &client, chrono::Utc::now())
-        .await
-    {
-        return internal(e);
-    }
+        .await?;
     let mut response = see_other(&format!("{}/applicant", target.summary.base()));
     response.headers_mut().insert(
         header::SET_COOKIE,
         set_cookie(DRAFT_COOKIE, &token, "/repair/apply", 86_400),
     );
-    response
+    Ok(response)
 }
 
 // ----- applicant -----------------------------------------------------------
@@ -222,25 +215,27 @@ pub async fn applicant_page(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = target_and_draft(&state, &id, &headers).await?;
     let a = draft.answers;
     let record = target.summary;
-    render(&state, StatusCode::OK, "申请人信息", move || {
-        view! {
-            <ApplicantStep
-                record
-                kind=a.applicant_kind
-                name=a.applicant_name.unwrap_or_default()
-                phone=a.contact_phone.unwrap_or_default()
-                errors=vec![]
-            />
-        }
-        .into_any()
-    })
+    Ok(render(
+        &state,
+        StatusCode::OK,
+        "申请人信息",
+        move || {
+            view! {
+                <ApplicantStep
+                    record
+                    kind=a.applicant_kind
+                    name=a.applicant_name.unwrap_or_default()
+                    phone=a.contact_phone.unwrap_or_default()
+                    errors=vec![]
+                />
+            }
+            .into_any()
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -258,11 +253,8 @@ pub async fn applicant(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<ApplicantForm>,
-) -> Response {
-    let (target, mut draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, mut draft) = posted(&state, &id, &headers).await?;
     let mut errors = Vec::new();
     let kind = ApplicantKind::from_code(&form.applicant_kind);
     if kind.is_none() {
@@ -281,7 +273,7 @@ pub async fn applicant(
     }
     if !errors.is_empty() {
         let record = target.summary;
-        return render(
+        return Ok(render(
             &state,
             StatusCode::BAD_REQUEST,
             "申请人信息（有错误）",
@@ -291,7 +283,7 @@ pub async fn applicant(
             }
             .into_any()
             },
-        );
+        ));
     }
     draft.answers.applicant_kind = kind;
     draft.answers.applicant_name = name.ok();
@@ -307,7 +299,7 @@ pub async fn applicant(
 /// A form post on a step: from this site, for a public record, with this
 /// browser's draft of it.
 async fn posted(state: &RepairState, id: &str, headers: &HeaderMap) -> Step<(Target, Draft)> {
-    same_origin(headers).map_err(|r| *r)?;
+    same_origin(headers)?;
     target_and_draft(state, id, headers).await
 }
 
@@ -321,15 +313,12 @@ async fn target_and_draft(
     Ok((target, draft))
 }
 
-async fn save_and_go(state: &RepairState, draft: &Draft, next: &str) -> Response {
-    match state
+async fn save_and_go(state: &RepairState, draft: &Draft, next: &str) -> Handled {
+    state
         .repairs
         .save_draft(&draft.id, &draft.answers, chrono::Utc::now())
-        .await
-    {
-        Ok(()) => see_other(next),
-        Err(e) => internal(e),
-    }
+        .await?;
+    Ok(see_other(next))
 }
 
 // ----- identity ------------------------------------------------------------
@@ -338,13 +327,10 @@ pub async fn identity_page(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = target_and_draft(&state, &id, &headers).await?;
     if draft.answers.applicant_name.is_none() {
-        return see_other(&format!("{}/applicant", target.summary.base()));
+        return Ok(see_other(&format!("{}/applicant", target.summary.base())));
     }
     identity_form(
         &state,
@@ -361,7 +347,7 @@ fn identity_form(
     value: IdentityAnswer,
     errors: Vec<FieldError>,
     status: StatusCode,
-) -> Response {
+) -> Handled {
     let person = target.penalty.subject.kind == SubjectKind::NaturalPerson;
     let record = target.summary;
     let title = if errors.is_empty() {
@@ -369,13 +355,13 @@ fn identity_form(
     } else {
         "核对主体身份（有错误）"
     };
-    render(state, status, title, move || {
+    Ok(render(state, status, title, move || {
         view! {
             <IdentityStep record natural_person=person identifier=value.identifier
                 second=value.second errors/>
         }
         .into_any()
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -397,11 +383,8 @@ pub async fn identity(
     addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<IdentityForm>,
-) -> Response {
-    let (target, mut draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, mut draft) = posted(&state, &id, &headers).await?;
     let client = client_of(addr);
     let answer = IdentityAnswer {
         identifier: form.identity,
@@ -419,23 +402,16 @@ pub async fn identity(
     };
     let now = chrono::Utc::now();
     let since = now - chrono::Duration::hours(IdentityLimits::WINDOW_HOURS);
-    let counted = match state
+    let counted = state
         .repairs
         .identity_failures(&draft.id, target.penalty.id, &client, since)
-        .await
-    {
-        Ok(c) => c,
-        Err(e) => return internal(e),
-    };
+        .await?;
     // Over a limit nothing is compared, so the answer teaches nothing.
     if let Some(limit) = IdentityLimits::reached(counted.draft, counted.record, counted.client) {
         let message = limit.message(&authority);
         return refuse(target, "identity", message, StatusCode::TOO_MANY_REQUESTS);
     }
-    let representative_id = match state.repairs.representative_id(target.penalty.id).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+    let representative_id = state.repairs.representative_id(target.penalty.id).await?;
     let subject = &target.penalty.subject;
     let on_record = OnRecord {
         kind: subject.kind,
@@ -455,19 +431,16 @@ pub async fn identity(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         IdentityCheck::Mismatch(message) => {
-            if let Err(e) = state
+            state
                 .repairs
                 .note_identity_failure(&draft.id, target.penalty.id, &client, now)
-                .await
-            {
-                return internal(e);
-            }
+                .await?;
             tracing::info!(record.id = target.penalty.id, "identity step: wrong answer");
             refuse(target, "identity", message, StatusCode::BAD_REQUEST)
         }
         IdentityCheck::Match(checked) => {
             match state.repairs.open_application_for(target.penalty.id).await {
-                Err(e) => return internal(e),
+                Err(e) => return Err(e.into()),
                 Ok(Some(_)) => {
                     let message = format!(
                         "该信息已有正在办理的信用修复申请，办结前不能重复申请。请凭提交时获得的申请编号和查询码查看进度；如该申请并非您（贵单位）或您的代理人提出，请联系{authority}核实，认定单位可将其作废。"
@@ -498,19 +471,21 @@ pub async fn pledge_page(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = target_and_draft(&state, &id, &headers).await?;
     if draft.answers.identity_checked.is_none() {
-        return see_other(&format!("{}/identity", target.summary.base()));
+        return Ok(see_other(&format!("{}/identity", target.summary.base())));
     }
     let paragraphs = pledge_paragraphs(&target.penalty);
     let record = target.summary;
-    render(&state, StatusCode::OK, "信用修复承诺", move || {
-        view! { <PledgeStep record paragraphs signed=String::new() errors=vec![]/> }.into_any()
-    })
+    Ok(render(
+        &state,
+        StatusCode::OK,
+        "信用修复承诺",
+        move || {
+            view! { <PledgeStep record paragraphs signed=String::new() errors=vec![]/> }.into_any()
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -526,11 +501,8 @@ pub async fn pledge(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<PledgeForm>,
-) -> Response {
-    let (target, mut draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, mut draft) = posted(&state, &id, &headers).await?;
     let mut errors = Vec::new();
     if form.agree != "yes" {
         errors.push(FieldError::new(
@@ -550,14 +522,14 @@ pub async fn pledge(
     if !errors.is_empty() {
         let paragraphs = pledge_paragraphs(&target.penalty);
         let record = target.summary;
-        return render(
+        return Ok(render(
             &state,
             StatusCode::BAD_REQUEST,
             "信用修复承诺（有错误）",
             move || {
                 view! { <PledgeStep record paragraphs signed=form.signatory errors/> }.into_any()
             },
-        );
+        ));
     }
     draft.answers.pledge_signed_name = Some(applicant);
     save_and_go(
@@ -576,11 +548,8 @@ async fn evidence_response(
     draft: &Draft,
     status: StatusCode,
     errors: Vec<FieldError>,
-) -> Response {
-    let files = match state.repairs.draft_files(&draft.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let files = state.repairs.draft_files(&draft.id).await?;
     let lines: Vec<FileLine> = files
         .into_iter()
         .map(|f| FileLine {
@@ -602,22 +571,19 @@ async fn evidence_response(
     } else {
         "上传证明材料（有错误）"
     };
-    render(state, status, title, move || {
+    Ok(render(state, status, title, move || {
         view! { <EvidenceStep record required files=lines errors/> }.into_any()
-    })
+    }))
 }
 
 pub async fn evidence_page(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = target_and_draft(&state, &id, &headers).await?;
     if draft.answers.pledge_signed_name.is_none() {
-        return see_other(&format!("{}/pledge", target.summary.base()));
+        return Ok(see_other(&format!("{}/pledge", target.summary.base())));
     }
     evidence_response(&state, target, &draft, StatusCode::OK, vec![]).await
 }
@@ -628,16 +594,10 @@ pub async fn evidence_upload(
     addr: ClientAddr,
     headers: HeaderMap,
     mut multipart: Multipart,
-) -> Response {
-    let (target, draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = posted(&state, &id, &headers).await?;
     // Bounded before a byte is read: per client and for the whole portal.
-    let usage = match draft_usage(&state, &client_of(addr)).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let usage = draft_usage(&state, &client_of(addr)).await?;
     if let Err(refusal) = state.draft_limits.upload(&usage) {
         let (status, message) = draft_refusal(refusal);
         return evidence_response(
@@ -649,10 +609,7 @@ pub async fn evidence_upload(
         )
         .await;
     }
-    let existing = match state.repairs.draft_files(&draft.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e),
-    };
+    let existing = state.repairs.draft_files(&draft.id).await?;
     if let Err(m) = app::domain::repair_application::check_file_count(existing.len()) {
         return evidence_response(
             &state,
@@ -707,9 +664,9 @@ pub async fn evidence_upload(
                 .await
             {
                 uploads::delete(&state.uploads, &file.stored_name).await;
-                return internal(e);
+                return Err(e.into());
             }
-            see_other(&format!("{}/evidence", target.summary.base()))
+            Ok(see_other(&format!("{}/evidence", target.summary.base())))
         }
         Some(Err(message)) => {
             evidence_response(
@@ -745,28 +702,19 @@ pub async fn evidence_remove(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<RemoveForm>,
-) -> Response {
-    let (target, draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = posted(&state, &id, &headers).await?;
     if let Ok(file_id) = form.file_id.trim().parse::<i64>() {
-        match state.repairs.remove_draft_file(&draft.id, file_id).await {
-            Ok(Some(name)) => uploads::delete(&state.uploads, &name).await,
-            Ok(None) => {}
-            Err(e) => return internal(e),
+        if let Some(name) = state.repairs.remove_draft_file(&draft.id, file_id).await? {
+            uploads::delete(&state.uploads, &name).await;
         }
     }
-    see_other(&format!("{}/evidence", target.summary.base()))
+    Ok(see_other(&format!("{}/evidence", target.summary.base())))
 }
 
 /// Which required kinds have no file yet.
 async fn missing_evidence(state: &RepairState, draft: &Draft) -> Step<Vec<EvidenceKind>> {
-    let files = state
-        .repairs
-        .draft_files(&draft.id)
-        .await
-        .map_err(internal)?;
+    let files = state.repairs.draft_files(&draft.id).await?;
     let required = required_evidence(
         draft
             .answers
@@ -783,15 +731,12 @@ pub async fn evidence_done(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match missing_evidence(&state, &draft).await {
-        Err(r) => r,
-        Ok(missing) if missing.is_empty() => see_other(&format!("{}/check", target.summary.base())),
-        Ok(missing) => {
+) -> Handled {
+    let (target, draft) = posted(&state, &id, &headers).await?;
+    let missing = missing_evidence(&state, &draft).await?;
+    match missing {
+        missing if missing.is_empty() => Ok(see_other(&format!("{}/check", target.summary.base()))),
+        missing => {
             let names: Vec<&str> = missing.iter().map(|k| k.label()).collect();
             let message = format!("还缺少以下材料：{}。请上传后再继续", names.join("；"));
             evidence_response(
@@ -829,11 +774,8 @@ async fn check_response(
     draft: &Draft,
     status: StatusCode,
     errors: Vec<FieldError>,
-) -> Response {
-    let files = match state.repairs.draft_files(&draft.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let files = state.repairs.draft_files(&draft.id).await?;
     let a = &draft.answers;
     let base = target.summary.base();
     let mut rows = vec![
@@ -877,22 +819,19 @@ async fn check_response(
         });
     }
     let record = target.summary;
-    render(state, status, "确认申请信息", move || {
+    Ok(render(state, status, "确认申请信息", move || {
         view! { <CheckStep record rows errors/> }.into_any()
-    })
+    }))
 }
 
 pub async fn check_page(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match target_and_draft(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = target_and_draft(&state, &id, &headers).await?;
     if let Some(step) = first_missing(&target, &draft) {
-        return see_other(&step);
+        return Ok(see_other(&step));
     }
     check_response(&state, target, &draft, StatusCode::OK, vec![]).await
 }
@@ -901,20 +840,13 @@ pub async fn submit(
     State(state): State<RepairState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let (target, draft) = match posted(&state, &id, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let (target, draft) = posted(&state, &id, &headers).await?;
     if let Some(step) = first_missing(&target, &draft) {
-        return see_other(&step);
+        return Ok(see_other(&step));
     }
-    match missing_evidence(&state, &draft).await {
-        Err(r) => return r,
-        Ok(missing) if !missing.is_empty() => {
-            return see_other(&format!("{}/evidence", target.summary.base()))
-        }
-        Ok(_) => {}
+    if !missing_evidence(&state, &draft).await?.is_empty() {
+        return Ok(see_other(&format!("{}/evidence", target.summary.base())));
     }
     // Eligibility may have changed since the draft was opened.
     let p = &target.penalty;
@@ -935,17 +867,14 @@ pub async fn submit(
         )
         .await;
     }
-    let code = match random_16() {
-        Ok(bytes) => tracking_code_from_bytes(&bytes),
-        Err(e) => return internal(e),
-    };
+    let code = tracking_code_from_bytes(&random_16()?);
     let Some(normalized) = normalize_tracking_code(&code) else {
-        return internal("generated tracking code does not normalise");
+        return Err(Halt::failed("generated tracking code does not normalise"));
     };
-    let deadline = match super::deadline_after(&state, None).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return internal("a submission always starts the acceptance limit"),
-        Err(e) => return internal(e),
+    let Some(deadline) = super::deadline_after(&state, None).await? else {
+        return Err(Halt::failed(
+            "a submission always starts the acceptance limit",
+        ));
     };
     let a = draft.answers.clone();
     let new = NewApplication {
@@ -962,10 +891,9 @@ pub async fn submit(
         submitted_at: chrono::Utc::now(),
         deadline,
     };
-    match state.repairs.submit(&new).await {
-        Err(e) => internal(e),
-        Ok(SubmitOutcome::DraftMissing) => see_other(&target.summary.base()),
-        Ok(SubmitOutcome::AlreadyOpen { number }) => {
+    match state.repairs.submit(&new).await? {
+        SubmitOutcome::DraftMissing => Ok(see_other(&target.summary.base())),
+        SubmitOutcome::AlreadyOpen { number } => {
             let message =
                 format!("该信息已有正在办理的信用修复申请（申请编号 {number}），不能重复提交");
             check_response(
@@ -977,7 +905,7 @@ pub async fn submit(
             )
             .await
         }
-        Ok(SubmitOutcome::Submitted { number, .. }) => {
+        SubmitOutcome::Submitted { number, .. } => {
             tracing::info!(application.number = %number, "repair application submitted");
             let mut response = see_other("/repair/apply/done");
             let headers = response.headers_mut();
@@ -994,21 +922,21 @@ pub async fn submit(
                     600,
                 ),
             );
-            response
+            Ok(response)
         }
     }
 }
 
 /// The confirmation, shown once from the receipt cookie.
-pub async fn done(State(state): State<RepairState>, headers: HeaderMap) -> Response {
+pub async fn done(State(state): State<RepairState>, headers: HeaderMap) -> Handled {
     let receipt = cookie(&headers, RECEIPT_COOKIE).unwrap_or_default();
     let mut parts = receipt.splitn(3, '.');
     let (Some(number), Some(code), Some(deadline)) = (parts.next(), parts.next(), parts.next())
     else {
-        return see_other("/repair/track");
+        return Ok(see_other("/repair/track"));
     };
     let Some(deadline) = app::model::plain_date::parse(deadline) else {
-        return see_other("/repair/track");
+        return Ok(see_other("/repair/track"));
     };
     let number = number.to_string();
     // Shown grouped for reading aloud or copying: XXXX-XXXX-XXXX.
@@ -1031,5 +959,5 @@ pub async fn done(State(state): State<RepairState>, headers: HeaderMap) -> Respo
         header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
-    response.into_response()
+    Ok(response)
 }

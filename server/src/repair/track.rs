@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use super::RepairState;
 use crate::http::client::{client_of, ClientAddr};
+use crate::http::error::{Area, HandlerError};
 use crate::http::forms::{page, same_origin};
 use crate::http::tokens::sha256_hex;
 
@@ -43,6 +44,24 @@ pub async fn form() -> Response {
     form_page(StatusCode::OK, String::new(), vec![])
 }
 
+/// The tracking page as an area of the site: a failure is shown on the
+/// lookup form.
+pub struct Track;
+
+impl Area for Track {
+    const NAME: &'static str = "repair tracking";
+    fn failure_page() -> Response {
+        form_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            String::new(),
+            vec![FieldError::new("number", "系统繁忙，请稍后再试")],
+        )
+    }
+}
+
+type Halt = HandlerError<Track>;
+type Handled = crate::http::error::Handled<Track>;
+
 #[derive(Deserialize)]
 pub struct TrackRequest {
     #[serde(default)]
@@ -58,14 +77,10 @@ async fn verify(
     state: &RepairState,
     client: &str,
     req: &TrackRequest,
-) -> Result<StoredApplication, Response> {
+) -> Result<StoredApplication, Halt> {
     let now = Utc::now();
     let since = now - chrono::Duration::minutes(WINDOW_MINUTES);
-    let failures = state
-        .repairs
-        .tracking_failures_since(client, since)
-        .await
-        .map_err(internal)?;
+    let failures = state.repairs.tracking_failures_since(client, since).await?;
     if failures >= MAX_FAILURES {
         return Err(form_page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -74,7 +89,8 @@ async fn verify(
                 "number",
                 format!("查询失败次数过多，请 {WINDOW_MINUTES} 分钟后再试"),
             )],
-        ));
+        )
+        .into());
     }
     let mut errors = Vec::new();
     let number = ApplicationNumber::parse(&req.number);
@@ -92,24 +108,12 @@ async fn verify(
         ));
     }
     if !errors.is_empty() {
-        return Err(form_page(
-            StatusCode::BAD_REQUEST,
-            req.number.clone(),
-            errors,
-        ));
+        return Err(form_page(StatusCode::BAD_REQUEST, req.number.clone(), errors).into());
     }
     let (Ok(number), Some(code)) = (number, code) else {
-        return Err(form_page(
-            StatusCode::BAD_REQUEST,
-            req.number.clone(),
-            vec![],
-        ));
+        return Err(form_page(StatusCode::BAD_REQUEST, req.number.clone(), vec![]).into());
     };
-    let found = state
-        .repairs
-        .application_by_number(number.as_str())
-        .await
-        .map_err(internal)?;
+    let found = state.repairs.application_by_number(number.as_str()).await?;
     let given = sha256_hex(code.as_bytes());
     // Compare even when the number is unknown, so timing tells nothing.
     let stored = found
@@ -122,22 +126,13 @@ async fn verify(
     state
         .repairs
         .note_tracking_failure(client, now, since)
-        .await
-        .map_err(internal)?;
+        .await?;
     Err(form_page(
         StatusCode::NOT_FOUND,
         req.number.clone(),
         vec![FieldError::new("number", WRONG)],
-    ))
-}
-
-fn internal(err: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %err, "tracking failed");
-    form_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        String::new(),
-        vec![FieldError::new("number", "系统繁忙，请稍后再试")],
     )
+    .into())
 }
 
 fn next_step(state: ApplicationState) -> &'static str {
@@ -161,23 +156,17 @@ async fn status_response(
     app: StoredApplication,
     code: &str,
     errors: Vec<FieldError>,
-) -> Response {
-    let events = match state.repairs.application_events(app.id).await {
-        Ok(e) => e,
-        Err(e) => return internal(e),
-    };
-    let files = match state.repairs.application_files(app.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e),
-    };
-    let calendar = match state.repairs.calendar().await {
-        Ok(c) => HolidayCalendar::new(c),
-        Err(e) => return internal(e),
-    };
-    let doc_no = match state.portal.store.penalty(app.record_id).await {
-        Ok(p) => p.map(|p| p.doc_no).unwrap_or_default(),
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let events = state.repairs.application_events(app.id).await?;
+    let files = state.repairs.application_files(app.id).await?;
+    let calendar = HolidayCalendar::new(state.repairs.calendar().await?);
+    let doc_no = state
+        .portal
+        .store
+        .penalty(app.record_id)
+        .await?
+        .map(|p| p.doc_no)
+        .unwrap_or_default();
     let today = state.portal.today();
     let deadline = if app.state.is_open() {
         events.last().and_then(|e| e.deadline)
@@ -234,7 +223,7 @@ async fn status_response(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
-    response
+    Ok(response)
 }
 
 pub async fn lookup(
@@ -242,18 +231,12 @@ pub async fn lookup(
     addr: ClientAddr,
     headers: HeaderMap,
     Form(req): Form<TrackRequest>,
-) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
+) -> Handled {
+    same_origin(&headers)?;
     let client = client_of(addr);
-    match verify(&state, &client, &req).await {
-        Ok(app) => {
-            let code = normalize_tracking_code(&req.code).unwrap_or_default();
-            status_response(&state, app, &code, vec![]).await
-        }
-        Err(r) => r,
-    }
+    let app = verify(&state, &client, &req).await?;
+    let code = normalize_tracking_code(&req.code).unwrap_or_default();
+    status_response(&state, app, &code, vec![]).await
 }
 
 pub async fn withdraw(
@@ -261,21 +244,16 @@ pub async fn withdraw(
     addr: ClientAddr,
     headers: HeaderMap,
     Form(req): Form<TrackRequest>,
-) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
+) -> Handled {
+    same_origin(&headers)?;
     let client = client_of(addr);
-    let app = match verify(&state, &client, &req).await {
-        Ok(app) => app,
-        Err(r) => return r,
-    };
+    let app = verify(&state, &client, &req).await?;
     let code = normalize_tracking_code(&req.code).unwrap_or_default();
     if req.confirm != "yes" {
         // Nothing changes; the page says what is missing.
-        let mut response = status_response(&state, app, &code, vec![]).await;
+        let mut response = status_response(&state, app, &code, vec![]).await?;
         *response.status_mut() = StatusCode::BAD_REQUEST;
-        return response;
+        return Ok(response);
     }
     let event = NewEvent {
         actor: "applicant",
@@ -285,18 +263,11 @@ pub async fn withdraw(
         deadline: None,
         at: Utc::now(),
     };
-    match state
+    state
         .repairs
         .apply_action(app.id, app.state, &event, &[])
-        .await
-    {
-        Err(e) => internal(e),
-        Ok(_) => match state.repairs.application_by_number(&app.number).await {
-            Ok(Some(fresh)) => status_response(&state, fresh, &code, vec![]).await,
-            Ok(None) => internal("application vanished"),
-            Err(e) => internal(e),
-        },
-    }
+        .await?;
+    refreshed(&state, &app.number, &code).await
 }
 
 /// The applicant answers a request to supplement: an explanation and files.
@@ -305,10 +276,8 @@ pub async fn supplement(
     addr: ClientAddr,
     headers: HeaderMap,
     mut multipart: axum::extract::Multipart,
-) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
+) -> Handled {
+    same_origin(&headers)?;
     let client = client_of(addr);
     // Text fields come first in the form; files are streamed to disk as
     // they arrive and recorded only if everything is accepted.
@@ -344,18 +313,14 @@ pub async fn supplement(
             }
             "file" => {
                 if app.is_none() {
-                    match verify(&state, &client, &req).await {
-                        Ok(a) => {
-                            let existing = state
-                                .repairs
-                                .application_files(a.id)
-                                .await
-                                .unwrap_or_default();
-                            already = existing.iter().map(|f| f.size_bytes).sum();
-                            app = Some(a);
-                        }
-                        Err(r) => return r,
-                    }
+                    let a = verify(&state, &client, &req).await?;
+                    let existing = state
+                        .repairs
+                        .application_files(a.id)
+                        .await
+                        .unwrap_or_default();
+                    already = existing.iter().map(|f| f.size_bytes).sum();
+                    app = Some(a);
                 }
                 if field.file_name().unwrap_or("").is_empty() {
                     continue; // the file input was left empty
@@ -380,10 +345,7 @@ pub async fn supplement(
     }
     let app = match app {
         Some(a) => a,
-        None => match verify(&state, &client, &req).await {
-            Ok(a) => a,
-            Err(r) => return r,
-        },
+        None => verify(&state, &client, &req).await?,
     };
     let code = normalize_tracking_code(&req.code).unwrap_or_default();
     let mut errors = Vec::new();
@@ -415,10 +377,7 @@ pub async fn supplement(
         discard(&state, files).await;
         return status_response(&state, app, &code, errors).await;
     }
-    let deadline = match super::deadline_after(&state, Some(Action::Supplement)).await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+    let deadline = super::deadline_after(&state, Some(Action::Supplement)).await?;
     let event = NewEvent {
         actor: "applicant",
         action: Action::Supplement,
@@ -427,25 +386,29 @@ pub async fn supplement(
         deadline,
         at: Utc::now(),
     };
-    match state
+    let applied = state
         .repairs
         .apply_action(app.id, ApplicationState::NeedsSupplement, &event, &files)
-        .await
-    {
-        Err(e) => {
-            discard(&state, files).await;
-            internal(e)
-        }
+        .await;
+    match applied {
+        Ok(Some(_)) => refreshed(&state, &app.number, &code).await,
         Ok(None) => {
             discard(&state, files).await;
-            internal("state changed during supplement")
+            Err(Halt::failed("state changed during supplement"))
         }
-        Ok(Some(_)) => match state.repairs.application_by_number(&app.number).await {
-            Ok(Some(fresh)) => status_response(&state, fresh, &code, vec![]).await,
-            Ok(None) => internal("application vanished"),
-            Err(e) => internal(e),
-        },
+        Err(e) => {
+            discard(&state, files).await;
+            Err(e.into())
+        }
     }
+}
+
+/// The status page of application `number` as it is now, after a change.
+async fn refreshed(state: &RepairState, number: &str, code: &str) -> Handled {
+    let Some(fresh) = state.repairs.application_by_number(number).await? else {
+        return Err(Halt::failed("the application vanished after a change"));
+    };
+    status_response(state, fresh, code, vec![]).await
 }
 
 /// Deletes files received for a supplement that was not accepted.

@@ -26,7 +26,10 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 /// Why an upload was refused (the message names the file and the fix).
 pub struct Refused(pub String);
 
-fn internal(err: impl std::fmt::Display) -> Refused {
+/// A file that could not be written: logged, and told to the applicant on
+/// the form they are filling in (their draft stays as it was), not as a
+/// failure page.
+fn not_stored(err: impl std::fmt::Display) -> Refused {
     tracing::error!(error = %err, "storing an upload failed");
     Refused("文件保存失败，请稍后重试。".into())
 }
@@ -43,10 +46,12 @@ pub async fn receive(
     if original.is_empty() {
         return Err(Refused("请选择要上传的文件。".into()));
     }
-    tokio::fs::create_dir_all(uploads).await.map_err(internal)?;
-    let token = random_hex(16).map_err(internal)?;
+    tokio::fs::create_dir_all(uploads)
+        .await
+        .map_err(not_stored)?;
+    let token = random_hex(16).map_err(not_stored)?;
     let temp = uploads.join(format!("{token}.part"));
-    let mut out = tokio::fs::File::create(&temp).await.map_err(internal)?;
+    let mut out = tokio::fs::File::create(&temp).await.map_err(not_stored)?;
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(16);
     let mut size: u64 = 0;
@@ -75,9 +80,9 @@ pub async fn receive(
                 head.extend_from_slice(&chunk[..take]);
             }
             hasher.update(&chunk);
-            out.write_all(&chunk).await.map_err(internal)?;
+            out.write_all(&chunk).await.map_err(not_stored)?;
         }
-        out.sync_all().await.map_err(internal)?;
+        out.sync_all().await.map_err(not_stored)?;
         Ok(())
     }
     .await;
@@ -94,7 +99,7 @@ pub async fn receive(
     let stored_name = format!("{token}.{}", kind.extension());
     tokio::fs::rename(&temp, uploads.join(&stored_name))
         .await
-        .map_err(internal)?;
+        .map_err(not_stored)?;
     Ok(NewFile {
         evidence_kind,
         display_name: safe_display_name(&original),

@@ -17,15 +17,14 @@ use app::pages::repair::forms::FieldError;
 use app::store::staff::{AuditFilter, NewAccount};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::session::{blocking, hash_password, Staff};
+use super::session::{hashed, Staff};
 use super::{
-    audit_entry, forbidden, internal, not_found, register as write_register, render, require,
+    audit_entry, forbidden, not_found, register as write_register, render, require, Halt, Handled,
     StaffState,
 };
 use crate::http::forms::see_other;
@@ -51,10 +50,8 @@ pub async fn register(
     State(state): State<StaffState>,
     staff: Staff,
     Query(p): Query<RegisterParams>,
-) -> Response {
-    if let Err(r) = require(&staff, staff.member.may_audit(), "审计人员") {
-        return *r;
-    }
+) -> Handled {
+    require(&staff, staff.member.may_audit(), "审计人员")?;
     let mut error = None;
     let date = |raw: &str, label: &str, error: &mut Option<String>| {
         let raw = raw.trim();
@@ -81,16 +78,11 @@ pub async fn register(
     };
     // Reading the register is itself registered.
     let entry = audit_entry(&staff, AuditAction::ViewAudit, "使用登记", "审计检查");
-    if let Err(r) = write_register(&state, entry).await {
-        return r;
-    }
-    let entries = match state.staff.audit_entries(&filter).await {
-        Ok(e) => e,
-        Err(e) => return internal(e),
-    };
+    write_register(&state, entry).await?;
+    let entries = state.staff.audit_entries(&filter).await?;
     let chain = match state.staff.audit_chain().await {
         Ok(all) => verify_chain(&all).map_err(|b| format!("第 {} 条{}", b.id, b.reason)),
-        Err(e) => return internal(e),
+        Err(e) => return Err(e.into()),
     };
     let rows = entries
         .into_iter()
@@ -114,9 +106,9 @@ pub async fn register(
         to: p.to,
     };
     let view_data = staff.view();
-    render(StatusCode::OK, "查询使用登记", move || {
+    Ok(render(StatusCode::OK, "查询使用登记", move || {
         view! { <RegisterPage staff=view_data query rows chain error/> }.into_any()
-    })
+    }))
 }
 
 // ----- accounts -----------------------------------------------------------------
@@ -128,15 +120,9 @@ async fn accounts_page(
     form: AccountForm,
     errors: Vec<FieldError>,
     notice: Option<AccountNotice>,
-) -> Response {
-    let accounts = match state.staff.accounts().await {
-        Ok(a) => a,
-        Err(e) => return internal(e),
-    };
-    let departments: Vec<DepartmentOption> = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let accounts = state.staff.accounts().await?;
+    let departments: Vec<DepartmentOption> = state.repair.portal.store.departments().await?;
     let rows = accounts
         .into_iter()
         .map(|a| AccountRow {
@@ -151,16 +137,14 @@ async fn accounts_page(
         })
         .collect();
     let view_data = staff.view();
-    render(status, "账号管理", move || {
+    Ok(render(status, "账号管理", move || {
         view! { <AccountsPage staff=view_data accounts=rows departments form errors notice/> }
             .into_any()
-    })
+    }))
 }
 
-pub async fn accounts(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
+pub async fn accounts(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
     accounts_page(
         &state,
         &staff,
@@ -193,10 +177,8 @@ pub async fn create_account(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<CreateAccountForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
     let form = AccountForm {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
@@ -219,10 +201,7 @@ pub async fn create_account(
         errors.push(FieldError::new("role", "请选择角色"));
     }
     let department = f.department.trim().parse::<i64>().ok();
-    let departments = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+    let departments = state.repair.portal.store.departments().await?;
     let department = department.filter(|id| departments.iter().any(|d| d.id == *id));
     match (role, department) {
         (Some(Role::Reviewer), None) => {
@@ -241,11 +220,7 @@ pub async fn create_account(
         return accounts_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors, None).await;
     };
     let password = f.password.clone();
-    let hash = match blocking(move || hash_password(&password)).await {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return internal(e),
-        None => return internal("hashing task failed"),
-    };
+    let hash = hashed(password).await?;
     let account = NewAccount {
         username: username.clone(),
         display_name,
@@ -269,7 +244,7 @@ pub async fn create_account(
             )
             .await
         }
-        Err(e) => return internal(e),
+        Err(e) => return Err(e.into()),
     }
     let entry = audit_entry(
         &staff,
@@ -277,9 +252,7 @@ pub async fn create_account(
         format!("账号 {username}（{}）", role.label()),
         "开设工作人员账号",
     );
-    if let Err(r) = write_register(&state, entry).await {
-        return r;
-    }
+    write_register(&state, entry).await?;
     accounts_page(
         &state,
         &staff,
@@ -305,12 +278,11 @@ async fn account_to_change(
     headers: &HeaderMap,
     csrf: &str,
     id: i64,
-) -> Result<app::store::staff::StoredAccount, Response> {
-    staff.check_admin_post(headers, csrf).map_err(|r| *r)?;
-    match state.staff.account(id).await {
-        Ok(Some(a)) => Ok(a),
-        Ok(None) => Err(not_found(Some(staff.view()))),
-        Err(e) => Err(internal(e)),
+) -> Result<app::store::staff::StoredAccount, Halt> {
+    staff.check_admin_post(headers, csrf)?;
+    match state.staff.account(id).await? {
+        Some(a) => Ok(a),
+        None => Err(not_found(Some(staff.view())).into()),
     }
 }
 
@@ -321,23 +293,20 @@ async fn set_disabled(
     id: i64,
     csrf: String,
     disabled: bool,
-) -> Response {
-    let account = match account_to_change(&state, &staff, &headers, &csrf, id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let account = account_to_change(&state, &staff, &headers, &csrf, id).await?;
     if disabled {
         let active_admins = match state.staff.accounts().await {
             Ok(all) => all
                 .iter()
                 .filter(|a| a.member.role == Role::Admin && !a.disabled)
                 .count(),
-            Err(e) => return internal(e),
+            Err(e) => return Err(e.into()),
         };
         if let Some(reason) =
             disable_refusal(staff.member.account_id, &account.member, active_admins)
         {
-            return forbidden(Some(staff.view()), reason);
+            return Ok(forbidden(Some(staff.view()), reason));
         }
     }
     let username = account.member.username.clone();
@@ -351,9 +320,7 @@ async fn set_disabled(
             "启用账号"
         },
     );
-    if let Err(e) = state.staff.set_disabled(id, disabled, &entry).await {
-        return internal(e);
-    }
+    state.staff.set_disabled(id, disabled, &entry).await?;
     let notice = if disabled {
         AccountNotice::Disabled(username)
     } else {
@@ -370,7 +337,7 @@ pub async fn disable_account(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(f): Form<AccountAction>,
-) -> Response {
+) -> Handled {
     set_disabled(state, staff, headers, id, f.csrf, true).await
 }
 
@@ -380,7 +347,7 @@ pub async fn enable_account(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(f): Form<AccountAction>,
-) -> Response {
+) -> Handled {
     set_disabled(state, staff, headers, id, f.csrf, false).await
 }
 
@@ -392,44 +359,34 @@ pub async fn reset_password(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(f): Form<AccountAction>,
-) -> Response {
-    let account = match account_to_change(&state, &staff, &headers, &f.csrf, id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let account = account_to_change(&state, &staff, &headers, &f.csrf, id).await?;
     if account.member.account_id == staff.member.account_id {
-        return forbidden(Some(staff.view()), "自己的密码请在“修改密码”中修改。");
+        return Ok(forbidden(
+            Some(staff.view()),
+            "自己的密码请在“修改密码”中修改。",
+        ));
     }
     let username = account.member.username.clone();
     let password = loop {
-        let random = match crate::http::tokens::random_16() {
-            Ok(r) => r,
-            Err(e) => return internal(e),
-        };
+        let random = crate::http::tokens::random_16()?;
         let candidate = temporary_password(random);
         if check_new_password(&candidate, &username).is_ok() {
             break candidate;
         }
     };
     let for_hash = password.clone();
-    let hash = match blocking(move || hash_password(&for_hash)).await {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return internal(e),
-        None => return internal("hashing task failed"),
-    };
+    let hash = hashed(for_hash).await?;
     let entry = audit_entry(
         &staff,
         AuditAction::AccountChanged,
         format!("账号 {username}"),
         "重置密码（须在下次登录时修改）",
     );
-    if let Err(e) = state
+    state
         .staff
         .reset_password(id, &hash, Utc::now(), &entry)
-        .await
-    {
-        return internal(e);
-    }
+        .await?;
     let notice = AccountNotice::PasswordReset { username, password };
     let form = AccountForm::default();
     accounts_page(&state, &staff, StatusCode::OK, form, vec![], Some(notice)).await
@@ -444,27 +401,19 @@ async fn calendar_page(
     errors: Vec<FieldError>,
     date: String,
     name: String,
-) -> Response {
-    let entries = match state.repair.repairs.calendar().await {
-        Ok(e) => e,
-        Err(e) => return internal(e),
-    };
-    let deadlines = match state.staff.open_deadlines().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let entries = state.repair.repairs.calendar().await?;
+    let deadlines = state.staff.open_deadlines().await?;
     let calendar = HolidayCalendar::new(entries.iter().cloned());
     let gap_notice = calendar_gap_notice(&uncovered_years(&calendar, deadlines));
     let view_data = staff.view();
-    render(status, "节假日安排", move || {
+    Ok(render(status, "节假日安排", move || {
         view! { <CalendarPage staff=view_data entries errors date name gap_notice/> }.into_any()
-    })
+    }))
 }
 
-pub async fn calendar(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
+pub async fn calendar(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
     calendar_page(
         &state,
         &staff,
@@ -495,10 +444,8 @@ pub async fn set_calendar_day(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<CalendarForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
     let mut errors = Vec::new();
     let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
         .map_err(|_| errors.push(FieldError::new("date", "请填写日期，格式如 2027-02-06")))
@@ -540,10 +487,8 @@ pub async fn set_calendar_day(
         format!("{date} {}（{name}）", kind.label()),
         "维护节假日安排",
     );
-    if let Err(e) = state.staff.set_calendar_day(&entry, &audit).await {
-        return internal(e);
-    }
-    see_other("/admin/calendar")
+    state.staff.set_calendar_day(&entry, &audit).await?;
+    Ok(see_other("/admin/calendar"))
 }
 
 #[derive(Deserialize)]
@@ -559,10 +504,8 @@ pub async fn remove_calendar_day(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<RemoveDayForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
     let Ok(date) = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") else {
         return calendar_page(
             &state,
@@ -580,8 +523,6 @@ pub async fn remove_calendar_day(
         format!("删除 {date}"),
         "维护节假日安排",
     );
-    match state.staff.remove_calendar_day(date, &audit).await {
-        Ok(_) => see_other("/admin/calendar"),
-        Err(e) => internal(e),
-    }
+    state.staff.remove_calendar_day(date, &audit).await?;
+    Ok(see_other("/admin/calendar"))
 }

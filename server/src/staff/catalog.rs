@@ -12,14 +12,13 @@ use app::pages::admin::catalog::{
 use app::pages::repair::forms::FieldError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, internal, not_found, render, StaffState};
+use super::{audit_entry, not_found, render, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::store::catalog::{self, CatalogItem};
 use crate::store::writes::NewCatalogItem;
@@ -52,25 +51,18 @@ async fn list_page(
     status: StatusCode,
     form: ItemForm,
     errors: Vec<FieldError>,
-) -> Response {
-    let items = match catalog::items(&state.records).await {
-        Ok(i) => i.into_iter().map(item_view).collect(),
-        Err(e) => return internal(e),
-    };
-    let departments = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let items = catalog::items(&state.records).await?;
+    let items = items.into_iter().map(item_view).collect();
+    let departments = state.repair.portal.store.departments().await?;
     let view_data = staff.view();
-    render(status, "公共信用信息目录", move || {
+    Ok(render(status, "公共信用信息目录", move || {
         view! { <CatalogPage staff=view_data items departments form errors/> }.into_any()
-    })
+    }))
 }
 
-pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
+pub async fn list(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
     list_page(&state, &staff, StatusCode::OK, ItemForm::default(), vec![]).await
 }
 
@@ -194,10 +186,8 @@ pub async fn add_item(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<NewItemForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
     let mut errors = Vec::new();
     let code = f.code.trim().to_string();
     let code_ok = (3..=40).contains(&code.len())
@@ -218,10 +208,7 @@ pub async fn add_item(
     if kind.is_none() {
         errors.push(FieldError::new("record_kind", "请选择信息类别"));
     }
-    let departments = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+    let departments = state.repair.portal.store.departments().await?;
     let department = f
         .department
         .trim()
@@ -263,19 +250,12 @@ pub async fn add_item(
         format!("新增目录项：{}", a.name),
     );
     let days = a.reporting_working_days;
-    match catalog::add_item(&state.records, &item, days, &rule, &audit).await {
-        Ok(Ok(())) => see_other(&format!("/admin/catalog/{code}")),
-        Ok(Err(taken)) => {
-            list_page(
-                &state,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                form,
-                vec![FieldError::new("code", &taken)],
-            )
-            .await
+    match catalog::add_item(&state.records, &item, days, &rule, &audit).await? {
+        Ok(()) => Ok(see_other(&format!("/admin/catalog/{code}"))),
+        Err(taken) => {
+            let errors = vec![FieldError::new("code", &taken)];
+            list_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors).await
         }
-        Err(e) => internal(e),
     }
 }
 
@@ -309,11 +289,9 @@ async fn item_page(
     code: &str,
     status: StatusCode,
     page: ItemPageState,
-) -> Response {
-    let item = match catalog::item(&state.records, code).await {
-        Ok(Some(item)) => item,
-        Ok(None) => return not_found(Some(staff.view())),
-        Err(e) => return internal(e),
+) -> Handled {
+    let Some(item) = catalog::item(&state.records, code).await? else {
+        return Ok(not_found(Some(staff.view())));
     };
     let attributes = page
         .attributes
@@ -321,9 +299,9 @@ async fn item_page(
     let item = item_view(item);
     let view_data = staff.view();
     let (form, errors, notice) = (page.rule, page.errors, page.notice);
-    render(status, "目录项", move || {
+    Ok(render(status, "目录项", move || {
         view! { <CatalogItemPage staff=view_data item attributes form errors notice/> }.into_any()
-    })
+    }))
 }
 
 /// What the redirect after a change says was saved.
@@ -340,10 +318,8 @@ pub async fn item(
     staff: Staff,
     Path(code): Path<String>,
     Query(saved): Query<Saved>,
-) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
+) -> Handled {
+    staff.require_admin()?;
     let notice = match (saved.saved.as_deref(), saved.records) {
         (Some("version"), _) => Some("已新增规则版本。".to_string()),
         (Some("attributes"), Some(n)) => Some(format!(
@@ -375,14 +351,10 @@ pub async fn update_item(
     headers: HeaderMap,
     Path(code): Path<String>,
     Form(f): Form<AttributesPost>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let current = match catalog::item(&state.records, &code).await {
-        Ok(Some(item)) => item,
-        Ok(None) => return not_found(Some(staff.view())),
-        Err(e) => return internal(e),
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
+    let Some(current) = catalog::item(&state.records, &code).await? else {
+        return Ok(not_found(Some(staff.view())));
     };
     let mut errors = Vec::new();
     let Some(attributes) = f.attributes.check(&mut errors) else {
@@ -395,7 +367,9 @@ pub async fn update_item(
     };
     let changes = attributes.changes_from(&current.attributes);
     if changes.is_empty() {
-        return see_other(&format!("/admin/catalog/{code}?saved=attributes"));
+        return Ok(see_other(&format!(
+            "/admin/catalog/{code}?saved=attributes"
+        )));
     }
     let audit = audit_entry(
         &staff,
@@ -405,14 +379,15 @@ pub async fn update_item(
     );
     let today = state.repair.portal.today();
     // A count of records moved only when the disclosure changed (and some were).
-    match catalog::update_item(&state.records, &code, &attributes, today, &audit).await {
-        Ok(Some(n)) if n > 0 => see_other(&format!(
-            "/admin/catalog/{code}?saved=attributes&records={n}"
-        )),
-        Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}?saved=attributes")),
-        Ok(None) => not_found(Some(staff.view())),
-        Err(e) => internal(e),
-    }
+    Ok(
+        match catalog::update_item(&state.records, &code, &attributes, today, &audit).await? {
+            Some(n) if n > 0 => see_other(&format!(
+                "/admin/catalog/{code}?saved=attributes&records={n}"
+            )),
+            Some(_) => see_other(&format!("/admin/catalog/{code}?saved=attributes")),
+            None => not_found(Some(staff.view())),
+        },
+    )
 }
 
 /// The rule fields every rule form posts.
@@ -459,14 +434,10 @@ pub async fn add_version(
     headers: HeaderMap,
     Path(code): Path<String>,
     Form(f): Form<VersionForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let item = match catalog::item(&state.records, &code).await {
-        Ok(Some(item)) => item,
-        Ok(None) => return not_found(Some(staff.view())),
-        Err(e) => return internal(e),
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
+    let Some(item) = catalog::item(&state.records, &code).await? else {
+        return Ok(not_found(Some(staff.view())));
     };
     let mut errors = Vec::new();
     let r = &f.rule;
@@ -489,11 +460,12 @@ pub async fn add_version(
                 rule.effective_from
             ),
         );
-        return match catalog::add_version(&state.records, &code, &rule, &audit).await {
-            Ok(Some(_)) => see_other(&format!("/admin/catalog/{code}?saved=version")),
-            Ok(None) => not_found(Some(staff.view())),
-            Err(e) => internal(e),
-        };
+        return Ok(
+            match catalog::add_version(&state.records, &code, &rule, &audit).await? {
+                Some(_) => see_other(&format!("/admin/catalog/{code}?saved=version")),
+                None => not_found(Some(staff.view())),
+            },
+        );
     }
     let page = ItemPageState {
         rule: r.form(),

@@ -10,14 +10,13 @@ use app::pages::admin::api_keys::{ApiKeyForm, ApiKeyRow, ApiKeysPage};
 use app::pages::repair::forms::FieldError;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use axum::Form;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, internal, render, StaffState};
+use super::{audit_entry, render, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::http::tokens::{random_hex, sha256_hex};
 use crate::store::api_keys::{self, Grant};
@@ -29,15 +28,9 @@ async fn page(
     form: ApiKeyForm,
     errors: Vec<FieldError>,
     issued: Option<(String, String)>,
-) -> Response {
-    let keys = match api_keys::list(&state.records).await {
-        Ok(k) => k,
-        Err(e) => return internal(e),
-    };
-    let departments = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let keys = api_keys::list(&state.records).await?;
+    let departments = state.repair.portal.store.departments().await?;
     let rows = keys
         .into_iter()
         .map(|k| ApiKeyRow {
@@ -51,15 +44,13 @@ async fn page(
         })
         .collect();
     let view_data = staff.view();
-    render(status, "接口密钥", move || {
+    Ok(render(status, "接口密钥", move || {
         view! { <ApiKeysPage staff=view_data keys=rows departments form errors issued/> }.into_any()
-    })
+    }))
 }
 
-pub async fn list(State(state): State<StaffState>, staff: Staff) -> Response {
-    if let Err(r) = staff.require_admin() {
-        return *r;
-    }
+pub async fn list(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
     page(
         &state,
         &staff,
@@ -88,14 +79,9 @@ pub async fn issue(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<IssueForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let departments = match state.repair.portal.store.departments().await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
+    let departments = state.repair.portal.store.departments().await?;
     let scope = KeyScope::from_code(f.scope.trim());
     let department = f
         .department
@@ -147,7 +133,7 @@ pub async fn issue(
     };
     let key = match random_hex(32) {
         Ok(r) => format!("hgk_{r}"),
-        Err(e) => return internal(e),
+        Err(e) => return Err(e.into()),
     };
     let audit = audit_entry(
         &staff,
@@ -155,7 +141,7 @@ pub async fn issue(
         target,
         format!("签发{}接口密钥", grant.scope().label()),
     );
-    if let Err(e) = api_keys::issue(
+    api_keys::issue(
         &state.records,
         grant,
         &name,
@@ -165,10 +151,7 @@ pub async fn issue(
         Utc::now(),
         &audit,
     )
-    .await
-    {
-        return internal(e);
-    }
+    .await?;
     let issued = Some((name, key));
     page(
         &state,
@@ -194,12 +177,10 @@ pub async fn revoke(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<RevokeForm>,
-) -> Response {
-    if let Err(r) = staff.check_admin_post(&headers, &f.csrf) {
-        return *r;
-    }
+) -> Handled {
+    staff.check_admin_post(&headers, &f.csrf)?;
     let Ok(id) = f.id.trim().parse::<i64>() else {
-        return see_other("/admin/api-keys");
+        return Ok(see_other("/admin/api-keys"));
     };
     let audit = audit_entry(
         &staff,
@@ -207,8 +188,6 @@ pub async fn revoke(
         format!("接口密钥 #{id}"),
         "吊销接口密钥",
     );
-    match api_keys::revoke(&state.records, id, Utc::now(), &audit).await {
-        Ok(_) => see_other("/admin/api-keys"),
-        Err(e) => internal(e),
-    }
+    api_keys::revoke(&state.records, id, Utc::now(), &audit).await?;
+    Ok(see_other("/admin/api-keys"))
 }

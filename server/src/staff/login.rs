@@ -19,37 +19,36 @@ use app::pages::repair::forms::FieldError;
 use app::store::staff::{NewAuditEntry, StoredSession};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::{
-    blocking, clear_session_cookie, hash_password, new_tokens, session_cookie, session_token,
+    blocking, clear_session_cookie, hashed, new_tokens, session_cookie, session_token,
     verify_password, Staff,
 };
-use super::{audit_entry, internal, register, render, StaffState};
+use super::{audit_entry, register, render, Halt, Handled, StaffState};
 use crate::http::client::{client_of, ClientAddr};
 use crate::http::forms::{same_origin, see_other};
 use crate::http::tokens::sha256_hex;
 
-fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Response {
-    render(status, "工作人员登录", move || {
+fn login_page(status: StatusCode, username: String, errors: Vec<FieldError>) -> Handled {
+    Ok(render(status, "工作人员登录", move || {
         view! { <LoginPage username errors/> }.into_any()
-    })
+    }))
 }
 
 /// `/admin`: where each role starts.
-pub async fn home(staff: Staff) -> Response {
-    see_other(match staff.member.role {
+pub async fn home(staff: Staff) -> Handled {
+    Ok(see_other(match staff.member.role {
         Role::Reviewer => "/admin/repairs",
         Role::Auditor => "/admin/audit",
         Role::Admin => "/admin/accounts",
-    })
+    }))
 }
 
-pub async fn form() -> Response {
+pub async fn form() -> Handled {
     login_page(StatusCode::OK, String::new(), vec![])
 }
 
@@ -66,10 +65,8 @@ pub async fn login(
     addr: ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
-) -> Response {
-    if let Err(r) = same_origin(&headers) {
-        return *r;
-    }
+) -> Handled {
+    same_origin(&headers)?;
     let client = client_of(addr);
     let now = Utc::now();
     let username: String = f.username.trim().chars().take(64).collect();
@@ -83,38 +80,31 @@ pub async fn login(
     if !errors.is_empty() {
         return login_page(StatusCode::BAD_REQUEST, username, errors);
     }
-    match state
+    let recent_failures = state
         .staff
         .client_login_failures_since(&client, now - CLIENT_WINDOW)
-        .await
-    {
-        Ok(n) if n >= CLIENT_LOGIN_FAILURES => {
-            return login_page(
-                StatusCode::TOO_MANY_REQUESTS,
-                username,
-                vec![FieldError::new(
-                    "username",
-                    "登录失败次数过多，请 15 分钟后再试。",
-                )],
-            );
-        }
-        Ok(_) => {}
-        Err(e) => return internal(e),
+        .await?;
+    if recent_failures >= CLIENT_LOGIN_FAILURES {
+        return login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            username,
+            vec![FieldError::new(
+                "username",
+                "登录失败次数过多，请 15 分钟后再试。",
+            )],
+        );
     }
-    let account = match state.staff.account_by_username(&username).await {
-        Ok(a) => a.filter(|a| !a.disabled),
-        Err(e) => return internal(e),
-    };
+    let account = state
+        .staff
+        .account_by_username(&username)
+        .await?
+        .filter(|a| !a.disabled);
     let account_id = account.as_ref().map(|a| a.member.account_id);
     let key = username_key(&username);
-    let standing = match state
+    let standing = state
         .staff
         .login_standing(&key, account_id, &client, now)
-        .await
-    {
-        Ok(s) => s,
-        Err(e) => return internal(e),
-    };
+        .await?;
     // Verified even when the attempt is refused anyway, so that a limited
     // attempt takes as long as any other.
     let stored = account.as_ref().map(|a| a.password_hash.clone());
@@ -137,22 +127,15 @@ pub async fn login(
             .into(),
             client: client.clone(),
         };
-        if let Err(r) = register(&state, entry).await {
-            return r;
-        }
-        if let Err(e) = state.staff.note_login_failure(&key, &client, now).await {
-            return internal(e);
-        }
+        register(&state, entry).await?;
+        state.staff.note_login_failure(&key, &client, now).await?;
         return login_page(
             StatusCode::BAD_REQUEST,
             username,
             vec![FieldError::new("password", LOGIN_FAILED)],
         );
     };
-    let (token, csrf) = match new_tokens() {
-        Ok(t) => t,
-        Err(e) => return internal(e),
-    };
+    let (token, csrf) = new_tokens()?;
     // A session id is never reused across logins: end the old one.
     if let Some(old) = session_token(&headers, state.secure_cookies) {
         let _ = state.staff.end_session(&sha256_hex(old.as_bytes())).await;
@@ -164,9 +147,7 @@ pub async fn login(
         created_at: now,
         last_seen_at: now,
     };
-    if let Err(e) = state.staff.start_session(&session, &client).await {
-        return internal(e);
-    }
+    state.staff.start_session(&session, &client).await?;
     let entry = NewAuditEntry {
         at: now,
         account_id: Some(account.member.account_id),
@@ -176,15 +157,13 @@ pub async fn login(
         purpose: "登录".into(),
         client,
     };
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
+    register(&state, entry).await?;
     let mut response = see_other("/admin");
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state.secure_cookies, &token),
     );
-    response
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -198,31 +177,25 @@ pub async fn logout(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<CsrfOnly>,
-) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    if let Err(e) = state.staff.end_session(&staff.session.token_hash).await {
-        return internal(e);
-    }
+) -> Handled {
+    staff.check_post(&headers, &f.csrf)?;
+    state.staff.end_session(&staff.session.token_hash).await?;
     let entry = audit_entry(&staff, AuditAction::Logout, "工作台", "退出登录");
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
+    register(&state, entry).await?;
     let mut response = see_other("/admin/login");
     response.headers_mut().insert(
         header::SET_COOKIE,
         clear_session_cookie(state.secure_cookies),
     );
-    response.into_response()
+    Ok(response)
 }
 
-pub async fn password_form(staff: Staff) -> Response {
+pub async fn password_form(staff: Staff) -> Handled {
     let view_data = staff.view();
     let required = staff.must_change_password;
-    render(StatusCode::OK, "修改密码", move || {
+    Ok(render(StatusCode::OK, "修改密码", move || {
         view! { <PasswordPage staff=view_data errors=vec![] changed=false required/> }.into_any()
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -242,14 +215,10 @@ pub async fn change_password(
     staff: Staff,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
-) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let account = match state.staff.account(staff.member.account_id).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return internal("account vanished"),
-        Err(e) => return internal(e),
+) -> Handled {
+    staff.check_post(&headers, &f.csrf)?;
+    let Some(account) = state.staff.account(staff.member.account_id).await? else {
+        return Err(Halt::failed("the signed-in account vanished"));
     };
     let mut errors = Vec::new();
     let current = f.current_password.clone();
@@ -271,17 +240,13 @@ pub async fn change_password(
     let view_data = staff.view();
     let required = staff.must_change_password;
     if !errors.is_empty() {
-        return render(StatusCode::BAD_REQUEST, "修改密码", move || {
+        return Ok(render(StatusCode::BAD_REQUEST, "修改密码", move || {
             view! { <PasswordPage staff=view_data errors changed=false required/> }.into_any()
-        });
+        }));
     }
     let new_password = f.new_password.clone();
-    let hash = match blocking(move || hash_password(&new_password)).await {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return internal(e),
-        None => return internal("hashing task failed"),
-    };
-    if let Err(e) = state
+    let hash = hashed(new_password).await?;
+    state
         .staff
         .set_password(
             staff.member.account_id,
@@ -289,15 +254,10 @@ pub async fn change_password(
             &staff.session.token_hash,
             Utc::now(),
         )
-        .await
-    {
-        return internal(e);
-    }
+        .await?;
     let entry = audit_entry(&staff, AuditAction::PasswordChanged, "本人账号", "修改密码");
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
-    render(StatusCode::OK, "修改密码", move || {
+    register(&state, entry).await?;
+    Ok(render(StatusCode::OK, "修改密码", move || {
         view! { <PasswordPage staff=view_data errors=vec![] changed=true/> }.into_any()
-    })
+    }))
 }

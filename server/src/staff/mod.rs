@@ -31,6 +31,7 @@ use axum::Router;
 use leptos::prelude::*;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::http::error::{Area, HandlerError};
 use crate::http::forms::page;
 use crate::http::routes::Routes;
 use crate::repair::RepairState;
@@ -158,12 +159,22 @@ pub fn not_found(staff: Option<StaffView>) -> Response {
     })
 }
 
-pub fn internal(err: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %err, "staff console failed");
-    render(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙", || {
-        view! { <h1>"系统繁忙"</h1><p>"请稍后再试。"</p> }.into_any()
-    })
+/// The console as an area of the site: its failure page.
+pub struct Console;
+
+impl Area for Console {
+    const NAME: &'static str = "staff console";
+    fn failure_page() -> Response {
+        render(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙", || {
+            view! { <h1>"系统繁忙"</h1><p>"请稍后再试。"</p> }.into_any()
+        })
+    }
 }
+
+/// What a console handler returns.
+pub type Handled = crate::http::error::Handled<Console>;
+/// Why a console handler stopped early.
+pub type Halt = HandlerError<Console>;
 
 /// An access-register entry for `staff` doing `action` on `target`.
 pub fn audit_entry(
@@ -185,6 +196,6 @@ pub fn audit_entry(
 
 /// Writes `entry` to the register; if that fails the request fails, since
 /// a look at non-public data that is not registered must not happen.
-pub async fn register(state: &StaffState, entry: NewAuditEntry) -> Result<(), Response> {
-    state.staff.append_audit(&entry).await.map_err(internal)
+pub async fn register(state: &StaffState, entry: NewAuditEntry) -> Result<(), Halt> {
+    Ok(state.staff.append_audit(&entry).await?)
 }

@@ -29,17 +29,17 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::session::Staff;
-use super::{audit_entry, internal, not_found, register, render, StaffState};
+use super::{audit_entry, not_found, register, render, Halt, Handled, StaffState};
 use crate::http::forms::see_other;
 
-async fn calendar(state: &StaffState) -> Result<HolidayCalendar, Response> {
+async fn calendar(state: &StaffState) -> Result<HolidayCalendar, Halt> {
     state
         .repair
         .repairs
         .calendar()
         .await
         .map(HolidayCalendar::new)
-        .map_err(internal)
+        .map_err(Halt::from)
 }
 
 /// Only reviewers have a queue.
@@ -53,19 +53,10 @@ fn reviewer_department(staff: &Staff) -> Result<i64, Box<Response>> {
     }
 }
 
-pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
-    let department = match reviewer_department(&staff) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let items = match state.staff.review_queue(department).await {
-        Ok(i) => i,
-        Err(e) => return internal(e),
-    };
-    let calendar = match calendar(&state).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Handled {
+    let department = reviewer_department(&staff)?;
+    let items = state.staff.review_queue(department).await?;
+    let calendar = calendar(&state).await?;
     let entry = audit_entry(
         &staff,
         AuditAction::ViewQueue,
@@ -76,9 +67,7 @@ pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
         ),
         "审核信用修复申请",
     );
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
+    register(&state, entry).await?;
     let today = state.repair.portal.today();
     let calendar_notice = calendar_gap_notice(&uncovered_years(
         &calendar,
@@ -101,9 +90,9 @@ pub async fn queue(State(state): State<StaffState>, staff: Staff) -> Response {
         })
         .collect();
     let view_data = staff.view();
-    render(StatusCode::OK, "修复申请待办", move || {
+    Ok(render(StatusCode::OK, "修复申请待办", move || {
         view! { <QueuePage staff=view_data rows calendar_notice/> }.into_any()
-    })
+    }))
 }
 
 /// The application `number`, if it exists and belongs to the reviewer's
@@ -112,20 +101,19 @@ async fn own_application(
     state: &StaffState,
     staff: &Staff,
     number: &str,
-) -> Result<StoredApplication, Response> {
-    let department = reviewer_department(staff).map_err(|r| *r)?;
+) -> Result<StoredApplication, Halt> {
+    let department = reviewer_department(staff)?;
     let Ok(number) = ApplicationNumber::parse(number) else {
-        return Err(not_found(Some(staff.view())));
+        return Err(not_found(Some(staff.view())).into());
     };
     match state
         .repair
         .repairs
         .application_by_number(number.as_str())
-        .await
+        .await?
     {
-        Ok(Some(app)) if app.department_id == department => Ok(app),
-        Ok(_) => Err(not_found(Some(staff.view()))),
-        Err(e) => Err(internal(e)),
+        Some(app) if app.department_id == department => Ok(app),
+        _ => Err(not_found(Some(staff.view())).into()),
     }
 }
 
@@ -137,26 +125,10 @@ async fn application_view(
     reason: String,
     remedies: String,
     errors: Vec<FieldError>,
-) -> Result<ApplicationView, Response> {
-    let events = state
-        .repair
-        .repairs
-        .application_events(app.id)
-        .await
-        .map_err(internal)?;
-    let files = state
-        .repair
-        .repairs
-        .application_files(app.id)
-        .await
-        .map_err(internal)?;
-    let penalty = state
-        .repair
-        .portal
-        .store
-        .penalty(app.record_id)
-        .await
-        .map_err(internal)?;
+) -> Result<ApplicationView, Halt> {
+    let events = state.repair.repairs.application_events(app.id).await?;
+    let files = state.repair.repairs.application_files(app.id).await?;
+    let penalty = state.repair.portal.store.penalty(app.record_id).await?;
     let calendar = calendar(state).await?;
     let today = state.repair.portal.today();
     let deadline = app
@@ -209,29 +181,20 @@ pub async fn application(
     State(state): State<StaffState>,
     staff: Staff,
     Path(number): Path<String>,
-) -> Response {
-    let app = match own_application(&state, &staff, &number).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let app = own_application(&state, &staff, &number).await?;
     let entry = audit_entry(
         &staff,
         AuditAction::ViewApplication,
         format!("修复申请 {}", app.number),
         "审核信用修复申请",
     );
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
-    let view_data = match application_view(&state, &app, String::new(), String::new(), vec![]).await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    register(&state, entry).await?;
+    let view_data = application_view(&state, &app, String::new(), String::new(), vec![]).await?;
     let staff_view = staff.view();
-    render(StatusCode::OK, "修复申请", move || {
+    Ok(render(StatusCode::OK, "修复申请", move || {
         view! { <ApplicationPage staff=staff_view app=view_data/> }.into_any()
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -256,14 +219,9 @@ pub async fn decide(
     headers: HeaderMap,
     Path(number): Path<String>,
     Form(f): Form<DecideForm>,
-) -> Response {
-    if let Err(r) = staff.check_post(&headers, &f.csrf) {
-        return *r;
-    }
-    let app = match own_application(&state, &staff, &number).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Handled {
+    staff.check_post(&headers, &f.csrf)?;
+    let app = own_application(&state, &staff, &number).await?;
     let reason = f.reason.trim().to_string();
     let remedies = f.remedies.trim().to_string();
     let mut errors = Vec::new();
@@ -317,10 +275,7 @@ pub async fn decide(
     };
     let deadline = match deadline_setting(Some(action)) {
         None => None,
-        Some(_) => match crate::repair::deadline_after(&state.repair, Some(action)).await {
-            Ok(d) => d,
-            Err(e) => return internal(e),
-        },
+        Some(_) => crate::repair::deadline_after(&state.repair, Some(action)).await?,
     };
     let today = state.repair.portal.today();
     let event = NewEvent {
@@ -349,18 +304,16 @@ pub async fn decide(
             purpose,
         ),
     };
-    match state.staff.decide(&decision).await {
-        Ok(Some(_)) => see_other(&format!("/admin/repairs/{}", app.number)),
-        Ok(None) => {
-            let fresh = match state
+    match state.staff.decide(&decision).await? {
+        Some(_) => Ok(see_other(&format!("/admin/repairs/{}", app.number))),
+        None => {
+            let Some(fresh) = state
                 .repair
                 .repairs
                 .application_by_number(&app.number)
-                .await
-            {
-                Ok(Some(a)) => a,
-                Ok(None) => return internal("application vanished"),
-                Err(e) => return internal(e),
+                .await?
+            else {
+                return Err(Halt::failed("the application vanished during a decision"));
             };
             let errors = vec![FieldError::new(
                 "action",
@@ -371,7 +324,6 @@ pub async fn decide(
             )];
             refused(&state, &staff, &fresh, reason, remedies, errors).await
         }
-        Err(e) => internal(e),
     }
 }
 
@@ -382,15 +334,12 @@ async fn refused(
     reason: String,
     remedies: String,
     errors: Vec<FieldError>,
-) -> Response {
-    let view_data = match application_view(state, app, reason, remedies, errors).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Handled {
+    let view_data = application_view(state, app, reason, remedies, errors).await?;
     let staff_view = staff.view();
-    render(StatusCode::BAD_REQUEST, "修复申请", move || {
+    Ok(render(StatusCode::BAD_REQUEST, "修复申请", move || {
         view! { <ApplicationPage staff=staff_view app=view_data/> }.into_any()
-    })
+    }))
 }
 
 /// An evidence file, as an attachment (never rendered by the browser).
@@ -398,17 +347,11 @@ pub async fn file(
     State(state): State<StaffState>,
     staff: Staff,
     Path((number, file_id)): Path<(String, i64)>,
-) -> Response {
-    let app = match own_application(&state, &staff, &number).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let files = match state.repair.repairs.application_files(app.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e),
-    };
+) -> Handled {
+    let app = own_application(&state, &staff, &number).await?;
+    let files = state.repair.repairs.application_files(app.id).await?;
     let Some(file) = files.into_iter().find(|f| f.id == file_id) else {
-        return not_found(Some(staff.view()));
+        return Ok(not_found(Some(staff.view())));
     };
     let entry = audit_entry(
         &staff,
@@ -416,14 +359,11 @@ pub async fn file(
         format!("修复申请 {} 的材料 {}", app.number, file.display_name),
         "审核信用修复申请",
     );
-    if let Err(r) = register(&state, entry).await {
-        return r;
-    }
+    register(&state, entry).await?;
     let path = state.repair.uploads.join(&file.stored_name);
-    let handle = match tokio::fs::File::open(&path).await {
-        Ok(h) => h,
-        Err(e) => return internal(format!("evidence file {}: {e}", path.display())),
-    };
+    let handle = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| Halt::failed(format!("evidence file {}: {e}", path.display())))?;
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(handle));
     let disposition = format!(
         "attachment; filename=\"evidence-{}.{}\"; filename*=UTF-8''{}",
@@ -443,5 +383,5 @@ pub async fn file(
     if let Ok(v) = HeaderValue::from_str(&file.size_bytes.to_string()) {
         headers.insert(header::CONTENT_LENGTH, v);
     }
-    response
+    Ok(response)
 }

@@ -12,7 +12,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 
 use super::{forbidden, StaffState};
@@ -143,7 +143,7 @@ impl FromRequestParts<StaffState> for Staff {
         let session = match state.staff.session(&hash).await {
             Ok(Some(s)) => s,
             Ok(None) => return Err(refuse(&parts.method)),
-            Err(e) => return Err(super::internal(e)),
+            Err(e) => return Err(super::Halt::from(e).into_response()),
         };
         if !session_alive(session.created_at, session.last_seen_at, now) {
             let _ = state.staff.end_session(&hash).await;
@@ -152,7 +152,7 @@ impl FromRequestParts<StaffState> for Staff {
         let account = match state.staff.account(session.account_id).await {
             Ok(Some(a)) if !a.disabled => a,
             Ok(_) => return Err(refuse(&parts.method)),
-            Err(e) => return Err(super::internal(e)),
+            Err(e) => return Err(super::Halt::from(e).into_response()),
         };
         let path = parts.uri.path();
         if account.must_change_password && path != "/admin/password" && path != "/admin/logout" {
@@ -167,7 +167,7 @@ impl FromRequestParts<StaffState> for Staff {
         // Write the "last seen" time at most once a minute.
         if now - session.last_seen_at > Duration::minutes(1) {
             if let Err(e) = state.staff.touch_session(&hash, now).await {
-                return Err(super::internal(e));
+                return Err(super::Halt::from(e).into_response());
             }
         }
         Ok(Staff {
@@ -208,8 +208,19 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
 }
 
 /// Runs Argon2 off the async threads (it takes tens of milliseconds).
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    tokio::task::spawn_blocking(f).await.ok()
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, super::Halt> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| super::Halt::failed(format!("password task: {e}")))
+}
+
+/// `password` hashed for storage, off the async threads.
+pub async fn hashed(password: String) -> Result<String, super::Halt> {
+    blocking(move || hash_password(&password))
+        .await?
+        .map_err(super::Halt::failed)
 }
 
 #[cfg(test)]

@@ -92,6 +92,10 @@ async fn run() -> Result<(), String> {
     let staff_state = server::staff::StaffState {
         repair: repair_state.clone(),
         staff: store.clone(),
+        catalog: store.clone(),
+        keys: store.clone(),
+        feed: store.clone(),
+        collect: store.clone(),
         secure_cookies: config.secure_cookies,
         records: store.clone(),
         imports: config.data_dir.join("imports"),

@@ -172,7 +172,15 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
+pub mod catalog;
+pub mod collect;
+pub mod feed;
+pub mod keys;
 pub mod repair;
 pub mod staff;
+pub use catalog::CatalogStore;
+pub use collect::CollectStore;
+pub use feed::FeedStore;
+pub use keys::KeyStore;
 pub use repair::RepairStore;
 pub use staff::StaffStore;

@@ -27,10 +27,10 @@ use crate::http::error::{Area, HandlerError};
 use crate::http::routes::Routes;
 use crate::http::tokens::sha256_hex;
 use crate::staff::StaffState;
-use crate::store::api_keys::{self, ActiveKey, Grant};
 use crate::store::collect::load_context;
 use crate::store::collect::staging::{Published, Staging};
 use crate::store::sqlite::db_err;
+use app::store::keys::{ActiveKey, Grant};
 use app::store::StoreError;
 
 /// Records one request may carry.
@@ -123,7 +123,9 @@ pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<Act
         )
         .into());
     }
-    api_keys::active(&state.records, &sha256_hex(key.as_bytes()))
+    state
+        .keys
+        .active_key(&sha256_hex(key.as_bytes()))
         .await?
         .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "接口密钥无效或已吊销").into())
 }

@@ -29,8 +29,8 @@ use serde_json::{json, Map, Value};
 use super::api::{error, keyed, Handled};
 use crate::http::client::{client_of, ClientAddr};
 use crate::staff::StaffState;
-use crate::store::api_keys::Grant;
-use crate::store::feed::{entitled_changes, Change};
+use app::store::feed::Change;
+use app::store::keys::Grant;
 
 /// Lines one read returns at most.
 pub const MAX_LINES: i64 = 10_000;
@@ -65,7 +65,7 @@ pub async fn feed(
         ));
     };
     let limit = q.limit.unwrap_or(1000).clamp(1, MAX_LINES);
-    let changes = entitled_changes(&state.records, q.after, limit).await?;
+    let changes = state.feed.entitled_changes(q.after, limit).await?;
     let next = changes.last().map_or(q.after, |c| c.id);
     // Registered before anything is sent: a read that cannot be registered
     // does not happen.

@@ -519,7 +519,9 @@ pub async fn report(
 /// (administrators of the credit authority).
 pub async fn quality(State(state): State<StaffState>, staff: Staff) -> Handled {
     staff.require_admin()?;
-    let lines = crate::store::collect::quality(&state.records)
+    let lines = state
+        .collect
+        .quality()
         .await?
         .into_iter()
         .map(|r| QualityLine {

@@ -10,6 +10,7 @@ use app::pages::admin::catalog::{
     AttributesForm, CatalogItemPage, CatalogPage, ItemForm, ItemView, RuleForm, RuleLine,
 };
 use app::pages::repair::forms::FieldError;
+use app::store::catalog::{CatalogItem, NewItem};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Form;
@@ -20,8 +21,6 @@ use serde::Deserialize;
 use super::session::Staff;
 use super::{audit_entry, not_found, render, Handled, StaffState};
 use crate::http::forms::see_other;
-use crate::store::catalog::{self, CatalogItem};
-use crate::store::writes::NewCatalogItem;
 
 fn item_view(i: CatalogItem) -> ItemView {
     ItemView {
@@ -52,7 +51,7 @@ async fn list_page(
     form: ItemForm,
     errors: Vec<FieldError>,
 ) -> Handled {
-    let items = catalog::items(&state.records).await?;
+    let items = state.catalog.items().await?;
     let items = items.into_iter().map(item_view).collect();
     let departments = state.repair.portal.store.departments().await?;
     let view_data = staff.view();
@@ -232,25 +231,20 @@ pub async fn add_item(
     else {
         return list_page(&state, &staff, StatusCode::BAD_REQUEST, form, errors).await;
     };
-    let item = NewCatalogItem {
-        code: &code,
-        name: &a.name,
-        record_kind: kind,
-        conduct: &a.conduct,
-        department_id: department,
-        data_source: &a.data_source,
-        classification: &a.classification,
-        sharing: &a.sharing,
-        disclosure: &a.disclosure,
-    };
     let audit = audit_entry(
         &staff,
         AuditAction::CatalogChanged,
         format!("目录项 {code}"),
         format!("新增目录项：{}", a.name),
     );
-    let days = a.reporting_working_days;
-    match catalog::add_item(&state.records, &item, days, &rule, &audit).await? {
+    let item = NewItem {
+        code: code.clone(),
+        record_kind: kind,
+        department_id: department,
+        attributes: a,
+        first_rule: rule,
+    };
+    match state.catalog.add_item(&item, &audit).await? {
         Ok(()) => Ok(see_other(&format!("/admin/catalog/{code}"))),
         Err(taken) => {
             let errors = vec![FieldError::new("code", &taken)];
@@ -290,7 +284,7 @@ async fn item_page(
     status: StatusCode,
     page: ItemPageState,
 ) -> Handled {
-    let Some(item) = catalog::item(&state.records, code).await? else {
+    let Some(item) = state.catalog.item(code).await? else {
         return Ok(not_found(Some(staff.view())));
     };
     let attributes = page
@@ -353,7 +347,7 @@ pub async fn update_item(
     Form(f): Form<AttributesPost>,
 ) -> Handled {
     staff.check_admin_post(&headers, &f.csrf)?;
-    let Some(current) = catalog::item(&state.records, &code).await? else {
+    let Some(current) = state.catalog.item(&code).await? else {
         return Ok(not_found(Some(staff.view())));
     };
     let mut errors = Vec::new();
@@ -380,7 +374,11 @@ pub async fn update_item(
     let today = state.repair.portal.today();
     // A count of records moved only when the disclosure changed (and some were).
     Ok(
-        match catalog::update_item(&state.records, &code, &attributes, today, &audit).await? {
+        match state
+            .catalog
+            .update_item(&code, &attributes, today, &audit)
+            .await?
+        {
             Some(n) if n > 0 => see_other(&format!(
                 "/admin/catalog/{code}?saved=attributes&records={n}"
             )),
@@ -436,7 +434,7 @@ pub async fn add_version(
     Form(f): Form<VersionForm>,
 ) -> Handled {
     staff.check_admin_post(&headers, &f.csrf)?;
-    let Some(item) = catalog::item(&state.records, &code).await? else {
+    let Some(item) = state.catalog.item(&code).await? else {
         return Ok(not_found(Some(staff.view())));
     };
     let mut errors = Vec::new();
@@ -461,7 +459,7 @@ pub async fn add_version(
             ),
         );
         return Ok(
-            match catalog::add_version(&state.records, &code, &rule, &audit).await? {
+            match state.catalog.add_version(&code, &rule, &audit).await? {
                 Some(_) => see_other(&format!("/admin/catalog/{code}?saved=version")),
                 None => not_found(Some(staff.view())),
             },

@@ -19,7 +19,7 @@ use super::session::Staff;
 use super::{audit_entry, render, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::http::tokens::{random_hex, sha256_hex};
-use crate::store::api_keys::{self, Grant};
+use app::store::keys::{Grant, NewKey};
 
 async fn page(
     state: &StaffState,
@@ -29,7 +29,7 @@ async fn page(
     errors: Vec<FieldError>,
     issued: Option<(String, String)>,
 ) -> Handled {
-    let keys = api_keys::list(&state.records).await?;
+    let keys = state.keys.keys().await?;
     let departments = state.repair.portal.store.departments().await?;
     let rows = keys
         .into_iter()
@@ -141,17 +141,15 @@ pub async fn issue(
         target,
         format!("签发{}接口密钥", grant.scope().label()),
     );
-    api_keys::issue(
-        &state.records,
+    let new = NewKey {
         grant,
-        &name,
-        &key[..12],
-        &sha256_hex(key.as_bytes()),
-        staff.member.account_id,
-        Utc::now(),
-        &audit,
-    )
-    .await?;
+        name: name.clone(),
+        prefix: key[..12].to_string(),
+        key_hash: sha256_hex(key.as_bytes()),
+        created_by: staff.member.account_id,
+        now: Utc::now(),
+    };
+    state.keys.issue_key(&new, &audit).await?;
     let issued = Some((name, key));
     page(
         &state,
@@ -188,6 +186,6 @@ pub async fn revoke(
         format!("接口密钥 #{id}"),
         "吊销接口密钥",
     );
-    api_keys::revoke(&state.records, id, Utc::now(), &audit).await?;
+    state.keys.revoke_key(id, Utc::now(), &audit).await?;
     Ok(see_other("/admin/api-keys"))
 }

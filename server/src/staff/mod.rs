@@ -23,7 +23,7 @@ use app::domain::staff::AuditAction;
 use app::pages::admin::{ForbiddenPage, StaffView};
 use app::pages::document::render_document;
 use app::store::staff::NewAuditEntry;
-use app::store::StaffStore;
+use app::store::{CatalogStore, CollectStore, FeedStore, KeyStore, StaffStore};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -41,10 +41,14 @@ use crate::repair::RepairState;
 pub struct StaffState {
     pub repair: RepairState,
     pub staff: Arc<dyn StaffStore>,
+    pub catalog: Arc<dyn CatalogStore>,
+    pub keys: Arc<dyn KeyStore>,
+    pub feed: Arc<dyn FeedStore>,
+    pub collect: Arc<dyn CollectStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
-    /// Where delivered records are written. Collection writes through the
-    /// SQLite writer (`store::writes`); a PostgreSQL store brings its own.
+    /// Where delivered records are staged and published (the delivery
+    /// pipeline, `store::collect`, still on SQLite alone).
     pub records: Arc<crate::store::SqliteStore>,
     /// Uploaded sheets and their reports (`<data dir>/imports`).
     pub imports: std::path::PathBuf,

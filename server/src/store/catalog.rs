@@ -1,36 +1,55 @@
-//! The catalog as the credit authority edits it: items with their seven
-//! attributes, and their rule versions. A change of rule is a new version
-//! (records keep the version they point at); versions are never edited.
+//! The catalog in SQLite (`app::store::catalog`): items, attributes and
+//! rule versions, each change with its register entry.
 
 use app::domain::catalog::ItemAttributes;
 use app::domain::PublicationRule;
 use app::model::RecordKind;
+use app::store::catalog::{CatalogItem, CatalogStore, NewItem};
 use app::store::staff::NewAuditEntry;
 use app::store::StoreError;
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
 use super::writes::{self, NewCatalogItem};
 
-/// An item with every rule version, oldest first.
-#[derive(Clone, Debug)]
-pub struct CatalogItem {
-    pub code: String,
-    pub record_kind: RecordKind,
-    pub department: String,
-    pub attributes: ItemAttributes,
-    pub rules: Vec<PublicationRule>,
-}
+#[async_trait]
+impl CatalogStore for SqliteStore {
+    async fn items(&self) -> Result<Vec<CatalogItem>, StoreError> {
+        items_where(self, None).await
+    }
 
-/// Every item, by department then code.
-pub async fn items(store: &SqliteStore) -> Result<Vec<CatalogItem>, StoreError> {
-    items_where(store, None).await
-}
+    async fn item(&self, code: &str) -> Result<Option<CatalogItem>, StoreError> {
+        Ok(items_where(self, Some(code)).await?.pop())
+    }
 
-/// Item `code`, if there is one.
-pub async fn item(store: &SqliteStore, code: &str) -> Result<Option<CatalogItem>, StoreError> {
-    Ok(items_where(store, Some(code)).await?.pop())
+    async fn update_item(
+        &self,
+        code: &str,
+        attributes: &ItemAttributes,
+        today: NaiveDate,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<u64>, StoreError> {
+        update_item(self, code, attributes, today, audit).await
+    }
+
+    async fn add_version(
+        &self,
+        code: &str,
+        rule: &PublicationRule,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<u32>, StoreError> {
+        add_version(self, code, rule, audit).await
+    }
+
+    async fn add_item(
+        &self,
+        item: &NewItem,
+        audit: &NewAuditEntry,
+    ) -> Result<Result<(), String>, StoreError> {
+        add_item(self, item, audit).await
+    }
 }
 
 async fn items_where(
@@ -81,11 +100,7 @@ async fn items_where(
     Ok(items)
 }
 
-/// Replaces the attributes of item `code`, with its register entry. When
-/// the disclosure attribute changes, the item's records enter or leave the
-/// public pages in the same transaction. `Ok(None)` when there is no such
-/// item; otherwise how many records were re-published or withdrawn.
-pub async fn update_item(
+async fn update_item(
     store: &SqliteStore,
     code: &str,
     attributes: &ItemAttributes,
@@ -128,9 +143,7 @@ pub async fn update_item(
     Ok(Some(moved))
 }
 
-/// Adds the next rule version of item `code` (numbered inside the
-/// transaction) with its register entry. `Ok(None)` when there is no such item.
-pub async fn add_version(
+async fn add_version(
     store: &SqliteStore,
     code: &str,
     rule: &PublicationRule,
@@ -157,14 +170,23 @@ pub async fn add_version(
     Ok(Some(version))
 }
 
-/// Adds an item with its first rule; `Ok(Err(message))` when the code is taken.
-pub async fn add_item(
+async fn add_item(
     store: &SqliteStore,
-    item: &NewCatalogItem<'_>,
-    reporting_working_days: u32,
-    rule: &PublicationRule,
+    new: &NewItem,
     audit: &NewAuditEntry,
 ) -> Result<Result<(), String>, StoreError> {
+    let a = &new.attributes;
+    let item = NewCatalogItem {
+        code: &new.code,
+        name: &a.name,
+        record_kind: new.record_kind,
+        conduct: &a.conduct,
+        department_id: new.department_id,
+        data_source: &a.data_source,
+        classification: &a.classification,
+        sharing: &a.sharing,
+        disclosure: &a.disclosure,
+    };
     let mut tx = store.write_tx().await.map_err(db_err)?;
     let taken: bool = sqlx::query("select exists(select 1 from catalog_items where code = ?)")
         .bind(item.code)
@@ -175,9 +197,9 @@ pub async fn add_item(
     if taken {
         return Ok(Err(format!("目录项编码 {} 已存在，请换一个", item.code)));
     }
-    let id = writes::insert_catalog_item(&mut tx, item).await?;
+    let id = writes::insert_catalog_item(&mut tx, &item).await?;
     sqlx::query("update catalog_items set reporting_working_days = ? where id = ?")
-        .bind(reporting_working_days)
+        .bind(a.reporting_working_days)
         .bind(id)
         .execute(&mut *tx)
         .await
@@ -187,7 +209,7 @@ pub async fn add_item(
         id,
         &PublicationRule {
             version: 1,
-            ..*rule
+            ..new.first_rule
         },
     )
     .await?;

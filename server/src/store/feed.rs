@@ -4,7 +4,9 @@
 //! anything leaves.
 
 use app::domain::SubjectKind;
+use app::store::feed::{Change, FeedStore};
 use app::store::{StoreError, StoredSubject};
+use async_trait::async_trait;
 use sqlx::Row;
 
 use super::sqlite::{db_err, SqliteStore};
@@ -36,34 +38,13 @@ const ENTITLED: &str = "not exists (
       and rr.record_id = case c.record_kind when 'serious' then s.grounds_penalty_id
                                             else c.record_id end)";
 
-/// One change as the change log and the record tables hold it.
-pub struct Change {
-    pub id: i64,
-    pub at: String,
-    pub record_kind: String,
-    pub record_id: i64,
-    pub department_id: Option<i64>,
-    pub change: String,
-    pub doc_no: Option<String>,
-    /// The subject the record is about, unmasked.
-    pub subject: StoredSubject,
-    /// The changed fields as JSON objects of column code → value, unmasked.
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-/// Up to `limit` changes after the cursor `after` that the provincial
-/// platform is entitled to ([`ENTITLED`]), oldest first. Changes it is not
-/// entitled to are skipped as if they were not there, so the cursor still
-/// moves on past them. (Every change is about a record, and records are
-/// never deleted, so each has its subject.)
-pub async fn entitled_changes(
-    store: &SqliteStore,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<Change>, StoreError> {
-    let sql = format!(
-        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
+#[async_trait]
+impl FeedStore for SqliteStore {
+    /// The changes after `after` that pass [`ENTITLED`]. (Every change is
+    /// about a record, and records are never deleted, so each has its subject.)
+    async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        let sql = format!(
+            "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
                 coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
                 sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
          from record_changes c
@@ -73,37 +54,38 @@ pub async fn entitled_changes(
          join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
          where c.id > ? and {ENTITLED}
          order by c.id limit ?"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(store.pool())
-        .await
-        .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.get(10);
-            let subject = StoredSubject {
-                id: r.get(9),
-                kind: SubjectKind::from_code(&kind)
-                    .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
-                name: r.get(11),
-                credit_code: r.get(12),
-                id_number: r.get(13),
-                representative: r.get(14),
-            };
-            Ok(Change {
-                id: r.get(0),
-                at: r.get(1),
-                record_kind: r.get(2),
-                record_id: r.get(3),
-                department_id: r.get(4),
-                change: r.get(5),
-                doc_no: r.get(6),
-                before: r.get(7),
-                after: r.get(8),
-                subject,
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(10);
+                let subject = StoredSubject {
+                    id: r.get(9),
+                    kind: SubjectKind::from_code(&kind)
+                        .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+                    name: r.get(11),
+                    credit_code: r.get(12),
+                    id_number: r.get(13),
+                    representative: r.get(14),
+                };
+                Ok(Change {
+                    id: r.get(0),
+                    at: r.get(1),
+                    record_kind: r.get(2),
+                    record_id: r.get(3),
+                    department_id: r.get(4),
+                    change: r.get(5),
+                    doc_no: r.get(6),
+                    before: r.get(7),
+                    after: r.get(8),
+                    subject,
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }

@@ -412,13 +412,13 @@ async fn keys_issued_before_scopes_become_push_keys() {
     pool.close().await;
 
     let store = server::store::SqliteStore::connect(&url).await.unwrap();
-    let key = server::store::api_keys::active(&store, "hash-of-the-key")
+    let key = app::store::KeyStore::active_key(&store, "hash-of-the-key")
         .await
         .unwrap()
         .expect("the key still works");
     assert_eq!(
         key.grant,
-        server::store::api_keys::Grant::Push { department_id: 7 }
+        app::store::keys::Grant::Push { department_id: 7 }
     );
     // A push key without a department, or a feed key with one, cannot be
     // stored; a feed key without one can.

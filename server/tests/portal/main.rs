@@ -187,6 +187,10 @@ async fn portal_built(
     let staff = server::staff::StaffState {
         repair: repair.clone(),
         staff: store.clone(),
+        catalog: store.clone(),
+        keys: store.clone(),
+        feed: store.clone(),
+        collect: store.clone(),
         secure_cookies: https,
         records: store.clone(),
         imports: dir.join("imports"),

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use app::domain::collection::{CheckedRow, SheetKind, SubjectFields};
 use app::domain::{PublicationRule, SubjectKind};
 use app::model::RecordKind;
+use app::store::collect::QualityRow;
 use app::store::StoreError;
 use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
@@ -388,40 +389,29 @@ pub struct DeliveryCounts {
     pub late: u64,
 }
 
-/// Delivery statistics of one department in one month (China time).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QualityRow {
-    pub department: String,
-    pub month: String,
-    pub deliveries: i64,
-    pub taken: i64,
-    pub corrected: i64,
-    pub refused: i64,
-    pub late: i64,
-}
-
-/// Per department and month: deliveries, and how many rows were taken,
-/// corrected (错报 put right), refused and late (迟报). Newest month first.
-pub async fn quality(store: &super::SqliteStore) -> Result<Vec<QualityRow>, StoreError> {
-    let rows = sqlx::query(
-        "select d.name, strftime('%Y-%m', v.at, '+8 hours') as month, count(*), sum(v.taken),
+#[async_trait::async_trait]
+impl app::store::CollectStore for super::SqliteStore {
+    async fn quality(&self) -> Result<Vec<QualityRow>, StoreError> {
+        let rows = sqlx::query(
+            "select d.name, strftime('%Y-%m', v.at, '+8 hours') as month, count(*), sum(v.taken),
                 sum(v.updated), sum(v.refused), sum(v.late)
          from deliveries v join departments d on d.id = v.department_id
          group by v.department_id, month order by month desc, d.id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .map_err(db_err)?;
-    Ok(rows
-        .iter()
-        .map(|r| QualityRow {
-            department: r.get(0),
-            month: r.get(1),
-            deliveries: r.get(2),
-            taken: r.get(3),
-            corrected: r.get(4),
-            refused: r.get(5),
-            late: r.get(6),
-        })
-        .collect())
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| QualityRow {
+                department: r.get(0),
+                month: r.get(1),
+                deliveries: r.get(2),
+                taken: r.get(3),
+                corrected: r.get(4),
+                refused: r.get(5),
+                late: r.get(6),
+            })
+            .collect())
+    }
 }

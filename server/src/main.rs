@@ -70,7 +70,8 @@ async fn run() -> Result<(), String> {
     portal.demo_data = store.holds_demo_data().await.map_err(|e| e.to_string())?;
     // Deliveries staged by a process that died were never published:
     // nothing of them is visible, and nothing is being staged yet.
-    match server::store::collect::staging::discard_abandoned(store.pool(), chrono::Utc::now()).await
+    match server::store::delivery::DeliveryStore::discard_abandoned(&*store, chrono::Utc::now())
+        .await
     {
         Ok(0) => {}
         Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
@@ -97,7 +98,7 @@ async fn run() -> Result<(), String> {
         feed: store.clone(),
         collect: store.clone(),
         secure_cookies: config.secure_cookies,
-        records: store.clone(),
+        deliveries: store.clone(),
         imports: config.data_dir.join("imports"),
     };
     let limiter =
@@ -225,7 +226,8 @@ fn spawn_session_cleanup(store: Arc<SqliteStore>) {
             // A delivery stages for seconds to a minute; one begun more than
             // an hour ago was abandoned (its importer failed to clean up).
             let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
-            match server::store::collect::staging::discard_abandoned(store.pool(), hour_ago).await {
+            match server::store::delivery::DeliveryStore::discard_abandoned(&*store, hour_ago).await
+            {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(deliveries = n, "abandoned staged deliveries removed"),
                 Err(err) => tracing::error!(error = %err, "staged delivery cleanup failed"),

@@ -27,9 +27,7 @@ use crate::http::error::{Area, HandlerError};
 use crate::http::routes::Routes;
 use crate::http::tokens::sha256_hex;
 use crate::staff::StaffState;
-use crate::store::collect::load_context;
-use crate::store::collect::staging::{Published, Staging};
-use crate::store::sqlite::db_err;
+use crate::store::delivery::Published;
 use app::store::keys::{ActiveKey, Grant};
 use app::store::StoreError;
 
@@ -297,11 +295,11 @@ async fn push_records(
     actor: &str,
     records: &[Map<String, Value>],
 ) -> Result<Result<(Vec<RowResult>, Summary), String>, StoreError> {
-    let turn = state.records.delivery_turn(department).await;
-    let pool = state.records.pool();
-    let mut reads = pool.acquire().await.map_err(db_err)?;
-    let ctx = load_context(&mut reads, department).await?;
-    let staging = Staging::open(pool, &turn, kind, actor).await?;
+    let store = state.deliveries.as_ref();
+    let turn = store.turn(department).await?;
+    let mut reads = store.reads(false).await?;
+    let ctx = reads.context(department).await?;
+    let staging = store.stage(&turn, kind, actor).await?;
     let mut delivery = Delivery::commit(kind, today, staging);
     let mut results = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
@@ -312,7 +310,7 @@ async fn push_records(
                 .and_then(|(_, v)| cell(v))
         };
         let line = i as u64 + 1;
-        results.push(process_row(&mut reads, &ctx, value, line, &mut delivery).await?);
+        results.push(process_row(reads.as_mut(), &ctx, value, line, &mut delivery).await?);
     }
     let mut summary = Summary::default();
     for r in &results {

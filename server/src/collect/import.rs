@@ -22,17 +22,13 @@ use app::domain::collection::{
 };
 use app::store::StoreError;
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::sheet::{self, SheetEvent};
-use crate::store::collect::staging::{Published, Staging, WriteStats};
-use crate::store::collect::{
-    load_context, lookup_row, staged_row, subject_key, DeliveryCounts, DeliveryTurn, Found,
-    ImportContext, SubjectRef,
+use crate::store::delivery::{
+    staged_row, subject_key, DeliveryCounts, DeliveryReads, DeliveryStore, DeliveryTurn, Found,
+    ImportContext, Published, Stage, SubjectRef, WriteStats,
 };
-use crate::store::sqlite::db_err;
 use crate::store::writes::SubjectFacts;
-use crate::store::SqliteStore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -100,7 +96,7 @@ type NewSubjects = HashMap<String, (u32, SubjectFacts)>;
 /// database (or an earlier row of the delivery) says of it and the item's
 /// reporting limit in working days.
 async fn check_row<'c>(
-    c: &mut SqliteConnection,
+    reads: &mut dyn DeliveryReads,
     ctx: &'c ImportContext,
     kind: SheetKind,
     value: &impl Fn(&str) -> Option<String>,
@@ -124,7 +120,8 @@ async fn check_row<'c>(
     if let Some(refusal) = catalog_refusal(&row, rule) {
         return Err(Ok(refusal));
     }
-    let (existing, registered) = lookup_row(c, kind, ctx.department_id, key.doc_no, row.subject())
+    let (existing, registered) = reads
+        .lookup_row(kind, ctx.department_id, key.doc_no, row.subject())
         .await
         .map_err(Err)?;
     let subject = match registered {
@@ -179,7 +176,7 @@ pub struct Delivery {
     pub today: NaiveDate,
     seen: HashMap<String, u64>,
     new_subjects: NewSubjects,
-    staging: Option<Staging>,
+    staging: Option<Box<dyn Stage>>,
 }
 
 impl Delivery {
@@ -195,7 +192,7 @@ impl Delivery {
     }
 
     /// A delivery whose accepted rows go to `staging`.
-    pub fn commit(kind: SheetKind, today: NaiveDate, staging: Staging) -> Self {
+    pub fn commit(kind: SheetKind, today: NaiveDate, staging: Box<dyn Stage>) -> Self {
         Delivery {
             staging: Some(staging),
             ..Delivery::dry_run(kind, today)
@@ -228,7 +225,7 @@ impl Delivery {
 /// Checks one delivered row (`value(code)` gives its cells) and, in a
 /// commit, stages it (a chunk at a time: see `staging::CHUNK_ROWS`).
 pub async fn process_row(
-    c: &mut SqliteConnection,
+    reads: &mut dyn DeliveryReads,
     ctx: &ImportContext,
     value: impl Fn(&str) -> Option<String>,
     line: u64,
@@ -237,7 +234,16 @@ pub async fn process_row(
     let (kind, today) = (d.kind, d.today);
     let mut warnings = Vec::new();
     let mut late = false;
-    let checked = check_row(c, ctx, kind, &value, today, &d.new_subjects, &mut warnings).await;
+    let checked = check_row(
+        reads,
+        ctx,
+        kind,
+        &value,
+        today,
+        &d.new_subjects,
+        &mut warnings,
+    )
+    .await;
     let doc_no = match &checked {
         Ok((row, ..)) => row.key().doc_no.to_string(),
         Err(_) => value(kind.doc_column())
@@ -289,9 +295,16 @@ pub async fn process_row(
                     }
                 };
                 if let Some(staging) = &mut d.staging {
-                    let staged =
-                        staged_row(c, ctx, row, &found, (subject.0, &subject.1), late, today)
-                            .await?;
+                    let staged = staged_row(
+                        reads,
+                        ctx,
+                        row,
+                        &found,
+                        (subject.0, &subject.1),
+                        late,
+                        today,
+                    )
+                    .await?;
                     staging.add(staged);
                     if staging.is_full() {
                         staging.flush().await?;
@@ -313,16 +326,16 @@ pub async fn process_row(
 /// A dry run of the sheet at `path` for `department_id`, writing the full
 /// report as CSV to `report`. Reads in one transaction, writes nothing.
 pub async fn dry_run(
-    store: &SqliteStore,
+    store: &dyn DeliveryStore,
     department_id: i64,
     path: &Path,
     today: NaiveDate,
     report: impl Write,
 ) -> Result<Summary, StoreError> {
-    let mut snapshot = store.pool().begin().await.map_err(db_err)?;
+    let mut snapshot = store.reads(true).await?;
     let summary = run(
         store,
-        &mut snapshot,
+        snapshot.as_mut(),
         department_id,
         None,
         path,
@@ -331,27 +344,27 @@ pub async fn dry_run(
         report,
     )
     .await;
-    // Dropping `snapshot` rolls it back: nothing stays.
+    // Dropping `snapshot` ends it: nothing stays.
     summary
 }
 
 /// Commits the sheet at `path` for the department whose `turn` it is
-/// (`SqliteStore::delivery_turn`), writing the full report as CSV to
+/// ([`DeliveryStore::turn`]), writing the full report as CSV to
 /// `report`: every taken and corrected row, or (a sheet error, a refusal
 /// at publication, a failure) nothing.
 pub async fn commit(
-    store: &SqliteStore,
+    store: &dyn DeliveryStore,
     turn: &DeliveryTurn,
     path: &Path,
     today: NaiveDate,
     actor: &str,
     report: impl Write,
 ) -> Result<Summary, StoreError> {
-    let mut reads = store.pool().acquire().await.map_err(db_err)?;
+    let mut reads = store.reads(false).await?;
     let department_id = turn.department_id;
     run(
         store,
-        &mut reads,
+        reads.as_mut(),
         department_id,
         Some(turn),
         path,
@@ -365,7 +378,7 @@ pub async fn commit(
 /// Runs `mode` on the sheet at `path`: a dry run, or with a `turn` a
 /// commit. Kept for tools: a commit waits for the department's turn.
 pub async fn run_sheet(
-    store: &SqliteStore,
+    store: &dyn DeliveryStore,
     department_id: i64,
     path: &Path,
     today: NaiveDate,
@@ -376,7 +389,7 @@ pub async fn run_sheet(
     match mode {
         Mode::DryRun => dry_run(store, department_id, path, today, report).await,
         Mode::Commit => {
-            let turn = store.delivery_turn(department_id).await;
+            let turn = store.turn(department_id).await?;
             commit(store, &turn, path, today, actor, report).await
         }
     }
@@ -384,8 +397,8 @@ pub async fn run_sheet(
 
 #[allow(clippy::too_many_arguments)]
 async fn run(
-    store: &SqliteStore,
-    c: &mut SqliteConnection,
+    store: &dyn DeliveryStore,
+    reads: &mut dyn DeliveryReads,
     department_id: i64,
     turn: Option<&DeliveryTurn>,
     path: &Path,
@@ -393,7 +406,7 @@ async fn run(
     actor: &str,
     report: impl Write,
 ) -> Result<Summary, StoreError> {
-    let ctx = load_context(c, department_id).await?;
+    let ctx = reads.context(department_id).await?;
     let mut report = csv::Writer::from_writer(report);
     // A byte-order mark so that Excel opens the report as UTF-8.
     let _ = report.write_field("\u{feff}行号");
@@ -420,7 +433,7 @@ async fn run(
                     }
                 }
                 if let Some(turn) = turn {
-                    let staging = Staging::open(store.pool(), turn, kind, actor).await?;
+                    let staging = store.stage(turn, kind, actor).await?;
                     delivery = Delivery::commit(kind, today, staging);
                 }
             }
@@ -436,7 +449,7 @@ async fn run(
                         .position(|c| c.is_some_and(|c| c.code == code))
                         .and_then(|i| cells.get(i).cloned())
                 };
-                let result = process_row(c, &ctx, value, line, &mut delivery).await?;
+                let result = process_row(reads, &ctx, value, line, &mut delivery).await?;
                 summary.count(&result);
                 write_report_row(&mut report, &result);
                 let notable =
@@ -457,7 +470,7 @@ async fn run(
     }
     if delivery.staging.is_none() {
         // A sheet without rows is still a delivery.
-        let staging = Staging::open(store.pool(), turn, delivery.kind, actor).await?;
+        let staging = store.stage(turn, delivery.kind, actor).await?;
         delivery = Delivery::commit(delivery.kind, today, staging);
     }
     let counts = summary.counts();

@@ -42,7 +42,7 @@ use tokio::io::AsyncWriteExt;
 use crate::http::tokens::random_hex;
 use crate::staff::session::Staff;
 use crate::staff::{forbidden, not_found, render, Halt, Handled, StaffState};
-use crate::store::collect::DeliveryTurn;
+use crate::store::delivery::DeliveryTurn;
 use import::{Outcome, Summary};
 
 /// The largest sheet accepted (a 200,000-row sheet is about 60 MB).
@@ -85,8 +85,8 @@ async fn import_page(
     error: Option<String>,
 ) -> Handled {
     let ctx = {
-        let mut c = state.records.pool().acquire().await.map_err(Halt::failed)?;
-        crate::store::collect::load_context(&mut c, department).await?
+        let mut reads = state.deliveries.reads(false).await?;
+        reads.context(department).await?
     };
     let today = state.repair.portal.today();
     let mut items: Vec<ItemLine> = ctx
@@ -184,8 +184,18 @@ async fn run_import(
     let sheet = sheet_path(state, token);
     let today = state.repair.portal.today();
     match turn {
-        None => import::dry_run(&state.records, department, &sheet, today, report).await,
-        Some(turn) => import::commit(&state.records, turn, &sheet, today, actor, report).await,
+        None => import::dry_run(state.deliveries.as_ref(), department, &sheet, today, report).await,
+        Some(turn) => {
+            import::commit(
+                state.deliveries.as_ref(),
+                turn,
+                &sheet,
+                today,
+                actor,
+                report,
+            )
+            .await
+        }
     }
     .map_err(|e| e.to_string())
 }
@@ -261,13 +271,17 @@ async fn commit_task(
     who: Committer,
     watch: ClientWatch,
 ) -> (Committed, Result<(), String>) {
-    let turn = state.records.delivery_turn(department).await;
+    let turn = state.deliveries.turn(department).await;
     // Checked again in the department's turn: a second click on 提交 waits
     // for the first commit, then finds its sheet gone.
-    if !sheet_path(&state, &token).exists() {
+    if turn.is_ok() && !sheet_path(&state, &token).exists() {
         return (Committed::NotFound, Ok(()));
     }
-    let committed = match run_import(&state, department, &token, Some(&turn), &who.username).await {
+    let imported = match &turn {
+        Ok(turn) => run_import(&state, department, &token, Some(turn), &who.username).await,
+        Err(e) => Err(e.to_string()),
+    };
+    let committed = match imported {
         Ok(summary) if summary.committed => {
             let _ = tokio::fs::remove_file(sheet_path(&state, &token)).await;
             Committed::Done(summary)

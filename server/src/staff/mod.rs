@@ -47,9 +47,8 @@ pub struct StaffState {
     pub collect: Arc<dyn CollectStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
-    /// Where delivered records are staged and published (the delivery
-    /// pipeline, `store::collect`, still on SQLite alone).
-    pub records: Arc<crate::store::SqliteStore>,
+    /// Where delivered records are checked, staged and published.
+    pub deliveries: Arc<dyn crate::store::delivery::DeliveryStore>,
     /// Uploaded sheets and their reports (`<data dir>/imports`).
     pub imports: std::path::PathBuf,
 }

@@ -256,15 +256,10 @@ impl SqliteStore {
         begin_write(&self.pool).await
     }
 
-    /// Waits for department `department_id`'s turn to deliver, first come
-    /// first served. A delivery is checked and staged in many short
-    /// transactions and published in one (`store::collect::staging`); what
-    /// it found when checking (which document numbers are corrections, the
-    /// fields a correction changes) must still hold when it is published,
-    /// and only the department's own deliveries change those. Other
-    /// departments deliver meanwhile: the one thing they can change under
-    /// it, registering a subject it names, is settled at publication.
-    pub async fn delivery_turn(&self, department_id: i64) -> super::collect::DeliveryTurn {
+    /// [`super::delivery::DeliveryStore::turn`]: a mutex per department,
+    /// first come first served. In-process is enough here: one process
+    /// holds an embedded database.
+    pub async fn delivery_turn(&self, department_id: i64) -> super::delivery::DeliveryTurn {
         let turn = {
             let mut turns = self
                 .delivery_turns
@@ -272,10 +267,7 @@ impl SqliteStore {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             turns.entry(department_id).or_default().clone()
         };
-        super::collect::DeliveryTurn {
-            department_id,
-            _guard: turn.lock_owned().await,
-        }
+        super::delivery::DeliveryTurn::new(department_id, turn.lock_owned().await)
     }
 
     /// The connection pool, for tools and tests that inspect the database.

@@ -192,7 +192,7 @@ async fn portal_built(
         feed: store.clone(),
         collect: store.clone(),
         secure_cookies: https,
-        records: store.clone(),
+        deliveries: store.clone(),
         imports: dir.join("imports"),
     };
     Portal {

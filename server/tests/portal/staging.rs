@@ -7,8 +7,8 @@
 
 use app::domain::collection::SheetKind;
 use server::collect::import::{process_row, Delivery, Summary};
-use server::store::collect::staging::{discard_abandoned, Published, Staging, CHUNK_ROWS};
-use server::store::collect::{load_context, DeliveryTurn, ImportContext};
+use server::store::collect::staging::CHUNK_ROWS;
+use server::store::delivery::{DeliveryStore, DeliveryTurn, ImportContext, Published};
 use sqlx::Row;
 
 use super::collect::{count, dept, Dept};
@@ -52,10 +52,12 @@ struct Staged {
 }
 
 async fn stage(p: &Portal, d: &Dept, rows: &[Vec<(&'static str, String)>]) -> Staged {
-    let turn = p.store.delivery_turn(d.id).await;
-    let mut reads = p.store.pool().acquire().await.unwrap();
-    let ctx = load_context(&mut reads, d.id).await.unwrap();
-    let staging = Staging::open(p.store.pool(), &turn, SheetKind::Penalty, "staging-test")
+    let turn = p.store.turn(d.id).await.unwrap();
+    let mut reads = p.store.reads(false).await.unwrap();
+    let ctx = reads.context(d.id).await.unwrap();
+    let staging = p
+        .store
+        .stage(&turn, SheetKind::Penalty, "staging-test")
         .await
         .unwrap();
     let mut delivery = Delivery::commit(SheetKind::Penalty, today(), staging);
@@ -67,7 +69,7 @@ async fn stage(p: &Portal, d: &Dept, rows: &[Vec<(&'static str, String)>]) -> St
                 .find(|(c, _)| *c == code)
                 .map(|(_, v)| v.clone())
         };
-        let result = process_row(&mut reads, &ctx, value, i as u64 + 2, &mut delivery)
+        let result = process_row(reads.as_mut(), &ctx, value, i as u64 + 2, &mut delivery)
             .await
             .unwrap();
         summary.count(&result);
@@ -309,9 +311,7 @@ async fn a_delivery_abandoned_half_way_is_removed_and_leaves_nothing() {
     drop(staged.turn);
     assert_eq!(visible(&p).await, before);
     // What the start-up cleanup does.
-    let removed = discard_abandoned(p.store.pool(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let removed = p.store.discard_abandoned(chrono::Utc::now()).await.unwrap();
     assert_eq!(removed, 1);
     assert_eq!(staged_rows(&p).await, 0);
     assert_eq!(visible(&p).await, before);

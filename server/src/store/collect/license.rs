@@ -6,48 +6,15 @@ use app::store::StoreError;
 use sqlx::SqliteConnection;
 
 use super::staging::{KindSql, Query};
-use super::{stored, Fields};
+use super::stored;
+use crate::store::delivery::{Fields, LICENSE_LOGGED};
 
-/// The delivered fields the change log records, by column code, in the
-/// order of [`fields`] and [`stored_fields`].
-const LOGGED_FIELDS: [&str; 11] = [
-    "XK_XDR_MC",
-    "XK_XKWS",
-    "XK_XKLB",
-    "XK_XKZS",
-    "XK_XKBH",
-    "XK_NR",
-    "XK_JDRQ",
-    "XK_YXQZ",
-    "XK_YXQZI",
-    "XK_ZT",
-    "BZ",
-];
-
-/// A row's values of [`LOGGED_FIELDS`], as stored.
-pub(super) fn fields(row: &LicenseRow) -> Fields {
-    let values = [
-        Some(row.subject.name.clone()),
-        Some(row.doc_name.clone()),
-        Some(row.category.clone()),
-        row.cert_name.clone(),
-        row.cert_no.clone(),
-        Some(row.content.clone()),
-        Some(row.decision_date.to_string()),
-        Some(row.valid_from.to_string()),
-        row.valid_to.map(|d| d.to_string()),
-        Some(row.state.clone()),
-        row.note.clone(),
-    ];
-    LOGGED_FIELDS.into_iter().zip(values).collect()
-}
-
-/// The stored values of [`LOGGED_FIELDS`] of licence `id`.
+/// The stored values of [`LICENSE_LOGGED`] of licence `id`.
 pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
     const SQL: &str = "select s.name, l.doc_name, l.category, l.cert_name, l.cert_no, l.content,
                 l.decision_date, l.valid_from, l.valid_to, l.state, l.note
          from licenses l join subjects s on s.id = l.subject_id where l.id = ?";
-    stored(c, SQL, id, &LOGGED_FIELDS).await
+    stored(c, SQL, id, &LICENSE_LOGGED).await
 }
 
 /// How licences are staged and published.

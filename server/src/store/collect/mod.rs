@@ -1,11 +1,8 @@
-//! What an import needs from the database: the importing department and
-//! its catalog, whether a decision was delivered before, and what a
-//! checked row becomes (its record, subject, projection row and change-log
-//! entry), staged by [`staging`] and published with the rest of its
-//! delivery. Reads take a connection: a dry run reads in one transaction
-//! it rolls back, a commit reads outside the short write transactions
-//! that stage it. Penalties' columns are in [`penalty`], licences' in
-//! [`license`].
+//! Deliveries in SQLite (`store::delivery`): the reads a delivery's checks
+//! make, on one connection (a dry run's in one transaction it rolls back),
+//! staging and publication in [`staging`], the departments' turns, and the
+//! change log and delivery statistics. Penalties' columns are in
+//! [`penalty`], licences' in [`license`].
 
 mod license;
 mod penalty;
@@ -13,53 +10,93 @@ pub mod staging;
 
 use std::collections::HashMap;
 
-use app::domain::collection::{CheckedRow, SheetKind, SubjectFields};
-use app::domain::{PublicationRule, SubjectKind};
+use app::domain::collection::{SheetKind, SubjectFields};
+use app::domain::SubjectKind;
 use app::model::RecordKind;
 use app::store::collect::QualityRow;
 use app::store::StoreError;
-use chrono::NaiveDate;
-use sqlx::{Row, SqliteConnection};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
-use super::projection::{self, ProjectionRow, RecordFacts};
-use super::sqlite::{db_err, rule_columns, rule_from_row_at};
+use super::delivery::{
+    CatalogEntry, DeliveryReads, DeliveryStore, DeliveryTurn, Fields, ImportContext, Stage,
+};
+use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
 use super::writes::SubjectFacts;
 
-/// A catalog item as an import checks rows against it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CatalogEntry {
-    pub name: String,
-    /// Working days after the decision within which it must be delivered.
-    pub reporting_working_days: u32,
-    pub record_kind: RecordKind,
-    pub department_id: i64,
-    /// Rule versions, oldest first: (rule id, rule).
-    pub rules: Vec<(i64, PublicationRule)>,
-}
+#[async_trait]
+impl DeliveryStore for SqliteStore {
+    async fn turn(&self, department_id: i64) -> Result<DeliveryTurn, StoreError> {
+        Ok(self.delivery_turn(department_id).await)
+    }
 
-impl CatalogEntry {
-    /// The rule version in force on `date` (the first one for dates before
-    /// any version: the item existed, its earliest rule applies).
-    pub fn rule_on(&self, date: NaiveDate) -> Option<&(i64, PublicationRule)> {
-        self.rules
-            .iter()
-            .rev()
-            .find(|(_, r)| r.effective_from <= date)
-            .or(self.rules.first())
+    async fn reads(&self, snapshot: bool) -> Result<Box<dyn DeliveryReads>, StoreError> {
+        Ok(Box::new(if snapshot {
+            SqliteReads::Snapshot(self.pool().begin().await.map_err(db_err)?)
+        } else {
+            SqliteReads::Now(self.pool().acquire().await.map_err(db_err)?)
+        }))
+    }
+
+    async fn stage(
+        &self,
+        turn: &DeliveryTurn,
+        kind: SheetKind,
+        actor: &str,
+    ) -> Result<Box<dyn Stage>, StoreError> {
+        Ok(Box::new(
+            staging::Staging::open(self.pool(), turn, kind, actor).await?,
+        ))
+    }
+
+    async fn discard_abandoned(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        staging::discard_abandoned(self.pool(), before).await
     }
 }
 
-/// The importing department and the catalog, loaded once per import.
-#[derive(Clone, Debug)]
-pub struct ImportContext {
-    pub department_id: i64,
-    /// For the reporting limit (late deliveries).
-    pub calendar: app::domain::working_days::HolidayCalendar,
-    pub department_name: String,
-    pub department_credit_code: String,
-    pub catalog: HashMap<String, CatalogEntry>,
+/// A delivery's reads on one connection: in a transaction that is never
+/// committed (dropping it rolls back), or as the database is now.
+pub enum SqliteReads {
+    Snapshot(Transaction<'static, Sqlite>),
+    Now(PoolConnection<Sqlite>),
 }
 
+impl SqliteReads {
+    fn conn(&mut self) -> &mut SqliteConnection {
+        match self {
+            SqliteReads::Snapshot(tx) => tx,
+            SqliteReads::Now(c) => c,
+        }
+    }
+}
+
+#[async_trait]
+impl DeliveryReads for SqliteReads {
+    async fn context(&mut self, department_id: i64) -> Result<ImportContext, StoreError> {
+        load_context(self.conn(), department_id).await
+    }
+
+    async fn lookup_row(
+        &mut self,
+        kind: SheetKind,
+        department_id: i64,
+        doc_no: &str,
+        subject: &SubjectFields,
+    ) -> Result<(Option<i64>, Option<(i64, SubjectFacts)>), StoreError> {
+        lookup_row(self.conn(), kind, department_id, doc_no, subject).await
+    }
+
+    async fn stored_fields(&mut self, kind: SheetKind, id: i64) -> Result<Fields, StoreError> {
+        match kind {
+            SheetKind::Penalty => penalty::stored_fields(self.conn(), id).await,
+            SheetKind::License => license::stored_fields(self.conn(), id).await,
+        }
+    }
+}
+
+/// The importing department and the catalog, as `c` sees them.
 pub async fn load_context(
     c: &mut SqliteConnection,
     department_id: i64,
@@ -124,13 +161,9 @@ pub async fn load_context(
     })
 }
 
-/// What a row's numbers name in the database: the record of `kind` the
-/// department already delivered under `doc_no` (a correction), and the
-/// registered subject of the row's identifier (credit code, or a natural
-/// person's ID number) with what the projection needs of it. One query, as
-/// every statement is a round trip to the database thread and an import
-/// asks this for every row.
-pub async fn lookup_row(
+/// [`DeliveryReads::lookup_row`] in one query, as every statement is a
+/// round trip to the database thread and an import asks this for every row.
+async fn lookup_row(
     c: &mut SqliteConnection,
     kind: SheetKind,
     department_id: i64,
@@ -204,143 +237,6 @@ pub async fn record_change(
     Ok(())
 }
 
-fn json_object(fields: &[(&str, Option<String>)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = fields
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                v.clone()
-                    .map(serde_json::Value::String)
-                    .unwrap_or(serde_json::Value::Null),
-            )
-        })
-        .collect();
-    serde_json::Value::Object(map).to_string()
-}
-
-/// Who a checked row is about: a registered subject, or one the delivery
-/// registers (its number among the delivery's new subjects).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SubjectRef {
-    Registered(i64),
-    New(u32),
-}
-
-/// How a row names its subject, as `lookup_row` finds it: by credit code,
-/// or a natural person by ID number (`None`: neither, cannot happen for a
-/// checked row).
-pub fn subject_key(subject: &SubjectFields) -> Option<String> {
-    match (&subject.credit_code, &subject.id_number) {
-        (Some(code), _) => Some(format!("c:{code}")),
-        (None, Some(id)) => Some(format!("p:{id}")),
-        (None, None) => None,
-    }
-}
-
-/// What the database says of a checked row: the rule version it falls
-/// under, the record it corrects (if any) and the subject its identifier
-/// names (if registered, or named by an earlier row of the delivery).
-pub struct Found<'a> {
-    pub rule: (i64, &'a PublicationRule),
-    pub existing: Option<i64>,
-    pub subject: Option<(SubjectRef, SubjectFacts)>,
-}
-
-/// The turn of one department to deliver (`SqliteStore::delivery_turn`):
-/// staging and publishing a delivery need it, so two deliveries of a
-/// department never overlap.
-pub struct DeliveryTurn {
-    pub department_id: i64,
-    pub(crate) _guard: tokio::sync::OwnedMutexGuard<()>,
-}
-
-/// A checked and accepted row as it is staged: the record, the subject,
-/// whether it is late, its projection row (if public today; its sort key
-/// without the record id) and its change-log entry.
-pub struct StagedRow {
-    pub row: CheckedRow,
-    pub existing: Option<i64>,
-    pub subject: SubjectRef,
-    pub rule_id: i64,
-    pub late: bool,
-    pub projection: Option<ProjectionRow>,
-    pub change: Option<(&'static str, Option<String>, Option<String>)>,
-}
-
-/// Prepares an accepted row for staging: `subject` is the row's subject
-/// as `found` (or the delivery) knows it. Reads the corrected record's
-/// logged fields, for the change log.
-pub async fn staged_row(
-    c: &mut SqliteConnection,
-    ctx: &ImportContext,
-    row: CheckedRow,
-    found: &Found<'_>,
-    subject: (SubjectRef, &SubjectFacts),
-    late: bool,
-    today: NaiveDate,
-) -> Result<StagedRow, StoreError> {
-    let (kind, before, after, summary) = match &row {
-        CheckedRow::Penalty(p) => {
-            let before = match found.existing {
-                Some(id) => Some(penalty::stored_fields(c, id).await?),
-                None => None,
-            };
-            (
-                RecordKind::Penalty,
-                before,
-                penalty::fields(p),
-                p.categories.join("、"),
-            )
-        }
-        CheckedRow::License(l) => {
-            let before = match found.existing {
-                Some(id) => Some(license::stored_fields(c, id).await?),
-                None => None,
-            };
-            (
-                RecordKind::License,
-                before,
-                license::fields(l),
-                format!("{}：{}", l.category, l.doc_name),
-            )
-        }
-    };
-    let (subject_ref, facts) = subject;
-    let key = row.key();
-    let record = RecordFacts {
-        kind,
-        record_id: 0,
-        subject_id: 0,
-        subject_kind: facts.kind,
-        subject_name: &facts.name,
-        representative: facts.representative.as_deref(),
-        credit_code: facts.credit_code.as_deref(),
-        doc_no: key.doc_no,
-        department_id: ctx.department_id,
-        department: &ctx.department_name,
-        decision_date: key.decision_date,
-        summary,
-    };
-    // A correction of a repaired record stays off the public pages: that
-    // is settled at publication, against the record as it is then.
-    let projection =
-        projection::for_record(record, std::slice::from_ref(found.rule.1), None, today);
-    Ok(StagedRow {
-        existing: found.existing,
-        subject: subject_ref,
-        rule_id: found.rule.0,
-        late,
-        projection,
-        change: change_entry(before, after),
-        row,
-    })
-}
-
-/// A record's delivered fields as the change log keeps them: column code
-/// and value (as stored).
-type Fields = Vec<(&'static str, Option<String>)>;
-
 /// A record's stored values of the logged fields `codes`, read by `sql`
 /// (one row, one column per code, in their order).
 async fn stored(
@@ -359,34 +255,6 @@ async fn stored(
         .enumerate()
         .map(|(i, code)| (*code, r.get::<Option<String>, _>(i)))
         .collect())
-}
-
-/// The change-log entry of a write: a new record with all its fields, or a
-/// correction with the fields that changed, before and after (none when
-/// nothing did).
-fn change_entry(
-    before: Option<Fields>,
-    after: Fields,
-) -> Option<(&'static str, Option<String>, Option<String>)> {
-    let Some(before) = before else {
-        return Some(("new", None, Some(json_object(&after))));
-    };
-    let changed: Vec<usize> = (0..after.len())
-        .filter(|&i| before[i].1 != after[i].1)
-        .collect();
-    if changed.is_empty() {
-        return None;
-    }
-    let pick = |f: &Fields| json_object(&changed.iter().map(|&i| f[i].clone()).collect::<Vec<_>>());
-    Some(("corrected", Some(pick(&before)), Some(pick(&after))))
-}
-
-/// What one delivery did, for the quality statistics.
-pub struct DeliveryCounts {
-    pub taken: u64,
-    pub updated: u64,
-    pub refused: u64,
-    pub late: u64,
 }
 
 #[async_trait::async_trait]

@@ -6,51 +6,16 @@ use app::store::StoreError;
 use sqlx::SqliteConnection;
 
 use super::staging::{KindSql, Query};
-use super::{stored, Fields};
+use super::stored;
+use crate::store::delivery::{Fields, PENALTY_LOGGED};
 
-/// The delivered fields the change log records, by column code, in the
-/// order of [`fields`] and [`stored_fields`].
-const LOGGED_FIELDS: [&str; 12] = [
-    "CF_XDR_MC",
-    "CF_WFXW",
-    "CF_SY",
-    "CF_YJ",
-    "CF_CFLB",
-    "CF_NR",
-    "CF_NR_FK",
-    "CF_NR_WFFF",
-    "CF_NR_ZKDX",
-    "CF_JDRQ",
-    "CF_YXQ",
-    "BZ",
-];
-
-/// A row's values of [`LOGGED_FIELDS`] (amounts in fen, as stored).
-pub(super) fn fields(row: &PenaltyRow) -> Fields {
-    let values = [
-        Some(row.subject.name.clone()),
-        Some(row.violation_type.clone()),
-        Some(row.facts.clone()),
-        Some(row.basis.clone()),
-        Some(row.categories.join("、")),
-        Some(row.content.clone()),
-        row.fine.map(|f| f.0.to_string()),
-        row.confiscated.map(|f| f.0.to_string()),
-        row.license_action.clone(),
-        Some(row.decision_date.to_string()),
-        row.valid_until.map(|d| d.to_string()),
-        row.note.clone(),
-    ];
-    LOGGED_FIELDS.into_iter().zip(values).collect()
-}
-
-/// The stored values of [`LOGGED_FIELDS`] of penalty `id`.
+/// The stored values of [`PENALTY_LOGGED`] of penalty `id`.
 pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
     const SQL: &str = "select s.name, p.violation_type, p.facts, p.basis, p.categories, p.content,
                 cast(p.fine_fen as text), cast(p.confiscated_fen as text), p.license_action,
                 p.decision_date, p.valid_until, p.note
          from penalties p join subjects s on s.id = p.subject_id where p.id = ?";
-    stored(c, SQL, id, &LOGGED_FIELDS).await
+    stored(c, SQL, id, &PENALTY_LOGGED).await
 }
 
 /// How penalties are staged and published.

@@ -32,7 +32,7 @@
 //! meanwhile (the rows go to that subject, their public name follows it).
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::domain::collection::{CheckedRow, SheetKind, SubjectFields};
 use app::domain::SubjectKind;
@@ -40,9 +40,10 @@ use app::store::StoreError;
 use chrono::NaiveDate;
 use sqlx::{Row, SqlitePool};
 
-use super::{
-    license, load_context, penalty, DeliveryCounts, DeliveryTurn, ImportContext, StagedRow,
-    SubjectRef,
+use super::{license, load_context, penalty};
+use crate::store::delivery::{
+    DeliveryCounts, DeliveryTurn, ImportContext, Published, Stage, StagedRow, SubjectRef,
+    WriteStats,
 };
 use crate::store::projection;
 use crate::store::sqlite::{begin_write, db_err};
@@ -89,32 +90,6 @@ const LEAD_COUNT: usize = 7;
 const TAIL_COLUMNS: &str = "pub_key, pub_name, pub_name_norm, pub_credit_code, pub_until, \
                             pub_summary, pub_tokens, change, before, after";
 const TAIL_COUNT: usize = 10;
-
-/// How long a delivery held the write lock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    /// Write transactions (the staging's start, chunks, the publication).
-    pub transactions: u32,
-    /// The longest staging transaction.
-    pub longest_chunk: Duration,
-    /// The publishing transaction.
-    pub publish: Duration,
-}
-
-impl WriteStats {
-    fn note(&mut self, took: Duration) {
-        self.transactions += 1;
-        self.longest_chunk = self.longest_chunk.max(took);
-    }
-}
-
-/// What publishing did.
-pub enum Published {
-    /// The delivery is in the records, public where it should be.
-    Done(WriteStats),
-    /// Nothing was written: the reason, for the person delivering.
-    Refused(String),
-}
 
 /// A subject a staged delivery registers.
 struct NewSubject {
@@ -181,10 +156,11 @@ impl Staging {
             finished: false,
         })
     }
+}
 
-    /// Notes a subject the delivery registers: number `no` in the
-    /// delivery, named by `key` (`collect::subject_key`).
-    pub fn add_subject(&mut self, no: u32, key: String, fields: &SubjectFields) {
+#[async_trait::async_trait]
+impl Stage for Staging {
+    fn add_subject(&mut self, no: u32, key: String, fields: &SubjectFields) {
         self.subjects.push(NewSubject {
             no,
             key,
@@ -192,8 +168,7 @@ impl Staging {
         });
     }
 
-    /// Adds an accepted row; staged with the next chunk.
-    pub fn add(&mut self, row: StagedRow) {
+    fn add(&mut self, row: StagedRow) {
         self.seq += 1;
         let new_no = row.existing.is_none().then(|| {
             self.new_records += 1;
@@ -202,14 +177,11 @@ impl Staging {
         self.rows.push((self.seq, new_no, row));
     }
 
-    /// A chunk is ready to stage.
-    pub fn is_full(&self) -> bool {
+    fn is_full(&self) -> bool {
         self.rows.len() >= CHUNK_ROWS
     }
 
-    /// Stages the rows and subjects added since the last chunk, in one
-    /// short write transaction.
-    pub async fn flush(&mut self) -> Result<(), StoreError> {
+    async fn flush(&mut self) -> Result<(), StoreError> {
         if self.rows.is_empty() && self.subjects.is_empty() {
             return Ok(());
         }
@@ -233,6 +205,26 @@ impl Staging {
         Ok(())
     }
 
+    async fn publish(
+        self: Box<Self>,
+        ctx: &ImportContext,
+        counts: &DeliveryCounts,
+        channel: &str,
+        today: NaiveDate,
+    ) -> Result<Published, StoreError> {
+        (*self).publish_owned(ctx, counts, channel, today).await
+    }
+
+    async fn discard(self: Box<Self>) {
+        (*self).discard_owned().await;
+    }
+
+    fn stats(&self) -> WriteStats {
+        self.stats
+    }
+}
+
+impl Staging {
     fn subjects_insert(&self, group: &[NewSubject]) -> Query {
         let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; group.len()].join(", ");
         let sql = format!(
@@ -304,7 +296,7 @@ impl Staging {
     /// Publishes the staged delivery in one transaction and records it
     /// (`channel`: sheet or api) with `counts`. `ctx` is what its rows
     /// were checked against; `today` the day they were checked for.
-    pub async fn publish(
+    async fn publish_owned(
         mut self,
         ctx: &ImportContext,
         counts: &DeliveryCounts,
@@ -325,11 +317,11 @@ impl Staging {
                 Ok(Published::Done(self.stats))
             }
             Ok(Some(reason)) => {
-                self.discard().await;
+                self.discard_owned().await;
                 Ok(Published::Refused(reason))
             }
             Err(e) => {
-                self.discard().await;
+                self.discard_owned().await;
                 Err(e)
             }
         }
@@ -576,14 +568,9 @@ impl Staging {
     }
 
     /// Drops the staged delivery: nothing of it becomes visible.
-    pub async fn discard(mut self) {
+    async fn discard_owned(mut self) {
         self.finished = true;
         discard_staging(&self.pool, self.id).await;
-    }
-
-    /// How long the delivery has held the write lock so far.
-    pub fn stats(&self) -> WriteStats {
-        self.stats
     }
 }
 

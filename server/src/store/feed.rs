@@ -13,7 +13,8 @@ use super::sqlite::{db_err, SqliteStore};
 
 /// Which changes the provincial platform is entitled to, as a condition on
 /// the change `c` and, for a serious-list entry, the entry `s`. This is the
-/// one place the rule is written.
+/// one place the rule is written: it is plain SQL both stores run (the
+/// PostgreSQL store's feed uses it too).
 ///
 /// A change leaves unless its record falls under a catalog item whose
 /// sharing attribute (共享属性) is 不予共享 (`none`): such an item's records
@@ -29,7 +30,7 @@ use super::sqlite::{db_err, SqliteStore};
 /// A serious-list entry falls under the items of the penalty that grounds
 /// it. One not grounded on a penalty falls under no item and leaves: a
 /// decided list is for sharing with the credit platforms above the city.
-const ENTITLED: &str = "not exists (
+pub(crate) const ENTITLED: &str = "not exists (
     select 1 from record_rules rr
     join catalog_rules r on r.id = rr.rule_id
     join catalog_items i on i.id = r.item_id

@@ -10,6 +10,7 @@ pub mod collect;
 pub mod data_steps;
 pub mod delivery;
 pub mod feed;
+pub mod postgres;
 pub mod projection;
 pub mod refreshing;
 pub mod repair;

@@ -1,0 +1,63 @@
+//! The change log read for the provincial feed, on PostgreSQL. Which
+//! changes leave is the rule both stores share (`store::feed::ENTITLED`).
+
+use app::domain::SubjectKind;
+use app::store::feed::{Change, FeedStore};
+use app::store::{StoreError, StoredSubject};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{db_err, PgStore};
+use crate::store::feed::ENTITLED;
+use crate::store::repair::ts;
+
+#[async_trait]
+impl FeedStore for PgStore {
+    async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        let sql = format!(
+            "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
+                    coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
+                    sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
+             from record_changes c
+             left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
+             left join licenses l on c.record_kind = 'license' and l.id = c.record_id
+             left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
+             join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
+             where c.id > $1 and {ENTITLED}
+             order by c.id limit $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(10);
+                let subject = StoredSubject {
+                    id: r.get(9),
+                    kind: SubjectKind::from_code(&kind)
+                        .ok_or_else(|| StoreError(format!("subject kind {kind}")))?,
+                    name: r.get(11),
+                    credit_code: r.get(12),
+                    id_number: r.get(13),
+                    representative: r.get(14),
+                };
+                Ok(Change {
+                    id: r.get(0),
+                    at: ts(r.get::<DateTime<Utc>, _>(1)),
+                    record_kind: r.get(2),
+                    record_id: r.get(3),
+                    department_id: r.get(4),
+                    change: r.get(5),
+                    doc_no: r.get(6),
+                    before: r.get(7),
+                    after: r.get(8),
+                    subject,
+                })
+            })
+            .collect()
+    }
+}

@@ -8,6 +8,7 @@
 //! (CI sets it), which makes a missing server a failure.
 
 mod keys;
+mod repair;
 mod staff;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,6 +22,7 @@ pub struct Db {
     pub name: &'static str,
     pub keys: Arc<dyn app::store::KeyStore>,
     pub staff: Arc<dyn app::store::StaffStore>,
+    pub repair: Arc<dyn app::store::RepairStore>,
     pub collect: Arc<dyn app::store::CollectStore>,
     /// Runs SQL that both databases understand (fixtures).
     raw: Raw,
@@ -42,6 +44,18 @@ impl Db {
             }
             Raw::Pg(p) => {
                 sqlx::raw_sql(sql).execute(p.pool()).await.unwrap();
+            }
+        }
+    }
+
+    /// Opens `n` connections at once and keeps them in the pool, so that
+    /// concurrent calls really run at the same time (a pool still opening
+    /// connections hands one out after another).
+    pub async fn warm(&self, n: usize) {
+        if let Raw::Pg(p) = &self.raw {
+            let mut held = Vec::new();
+            for _ in 0..n {
+                held.push(p.pool().acquire().await.unwrap());
             }
         }
     }
@@ -87,6 +101,7 @@ async fn sqlite() -> Db {
         name: "sqlite",
         keys: store.clone(),
         staff: store.clone(),
+        repair: store.clone(),
         collect: store.clone(),
         raw: Raw::Sqlite(store),
         _dir: Some(TempDir(dir)),
@@ -151,6 +166,7 @@ async fn postgres(url: &str) -> Db {
         name: "postgres",
         keys: store.clone(),
         staff: store.clone(),
+        repair: store.clone(),
         collect: store.clone(),
         raw: Raw::Pg(store),
         _dir: None,

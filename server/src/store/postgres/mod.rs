@@ -61,7 +61,9 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError(format!("migration failed: {e}")))?;
-        Ok(PgStore { pool })
+        let store = PgStore { pool };
+        store.seed_calendar_if_empty().await?;
+        Ok(store)
     }
 
     /// The connection pool, for tools and tests that inspect the database.

@@ -17,11 +17,10 @@ use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::store::sqlite::db_err;
-use crate::store::writes::{
-    self, NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
+use crate::store::seed::{
+    NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject, Seed,
+    DEMO_DATA_SETTING,
 };
-use crate::store::SqliteStore;
 
 /// What was generated.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -358,18 +357,17 @@ fn rule(
 /// Generates the demo data set in one transaction (a crash leaves an empty
 /// database, and the next start generates again).
 pub async fn generate(
-    store: &SqliteStore,
+    store: &dyn Seed,
     records: u32,
     today: NaiveDate,
     bench: bool,
 ) -> Result<DemoSummary, StoreError> {
     let mut rng = Rng(0x4845_4741_4E47_2026);
     let marker = if bench { "" } else { MARKER };
-    let mut tx = store.write_tx().await.map_err(db_err)?;
-    let c = &mut *tx;
+    let mut w = store.writer().await?;
 
     for (code, name) in DISTRICTS {
-        writes::insert_district(c, code, name).await?;
+        w.district(code, name).await?;
     }
 
     // 发改办财金〔2019〕527号 (serious: 6 months minimum), then NDRC Order 58
@@ -379,17 +377,15 @@ pub async fn generate(
     let mut catalogs = Vec::new();
     for (code, name, short, division) in DEPARTMENTS {
         let credit = authority_code(&mut rng, division);
-        let id = writes::insert_department(
-            c,
-            &NewDepartment {
+        let id = w
+            .department(&NewDepartment {
                 code,
                 name,
                 short_name: short,
                 credit_code: &credit,
                 division_code: division,
-            },
-        )
-        .await?;
+            })
+            .await?;
         let item = |suffix: &str, kind: RecordKind, classification: &str| {
             (format!("{code}-{suffix}"), kind, classification.to_string())
         };
@@ -425,9 +421,8 @@ pub async fn generate(
         ];
         let mut item_rules = Vec::new();
         for ((item_code, kind, classification), item_name, rules) in specs {
-            let item_id = writes::insert_catalog_item(
-                c,
-                &NewCatalogItem {
+            let item_id = w
+                .catalog_item(&NewCatalogItem {
                     code: &item_code,
                     name: &format!("{name}{item_name}"),
                     record_kind: kind,
@@ -437,12 +432,11 @@ pub async fn generate(
                     classification: &classification,
                     sharing: "unconditional",
                     disclosure: "public",
-                },
-            )
-            .await?;
+                })
+                .await?;
             let mut versions = Vec::new();
             for r in rules {
-                let rule_id = writes::insert_catalog_rule(c, item_id, &r).await?;
+                let rule_id = w.catalog_rule(item_id, &r).await?;
                 versions.push((r.effective_from, rule_id));
             }
             item_rules.push(ItemRules { versions });
@@ -507,18 +501,16 @@ pub async fn generate(
                 (name, None, Some(id_number(&mut rng, division_code)), None)
             }
         };
-        let id = writes::insert_subject(
-            c,
-            &NewSubject {
+        let id = w
+            .subject(&NewSubject {
                 kind,
                 name: &name,
                 credit_code: code.as_deref(),
                 id_number: id_no.as_deref(),
                 representative: rep.as_deref(),
                 division_code: Some(division_code),
-            },
-        )
-        .await?;
+            })
+            .await?;
         subjects.push((id, kind));
         if kind != SubjectKind::NaturalPerson {
             let (division, _) = *rep_rng.pick(&DISTRICTS[1..]);
@@ -601,31 +593,31 @@ pub async fn generate(
         } else {
             None
         };
-        let id = writes::insert_penalty(
-            c,
-            &NewPenalty {
-                subject_id,
-                doc_no: &doc_no,
-                violation_type: violation,
-                facts,
-                basis,
-                categories: &categories,
-                content: &content,
-                fine: categories.contains(&"罚款").then_some(fine),
-                confiscated,
-                license_action,
-                decision_date: decision,
-                valid_until: None,
-                department_id: dept.id,
-                source_department_id: dept.id,
-                note: None,
-                repaired_on,
-                rule_ids: &rule_ids,
-                representative_id: rep_ids.get(&subject_id).map(String::as_str),
-            },
-            today,
-        )
-        .await?;
+        let id = w
+            .penalty(
+                &NewPenalty {
+                    subject_id,
+                    doc_no: &doc_no,
+                    violation_type: violation,
+                    facts,
+                    basis,
+                    categories: &categories,
+                    content: &content,
+                    fine: categories.contains(&"罚款").then_some(fine),
+                    confiscated,
+                    license_action,
+                    decision_date: decision,
+                    valid_until: None,
+                    department_id: dept.id,
+                    source_department_id: dept.id,
+                    note: None,
+                    repaired_on,
+                    rule_ids: &rule_ids,
+                    representative_id: rep_ids.get(&subject_id).map(String::as_str),
+                },
+                today,
+            )
+            .await?;
         summary.penalties += 1;
         if roll >= 65 && kind == SubjectKind::LegalEntity && repaired_on.is_none() {
             serious_candidates.push((id, subject_id, dept.id, dept.code, decision));
@@ -644,8 +636,7 @@ pub async fn generate(
         let doc_no = next_doc(dept, decision.year(), "许");
         let cert_no = format!("{prefix}{}{:06}", decision.year(), rng.below(1_000_000));
         let category = *rng.pick(&["普通", "特许", "认可", "核准", "登记"]);
-        writes::insert_license(
-            c,
+        w.license(
             &NewLicense {
                 subject_id,
                 doc_name: "准予行政许可决定书",
@@ -686,8 +677,7 @@ pub async fn generate(
             continue;
         }
         let doc_no = format!("鹤信列〔{}〕{}号", listed_on.year(), summary.serious + 1);
-        writes::insert_serious_entry(
-            c,
+        w.serious_entry(
             &NewSeriousEntry {
                 subject_id,
                 list_name,
@@ -708,13 +698,12 @@ pub async fn generate(
         summary.serious += 1;
     }
 
-    sqlx::query("insert into settings (key, value, note) values (?, ?, ?)")
-        .bind(crate::store::sqlite::DEMO_DATA_SETTING)
-        .bind(today.to_string())
-        .bind("库中有生成的演示数据（虚构的主体和决定）：每个页面显示演示数据提示")
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
+    w.setting(
+        DEMO_DATA_SETTING,
+        &today.to_string(),
+        "库中有生成的演示数据（虚构的主体和决定）：每个页面显示演示数据提示",
+    )
+    .await?;
+    w.commit().await?;
     Ok(summary)
 }

@@ -61,7 +61,7 @@ async fn run() -> Result<(), String> {
             records = config.demo_records,
             "generating demo data (first run)"
         );
-        let summary = demo::generate(&store, config.demo_records, today, false)
+        let summary = demo::generate(&*store, config.demo_records, today, false)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(?summary, "demo data ready");

@@ -14,6 +14,8 @@ pub mod postgres;
 pub mod projection;
 pub mod refreshing;
 pub mod repair;
+pub mod search;
+pub mod seed;
 pub mod sqlite;
 pub mod staff;
 pub mod writes;

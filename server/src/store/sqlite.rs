@@ -27,6 +27,7 @@ use sqlx::{Row, SqlitePool};
 
 use super::projection::{department_token, key_range, kind_token};
 use super::refreshing::Refreshing;
+use super::search::{page, CountKey, COUNT_CACHE_KEYS, COUNT_CAP, HIT_COLUMNS, STATS_TTL};
 
 /// The columns `rule_from_row` reads, from `catalog_rules r` joined to
 /// `catalog_items i`.
@@ -36,11 +37,6 @@ macro_rules! rule_columns {
     };
 }
 pub(crate) use rule_columns;
-
-/// Counts stop here: past it the page says “2000 条以上” instead of an
-/// exact number. Paging ends there anyway (MAX_PAGE × 20 = 2,000 results), and
-/// counting a million matches would cost more than the page itself.
-pub const COUNT_CAP: i64 = 2_000;
 
 /// At most this many bigrams (or trigrams) of a long query go to the index,
 /// the rarest ones; the substring check on the public name makes the answer
@@ -57,15 +53,8 @@ const TRIGRAM_INDEX: &str = "public_trgm";
 /// The projection's generation, as a column of a page of hits.
 const GENERATION: &str = "(select generation from projection_generation where id = 1)";
 
-/// How many queries' counts are kept (each well under 1 KB).
-const COUNT_CACHE_KEYS: usize = 10_000;
-
 /// How many public names the bigram frequency estimate samples.
 const FREQUENCY_SAMPLE: i64 = 20_000;
-
-/// How long the department list is reused, and how often at most the home
-/// page counts are recounted while the records change.
-const STATS_TTL: Duration = Duration::from_secs(60);
 
 /// The home page's counts: records of each kind public on `today`.
 async fn count_public(pool: SqlitePool, today: NaiveDate) -> Result<HomeStats, StoreError> {
@@ -102,17 +91,6 @@ struct TextPlan {
     index: &'static str,
     expr: String,
     substring: Option<String>,
-}
-
-/// What a count of results depends on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct CountKey {
-    text: String,
-    kind: Option<RecordKind>,
-    department_id: Option<i64>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    today: NaiveDate,
 }
 
 /// Counts the results of `plan` (everything public when `None`) in the
@@ -705,9 +683,6 @@ fn trusted_sql(sql: &str) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql.to_string())
 }
 
-/// The columns of a search hit, in the order `hit_from_row` reads them.
-const HIT_COLUMNS: &str = "e.record_kind, e.record_id, e.name, e.credit_code, e.doc_no, e.department, e.decision_date, e.summary";
-
 fn hit_from_row(row: &SqliteRow) -> Result<SearchHit, StoreError> {
     let kind: String = row.get(0);
     Ok(SearchHit {
@@ -721,17 +696,6 @@ fn hit_from_row(row: &SqliteRow) -> Result<SearchHit, StoreError> {
         decision_date: row.get(6),
         summary: row.get(7),
     })
-}
-
-fn page(hits: Vec<SearchHit>, total: i64, exact: bool, page: u32, per_page: u32) -> SearchPage {
-    SearchPage {
-        hits,
-        total: u64::try_from(total).unwrap_or(0),
-        total_exact: exact,
-        page,
-        per_page,
-        notice: None,
-    }
 }
 
 /// A value bound to a dynamically built query.

@@ -1,102 +1,24 @@
 //! Writes to the SQLite store: reference data, records, and keeping the
 //! public projection in step with them. Each function takes a connection so
-//! callers group many writes in one transaction (all or nothing).
+//! callers group many writes in one transaction (all or nothing);
+//! [`SqliteWriter`] is the [`RecordWriter`] made of them.
 
-use app::domain::{Fen, PublicationRule, SubjectKind};
+use app::domain::{PublicationRule, SubjectKind};
 use app::model::RecordKind;
+use app::store::StoreError;
+use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Row, Sqlite, SqliteConnection};
 
 use super::projection::{self, ProjectionRow, RecordFacts};
+pub use super::seed::{
+    NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
+};
+use super::seed::{RecordWriter, Seed};
 use super::sqlite::{db_err, rule_columns, rule_from_row};
-use app::store::StoreError;
+use super::SqliteStore;
 
 type Conn = SqliteConnection;
-
-pub struct NewDepartment<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub short_name: &'a str,
-    pub credit_code: &'a str,
-    pub division_code: &'a str,
-}
-
-pub struct NewCatalogItem<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub record_kind: RecordKind,
-    pub conduct: &'a str,
-    pub department_id: i64,
-    pub data_source: &'a str,
-    pub classification: &'a str,
-    pub sharing: &'a str,
-    pub disclosure: &'a str,
-}
-
-pub struct NewSubject<'a> {
-    pub kind: SubjectKind,
-    pub name: &'a str,
-    pub credit_code: Option<&'a str>,
-    pub id_number: Option<&'a str>,
-    pub representative: Option<&'a str>,
-    pub division_code: Option<&'a str>,
-}
-
-pub struct NewPenalty<'a> {
-    pub subject_id: i64,
-    pub doc_no: &'a str,
-    pub violation_type: &'a str,
-    pub facts: &'a str,
-    pub basis: &'a str,
-    pub categories: &'a [&'a str],
-    pub content: &'a str,
-    pub fine: Option<Fen>,
-    pub confiscated: Option<Fen>,
-    pub license_action: Option<&'a str>,
-    pub decision_date: NaiveDate,
-    pub valid_until: Option<NaiveDate>,
-    pub department_id: i64,
-    pub source_department_id: i64,
-    pub note: Option<&'a str>,
-    pub repaired_on: Option<NaiveDate>,
-    /// Catalog rule ids (versions) the decision falls under.
-    pub rule_ids: &'a [i64],
-    /// CF_FR_ZJHM: the representative's ID number, never public.
-    pub representative_id: Option<&'a str>,
-}
-
-pub struct NewLicense<'a> {
-    pub subject_id: i64,
-    pub doc_name: &'a str,
-    pub doc_no: &'a str,
-    pub category: &'a str,
-    pub cert_name: Option<&'a str>,
-    pub cert_no: Option<&'a str>,
-    pub content: &'a str,
-    pub decision_date: NaiveDate,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
-    pub department_id: i64,
-    pub source_department_id: i64,
-    pub state: &'a str,
-    pub note: Option<&'a str>,
-    pub rule_ids: &'a [i64],
-}
-
-pub struct NewSeriousEntry<'a> {
-    pub subject_id: i64,
-    pub list_name: &'a str,
-    pub reason: &'a str,
-    pub basis: &'a str,
-    pub doc_no: &'a str,
-    pub department_id: i64,
-    pub listed_on: NaiveDate,
-    pub until: NaiveDate,
-    pub measures: &'a str,
-    pub removal_conditions: &'a str,
-    pub remedies: &'a str,
-    pub grounds_penalty_id: Option<i64>,
-}
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -345,21 +267,22 @@ pub async fn unpublish_ended(c: &mut Conn, today: &str) -> Result<u64, StoreErro
         .rows_affected())
 }
 
-/// A penalty or licence as the projection sees it.
-struct Publishable<'a> {
-    kind: RecordKind,
-    record_id: i64,
-    subject_id: i64,
-    doc_no: &'a str,
-    department_id: i64,
-    decision_date: NaiveDate,
-    summary: String,
-    repaired_on: Option<NaiveDate>,
-    rule_ids: &'a [i64],
+/// A penalty or licence as the projection sees it (the PostgreSQL store
+/// builds the same, so both summarise a record alike).
+pub(crate) struct Publishable<'a> {
+    pub(crate) kind: RecordKind,
+    pub(crate) record_id: i64,
+    pub(crate) subject_id: i64,
+    pub(crate) doc_no: &'a str,
+    pub(crate) department_id: i64,
+    pub(crate) decision_date: NaiveDate,
+    pub(crate) summary: String,
+    pub(crate) repaired_on: Option<NaiveDate>,
+    pub(crate) rule_ids: &'a [i64],
 }
 
 impl NewPenalty<'_> {
-    fn publishable(&self, record_id: i64) -> Publishable<'_> {
+    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
         Publishable {
             kind: RecordKind::Penalty,
             record_id,
@@ -375,7 +298,7 @@ impl NewPenalty<'_> {
 }
 
 impl NewLicense<'_> {
-    fn publishable(&self, record_id: i64) -> Publishable<'_> {
+    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
         Publishable {
             kind: RecordKind::License,
             record_id,
@@ -787,4 +710,83 @@ async fn project_listing(c: &mut Conn, id: i64, today: NaiveDate) -> Result<(), 
         publish_row(c, &row).await?;
     }
     Ok(())
+}
+
+#[async_trait]
+impl Seed for SqliteStore {
+    async fn writer(&self) -> Result<Box<dyn RecordWriter>, StoreError> {
+        let tx = self.write_tx().await.map_err(db_err)?;
+        Ok(Box::new(SqliteWriter { tx }))
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        SqliteStore::is_empty(self).await
+    }
+
+    async fn holds_demo_data(&self) -> Result<bool, StoreError> {
+        SqliteStore::holds_demo_data(self).await
+    }
+}
+
+/// [`RecordWriter`] on one SQLite write transaction (`BEGIN IMMEDIATE`).
+pub struct SqliteWriter {
+    tx: sqlx::Transaction<'static, Sqlite>,
+}
+
+#[async_trait]
+impl RecordWriter for SqliteWriter {
+    async fn district(&mut self, code: &str, name: &str) -> Result<(), StoreError> {
+        insert_district(&mut self.tx, code, name).await
+    }
+
+    async fn department(&mut self, d: &NewDepartment<'_>) -> Result<i64, StoreError> {
+        insert_department(&mut self.tx, d).await
+    }
+
+    async fn catalog_item(&mut self, i: &NewCatalogItem<'_>) -> Result<i64, StoreError> {
+        insert_catalog_item(&mut self.tx, i).await
+    }
+
+    async fn catalog_rule(
+        &mut self,
+        item_id: i64,
+        rule: &PublicationRule,
+    ) -> Result<i64, StoreError> {
+        insert_catalog_rule(&mut self.tx, item_id, rule).await
+    }
+
+    async fn subject(&mut self, s: &NewSubject<'_>) -> Result<i64, StoreError> {
+        insert_subject(&mut self.tx, s).await
+    }
+
+    async fn penalty(&mut self, p: &NewPenalty<'_>, today: NaiveDate) -> Result<i64, StoreError> {
+        insert_penalty(&mut self.tx, p, today).await
+    }
+
+    async fn license(&mut self, l: &NewLicense<'_>, today: NaiveDate) -> Result<i64, StoreError> {
+        insert_license(&mut self.tx, l, today).await
+    }
+
+    async fn serious_entry(
+        &mut self,
+        e: &NewSeriousEntry<'_>,
+        today: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        insert_serious_entry(&mut self.tx, e, today).await
+    }
+
+    async fn setting(&mut self, key: &str, value: &str, note: &str) -> Result<(), StoreError> {
+        sqlx::query("insert into settings (key, value, note) values (?, ?, ?)")
+            .bind(key)
+            .bind(value)
+            .bind(note)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(db_err)
+    }
 }

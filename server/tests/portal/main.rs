@@ -164,7 +164,7 @@ async fn portal_built(
     let url = format!("sqlite://{}/portal.db", dir.display());
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
     if demo {
-        server::demo::generate(&store, 1500, today, false)
+        server::demo::generate(&*store, 1500, today, false)
             .await
             .unwrap();
     }

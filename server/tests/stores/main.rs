@@ -7,8 +7,11 @@
 //! PostgreSQL half is skipped with a note, unless `HEGANG_REQUIRE_PG=1`
 //! (CI sets it), which makes a missing server a failure.
 
+mod catalog;
 mod keys;
+mod public;
 mod repair;
+mod seed;
 mod staff;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -24,6 +27,9 @@ pub struct Db {
     pub staff: Arc<dyn app::store::StaffStore>,
     pub repair: Arc<dyn app::store::RepairStore>,
     pub collect: Arc<dyn app::store::CollectStore>,
+    pub seed: Arc<dyn server::store::seed::Seed>,
+    pub store: Arc<dyn app::store::Store>,
+    pub catalog: Arc<dyn app::store::CatalogStore>,
     /// Runs SQL that both databases understand (fixtures).
     raw: Raw,
     _dir: Option<TempDir>,
@@ -103,6 +109,9 @@ async fn sqlite() -> Db {
         staff: store.clone(),
         repair: store.clone(),
         collect: store.clone(),
+        seed: store.clone(),
+        store: store.clone(),
+        catalog: store.clone(),
         raw: Raw::Sqlite(store),
         _dir: Some(TempDir(dir)),
     }
@@ -168,6 +177,9 @@ async fn postgres(url: &str) -> Db {
         staff: store.clone(),
         repair: store.clone(),
         collect: store.clone(),
+        seed: store.clone(),
+        store: store.clone(),
+        catalog: store.clone(),
         raw: Raw::Pg(store),
         _dir: None,
     }

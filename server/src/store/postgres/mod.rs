@@ -13,9 +13,11 @@
 //! `timestamptz`, flags as `boolean`); the database must be UTF-8 with a
 //! UTF-8 ctype, or `pg_trgm` cannot index Chinese names.
 
+mod catalog;
 mod collect;
 mod feed;
 mod keys;
+mod public;
 mod repair;
 mod staff;
 mod writes;
@@ -38,6 +40,7 @@ pub(crate) mod locks {
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: PgPool,
+    public: public::PublicCaches,
 }
 
 /// A database failure, as the store reports it (its text is for logs).
@@ -61,7 +64,10 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError(format!("migration failed: {e}")))?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            public: public::PublicCaches::default(),
+        };
         store.seed_calendar_if_empty().await?;
         Ok(store)
     }

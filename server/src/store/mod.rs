@@ -1,12 +1,20 @@
-//! Storage implementations of `app::store::Store`.
+//! The stores: the traits' implementations for each database, and what
+//! they share.
 //!
-//! `sqlite` is the embedded default. The public projection (what a record
-//! contributes to search) is computed in `projection`, independent of the
-//! database, so a PostgreSQL implementation builds the same rows.
+//! - `sqlite` (with `repair`, `staff`, `catalog`, `api_keys`, `feed`,
+//!   `collect`, `writes`, `data_steps`) is the embedded default;
+//!   `postgres` implements the same traits for several app servers on one
+//!   database. `backend` picks one by `DATABASE_URL`.
+//! - Backend-neutral: `projection` (what a record contributes to the
+//!   public pages and search), `delivery` (the delivery pipeline's traits
+//!   and what a checked row becomes), `seed` (the writer the demo data go
+//!   through), `search` (count cap, cache key, hit columns) and
+//!   `refreshing` (the caches).
 
 pub mod api_keys;
 pub mod catalog;
 pub mod collect;
+pub mod copy;
 pub mod data_steps;
 pub mod delivery;
 pub mod feed;

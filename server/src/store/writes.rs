@@ -368,22 +368,6 @@ async fn project(
     Ok(())
 }
 
-/// Replaces the rule versions record `id` falls under.
-async fn replace_record_rules(
-    c: &mut Conn,
-    kind: RecordKind,
-    id: i64,
-    rule_ids: &[i64],
-) -> Result<(), StoreError> {
-    sqlx::query("delete from record_rules where record_kind = ? and record_id = ?")
-        .bind(kind.code())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    insert_record_rules(c, kind, id, rule_ids).await
-}
-
 /// Inserts a penalty and, when it is public on `today`, its projection row.
 pub async fn insert_penalty(
     c: &mut Conn,
@@ -437,47 +421,6 @@ pub async fn insert_penalty_delivered(
     Ok(id)
 }
 
-/// Replaces the delivered fields of penalty `id` (a corrected delivery of
-/// the same decision) and its projection. A repair already approved stays:
-/// `p.repaired_on` is ignored in favour of the stored one.
-pub async fn update_penalty(
-    c: &mut Conn,
-    id: i64,
-    p: &NewPenalty<'_>,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    unpublish(c, RecordKind::Penalty, id).await?;
-    let repaired_on: Option<NaiveDate> = sqlx::query(
-        "update penalties set subject_id = ?, violation_type = ?, facts = ?, basis = ?,
-                categories = ?, content = ?, fine_fen = ?, confiscated_fen = ?, license_action = ?,
-                decision_date = ?, valid_until = ?, source_department_id = ?, note = ?,
-                representative_id_number = coalesce(?, representative_id_number)
-         where id = ? returning repaired_on",
-    )
-    .bind(p.subject_id)
-    .bind(p.violation_type)
-    .bind(p.facts)
-    .bind(p.basis)
-    .bind(p.categories.join("、"))
-    .bind(p.content)
-    .bind(p.fine.map(|f| f.0))
-    .bind(p.confiscated.map(|f| f.0))
-    .bind(p.license_action)
-    .bind(p.decision_date)
-    .bind(p.valid_until)
-    .bind(p.source_department_id)
-    .bind(p.note)
-    .bind(p.representative_id)
-    .bind(id)
-    .fetch_one(&mut *c)
-    .await
-    .map_err(db_err)?
-    .get(0);
-    replace_record_rules(c, RecordKind::Penalty, id, p.rule_ids).await?;
-    let p = NewPenalty { repaired_on, ..*p };
-    project(c, &p.publishable(id), today, None).await
-}
-
 /// Inserts a licence and, when it is public on `today`, its projection row.
 pub async fn insert_license(
     c: &mut Conn,
@@ -525,41 +468,6 @@ pub async fn insert_license_delivered(
     insert_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
     project(c, &l.publishable(id), today, known).await?;
     Ok(id)
-}
-
-/// Replaces the delivered fields of licence `id` (a corrected delivery of
-/// the same decision) and its projection.
-pub async fn update_license(
-    c: &mut Conn,
-    id: i64,
-    l: &NewLicense<'_>,
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    unpublish(c, RecordKind::License, id).await?;
-    sqlx::query(
-        "update licenses set subject_id = ?, doc_name = ?, category = ?, cert_name = ?,
-                cert_no = ?, content = ?, decision_date = ?, valid_from = ?, valid_to = ?,
-                source_department_id = ?, state = ?, note = ?
-         where id = ?",
-    )
-    .bind(l.subject_id)
-    .bind(l.doc_name)
-    .bind(l.category)
-    .bind(l.cert_name)
-    .bind(l.cert_no)
-    .bind(l.content)
-    .bind(l.decision_date)
-    .bind(l.valid_from)
-    .bind(l.valid_to)
-    .bind(l.source_department_id)
-    .bind(l.state)
-    .bind(l.note)
-    .bind(id)
-    .execute(&mut *c)
-    .await
-    .map_err(db_err)?;
-    replace_record_rules(c, RecordKind::License, id, l.rule_ids).await?;
-    project(c, &l.publishable(id), today, None).await
 }
 
 /// Inserts a serious-list entry and, when listed on `today`, its projection row.

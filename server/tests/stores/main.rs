@@ -8,6 +8,7 @@
 //! (CI sets it), which makes a missing server a failure.
 
 mod catalog;
+mod copy;
 mod keys;
 mod public;
 mod repair;

@@ -1,0 +1,101 @@
+//! The database the portal runs on, chosen by `DATABASE_URL`: embedded
+//! SQLite (`sqlite://…`, the default) or PostgreSQL (`postgres://…`), as
+//! the trait objects the rest of the server uses. Nothing outside this
+//! module and the stores themselves names a database.
+
+use std::sync::Arc;
+
+use app::store::{
+    CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore, StaffStore, Store, StoreError,
+};
+use chrono::NaiveDate;
+
+use super::delivery::DeliveryStore;
+use super::postgres::PgStore;
+use super::seed::Seed;
+use super::SqliteStore;
+
+/// Every store over one database.
+#[derive(Clone)]
+pub struct Backend {
+    pub public: Arc<dyn Store>,
+    pub repair: Arc<dyn RepairStore>,
+    pub staff: Arc<dyn StaffStore>,
+    pub catalog: Arc<dyn CatalogStore>,
+    pub keys: Arc<dyn KeyStore>,
+    pub feed: Arc<dyn FeedStore>,
+    pub collect: Arc<dyn CollectStore>,
+    pub deliveries: Arc<dyn DeliveryStore>,
+    pub seed: Arc<dyn Seed>,
+    database: Database,
+}
+
+/// What only one of the databases does.
+#[derive(Clone)]
+enum Database {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl Backend {
+    /// Opens the database at `url` and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Ok(if is_postgres(url) {
+            Self::postgres(Arc::new(PgStore::connect(url).await?))
+        } else {
+            Self::sqlite(Arc::new(SqliteStore::connect(url).await?))
+        })
+    }
+
+    pub fn sqlite(store: Arc<SqliteStore>) -> Self {
+        Backend {
+            public: store.clone(),
+            repair: store.clone(),
+            staff: store.clone(),
+            catalog: store.clone(),
+            keys: store.clone(),
+            feed: store.clone(),
+            collect: store.clone(),
+            deliveries: store.clone(),
+            seed: store.clone(),
+            database: Database::Sqlite(store),
+        }
+    }
+
+    pub fn postgres(store: Arc<PgStore>) -> Self {
+        Backend {
+            public: store.clone(),
+            repair: store.clone(),
+            staff: store.clone(),
+            catalog: store.clone(),
+            keys: store.clone(),
+            feed: store.clone(),
+            collect: store.clone(),
+            deliveries: store.clone(),
+            seed: store.clone(),
+            database: Database::Postgres(store),
+        }
+    }
+
+    /// The database's name, for the log.
+    pub fn name(&self) -> &'static str {
+        match self.database {
+            Database::Sqlite(_) => "SQLite",
+            Database::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// One-off corrections of data written by earlier versions (SQLite
+    /// portals only: a PostgreSQL database starts from the current schema).
+    pub async fn run_data_steps(&self, today: NaiveDate) -> Result<Vec<String>, StoreError> {
+        match &self.database {
+            Database::Sqlite(store) => store.run_data_steps(today).await,
+            Database::Postgres(_) => Ok(Vec::new()),
+        }
+    }
+}

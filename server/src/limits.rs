@@ -1,15 +1,21 @@
 //! Per-client rate limits on public reads (searches, and record and subject
 //! pages): bulk harvesting of credit data is what the policy forbids, and a
-//! person browsing never needs more than a couple of pages a second. A token bucket per client address, in
-//! memory (one machine; a shared store would be needed behind a load
-//! balancer), keyed by [`Client`] (the address behind trusted proxies,
-//! IPv6 per /64). Over the limit: 429 with a Chinese page and `Retry-After`.
-//! Tracking-code lookups and logins have their own limits on failures.
+//! person browsing never needs more than a couple of pages a second. A
+//! token bucket per client address, keyed by [`Client`] (the address behind
+//! trusted proxies, IPv6 per /64). Over the limit: 429 with a Chinese page
+//! and `Retry-After`. Tracking-code lookups and logins have their own
+//! limits on failures.
+//!
+//! Where the buckets live is a [`Buckets`]: in memory for one machine
+//! (embedded SQLite), in the database when several app servers share one
+//! PostgreSQL (`store::postgres::limits`), so a client cannot multiply its
+//! allowance by the number of servers behind the proxy.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use async_trait::async_trait;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -35,51 +41,88 @@ impl Rate {
     }
 }
 
+/// Where token buckets are kept.
+#[async_trait]
+pub trait Buckets: Send + Sync + 'static {
+    /// Takes one token from the bucket `key` filling at `rate`;
+    /// `Err(seconds to wait)` when there is none.
+    async fn take(&self, key: &str, rate: Rate) -> Result<(), u64>;
+}
+
+/// The seconds until a bucket holding `tokens` has one again.
+pub fn wait_for_token(tokens: f64, rate: Rate) -> u64 {
+    ((1.0 - tokens) / rate.per_second).ceil().max(1.0) as u64
+}
+
 struct Bucket {
     tokens: f64,
     at: Instant,
 }
 
-/// Token buckets by client address.
-#[derive(Clone)]
-pub struct RateLimiter {
-    rate: Rate,
-    buckets: Arc<Mutex<HashMap<String, Bucket>>>,
+/// Buckets in this process's memory (one machine).
+#[derive(Default)]
+pub struct MemoryBuckets {
+    buckets: Mutex<HashMap<String, Bucket>>,
 }
 
-impl RateLimiter {
-    pub fn new(rate: Rate) -> Self {
-        RateLimiter {
-            rate,
-            buckets: Arc::new(Mutex::new(HashMap::new())),
-        }
-    }
-
-    /// Takes one token for `client` at `now`; `Err(seconds to wait)` when
-    /// there is none.
-    pub fn take(&self, client: &str, now: Instant) -> Result<(), u64> {
+impl MemoryBuckets {
+    /// [`Buckets::take`] at `now`.
+    pub fn take_at(&self, key: &str, rate: Rate, now: Instant) -> Result<(), u64> {
         let Ok(mut buckets) = self.buckets.lock() else {
             return Ok(()); // a poisoned lock must not take search down
         };
         if buckets.len() > 50_000 {
             // Forget clients whose buckets have refilled anyway.
-            let full = self.rate.burst / self.rate.per_second;
+            let full = rate.burst / rate.per_second;
             buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full);
         }
-        let bucket = buckets.entry(client.to_string()).or_insert(Bucket {
-            tokens: self.rate.burst,
+        let bucket = buckets.entry(key.to_string()).or_insert(Bucket {
+            tokens: rate.burst,
             at: now,
         });
         let elapsed = now.duration_since(bucket.at).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * self.rate.per_second).min(self.rate.burst);
+        bucket.tokens = (bucket.tokens + elapsed * rate.per_second).min(rate.burst);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
             Ok(())
         } else {
-            let wait = (1.0 - bucket.tokens) / self.rate.per_second;
-            Err(wait.ceil().max(1.0) as u64)
+            Err(wait_for_token(bucket.tokens, rate))
         }
+    }
+}
+
+#[async_trait]
+impl Buckets for MemoryBuckets {
+    async fn take(&self, key: &str, rate: Rate) -> Result<(), u64> {
+        self.take_at(key, rate, Instant::now())
+    }
+}
+
+/// One kind of request's limit: its rate, and where its buckets are.
+#[derive(Clone)]
+pub struct RateLimiter {
+    name: &'static str,
+    rate: Rate,
+    buckets: Arc<dyn Buckets>,
+}
+
+impl RateLimiter {
+    /// The limit `name` (a bucket per client under it) at `rate`.
+    pub fn new(name: &'static str, rate: Rate, buckets: Arc<dyn Buckets>) -> Self {
+        RateLimiter {
+            name,
+            rate,
+            buckets,
+        }
+    }
+
+    /// Takes one token for `client`; `Err(seconds to wait)` when there is
+    /// none.
+    pub async fn take(&self, client: &str) -> Result<(), u64> {
+        self.buckets
+            .take(&format!("{}:{client}", self.name), self.rate)
+            .await
     }
 }
 
@@ -129,7 +172,7 @@ pub async fn limit_public_reads(
     else {
         return next.run(request).await;
     };
-    match limiter.take(&client, Instant::now()) {
+    match limiter.take(&client).await {
         Ok(()) => next.run(request).await,
         Err(wait) => too_many(wait),
     }
@@ -160,20 +203,24 @@ mod tests {
 
     #[test]
     fn a_burst_then_the_steady_rate() {
-        let limiter = RateLimiter::new(Rate::per_minute(120).unwrap());
-        let ip = "127.0.0.1";
-        let other = "127.0.0.2";
+        let buckets = MemoryBuckets::default();
+        let rate = Rate::per_minute(120).unwrap();
+        let ip = "search:127.0.0.1";
+        let other = "search:127.0.0.2";
         let t0 = Instant::now();
         for _ in 0..60 {
-            assert!(limiter.take(ip, t0).is_ok());
+            assert!(buckets.take_at(ip, rate, t0).is_ok());
         }
-        assert_eq!(limiter.take(ip, t0), Err(1));
-        assert!(limiter.take(other, t0).is_ok(), "clients are counted apart");
+        assert_eq!(buckets.take_at(ip, rate, t0), Err(1));
+        assert!(
+            buckets.take_at(other, rate, t0).is_ok(),
+            "clients are counted apart"
+        );
         // Two requests a second come back.
         let later = t0 + Duration::from_secs(1);
-        assert!(limiter.take(ip, later).is_ok());
-        assert!(limiter.take(ip, later).is_ok());
-        assert!(limiter.take(ip, later).is_err());
+        assert!(buckets.take_at(ip, rate, later).is_ok());
+        assert!(buckets.take_at(ip, rate, later).is_ok());
+        assert!(buckets.take_at(ip, rate, later).is_err());
         assert_eq!(Rate::per_minute(0), None);
     }
 }

@@ -101,11 +101,15 @@ async fn run() -> Result<(), String> {
         deliveries: store.clone(),
         imports: config.data_dir.join("imports"),
     };
-    let limiter =
-        |rate| server::limits::Rate::per_minute(rate).map(server::limits::RateLimiter::new);
+    let buckets: Arc<dyn server::limits::Buckets> =
+        Arc::new(server::limits::MemoryBuckets::default());
+    let limiter = |name, rate| {
+        server::limits::Rate::per_minute(rate)
+            .map(|rate| server::limits::RateLimiter::new(name, rate, buckets.clone()))
+    };
     let limits = server::limits::PublicLimits {
-        search: limiter(config.search_rate),
-        pages: limiter(config.page_rate),
+        search: limiter("search", config.search_rate),
+        pages: limiter("pages", config.page_rate),
     };
     let edge = router::Edge {
         clients: config.clients.clone(),

@@ -452,7 +452,11 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn bulk_searching_is_answered_with_429() {
     use axum::extract::ConnectInfo;
-    let limiter = server::limits::RateLimiter::new(server::limits::Rate::per_minute(20).unwrap());
+    let limiter = server::limits::RateLimiter::new(
+        "search",
+        server::limits::Rate::per_minute(20).unwrap(),
+        Arc::new(server::limits::MemoryBuckets::default()),
+    );
     let p = portal_with(server::router::Edge {
         limits: server::limits::PublicLimits {
             search: Some(limiter),
@@ -487,15 +491,19 @@ async fn bulk_searching_is_answered_with_429() {
 #[tokio::test]
 async fn harvesting_record_pages_is_as_limited_as_searching() {
     use axum::extract::ConnectInfo;
-    let rate = || {
+    let buckets: Arc<dyn server::limits::Buckets> =
+        Arc::new(server::limits::MemoryBuckets::default());
+    let rate = |name| {
         Some(server::limits::RateLimiter::new(
+            name,
             server::limits::Rate::per_minute(20).unwrap(),
+            buckets.clone(),
         ))
     };
     let p = portal_with(server::router::Edge {
         limits: server::limits::PublicLimits {
-            search: rate(),
-            pages: rate(),
+            search: rate("search"),
+            pages: rate("pages"),
         },
         ..Default::default()
     })

@@ -9,7 +9,9 @@
 
 mod catalog;
 mod copy;
+mod delivery;
 mod keys;
+mod limits;
 mod public;
 mod repair;
 mod seed;
@@ -31,8 +33,11 @@ pub struct Db {
     pub seed: Arc<dyn server::store::seed::Seed>,
     pub store: Arc<dyn app::store::Store>,
     pub catalog: Arc<dyn app::store::CatalogStore>,
+    pub deliveries: Arc<dyn server::store::delivery::DeliveryStore>,
     /// Runs SQL that both databases understand (fixtures).
     raw: Raw,
+    /// PostgreSQL: the database's URL, for a second app server on it.
+    pub url: Option<String>,
     _dir: Option<TempDir>,
 }
 
@@ -113,7 +118,9 @@ async fn sqlite() -> Db {
         seed: store.clone(),
         store: store.clone(),
         catalog: store.clone(),
+        deliveries: store.clone(),
         raw: Raw::Sqlite(store),
+        url: None,
         _dir: Some(TempDir(dir)),
     }
 }
@@ -171,7 +178,8 @@ async fn postgres(url: &str) -> Db {
     .await
     .unwrap();
     admin.close().await;
-    let store = Arc::new(PgStore::connect(&with_database(url, &name)).await.unwrap());
+    let url = with_database(url, &name);
+    let store = Arc::new(PgStore::connect(&url).await.unwrap());
     Db {
         name: "postgres",
         keys: store.clone(),
@@ -181,7 +189,9 @@ async fn postgres(url: &str) -> Db {
         seed: store.clone(),
         store: store.clone(),
         catalog: store.clone(),
+        deliveries: store.clone(),
         raw: Raw::Pg(store),
+        url: Some(url),
         _dir: None,
     }
 }

@@ -15,8 +15,10 @@
 
 mod catalog;
 mod collect;
+mod delivery;
 mod feed;
 mod keys;
+mod limits;
 mod public;
 mod repair;
 mod staff;
@@ -33,8 +35,11 @@ use sqlx::PgPool;
 pub(crate) mod locks {
     /// The access register's chain (one head at a time).
     pub const REGISTER: (i32, i32) = (0x4847, 1);
-    /// A department's delivery turn: `(DELIVERY, department id)`.
+    /// A department's delivery turn: `(DELIVERY, department id)`, held by
+    /// a session (`pg_advisory_lock`) for the whole delivery.
     pub const DELIVERY: i32 = 0x4848;
+    /// Publishing a delivery (one at a time: the ids it computes).
+    pub const PUBLICATION: (i32, i32) = (0x4849, 1);
 }
 
 /// The PostgreSQL store.

@@ -343,6 +343,8 @@ impl StaffStore for PgStore {
                 now - KNOWN_CLIENT_FOR,
             ),
             ("delete from tracking_failures where at < $1", keep),
+            // Buckets untouched for a while are full again: forget them.
+            ("delete from rate_buckets where at < $1", keep),
         ] {
             removed += sqlx::query(sql)
                 .bind(before)

@@ -1,12 +1,12 @@
 //! The portal's server binary: reads configuration, opens the store
 //! (creating demo data on first run), and serves the router.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::repair::{uploads, RepairState};
-use server::{config::Config, demo, router, store::SqliteStore, telemetry};
+use server::store::backend::Backend;
+use server::{config::Config, demo, router, telemetry};
 
 /// mimalloc instead of the system allocator: rendering a page makes many
 /// small allocations from several threads, and glibc's allocator spent
@@ -30,13 +30,12 @@ async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
-    let store = Arc::new(
-        SqliteStore::connect(&config.database_url)
-            .await
-            .map_err(|e| format!("cannot open database: {e}"))?,
-    );
+    let backend = Backend::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open database: {e}"))?;
+    tracing::info!(database = backend.name(), "database open");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(result) = server::staff::cli::run(&args, &store).await {
+    if let Some(result) = server::staff::cli::run(&args, &backend).await {
         // A command, not the portal: print its outcome and stop.
         return match result {
             Ok(message) => {
@@ -46,9 +45,9 @@ async fn run() -> Result<(), String> {
             Err(message) => Err(message),
         };
     }
-    let mut portal = router::portal_context(store.clone(), config.fixed_today, false);
+    let mut portal = router::portal_context(backend.public.clone(), config.fixed_today, false);
     let today = portal.today();
-    for outcome in store
+    for outcome in backend
         .run_data_steps(today)
         .await
         .map_err(|e| format!("data step: {e}"))?
@@ -56,23 +55,25 @@ async fn run() -> Result<(), String> {
         tracing::info!(%outcome, "data step done");
     }
 
-    if config.demo && store.is_empty().await.map_err(|e| e.to_string())? {
+    if config.demo && backend.seed.is_empty().await.map_err(|e| e.to_string())? {
         tracing::info!(
             records = config.demo_records,
             "generating demo data (first run)"
         );
-        let summary = demo::generate(&*store, config.demo_records, today, false)
+        let summary = demo::generate(backend.seed.as_ref(), config.demo_records, today, false)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(?summary, "demo data ready");
     }
     // Asked once: demo data is generated only above, before serving.
-    portal.demo_data = store.holds_demo_data().await.map_err(|e| e.to_string())?;
+    portal.demo_data = backend
+        .seed
+        .holds_demo_data()
+        .await
+        .map_err(|e| e.to_string())?;
     // Deliveries staged by a process that died were never published:
     // nothing of them is visible, and nothing is being staged yet.
-    match server::store::delivery::DeliveryStore::discard_abandoned(&*store, chrono::Utc::now())
-        .await
-    {
+    match backend.deliveries.discard_abandoned(chrono::Utc::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
         Err(err) => tracing::error!(error = %err, "staged deliveries not removed"),
@@ -82,27 +83,26 @@ async fn run() -> Result<(), String> {
     let leptos_options = leptos_options(&config)?;
     let repair_state = RepairState {
         portal: portal.clone(),
-        repairs: store.clone(),
-        uploads: uploads::dir(&config.data_dir),
+        repairs: backend.repair.clone(),
+        uploads: server::repair::evidence_store::EvidenceStore::from_config(&config)?,
         leptos: leptos_options.clone(),
         draft_limits: Default::default(),
     };
     spawn_upload_cleanup(repair_state.clone());
     spawn_import_cleanup(config.data_dir.join("imports"));
-    spawn_session_cleanup(store.clone());
+    spawn_session_cleanup(backend.clone());
     let staff_state = server::staff::StaffState {
         repair: repair_state.clone(),
-        staff: store.clone(),
-        catalog: store.clone(),
-        keys: store.clone(),
-        feed: store.clone(),
-        collect: store.clone(),
+        staff: backend.staff.clone(),
+        catalog: backend.catalog.clone(),
+        keys: backend.keys.clone(),
+        feed: backend.feed.clone(),
+        collect: backend.collect.clone(),
         secure_cookies: config.secure_cookies,
-        deliveries: store.clone(),
+        deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),
     };
-    let buckets: Arc<dyn server::limits::Buckets> =
-        Arc::new(server::limits::MemoryBuckets::default());
+    let buckets = backend.buckets.clone();
     let limiter = |name, rate| {
         server::limits::Rate::per_minute(rate)
             .map(|rate| server::limits::RateLimiter::new(name, rate, buckets.clone()))
@@ -216,13 +216,12 @@ fn spawn_import_cleanup(dir: std::path::PathBuf) {
 
 /// Removes expired staff sessions and old failed-login records hourly, and
 /// deliveries abandoned while they were staged.
-fn spawn_session_cleanup(store: Arc<SqliteStore>) {
-    use app::store::StaffStore;
+fn spawn_session_cleanup(backend: Backend) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match store.purge_expired(chrono::Utc::now()).await {
+            match backend.staff.purge_expired(chrono::Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired sessions and old failures removed"),
                 Err(err) => tracing::error!(error = %err, "session cleanup failed"),
@@ -230,8 +229,7 @@ fn spawn_session_cleanup(store: Arc<SqliteStore>) {
             // A delivery stages for seconds to a minute; one begun more than
             // an hour ago was abandoned (its importer failed to clean up).
             let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
-            match server::store::delivery::DeliveryStore::discard_abandoned(&*store, hour_ago).await
-            {
+            match backend.deliveries.discard_abandoned(hour_ago).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(deliveries = n, "abandoned staged deliveries removed"),
                 Err(err) => tracing::error!(error = %err, "staged delivery cleanup failed"),

@@ -13,39 +13,43 @@
 //!   hidden identifiers) and whether an application for it is open, so a
 //!   demonstration or a browser test can apply.
 //!   It refuses records that are not demo data.
+//! - `server database copy-to postgres://…` copies the SQLite portal that
+//!   `DATABASE_URL` names into an empty PostgreSQL database and checks the
+//!   copy (rows per table, the register's chain): see `store::copy`. Stop
+//!   the portal first, so that nothing changes during the copy.
 
 use std::io::BufRead;
 
 use app::domain::staff::{check_new_password, check_username, AuditAction, Role};
 use app::store::staff::{NewAccount, NewAuditEntry};
-use app::store::{StaffStore, Store};
 use chrono::Utc;
 
 use super::session::hash_password;
 use crate::store::staff::verify_chain;
-use crate::store::SqliteStore;
+use crate::store::backend::Backend;
 
 /// Runs a command if `args` (without the program name) name one; `None`
 /// when they do not (the portal then starts as usual).
-pub async fn run(args: &[String], store: &SqliteStore) -> Option<Result<String, String>> {
+pub async fn run(args: &[String], backend: &Backend) -> Option<Result<String, String>> {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
-        ["staff", "add", rest @ ..] => Some(add(rest, store).await),
-        ["audit", "verify"] => Some(verify(store).await),
-        ["demo", "identity", id] => Some(demo_identity(id, store).await),
+        ["staff", "add", rest @ ..] => Some(add(rest, backend).await),
+        ["audit", "verify"] => Some(verify(backend).await),
+        ["demo", "identity", id] => Some(demo_identity(id, backend).await),
+        ["database", "copy-to", url] => Some(copy_to(url, backend).await),
         [] => None,
         _ => Some(Err(USAGE.to_string())),
     }
 }
 
-pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain\n  server demo identity ID     the identity answers of a demo record (for demonstrations)";
+pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain\n  server demo identity ID     the identity answers of a demo record (for demonstrations)\n  server database copy-to postgres://…\n                              copy this SQLite portal into an empty PostgreSQL database";
 
-async fn demo_identity(raw: &str, store: &SqliteStore) -> Result<String, String> {
-    use app::store::repair::RepairStore;
+async fn demo_identity(raw: &str, backend: &Backend) -> Result<String, String> {
     let id: i64 = raw
         .parse()
         .map_err(|_| format!("{raw} is not a record id"))?;
-    let penalty = store
+    let penalty = backend
+        .public
         .penalty(id)
         .await
         .map_err(|e| e.to_string())?
@@ -55,14 +59,15 @@ async fn demo_identity(raw: &str, store: &SqliteStore) -> Result<String, String>
     if !penalty.subject.name.contains(crate::demo::MARKER) {
         return Err("not a demo organisation's record: its identifiers are never printed".into());
     }
-    let representative_id = store
+    let representative_id = backend
+        .repair
         .representative_id(id)
         .await
         .map_err(|e| e.to_string())?
         .unwrap_or_default();
     let code = penalty.subject.credit_code.unwrap_or_default();
     // Whether an application is open (a demonstration can pick another).
-    let open = match store.open_application_for(id).await {
+    let open = match backend.repair.open_application_for(id).await {
         Ok(Some(_)) => "open",
         Ok(None) => "none",
         Err(e) => return Err(e.to_string()),
@@ -74,7 +79,7 @@ fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
     args.windows(2).find(|w| w[0] == name).map(|w| w[1])
 }
 
-async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
+async fn add(args: &[&str], backend: &Backend) -> Result<String, String> {
     let role = flag(args, "--role")
         .and_then(Role::from_code)
         .ok_or("--role must be admin, reviewer or auditor")?;
@@ -98,7 +103,7 @@ async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
         _ => {}
     }
     if let Some(id) = department {
-        let known = store.departments().await.map_err(|e| e.to_string())?;
+        let known = backend.public.departments().await.map_err(|e| e.to_string())?;
         if !known.iter().any(|d| d.id == id) {
             let list: Vec<String> = known
                 .iter()
@@ -128,11 +133,13 @@ async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
         must_change_password: false,
         now,
     };
-    let id = store
+    let id = backend
+        .staff
         .create_account(&account)
         .await
         .map_err(|e| e.to_string())??;
-    store
+    backend
+        .staff
         .append_audit(&NewAuditEntry {
             at: now,
             account_id: None,
@@ -147,8 +154,8 @@ async fn add(args: &[&str], store: &SqliteStore) -> Result<String, String> {
     Ok(format!("created {} {username} (id {id})", role.code()))
 }
 
-async fn verify(store: &SqliteStore) -> Result<String, String> {
-    let entries = store.audit_chain().await.map_err(|e| e.to_string())?;
+async fn verify(backend: &Backend) -> Result<String, String> {
+    let entries = backend.staff.audit_chain().await.map_err(|e| e.to_string())?;
     match verify_chain(&entries) {
         Ok(n) => Ok(format!("access register intact: {n} entries")),
         Err(b) => Err(format!(
@@ -156,4 +163,29 @@ async fn verify(store: &SqliteStore) -> Result<String, String> {
             b.id, b.reason
         )),
     }
+}
+
+async fn copy_to(url: &str, backend: &Backend) -> Result<String, String> {
+    let Some(source) = backend.as_sqlite() else {
+        return Err("DATABASE_URL must name the SQLite portal to copy from".into());
+    };
+    if !crate::store::backend::is_postgres(url) {
+        return Err(format!("{url} is not a postgres:// URL"));
+    }
+    let target = crate::store::postgres::PgStore::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = crate::store::copy::sqlite_to_postgres(source, &target)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut lines: Vec<String> = report
+        .rows
+        .iter()
+        .map(|(table, n)| format!("{table:<22}{n:>10}"))
+        .collect();
+    lines.push(format!(
+        "copied and checked: rows equal in every table; access register intact ({} entries)",
+        report.register_entries
+    ));
+    Ok(lines.join("\n"))
 }

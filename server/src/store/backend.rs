@@ -11,6 +11,7 @@ use app::store::{
 use chrono::NaiveDate;
 
 use super::delivery::DeliveryStore;
+use crate::limits::{Buckets, MemoryBuckets};
 use super::postgres::PgStore;
 use super::seed::Seed;
 use super::SqliteStore;
@@ -27,6 +28,9 @@ pub struct Backend {
     pub collect: Arc<dyn CollectStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
+    /// Where the public read limits' buckets are: this process's memory
+    /// on one machine, the database when app servers share it.
+    pub buckets: Arc<dyn Buckets>,
     database: Database,
 }
 
@@ -63,6 +67,7 @@ impl Backend {
             collect: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
+            buckets: Arc::new(MemoryBuckets::default()),
             database: Database::Sqlite(store),
         }
     }
@@ -78,6 +83,7 @@ impl Backend {
             collect: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
+            buckets: store.clone(),
             database: Database::Postgres(store),
         }
     }
@@ -87,6 +93,22 @@ impl Backend {
         match self.database {
             Database::Sqlite(_) => "SQLite",
             Database::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// The embedded store, when this is one (the copy to PostgreSQL reads it).
+    pub fn as_sqlite(&self) -> Option<&Arc<SqliteStore>> {
+        match &self.database {
+            Database::Sqlite(store) => Some(store),
+            Database::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL store, when this is one.
+    pub fn as_postgres(&self) -> Option<&Arc<PgStore>> {
+        match &self.database {
+            Database::Postgres(store) => Some(store),
+            Database::Sqlite(_) => None,
         }
     }
 

@@ -12,6 +12,7 @@
 //!   `refreshing` (the caches).
 
 pub mod api_keys;
+pub mod backend;
 pub mod catalog;
 pub mod collect;
 pub mod copy;

@@ -13,10 +13,21 @@
 //! | `PORTAL_HTTPS` | `1` unless on a loopback address with no proxy | served over HTTPS: `Secure` cookies, `__Host-` session cookie, HSTS |
 //! | `PORTAL_TRUSTED_PROXIES` | (none) | addresses/networks of the TLS proxies whose forwarding header names the client |
 //! | `PORTAL_FORWARDED_HEADER` | `x-forwarded-for` | the header those proxies write: `x-forwarded-for` or `forwarded` |
+//! | `UPLOADS_S3_BUCKET` | (none: files in `<data dir>/uploads`) | keep evidence files in this S3 bucket instead, shared by every app server behind the proxy |
+//! | `UPLOADS_S3_PREFIX` | (none) | key prefix inside the bucket, e.g. `evidence` |
+//! | `UPLOADS_S3_ENDPOINT` | (AWS) | URL of an S3-compatible server, e.g. `https://minio.internal:9000` (path-style requests) |
+//! | `UPLOADS_S3_REGION` | `us-east-1` with an endpoint; required without | the bucket's region |
+//! | `UPLOADS_S3_ACCESS_KEY_ID` | (the instance's role) | access key; required with an endpoint |
+//! | `UPLOADS_S3_SECRET_ACCESS_KEY` | (the instance's role) | its secret; set both or neither |
+//! | `UPLOADS_S3_ALLOW_HTTP` | `0` | `1`: the endpoint may be plain `http://` (loopback test servers) |
 //! | `RUST_LOG` | `info` | log filter |
+//!
+//! Evidence files in S3: the bucket needs a lifecycle rule that aborts
+//! incomplete multipart uploads after a day (`AbortIncompleteMultipartUpload`,
+//! `DaysAfterInitiation: 1`); see `repair::evidence_store`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -40,6 +51,175 @@ pub struct Config {
     pub page_rate: u32,
     /// Where clients' addresses come from (directly, or through proxies).
     pub clients: ClientSettings,
+    /// Where evidence files of repair applications are kept.
+    pub evidence: EvidenceStorage,
+}
+
+/// Where evidence files are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvidenceStorage {
+    /// A directory of this machine: `<data dir>/uploads`.
+    Local(PathBuf),
+    /// An S3 bucket (AWS or S3-compatible), shared by several app servers.
+    S3(S3Storage),
+}
+
+/// An S3 bucket for evidence files.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Storage {
+    pub bucket: String,
+    /// Key prefix inside the bucket, without leading or trailing `/`.
+    pub prefix: Option<String>,
+    /// An S3-compatible server; `None` for AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Static credentials; `None` for the instance's role.
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// The endpoint may be plain HTTP.
+    pub allow_http: bool,
+}
+
+/// Never prints the secret (the configuration may be logged).
+impl std::fmt::Debug for S3Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Storage")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "(set)"),
+            )
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
+}
+
+impl EvidenceStorage {
+    /// The `UPLOADS_S3_*` variables, read through `var` (unset or blank is
+    /// `None`); none set keeps the files in `<data_dir>/uploads`, where
+    /// portals have always kept them.
+    pub fn from_vars(
+        var: impl Fn(&str) -> Option<String>,
+        data_dir: &Path,
+    ) -> Result<Self, String> {
+        const NAMES: [&str; 7] = [
+            "UPLOADS_S3_BUCKET",
+            "UPLOADS_S3_PREFIX",
+            "UPLOADS_S3_ENDPOINT",
+            "UPLOADS_S3_REGION",
+            "UPLOADS_S3_ACCESS_KEY_ID",
+            "UPLOADS_S3_SECRET_ACCESS_KEY",
+            "UPLOADS_S3_ALLOW_HTTP",
+        ];
+        let var = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(bucket) = var("UPLOADS_S3_BUCKET") else {
+            // Half a configuration must not silently fall back to the local
+            // disk: files would then exist on one app server only.
+            if let Some(set) = NAMES.iter().find(|n| var(n).is_some()) {
+                return Err(format!(
+                    "{set} is set but UPLOADS_S3_BUCKET is not: set the bucket to keep evidence files in S3, or unset every UPLOADS_S3_* variable to keep them in {}",
+                    data_dir.join("uploads").display()
+                ));
+            }
+            return Ok(Self::Local(data_dir.join("uploads")));
+        };
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        if !valid_bucket {
+            return Err(format!(
+                "UPLOADS_S3_BUCKET={bucket} is not a bucket name (3 to 63 lowercase letters, digits, '.' or '-')"
+            ));
+        }
+        let prefix = var("UPLOADS_S3_PREFIX").map(|p| p.trim_matches('/').to_string());
+        if let Some(p) = &prefix {
+            let valid = !p.is_empty()
+                && p.split('/')
+                    .all(|part| !part.is_empty() && part != "." && part != "..")
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+            if !valid {
+                return Err(format!(
+                    "UPLOADS_S3_PREFIX={p} should be a key prefix like evidence or portal/evidence (letters, digits, '-', '_', '.', '/')"
+                ));
+            }
+        }
+        let allow_http = match var("UPLOADS_S3_ALLOW_HTTP").as_deref() {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(v) => return Err(format!("UPLOADS_S3_ALLOW_HTTP={v} should be 1 or 0")),
+        };
+        let endpoint = var("UPLOADS_S3_ENDPOINT").map(|e| e.trim_end_matches('/').to_string());
+        match endpoint.as_deref() {
+            Some(e) if e.starts_with("http://") && !allow_http => {
+                return Err(format!(
+                    "UPLOADS_S3_ENDPOINT={e} is plain HTTP: use https://, or set UPLOADS_S3_ALLOW_HTTP=1 for a test server on loopback"
+                ))
+            }
+            Some(e) if !e.starts_with("http://") && !e.starts_with("https://") => {
+                return Err(format!(
+                    "UPLOADS_S3_ENDPOINT={e} is not a URL like https://s3.example.org"
+                ))
+            }
+            Some(e) if allow_http && !e.starts_with("http://") => {
+                return Err(format!(
+                    "UPLOADS_S3_ALLOW_HTTP=1 but UPLOADS_S3_ENDPOINT={e} is not http://: unset UPLOADS_S3_ALLOW_HTTP"
+                ))
+            }
+            None if allow_http => {
+                return Err(
+                    "UPLOADS_S3_ALLOW_HTTP=1 needs an http:// UPLOADS_S3_ENDPOINT (AWS itself is HTTPS only)".into(),
+                )
+            }
+            _ => {}
+        }
+        let region = match (var("UPLOADS_S3_REGION"), &endpoint) {
+            (Some(r), _) => r,
+            // S3-compatible servers mostly ignore the region but sign with one.
+            (None, Some(_)) => "us-east-1".into(),
+            (None, None) => {
+                return Err(
+                    "UPLOADS_S3_REGION is required for a bucket on AWS (no UPLOADS_S3_ENDPOINT), e.g. cn-north-1".into(),
+                )
+            }
+        };
+        let access_key_id = var("UPLOADS_S3_ACCESS_KEY_ID");
+        let secret_access_key = var("UPLOADS_S3_SECRET_ACCESS_KEY");
+        match (&access_key_id, &secret_access_key) {
+            (Some(_), None) => {
+                return Err("UPLOADS_S3_ACCESS_KEY_ID is set but UPLOADS_S3_SECRET_ACCESS_KEY is not".into())
+            }
+            (None, Some(_)) => {
+                return Err("UPLOADS_S3_SECRET_ACCESS_KEY is set but UPLOADS_S3_ACCESS_KEY_ID is not".into())
+            }
+            // Without keys the client asks AWS's instance metadata service,
+            // which an S3-compatible server's machine does not have.
+            (None, None) if endpoint.is_some() => {
+                return Err(
+                    "UPLOADS_S3_ENDPOINT is set: UPLOADS_S3_ACCESS_KEY_ID and UPLOADS_S3_SECRET_ACCESS_KEY are required too".into(),
+                )
+            }
+            _ => {}
+        }
+        Ok(Self::S3(S3Storage {
+            bucket,
+            prefix,
+            endpoint,
+            region,
+            access_key_id,
+            secret_access_key,
+            allow_http,
+        }))
+    }
 }
 
 impl Config {
@@ -96,7 +276,9 @@ impl Config {
         };
         let search_rate = rate("PORTAL_SEARCH_RATE")?;
         let page_rate = rate("PORTAL_PAGE_RATE")?;
+        let evidence = EvidenceStorage::from_vars(var, &data_dir)?;
         Ok(Self {
+            evidence,
             clients,
             search_rate,
             page_rate,

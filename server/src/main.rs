@@ -73,7 +73,11 @@ async fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     // Deliveries staged by a process that died were never published:
     // nothing of them is visible, and nothing is being staged yet.
-    match backend.deliveries.discard_abandoned(chrono::Utc::now()).await {
+    match backend
+        .deliveries
+        .discard_abandoned(chrono::Utc::now())
+        .await
+    {
         Ok(0) => {}
         Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
         Err(err) => tracing::error!(error = %err, "staged deliveries not removed"),

@@ -2,7 +2,11 @@
 //!
 //! ```text
 //! cargo run --release -p server --bin bench_search -- [--records 1000000] [--db /tmp/hegang-bench/bench.db] [--runs 200]
+//!     [--postgres postgres://…]
 //! ```
+//! With `--postgres`, the same queries run on PostgreSQL: an empty database
+//! there is first filled by copying the SQLite bench database
+//! (`store::copy`), so both answer over the same records.
 //! Generates the database once (reused on later runs), then times, through
 //! the real store, the first page of results for 1-, 2-, 3-, 4- and
 //! 10-character queries cut from public names, their counts (computed), a
@@ -13,16 +17,90 @@
 use std::time::Instant;
 
 use app::domain::search_text::normalize;
+use app::model::SearchHit;
 use app::model::{SearchQuery, SearchTarget};
-use app::store::Store;
+use app::store::{Store, StoreError};
 use chrono::NaiveDate;
+use server::store::postgres::PgStore;
 use server::store::SqliteStore;
 use sqlx::Row;
+
+/// The store benchmarked.
+enum Bench {
+    Sqlite(SqliteStore),
+    Pg(PgStore),
+}
+
+impl Bench {
+    fn store(&self) -> &dyn Store {
+        match self {
+            Bench::Sqlite(s) => s,
+            Bench::Pg(p) => p,
+        }
+    }
+
+    async fn text_hits(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        match self {
+            Bench::Sqlite(s) => s.text_hits(q, today, 20).await,
+            Bench::Pg(p) => p.text_hits(q, today, 20).await,
+        }
+    }
+
+    async fn text_count(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<(i64, bool), StoreError> {
+        match self {
+            Bench::Sqlite(s) => s.text_count(q, today).await,
+            Bench::Pg(p) => p.text_count(q, today).await,
+        }
+    }
+
+    /// Public names, credit codes and document numbers spread over the table.
+    async fn samples(&self, runs: usize) -> (i64, Vec<(String, Option<String>, String)>) {
+        const COUNT: &str = "select count(*) from public_entries";
+        const SAMPLE: &str = "select name_norm, credit_code, doc_no from public_entries
+                              where sort_key % $1 = 0 limit $2";
+        let public: i64 = match self {
+            Bench::Sqlite(s) => sqlx::query_scalar(COUNT).fetch_one(s.pool()).await,
+            Bench::Pg(p) => sqlx::query_scalar(COUNT).fetch_one(p.pool()).await,
+        }
+        .expect("count");
+        let step = (public / runs as i64).clamp(1, 97);
+        let rows: Vec<(String, Option<String>, String)> = match self {
+            Bench::Sqlite(s) => sqlx::query(SAMPLE)
+                .bind(step)
+                .bind(runs as i64)
+                .fetch_all(s.pool())
+                .await
+                .expect("sample")
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+            Bench::Pg(p) => sqlx::query(SAMPLE)
+                .bind(step)
+                .bind(runs as i64)
+                .fetch_all(p.pool())
+                .await
+                .expect("sample")
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+        };
+        (public, rows)
+    }
+}
 
 struct Args {
     records: u32,
     db: String,
     runs: usize,
+    postgres: Option<String>,
 }
 
 fn args() -> Args {
@@ -30,6 +108,7 @@ fn args() -> Args {
         records: 1_000_000,
         db: "/tmp/hegang-bench/bench.db".into(),
         runs: 200,
+        postgres: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -38,6 +117,7 @@ fn args() -> Args {
             "--records" => out.records = value.parse().expect("--records takes a number"),
             "--db" => out.db = value,
             "--runs" => out.runs = value.parse().expect("--runs takes a number"),
+            "--postgres" => out.postgres = Some(value),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -96,31 +176,34 @@ async fn main() {
             started.elapsed().as_secs_f64()
         );
     }
-    let pool = store.pool();
-    let public: i64 = sqlx::query("select count(*) from public_entries")
-        .fetch_one(pool)
-        .await
-        .expect("count")
-        .get(0);
+    let bench = match &args.postgres {
+        None => Bench::Sqlite(store),
+        Some(url) => {
+            let pg = PgStore::connect(url).await.expect("open PostgreSQL");
+            if pg.is_empty().await.expect("query") {
+                println!("copying {} into PostgreSQL …", args.db);
+                let started = Instant::now();
+                let report = server::store::copy::sqlite_to_postgres(&store, &pg)
+                    .await
+                    .expect("copy");
+                println!(
+                    "copied {} rows in {:.1} s",
+                    report.rows.iter().map(|(_, n)| n).sum::<i64>(),
+                    started.elapsed().as_secs_f64()
+                );
+                sqlx::query("analyze")
+                    .execute(pg.pool())
+                    .await
+                    .expect("analyze");
+            }
+            Bench::Pg(pg)
+        }
+    };
+    let (public, samples) = bench.samples(args.runs).await;
     println!("public records indexed: {public}");
 
-    // Sample public names, codes and document numbers spread over the table.
-    let step = (public / args.runs as i64).max(1);
-    let rows = sqlx::query(
-        "select name_norm, credit_code, doc_no from public_entries where sort_key % ? = 0 limit ?",
-    )
-    .bind(step.min(97))
-    .bind(args.runs as i64)
-    .fetch_all(pool)
-    .await
-    .expect("sample");
-    let samples: Vec<(String, Option<String>, String)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-
     // Warm the cache once, as a running server would be.
-    let _ = store.text_hits(&text("鹤岗"), today, 20).await;
+    let _ = bench.text_hits(&text("鹤岗"), today).await;
 
     for len in [1usize, 2, 3, 4, 10] {
         let mut page_ms = Vec::new();
@@ -137,23 +220,31 @@ async fn main() {
             let q: String = chars[start..start + len].iter().collect();
             let query = text(&q);
             let t = Instant::now();
-            let hits = store.text_hits(&query, today, 20).await.expect("hits");
+            let hits = bench.text_hits(&query, today).await.expect("hits");
             page_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             assert!(
                 !hits.is_empty(),
                 "query {q} cut from a public name found nothing"
             );
             let t = Instant::now();
-            let _ = store.text_count(&query, today).await.expect("count");
+            let _ = bench.text_count(&query, today).await.expect("count");
             count_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             // What a page request costs: the page, and the count (computed
             // by the first request, kept for the next).
             let target = SearchTarget::Text(query.clone());
             let t = Instant::now();
-            let first = store.search(&target, today, 20).await.expect("search");
+            let first = bench
+                .store()
+                .search(&target, today, 20)
+                .await
+                .expect("search");
             first_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            let again = store.search(&target, today, 20).await.expect("search");
+            let again = bench
+                .store()
+                .search(&target, today, 20)
+                .await
+                .expect("search");
             again_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(first.total, again.total);
             // The same query narrowed to one department (bigram index and
@@ -163,8 +254,8 @@ async fn main() {
                 ..query
             };
             let t = Instant::now();
-            let _ = store.text_hits(&narrowed, today, 20).await.expect("hits");
-            let _ = store.text_count(&narrowed, today).await.expect("count");
+            let _ = bench.text_hits(&narrowed, today).await.expect("hits");
+            let _ = bench.text_count(&narrowed, today).await.expect("count");
             dept_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         report(&format!("{len}-char first page"), page_ms);
@@ -180,13 +271,17 @@ async fn main() {
         if let Some(code) = code {
             let target = SearchTarget::CreditCode(code.clone(), text(""));
             let t = Instant::now();
-            let page = store.search(&target, today, 20).await.expect("code");
+            let page = bench
+                .store()
+                .search(&target, today, 20)
+                .await
+                .expect("code");
             code_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             assert!(page.total > 0);
         }
         let target = SearchTarget::DocumentNumber(doc.clone(), text(""));
         let t = Instant::now();
-        let page = store.search(&target, today, 20).await.expect("doc");
+        let page = bench.store().search(&target, today, 20).await.expect("doc");
         doc_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(page.total > 0);
     }

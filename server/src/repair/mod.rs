@@ -1,13 +1,13 @@
 //! The online repair application and its status page, as plain HTML forms
 //! handled here (they work without JavaScript). Rendering lives in
-//! `app::pages::repair`; storage behind `app::store::RepairStore`; files in
-//! `uploads`.
+//! `app::pages::repair`; storage behind `app::store::RepairStore`; files
+//! received in `uploads` and kept in `evidence_store`.
 
 pub mod apply;
+pub mod evidence_store;
 pub mod track;
 pub mod uploads;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use app::api::PortalContext;
@@ -22,8 +22,8 @@ use axum::Router;
 pub struct RepairState {
     pub portal: PortalContext,
     pub repairs: Arc<dyn RepairStore>,
-    /// Evidence files: outside the web root (`<data dir>/uploads`).
-    pub uploads: PathBuf,
+    /// Evidence files: outside the web root (`<data dir>/uploads`, or S3).
+    pub uploads: evidence_store::EvidenceStore,
     /// For the hydration scripts of the form pages' islands.
     pub leptos: leptos::prelude::LeptosOptions,
     /// What anonymous applicants may keep on the server before submitting.

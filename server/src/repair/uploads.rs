@@ -1,12 +1,12 @@
-//! Evidence files on disk: streamed from the request in chunks (never held
-//! whole in memory), hashed while they arrive, judged by their bytes, and
-//! stored under server-chosen names in a directory outside the web root.
-//! A file is written to a temporary name first and renamed only once it has
-//! passed every check; cleanup removes what no database row refers to.
+//! Evidence files as they arrive: streamed from the request in chunks
+//! (never held whole in memory), hashed while they arrive, judged by their
+//! bytes, and stored under server-chosen names in the evidence store
+//! (`evidence_store`: a directory outside the web root, or S3). A file is
+//! stored under its name only once it has passed every check; cleanup
+//! removes what no database row refers to.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use app::domain::repair_application::{
     check_upload, safe_display_name, EvidenceKind, MAX_FILE_BYTES,
@@ -14,14 +14,9 @@ use app::domain::repair_application::{
 use app::store::repair::{NewFile, RepairStore};
 use axum::extract::multipart::Field;
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
+use super::evidence_store::EvidenceStore;
 use crate::http::tokens::{hex, random_hex};
-
-/// Where evidence files live: `<data dir>/uploads`.
-pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("uploads")
-}
 
 /// Why an upload was refused (the message names the file and the fix).
 pub struct Refused(pub String);
@@ -34,10 +29,11 @@ fn not_stored(err: impl std::fmt::Display) -> Refused {
     Refused("文件保存失败，请稍后重试。".into())
 }
 
-/// Streams one multipart file field to disk and checks it. `already` is the
-/// number of bytes already uploaded for the same application.
+/// Streams one multipart file field to the evidence store and checks it.
+/// `already` is the number of bytes already uploaded for the same
+/// application.
 pub async fn receive(
-    uploads: &Path,
+    uploads: &EvidenceStore,
     mut field: Field<'_>,
     evidence_kind: EvidenceKind,
     already: u64,
@@ -46,12 +42,8 @@ pub async fn receive(
     if original.is_empty() {
         return Err(Refused("请选择要上传的文件。".into()));
     }
-    tokio::fs::create_dir_all(uploads)
-        .await
-        .map_err(not_stored)?;
     let token = random_hex(16).map_err(not_stored)?;
-    let temp = uploads.join(format!("{token}.part"));
-    let mut out = tokio::fs::File::create(&temp).await.map_err(not_stored)?;
+    let mut pending = uploads.begin();
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(16);
     let mut size: u64 = 0;
@@ -80,26 +72,39 @@ pub async fn receive(
                 head.extend_from_slice(&chunk[..take]);
             }
             hasher.update(&chunk);
-            out.write_all(&chunk).await.map_err(not_stored)?;
+            // A file larger than one part is uploaded under its final name
+            // before its end has arrived: the name's extension comes from
+            // the checks as far as they can be made now. A file that fails
+            // them now fails them at the end too (same head, size only
+            // grows), so it is read to the end but no longer stored, and
+            // refused below with the message it has always had.
+            let so_far = size;
+            let head_now = &head;
+            let original = &original;
+            let token = &token;
+            pending
+                .push(chunk, move || {
+                    check_upload(original, head_now, so_far, already)
+                        .ok()
+                        .map(|kind| format!("{token}.{}", kind.extension()))
+                })
+                .await
+                .map_err(not_stored)?;
         }
-        out.sync_all().await.map_err(not_stored)?;
         Ok(())
     }
     .await;
-    drop(out);
     let kind =
         outcome.and_then(|()| check_upload(&original, &head, size, already).map_err(Refused));
     let kind = match kind {
         Ok(kind) => kind,
         Err(refused) => {
-            let _ = tokio::fs::remove_file(&temp).await;
+            pending.abort().await;
             return Err(refused);
         }
     };
     let stored_name = format!("{token}.{}", kind.extension());
-    tokio::fs::rename(&temp, uploads.join(&stored_name))
-        .await
-        .map_err(not_stored)?;
+    pending.commit(&stored_name).await.map_err(not_stored)?;
     Ok(NewFile {
         evidence_kind,
         display_name: safe_display_name(&original),
@@ -111,53 +116,50 @@ pub async fn receive(
 }
 
 /// Deletes a stored file (after its row is gone).
-pub async fn delete(uploads: &Path, stored_name: &str) {
-    // Names are ours (hex + extension); refuse anything else defensively.
-    if stored_name.contains('/') || stored_name.contains("..") {
-        return;
-    }
-    if let Err(err) = tokio::fs::remove_file(uploads.join(stored_name)).await {
-        if err.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(error = %err, "could not delete an upload");
-        }
-    }
+pub async fn delete(uploads: &EvidenceStore, stored_name: &str) {
+    uploads.delete(stored_name).await;
 }
 
 /// Removes abandoned drafts (untouched for a day) with their files, and any
-/// file on disk that no row refers to and that is older than an hour (a
-/// crash between writing a file and recording it leaves such a file).
-pub async fn cleanup(repairs: &dyn RepairStore, uploads: &Path) -> Result<usize, String> {
-    let cutoff = chrono::Utc::now() - chrono::Duration::hours(24);
+/// stored file that no row refers to and that is older than an hour (a
+/// crash between storing a file and recording it leaves such a file), and
+/// what writes cut off by a crash left (`EvidenceStore::remove_leftovers`).
+pub async fn cleanup(repairs: &dyn RepairStore, uploads: &EvidenceStore) -> Result<usize, String> {
+    cleanup_at(repairs, uploads, chrono::Utc::now()).await
+}
+
+/// [`cleanup`] as if it were `now` (tests cannot age an S3 object).
+pub async fn cleanup_at(
+    repairs: &dyn RepairStore,
+    uploads: &EvidenceStore,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, String> {
+    let cutoff = now - chrono::Duration::hours(24);
     let mut removed = 0;
     for name in repairs
         .purge_drafts(cutoff)
         .await
         .map_err(|e| e.to_string())?
     {
-        delete(uploads, &name).await;
+        uploads.delete(&name).await;
         removed += 1;
     }
+    // Names first, files second: a file stored in between is younger than
+    // an hour, so it is kept.
     let known: HashSet<String> = repairs
         .known_file_names()
         .await
         .map_err(|e| e.to_string())?
         .into_iter()
         .collect();
-    let Ok(mut entries) = tokio::fs::read_dir(uploads).await else {
-        return Ok(removed);
-    };
-    let old = SystemTime::now() - Duration::from_secs(3600);
-    while let Ok(Some(entry)) = entries.next_entry().await {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let modified = entry
-            .metadata()
-            .await
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::now());
+    let old = now - chrono::Duration::hours(1);
+    for (name, modified) in uploads.list().await? {
         if !known.contains(&name) && modified < old {
-            delete(uploads, &name).await;
+            uploads.delete(&name).await;
             removed += 1;
         }
     }
+    let old = std::time::SystemTime::from(now) - Duration::from_secs(3600);
+    removed += uploads.remove_leftovers(old).await;
     Ok(removed)
 }

@@ -25,8 +25,8 @@ use app::store::staff::{NewAccount, NewAuditEntry};
 use chrono::Utc;
 
 use super::session::hash_password;
-use crate::store::staff::verify_chain;
 use crate::store::backend::Backend;
+use crate::store::staff::verify_chain;
 
 /// Runs a command if `args` (without the program name) name one; `None`
 /// when they do not (the portal then starts as usual).
@@ -103,7 +103,11 @@ async fn add(args: &[&str], backend: &Backend) -> Result<String, String> {
         _ => {}
     }
     if let Some(id) = department {
-        let known = backend.public.departments().await.map_err(|e| e.to_string())?;
+        let known = backend
+            .public
+            .departments()
+            .await
+            .map_err(|e| e.to_string())?;
         if !known.iter().any(|d| d.id == id) {
             let list: Vec<String> = known
                 .iter()
@@ -155,7 +159,11 @@ async fn add(args: &[&str], backend: &Backend) -> Result<String, String> {
 }
 
 async fn verify(backend: &Backend) -> Result<String, String> {
-    let entries = backend.staff.audit_chain().await.map_err(|e| e.to_string())?;
+    let entries = backend
+        .staff
+        .audit_chain()
+        .await
+        .map_err(|e| e.to_string())?;
     match verify_chain(&entries) {
         Ok(n) => Ok(format!("access register intact: {n} entries")),
         Err(b) => Err(format!(

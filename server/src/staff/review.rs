@@ -360,11 +360,23 @@ pub async fn file(
         "审核信用修复申请",
     );
     register(&state, entry).await?;
-    let path = state.repair.uploads.join(&file.stored_name);
-    let handle = tokio::fs::File::open(&path)
+    let stored = state
+        .repair
+        .uploads
+        .open(&file.stored_name)
         .await
-        .map_err(|e| Halt::failed(format!("evidence file {}: {e}", path.display())))?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(handle));
+        .map_err(Halt::failed)?;
+    if stored.size != file.size_bytes {
+        tracing::warn!(
+            file = file.id,
+            stored = stored.size,
+            recorded = file.size_bytes,
+            "evidence file changed size"
+        );
+    }
+    // The length of what is streamed, or the response would be cut short.
+    let length = stored.size;
+    let body = Body::from_stream(stored.bytes);
     let disposition = format!(
         "attachment; filename=\"evidence-{}.{}\"; filename*=UTF-8''{}",
         file.id,
@@ -380,7 +392,7 @@ pub async fn file(
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&file.size_bytes.to_string()) {
+    if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
         headers.insert(header::CONTENT_LENGTH, v);
     }
     Ok(response)

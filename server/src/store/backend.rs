@@ -11,10 +11,10 @@ use app::store::{
 use chrono::NaiveDate;
 
 use super::delivery::DeliveryStore;
-use crate::limits::{Buckets, MemoryBuckets};
 use super::postgres::PgStore;
 use super::seed::Seed;
 use super::SqliteStore;
+use crate::limits::{Buckets, MemoryBuckets};
 
 /// Every store over one database.
 #[derive(Clone)]

@@ -416,7 +416,8 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
                 .set_modified(two_hours_ago)
                 .unwrap();
         }
-        server::repair::uploads::cleanup(&store, &uploads)
+        let evidence = server::repair::evidence_store::EvidenceStore::local(&uploads).unwrap();
+        server::repair::uploads::cleanup(&store, &evidence)
             .await
             .unwrap();
         for stray in &strays {

@@ -10,6 +10,7 @@ mod crash;
 mod display;
 mod drafts;
 mod edge;
+mod evidence_s3;
 mod feed;
 mod identity;
 mod import_load;
@@ -180,7 +181,8 @@ async fn portal_built(
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: store.clone(),
-        uploads: dir.join("uploads"),
+        uploads: server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads"))
+            .unwrap(),
         leptos: options.clone(),
         draft_limits,
     };

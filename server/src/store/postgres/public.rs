@@ -314,6 +314,30 @@ impl PgStore {
         Ok(row.get(0))
     }
 
+    /// The first (or `q.page`-th) page of a text query, newest first (for
+    /// the search benchmark, as `SqliteStore::text_hits`).
+    pub async fn text_hits(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+        per_page: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        Ok(self
+            .text_page(plan(q).as_ref(), q, today, per_page)
+            .await?
+            .0)
+    }
+
+    /// The number of results of a text query and whether it is exact,
+    /// counted now (no cache; for the search benchmark).
+    pub async fn text_count(
+        &self,
+        q: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<(i64, bool), StoreError> {
+        count_matches(self.pool.clone(), plan(q), range_binds(q, today)).await
+    }
+
     /// A page of results under `plan`, newest first, and the projection's
     /// generation it was read at (`None` when the page is empty).
     async fn text_page(

@@ -221,3 +221,38 @@ async fn records_subjects_and_the_home_page_read_the_same() {
     }
     assert!(first.7 > 0, "some records ended within the year");
 }
+
+/// Every app server sweeps: two sweeps at once log each ended record once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_sweeps_at_once_log_each_ended_record_once() {
+    for db in databases().await {
+        server::demo::generate(db.seed.as_ref(), 600, today(), false)
+            .await
+            .unwrap();
+        db.warm(4).await;
+        let later = NaiveDate::from_ymd_opt(2027, 11, 30).unwrap();
+        let public = db.count("select count(*) from public_entries").await;
+        let (a, b) = tokio::join!(
+            {
+                let store = db.store.clone();
+                async move { store.sweep_ended(later).await.unwrap() }
+            },
+            {
+                let store = db.store.clone();
+                async move { store.sweep_ended(later).await.unwrap() }
+            }
+        );
+        let left = db.count("select count(*) from public_entries").await;
+        assert!(a + b > 0, "{}: something ended", db.name);
+        assert_eq!(
+            (a + b) as i64,
+            public - left,
+            "{}: each removal counted once",
+            db.name
+        );
+        let logged = db
+            .count("select count(*) from record_changes where change = 'ended'")
+            .await;
+        assert_eq!(logged, public - left, "{}: each ended record logged once", db.name);
+    }
+}

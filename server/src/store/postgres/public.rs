@@ -26,7 +26,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::writes::rule_from_row;
-use super::{db_err, millis, PgStore};
+use super::{db_err, locks, millis, PgStore};
 use crate::store::projection::{department_token, key_range, kind_token};
 use crate::store::refreshing::Refreshing;
 use crate::store::search::{page, CountKey, COUNT_CACHE_KEYS, COUNT_CAP, HIT_COLUMNS, STATS_TTL};
@@ -686,6 +686,19 @@ impl Store for PgStore {
 
     async fn sweep_ended(&self, today: NaiveDate) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // Every app server sweeps every ten minutes: one at a time does,
+        // the others find it being done and leave it (two sweeps at once
+        // would log each ended record twice).
+        let ours: bool = sqlx::query("select pg_try_advisory_xact_lock($1, $2)")
+            .bind(locks::SWEEP.0)
+            .bind(locks::SWEEP.1)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .get(0);
+        if !ours {
+            return Ok(0);
+        }
         // The export feed hears of every record whose publication ended.
         sqlx::query(
             "insert into record_changes (at, record_kind, record_id, department_id, change, actor)

@@ -226,6 +226,18 @@ fn subject_from_row(row: &PgRow, at: usize) -> Result<StoredSubject, StoreError>
     })
 }
 
+/// A department from five columns starting at `at`:
+/// id, code, name, credit_code, division_code.
+fn department_from_row(row: &PgRow, at: usize) -> Department {
+    Department {
+        id: row.get(at),
+        code: row.get(at + 1),
+        name: row.get(at + 2),
+        credit_code: row.get(at + 3),
+        division_code: row.get(at + 4),
+    }
+}
+
 impl PgStore {
     /// True when the database holds no subjects yet (first run).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -478,11 +490,21 @@ impl Store for PgStore {
     }
 
     async fn penalty(&self, id: i64) -> Result<Option<StoredPenalty>, StoreError> {
+        // One round trip for the record, its subject and both departments
+        // (a record page is the most asked-for page; each statement is a
+        // trip over the network here, unlike SQLite's in-process calls).
         let Some(row) = sqlx::query(
-            "select id, subject_id, doc_no, violation_type, facts, basis, categories, content,
-                    fine_fen, confiscated_fen, license_action, decision_date, valid_until,
-                    department_id, source_department_id, note, repaired_on
-             from penalties where id = $1",
+            "select p.id, p.doc_no, p.violation_type, p.facts, p.basis, p.categories, p.content,
+                    p.fine_fen, p.confiscated_fen, p.license_action, p.decision_date,
+                    p.valid_until, p.note, p.repaired_on,
+                    s.id, s.kind, s.name, s.credit_code, s.id_number, s.representative,
+                    a.id, a.code, a.name, a.credit_code, a.division_code,
+                    o.id, o.code, o.name, o.credit_code, o.division_code
+             from penalties p
+             join subjects s on s.id = p.subject_id
+             join departments a on a.id = p.department_id
+             join departments o on o.id = p.source_department_id
+             where p.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -492,27 +514,27 @@ impl Store for PgStore {
             return Ok(None);
         };
         let (rules, catalog_items) = self.load_rules("penalty", id).await?;
-        let categories: String = row.get(6);
+        let categories: String = row.get(5);
         Ok(Some(StoredPenalty {
             id: row.get(0),
-            subject: self.load_subject(row.get(1)).await?,
-            doc_no: row.get(2),
-            violation_type: row.get(3),
-            facts: row.get(4),
-            basis: row.get(5),
+            subject: subject_from_row(&row, 14)?,
+            doc_no: row.get(1),
+            violation_type: row.get(2),
+            facts: row.get(3),
+            basis: row.get(4),
             categories: categories.split('、').map(str::to_string).collect(),
-            content: row.get(7),
-            fine: row.get::<Option<i64>, _>(8).map(Fen),
-            confiscated: row.get::<Option<i64>, _>(9).map(Fen),
-            license_action: row.get(10),
-            decision_date: row.get(11),
-            valid_until: row.get(12),
-            authority: self.load_department(row.get(13)).await?,
-            source: self.load_department(row.get(14)).await?,
-            note: row.get(15),
+            content: row.get(6),
+            fine: row.get::<Option<i64>, _>(7).map(Fen),
+            confiscated: row.get::<Option<i64>, _>(8).map(Fen),
+            license_action: row.get(9),
+            decision_date: row.get(10),
+            valid_until: row.get(11),
+            authority: department_from_row(&row, 20),
+            source: department_from_row(&row, 25),
+            note: row.get(12),
             catalog_items,
             rules,
-            repaired_on: row.get(16),
+            repaired_on: row.get(13),
         }))
     }
 

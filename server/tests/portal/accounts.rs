@@ -4,9 +4,7 @@
 //! never the last administrator.
 
 use app::domain::staff::Role;
-use app::store::StaffStore;
 use axum::http::StatusCode;
-use sqlx::Row;
 
 use super::staff::{add_account, sign_in};
 use super::{portal, Portal};
@@ -170,7 +168,7 @@ async fn administrators_disable_enable_and_reset_accounts() {
 
     // Every action is in the register; console-made accounts must choose
     // their own password too.
-    let chain = p.store.audit_chain().await.unwrap();
+    let chain = p.backend.staff.audit_chain().await.unwrap();
     let purposes: Vec<&str> = chain
         .iter()
         .filter(|e| e.action == "account_changed")
@@ -204,6 +202,12 @@ async fn administrators_disable_enable_and_reset_accounts() {
         "{}",
         created.body
     );
-    let zhao = p.store.account_by_username("zhao").await.unwrap().unwrap();
+    let zhao = p
+        .backend
+        .staff
+        .account_by_username("zhao")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(zhao.must_change_password);
 }

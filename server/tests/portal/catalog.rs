@@ -4,7 +4,6 @@
 //! once.
 
 use app::domain::staff::Role;
-use app::store::StaffStore;
 use axum::http::StatusCode;
 
 use super::collect::{count, dept};
@@ -37,7 +36,6 @@ async fn an_items_attributes_change_and_its_disclosure_moves_its_records() {
     )
     .await;
     let doc_no: String = {
-        use sqlx::Row;
         p.rows(&format!("select doc_no from licenses where id = {licence}"))
             .await[0]
             .get(0)
@@ -96,7 +94,7 @@ async fn an_items_attributes_change_and_its_disclosure_moves_its_records() {
     );
 
     // The register says what changed, in words.
-    let chain = p.store.audit_chain().await.unwrap();
+    let chain = p.backend.staff.audit_chain().await.unwrap();
     let entry = chain
         .iter()
         .rev()

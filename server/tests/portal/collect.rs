@@ -4,10 +4,8 @@
 //! reason, and for random input.
 
 use app::domain::staff::Role;
-use app::store::{StaffStore, Store};
 use axum::http::StatusCode;
 use proptest::prelude::*;
-use sqlx::Row;
 
 use super::staff::{add_account, sign_in, Member};
 use super::{portal, Portal};
@@ -414,7 +412,7 @@ async fn a_golden_sheet_is_checked_row_by_row_then_committed_whole() {
     assert_eq!(corrected[0].get::<i64, _>(0), 3_000_000);
     assert_eq!(corrected[0].get::<String, _>(1), "更正");
     // The commit is in the access register.
-    let chain = p.store.audit_chain().await.unwrap();
+    let chain = p.backend.staff.audit_chain().await.unwrap();
     assert!(chain.iter().any(|e| e.action == "import_committed"));
 
     // Both new records came more than 7 working days after their decision:
@@ -424,7 +422,7 @@ async fn a_golden_sheet_is_checked_row_by_row_then_committed_whole() {
         "late rows are flagged in the dry run"
     );
     assert_eq!(
-        count(&p, "select count(*) from penalties where late = 1").await,
+        count(&p, "select count(*) from penalties where late").await,
         2
     );
     let delivery = &p
@@ -722,7 +720,7 @@ async fn a_rule_change_is_a_new_version_that_later_decisions_fall_under() {
     };
     assert_eq!(version_of("鹤市监罚〔2026〕901号").await, 2);
     assert_eq!(version_of("鹤市监罚〔2026〕902号").await, 1);
-    let register = p.store.audit_chain().await.unwrap();
+    let register = p.backend.staff.audit_chain().await.unwrap();
     assert!(register.iter().any(|e| e.action == "catalog_changed"));
 
     // A new item: its fields checked, then created with its first rule.
@@ -918,7 +916,8 @@ async fn systems_push_records_with_a_key_and_get_an_answer_per_record() {
         "nothing new after the cursor"
     );
     // Records whose publication ends reach the feed too.
-    p.store
+    p.backend
+        .public
         .sweep_ended(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
         .await
         .unwrap();

@@ -4,7 +4,6 @@
 
 use app::domain::staff::Role;
 use axum::http::StatusCode;
-use sqlx::Row;
 
 use super::collect::{
     clerk, count, dept, issue_feed_key, issue_key, push_to, read_feed, token_of, upload, Dept,
@@ -288,7 +287,7 @@ async fn a_golden_licence_sheet_is_checked_then_committed_and_public() {
 
     // Lateness: the October decision is late, the one two days ago is not.
     let late: Vec<String> = p
-        .rows("select doc_no from licenses where late = 1")
+        .rows("select doc_no from licenses where late")
         .await
         .iter()
         .map(|r| r.get(0))

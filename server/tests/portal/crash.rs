@@ -3,14 +3,18 @@
 //! Afterwards the application exists whole (record, files, first event) or
 //! not at all (the draft and its files are still there to submit again),
 //! every file row has its file, and a file no row refers to (an upload cut
-//! off) is removed by the cleanup.
+//! off) is removed by the cleanup. The server runs on the database the
+//! suite runs on: a SQLite file in its data directory, or a PostgreSQL
+//! database of its own (`DATABASE_URL` set for it).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
+use server::store::backend::Backend;
+
+use super::db::{empty_database, Db};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
@@ -37,12 +41,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_server(dir: &std::path::Path) -> Server {
+/// The server on database `url` (set even for the SQLite file it would
+/// choose itself: the test's own `DATABASE_URL` must not reach it).
+fn start_server(dir: &std::path::Path, url: &str) -> Server {
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("PORTAL_ADDR", addr.to_string())
         .env("PORTAL_DATA_DIR", dir)
+        .env("DATABASE_URL", url)
         .env("PORTAL_DEMO", "1")
         .env("PORTAL_DEMO_RECORDS", "300")
         .env("PORTAL_TODAY", "2026-11-26")
@@ -220,10 +227,11 @@ async fn killing_the_server_during_submission_loses_nothing() {
     let dir = std::env::temp_dir().join(format!("hegang-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/portal.db", dir.display());
+    let database = empty_database(&dir).await;
+    let url = database.url.clone();
     let uploads = dir.join("uploads");
 
-    let mut server = start_server(&dir);
+    let mut server = start_server(&dir, &url);
     // Repairable organisation penalties, one per round.
     let candidates = candidates(&url).await;
     let mut rounds = 0;
@@ -253,57 +261,44 @@ async fn killing_the_server_during_submission_loses_nothing() {
         rounds += 1;
 
         // Whatever happened, the database and the disk agree.
-        let store = server::store::SqliteStore::connect(&url).await.unwrap();
-        let pool = store.pool();
-        let apps = sqlx::query("select id from repair_applications")
-            .fetch_all(pool)
-            .await
-            .unwrap();
+        let backend = Backend::connect(&url).await.unwrap();
+        let db = Db::of(&backend);
+        let apps = db.rows("select id from repair_applications").await;
         for app in &apps {
             let app_id: i64 = app.get(0);
-            let events: i64 =
-                sqlx::query("select count(*) from repair_events where application_id = ?")
-                    .bind(app_id)
-                    .fetch_one(pool)
-                    .await
-                    .unwrap()
-                    .get(0);
-            let files: i64 =
-                sqlx::query("select count(*) from repair_files where application_id = ?")
-                    .bind(app_id)
-                    .fetch_one(pool)
-                    .await
-                    .unwrap()
-                    .get(0);
+            let count = |table: &str| {
+                let db = db.clone();
+                let sql = format!("select count(*) from {table} where application_id = {app_id}");
+                async move { db.rows(&sql).await[0].get::<i64, _>(0) }
+            };
+            let events = count("repair_events").await;
+            let files = count("repair_files").await;
             assert!(
                 events >= 1 && files == 3,
                 "application {app_id} is incomplete: {events} events, {files} files"
             );
         }
         submitted = apps.len();
-        let drafts_with_files: i64 = sqlx::query(
-            "select count(*) from repair_drafts d where (select count(*) from repair_files f where f.draft_id = d.id) = 3",
-        )
-        .fetch_one(pool).await.unwrap().get(0);
-        let drafts: i64 = sqlx::query("select count(*) from repair_drafts")
-            .fetch_one(pool)
-            .await
-            .unwrap()
+        let drafts_with_files: i64 = db
+            .rows(
+                "select count(*) from repair_drafts d
+                 where (select count(*) from repair_files f where f.draft_id = d.id) = 3",
+            )
+            .await[0]
             .get(0);
+        let drafts: i64 = db.rows("select count(*) from repair_drafts").await[0].get(0);
         assert_eq!(drafts, drafts_with_files, "a draft lost files");
         assert_eq!(
             submitted as i64 + drafts,
             rounds as i64,
             "an application vanished"
         );
-        let known: std::collections::HashSet<String> =
-            sqlx::query("select stored_name from repair_files")
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
+        let known: std::collections::HashSet<String> = db
+            .rows("select stored_name from repair_files")
+            .await
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         for entry in std::fs::read_dir(&uploads).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             assert!(known.contains(&name), "stray file {name}");
@@ -311,8 +306,9 @@ async fn killing_the_server_during_submission_loses_nothing() {
         for name in &known {
             assert!(uploads.join(name).exists(), "row without file {name}");
         }
-        drop(store);
-        server = start_server(&dir);
+        drop(db);
+        drop(backend);
+        server = start_server(&dir, &url);
     }
     assert_eq!(rounds, 6, "not enough repairable records for the test");
     server.child.kill().unwrap();
@@ -323,16 +319,15 @@ async fn killing_the_server_during_submission_loses_nothing() {
 
 /// Repairable organisation penalties with what the identity step needs.
 async fn candidates(url: &str) -> Vec<(i64, String, String)> {
-    let store = server::store::SqliteStore::connect(url).await.unwrap();
-    let rows = sqlx::query(
-        "select e.record_id, e.credit_code, p.representative_id_number
-         from public_entries e join penalties p on p.id = e.record_id
-         where e.record_kind = 'penalty' and p.representative_id_number is not null
-         order by e.sort_key",
-    )
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
+    let backend = Backend::connect(url).await.unwrap();
+    let rows = Db::of(&backend)
+        .rows(
+            "select e.record_id, e.credit_code, p.representative_id_number
+             from public_entries e join penalties p on p.id = e.record_id
+             where e.record_kind = 'penalty' and p.representative_id_number is not null
+             order by e.sort_key",
+        )
+        .await;
     rows.iter()
         .map(|r| (r.get::<i64, _>(0), r.get(1), r.get(2)))
         .collect()
@@ -343,9 +338,10 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
     let dir = std::env::temp_dir().join(format!("hegang-crash-up-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/portal.db", dir.display());
+    let database = empty_database(&dir).await;
+    let url = database.url.clone();
     let uploads = dir.join("uploads");
-    let mut server = start_server(&dir);
+    let mut server = start_server(&dir, &url);
     // A 9 MB PDF takes long enough to stream that a kill lands inside it.
     let big = [PDF, &vec![b' '; 9 * 1024 * 1024][..]].concat();
     let mut rounds = 0;
@@ -382,12 +378,11 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
         let _ = sender.join();
         rounds += 1;
 
-        let store = server::store::SqliteStore::connect(&url).await.unwrap();
+        let backend = Backend::connect(&url).await.unwrap();
         // Every row's file is there, whole.
-        let rows = sqlx::query("select stored_name, size_bytes from repair_files")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+        let rows = Db::of(&backend)
+            .rows("select stored_name, size_bytes from repair_files")
+            .await;
         let mut known = std::collections::HashSet::new();
         for row in &rows {
             let name: String = row.get(0);
@@ -417,7 +412,7 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
                 .unwrap();
         }
         let evidence = server::repair::evidence_store::EvidenceStore::local(&uploads).unwrap();
-        server::repair::uploads::cleanup(&store, &evidence)
+        server::repair::uploads::cleanup(backend.repair.as_ref(), &evidence)
             .await
             .unwrap();
         for stray in &strays {
@@ -427,8 +422,8 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
                 stray.display()
             );
         }
-        drop(store);
-        server = start_server(&dir);
+        drop(backend);
+        server = start_server(&dir, &url);
     }
     assert_eq!(rounds, 6, "not enough repairable records for the test");
     drop(server);

@@ -8,25 +8,20 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::staff::Role;
-use app::store::repair::RepairStore;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use server::config::{EvidenceStorage, S3Storage};
 use server::repair::evidence_store::{EvidenceStore, PART_BYTES};
-use server::store::SqliteStore;
-use sqlx::Row;
 use tower::ServiceExt;
 
 use super::repair::{eligible_records_of_departments, fill_in, submit_application, PDF};
 use super::staff::{add_account, sign_in};
-use super::{today, Portal, TempDir};
+use super::{today, Portal};
 
 fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<String, String> = pairs
@@ -226,48 +221,15 @@ fn keys(xml: &str) -> Vec<String> {
 
 /// A portal whose evidence files are kept in `uploads`.
 async fn portal_storing_in(uploads: EvidenceStore) -> Portal {
-    let dir = std::env::temp_dir().join(format!("hegang-it-s3-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/portal.db", dir.display());
-    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
-    server::demo::generate(&*store, 1500, today(), false)
-        .await
-        .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("hegang_credit")
-        .site_root(dir.display().to_string())
-        .build();
-    let context = server::router::portal_context(
-        store.clone(),
-        Some(today()),
-        store.holds_demo_data().await.unwrap(),
-    );
-    let repair = server::repair::RepairState {
-        portal: context.clone(),
-        repairs: store.clone(),
-        uploads,
-        leptos: options.clone(),
-        draft_limits: Default::default(),
-    };
-    let staff = server::staff::StaffState {
-        repair: repair.clone(),
-        staff: store.clone(),
-        catalog: store.clone(),
-        keys: store.clone(),
-        feed: store.clone(),
-        collect: store.clone(),
-        secure_cookies: false,
-        deliveries: store.clone(),
-        imports: dir.join("imports"),
-    };
-    Portal {
-        router: server::router::build(options, context, repair, staff, Default::default()),
-        store,
-        today: today(),
-        dir: dir.clone(),
-        _dir: TempDir(dir),
-    }
+    super::portal_assembled(
+        Default::default(),
+        false,
+        Default::default(),
+        today(),
+        true,
+        Some(uploads),
+    )
+    .await
 }
 
 /// A multipart upload whose file part is `file` (any body stream).
@@ -349,12 +311,13 @@ async fn evidence_files_live_in_s3_when_configured() {
     let (record_id, code, department) = records[0].clone();
     let (number, _) = submit_application(&p, record_id, &code).await;
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()
         .unwrap();
-    let files = p.store.application_files(app.id).await.unwrap();
+    let files = p.backend.repair.application_files(app.id).await.unwrap();
     assert_eq!(files.len(), 3);
     let stored = server.objects(&prefix);
     for f in &files {
@@ -514,22 +477,26 @@ async fn evidence_files_live_in_s3_when_configured() {
     let orphan_key = format!("{prefix}/{orphan}");
     assert!(server.objects(&prefix).contains(&orphan_key));
     let now = chrono::Utc::now();
-    server::repair::uploads::cleanup_at(&*p.store, &evidence, now)
+    server::repair::uploads::cleanup_at(p.backend.repair.as_ref(), &evidence, now)
         .await
         .unwrap();
     assert!(
         server.objects(&prefix).contains(&orphan_key),
         "an hour's grace for uploads being recorded"
     );
-    let removed =
-        server::repair::uploads::cleanup_at(&*p.store, &evidence, now + chrono::Duration::hours(2))
-            .await
-            .unwrap();
+    let removed = server::repair::uploads::cleanup_at(
+        p.backend.repair.as_ref(),
+        &evidence,
+        now + chrono::Duration::hours(2),
+    )
+    .await
+    .unwrap();
     assert_eq!(removed, 1);
     let left = server.objects(&prefix);
     assert!(!left.contains(&orphan_key));
     let known: Vec<String> = p
-        .store
+        .backend
+        .repair
         .known_file_names()
         .await
         .unwrap()

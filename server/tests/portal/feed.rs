@@ -6,10 +6,8 @@
 
 use app::domain::credit_code::check_char;
 use app::domain::staff::Role;
-use app::store::{StaffStore, Store};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use super::collect::{count, dept, issue_feed_key, issue_key, push_to, read_feed, Dept};
 use super::staff::{add_account, sign_in, Member};
@@ -276,12 +274,11 @@ async fn records_of_an_item_not_shared_never_leave() {
     let json = pushed(&p, LICENSES, &push_key, &records(&[license])).await;
     assert_eq!(json["taken"], 1, "{json}");
     // The department's licences are 不予共享 from now on.
-    sqlx::query("update catalog_items set sharing = 'none' where code = 'scjg-license'")
-        .execute(p.store.pool())
-        .await
-        .unwrap();
+    p.db.exec("update catalog_items set sharing = 'none' where code = 'scjg-license'")
+        .await;
     // And every record whose publication ends is in the change log too.
-    p.store
+    p.backend
+        .public
         .sweep_ended(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
         .await
         .unwrap();
@@ -354,7 +351,7 @@ async fn every_feed_read_is_registered() {
         StatusCode::FORBIDDEN
     );
 
-    let register = p.store.audit_chain().await.unwrap();
+    let register = p.backend.staff.audit_chain().await.unwrap();
     let reads: Vec<_> = register
         .iter()
         .filter(|e| e.action == "feed_read")
@@ -381,6 +378,12 @@ async fn every_feed_read_is_registered() {
 
 #[tokio::test]
 async fn keys_issued_before_scopes_become_push_keys() {
+    // A SQLite database migrated from an earlier schema; PostgreSQL
+    // databases start from the current one (its scope constraint is in the
+    // store tests).
+    if super::db::sqlite_only("API keys kept through a SQLite migration") {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("hegang-scopes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

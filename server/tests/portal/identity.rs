@@ -14,7 +14,6 @@ use super::repair::{eligible_record, repairable, representative_id, submit_appli
 use super::staff::{add_account, sign_in};
 use super::{encode, portal, Answer, Portal};
 use app::domain::staff::Role;
-use app::store::repair::RepairStore;
 
 /// A form post from client address `ip`.
 pub(super) async fn post_from(
@@ -235,7 +234,8 @@ async fn an_open_application_is_neither_shown_nor_a_lock_a_stranger_holds() {
     // The department finds it was not the subject's and voids it, with a
     // reason; the record is free again.
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()
@@ -257,7 +257,8 @@ async fn an_open_application_is_neither_shown_nor_a_lock_a_stranger_holds() {
         .await;
     assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()

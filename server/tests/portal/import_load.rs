@@ -10,7 +10,6 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use app::domain::credit_code::check_char;
-use app::store::StaffStore;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
@@ -245,7 +244,7 @@ async fn a_client_that_leaves_mid_commit_leaves_a_whole_import_a_log_line_and_a_
     // abandoned), and the database holds the delivery whole or not at all.
     let deadline = Instant::now() + Duration::from_secs(90);
     let entry = loop {
-        let chain = p.store.audit_chain().await.unwrap();
+        let chain = p.backend.staff.audit_chain().await.unwrap();
         if let Some(e) = chain.into_iter().find(|e| e.target.contains(&token)) {
             break e;
         }

@@ -1,12 +1,19 @@
-//! Integration tests: the real router and a real SQLite file with the demo
+//! Integration tests: the real router and a real database with the demo
 //! data set, exercised over HTTP (tower `oneshot`) and through the store.
 //! Public disclosure is tested here; the repair application in `repair`.
+//!
+//! The database is the one `DATABASE_URL` chooses, as for the server:
+//! unset or `sqlite://…`, a SQLite file per portal; `postgres://…`, a
+//! database per portal on that server (`db`). Tests of SQLite itself
+//! (migrations from its older schemas, data steps correcting old SQLite
+//! data) say so and pass on PostgreSQL.
 
 mod accounts;
 mod catalog;
 mod collect;
 mod collect_license;
 mod crash;
+mod db;
 mod display;
 mod drafts;
 mod edge;
@@ -29,18 +36,25 @@ use app::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
+use db::{Db, TestRow};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use server::store::backend::Backend;
 use server::store::SqliteStore;
-use sqlx::Row;
 use tower::ServiceExt;
 
 pub struct Portal {
     router: axum::Router,
-    pub store: Arc<SqliteStore>,
+    /// Every store, as the server binary holds them.
+    pub backend: Backend,
+    /// Raw SQL on the portal's database, for fixtures and assertions.
+    pub db: Db,
     /// The day the portal takes for today.
     pub today: NaiveDate,
     pub dir: std::path::PathBuf,
+    // Dropped in this order: the database (PostgreSQL: dropped on the
+    // server), then the directory.
+    _database: db::TestDatabase,
     _dir: TempDir,
 }
 
@@ -157,51 +171,63 @@ async fn portal_built(
     today: NaiveDate,
     demo: bool,
 ) -> Portal {
+    portal_assembled(edge, https, draft_limits, today, demo, None).await
+}
+
+/// A portal on a database of its own, assembled as `server/src/main.rs`
+/// assembles it from the backend; its evidence files in `uploads`, or in
+/// its directory's `uploads`.
+pub(crate) async fn portal_assembled(
+    edge: server::router::Edge,
+    https: bool,
+    draft_limits: app::domain::repair_application::DraftLimits,
+    today: NaiveDate,
+    demo: bool,
+    uploads: Option<server::repair::evidence_store::EvidenceStore>,
+) -> Portal {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("hegang-it-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/portal.db", dir.display());
-    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
-    if demo {
-        server::demo::generate(&*store, 1500, today, false)
-            .await
-            .unwrap();
-    }
+    let (backend, database) = db::portal_database(&dir, demo, today).await;
     let options = LeptosOptions::builder()
         .output_name("hegang_credit")
         .site_root(dir.display().to_string())
         .build();
     let context = server::router::portal_context(
-        store.clone(),
+        backend.public.clone(),
         Some(today),
-        store.holds_demo_data().await.unwrap(),
+        backend.seed.holds_demo_data().await.unwrap(),
     );
+    let uploads = uploads.unwrap_or_else(|| {
+        server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads")).unwrap()
+    });
     let repair = server::repair::RepairState {
         portal: context.clone(),
-        repairs: store.clone(),
-        uploads: server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads"))
-            .unwrap(),
+        repairs: backend.repair.clone(),
+        uploads,
         leptos: options.clone(),
         draft_limits,
     };
     let staff = server::staff::StaffState {
         repair: repair.clone(),
-        staff: store.clone(),
-        catalog: store.clone(),
-        keys: store.clone(),
-        feed: store.clone(),
-        collect: store.clone(),
+        staff: backend.staff.clone(),
+        catalog: backend.catalog.clone(),
+        keys: backend.keys.clone(),
+        feed: backend.feed.clone(),
+        collect: backend.collect.clone(),
         secure_cookies: https,
-        deliveries: store.clone(),
+        deliveries: backend.deliveries.clone(),
         imports: dir.join("imports"),
     };
     Portal {
         router: server::router::build(options, context, repair, staff, edge),
-        store,
+        db: Db::of(&backend),
+        backend,
         today,
         dir: dir.clone(),
+        _database: database,
         _dir: TempDir(dir),
     }
 }
@@ -392,11 +418,18 @@ impl Portal {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
-    pub async fn rows(&self, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_all(self.store.pool())
-            .await
-            .unwrap()
+    /// Rows of `sql` (SQL both databases take, no parameters).
+    pub async fn rows(&self, sql: &str) -> Vec<TestRow> {
+        self.db.rows(sql).await
+    }
+
+    /// The number of results of a text query, counted afresh (no cache).
+    pub async fn text_count(&self, q: &SearchQuery, today: NaiveDate) -> (i64, bool) {
+        match (self.backend.as_sqlite(), self.backend.as_postgres()) {
+            (Some(store), _) => store.text_count(q, today).await.unwrap(),
+            (_, Some(store)) => store.text_count(q, today).await.unwrap(),
+            _ => unreachable!("a backend is one of the two"),
+        }
     }
 }
 
@@ -574,6 +607,52 @@ async fn health_check_answers() {
     assert!(body.contains("\"database\":\"ok\""), "{body}");
 }
 
+/// PostgreSQL: public pages are served from the connections the store
+/// keeps. A page render drops store reads it has started (the record page
+/// starts its read more than once); had a dropped read cost its connection,
+/// as it did while the pool pinged before every query, each page view
+/// would open a new one.
+#[tokio::test]
+async fn page_views_do_not_open_database_connections() {
+    let p = portal().await;
+    if !p.db.is_postgres() {
+        println!("skipped on SQLite: PostgreSQL's connections");
+        return;
+    }
+    // Connections opened to this database so far (a backend's count is
+    // in once it has ended, or soon after it began).
+    let sessions = || async {
+        p.rows("select sessions from pg_stat_database where datname = current_database()")
+            .await[0]
+            .get::<i64, _>(0)
+    };
+    let ids: Vec<i64> = p
+        .rows("select record_id from public_entries where record_kind = 'penalty' limit 100")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // The pool grows to what one reader needs first.
+    for id in &ids[..10] {
+        p.get(&format!("/penalties/{id}")).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let before = sessions().await;
+    for id in &ids {
+        assert_eq!(p.get(&format!("/penalties/{id}")).await.0, StatusCode::OK);
+    }
+    p.get("/").await;
+    p.get("/search?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let opened = sessions().await - before;
+    assert!(
+        opened < 20,
+        "{opened} connections opened for {} page views",
+        ids.len() + 2
+    );
+}
+
 /// The public names as a brute-force scan sees them, newest first:
 /// (sort key, normalised name, kind).
 async fn public_names(p: &Portal) -> Vec<(i64, String, String)> {
@@ -610,7 +689,8 @@ async fn check_against_scan(
         page: 1,
     };
     let page = p
-        .store
+        .backend
+        .public
         .search(&SearchTarget::Text(query.clone()), today(), 20)
         .await
         .unwrap();
@@ -623,7 +703,7 @@ async fn check_against_scan(
         page.total_exact,
         "count for {q} should be exact at this size"
     );
-    let counted = p.store.text_count(&query, today()).await.unwrap();
+    let counted = p.text_count(&query, today()).await;
     assert_eq!(
         counted,
         (expected.len() as i64, true),
@@ -692,22 +772,38 @@ async fn name_search_matches_a_full_scan() {
         check_against_scan(&p, &all, "有限公司", Some(kind)).await;
     }
 
-    // Both name indexes hold exactly the projection's rows.
+    // Both name indexes hold exactly the projection's rows. SQLite keeps
+    // them in tables of their own; PostgreSQL's index the projection's own
+    // columns (`tokens`, `name_norm`), so there every row has its tokens.
     let keys: Vec<i64> = all.iter().map(|(k, _, _)| *k).collect();
-    for index in ["public_fts", "public_trgm"] {
-        let indexed: Vec<i64> = p
-            .rows(&format!("select rowid from {index} order by rowid desc"))
-            .await
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+    let indexes = if p.db.is_postgres() {
+        vec![(
+            "tokens",
+            "select sort_key from public_entries where cardinality(tokens) > 0
+             order by sort_key desc",
+        )]
+    } else {
+        vec![
+            (
+                "public_fts",
+                "select rowid from public_fts order by rowid desc",
+            ),
+            (
+                "public_trgm",
+                "select rowid from public_trgm order by rowid desc",
+            ),
+        ]
+    };
+    for (index, sql) in indexes {
+        let indexed: Vec<i64> = p.rows(sql).await.iter().map(|r| r.get(0)).collect();
         assert_eq!(indexed, keys, "{index} holds the public rows");
     }
 
     // Publication periods end for part of the records: searched again, the
     // indexes must have lost exactly those names.
     let removed = p
-        .store
+        .backend
+        .public
         .sweep_ended(NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
         .await
         .unwrap();
@@ -728,6 +824,11 @@ async fn name_search_matches_a_full_scan() {
 /// names already public.
 #[tokio::test]
 async fn the_trigram_index_is_filled_from_an_existing_projection() {
+    // A SQLite database migrated from an earlier schema; PostgreSQL
+    // databases start from the current one.
+    if db::sqlite_only("the trigram index filled by a SQLite migration") {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("hegang-it-trgm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -900,7 +1001,7 @@ async fn hidden_records_are_never_returned() {
     for row in &records {
         let (kind, id): (String, i64) = (row.get(0), row.get(1));
         let (doc, decided, rules, repaired_on, path) = if kind == "penalty" {
-            let r = p.store.penalty(id).await.unwrap().unwrap();
+            let r = p.backend.public.penalty(id).await.unwrap().unwrap();
             (
                 r.doc_no,
                 r.decision_date,
@@ -909,7 +1010,7 @@ async fn hidden_records_are_never_returned() {
                 "penalties",
             )
         } else {
-            let r = p.store.license(id).await.unwrap().unwrap();
+            let r = p.backend.public.license(id).await.unwrap().unwrap();
             (r.doc_no, r.decision_date, r.rules, None, "licenses")
         };
         let public = public_by_period(decided, &rules, repaired_on, today());
@@ -1123,16 +1224,18 @@ async fn subject_page_lists_public_records_with_dates() {
 async fn sweep_takes_ended_records_out_of_search() {
     let p = portal().await;
     let before = p
-        .store
+        .backend
+        .public
         .search(&text_query("", 1), today(), 20)
         .await
         .unwrap()
         .total;
     let later = today() + chrono::Days::new(400);
-    let removed = p.store.sweep_ended(later).await.unwrap();
+    let removed = p.backend.public.sweep_ended(later).await.unwrap();
     assert!(removed > 0);
     let after = p
-        .store
+        .backend
+        .public
         .search(&text_query("", 1), later, 20)
         .await
         .unwrap()
@@ -1145,6 +1248,6 @@ async fn sweep_takes_ended_records_out_of_search() {
         .await[0]
         .get(0);
     assert_eq!(stale, 0);
-    let kinds = p.store.stats(later).await.unwrap();
+    let kinds = p.backend.public.stats(later).await.unwrap();
     assert_eq!(kinds.penalties + kinds.licenses + kinds.serious, after);
 }

@@ -3,9 +3,7 @@
 //! cookies, redirects.
 
 use app::domain::{repair_eligibility, RepairEligibility, SubjectKind};
-use app::store::Store;
 use axum::http::StatusCode;
-use sqlx::Row;
 
 use super::{portal, today, Portal};
 
@@ -50,7 +48,7 @@ pub async fn repairable(p: &Portal, kind: SubjectKind) -> Vec<app::store::Stored
         )
         .await;
     for row in rows {
-        let penalty = p.store.penalty(row.get(0)).await.unwrap().unwrap();
+        let penalty = p.backend.public.penalty(row.get(0)).await.unwrap().unwrap();
         let open = matches!(
             repair_eligibility(
                 penalty.decision_date,
@@ -499,7 +497,7 @@ async fn records_that_cannot_be_repaired_say_why() {
     let mut seen = false;
     for row in rows {
         let id: i64 = row.get(0);
-        let penalty = p.store.penalty(id).await.unwrap().unwrap();
+        let penalty = p.backend.public.penalty(id).await.unwrap().unwrap();
         let e = repair_eligibility(
             penalty.decision_date,
             &penalty.rules,
@@ -554,13 +552,14 @@ pub async fn submit_application(p: &Portal, id: i64, code: &str) -> (String, Str
 #[tokio::test]
 async fn the_applicant_answers_a_request_to_supplement() {
     use app::domain::repair_application::{Action, ApplicationState};
-    use app::store::repair::{NewEvent, RepairStore};
+    use app::store::repair::NewEvent;
 
     let p = portal().await;
     let (id, code) = eligible_record(&p).await;
     let (number, tracking) = submit_application(&p, id, &code).await;
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()
@@ -576,7 +575,8 @@ async fn the_applicant_answers_a_request_to_supplement() {
         at: chrono::Utc::now(),
     };
     let next = p
-        .store
+        .backend
+        .repair
         .apply_action(app.id, ApplicationState::Submitted, &asked, &[])
         .await
         .unwrap();
@@ -608,7 +608,8 @@ async fn the_applicant_answers_a_request_to_supplement() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("补正说明") && refused.body.contains("与扩展名不符"));
     assert_eq!(
-        p.store
+        p.backend
+            .repair
             .application_by_number(&number)
             .await
             .unwrap()
@@ -634,7 +635,8 @@ async fn the_applicant_answers_a_request_to_supplement() {
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
     assert_eq!(
-        p.store
+        p.backend
+            .repair
             .application_by_number(&number)
             .await
             .unwrap()
@@ -647,7 +649,7 @@ async fn the_applicant_answers_a_request_to_supplement() {
         answered.body.contains("提交补正材料") && answered.body.contains("已补充银行回单扫描件")
     );
     assert!(answered.body.contains("银行回单.pdf") && answered.body.contains("回单第二页.jpg"));
-    let files = p.store.application_files(app.id).await.unwrap();
+    let files = p.backend.repair.application_files(app.id).await.unwrap();
     assert_eq!(files.len(), 5);
     assert_eq!(
         files.iter().filter(|f| f.event_id.is_some()).count(),

@@ -5,11 +5,8 @@
 
 use app::domain::repair_application::ApplicationState;
 use app::domain::staff::Role;
-use app::store::repair::RepairStore;
 use app::store::staff::NewAccount;
-use app::store::{StaffStore, Store};
 use axum::http::StatusCode;
-use sqlx::Row;
 
 use super::repair::{eligible_record, eligible_records_of_departments, submit_application};
 use super::{portal, portal_on, Answer, Portal};
@@ -26,7 +23,12 @@ pub(super) async fn add_account(p: &Portal, username: &str, role: Role, departme
         must_change_password: false,
         now: chrono::Utc::now(),
     };
-    p.store.create_account(&account).await.unwrap().unwrap();
+    p.backend
+        .staff
+        .create_account(&account)
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 /// A signed-in member: the cookie header and the form token.
@@ -94,13 +96,15 @@ async fn world() -> World {
     let (record_id, code) = eligible_record(&p).await;
     let (number, _) = submit_application(&p, record_id, &code).await;
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()
         .unwrap();
     let other = p
-        .store
+        .backend
+        .public
         .departments()
         .await
         .unwrap()
@@ -112,7 +116,7 @@ async fn world() -> World {
     add_account(&p, "other", Role::Reviewer, Some(other)).await;
     add_account(&p, "boss", Role::Admin, None).await;
     add_account(&p, "checker", Role::Auditor, None).await;
-    let file_id = p.store.application_files(app.id).await.unwrap()[0].id;
+    let file_id = p.backend.repair.application_files(app.id).await.unwrap()[0].id;
     World {
         p,
         number,
@@ -167,7 +171,8 @@ async fn shown_count(p: &Portal, q: &str) -> usize {
 }
 
 async fn state_of(p: &Portal, number: &str) -> ApplicationState {
-    p.store
+    p.backend
+        .repair
         .application_by_number(number)
         .await
         .unwrap()
@@ -310,7 +315,8 @@ async fn every_console_route_answers_only_the_member_it_is_for() {
         StatusCode::FORBIDDEN
     );
     assert!(p
-        .store
+        .backend
+        .staff
         .account_by_username("newcomer")
         .await
         .unwrap()
@@ -320,7 +326,8 @@ async fn every_console_route_answers_only_the_member_it_is_for() {
     let created = p.post_form("/admin/accounts", &boss.cookie, &f).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     assert!(p
-        .store
+        .backend
+        .staff
         .account_by_username("newcomer")
         .await
         .unwrap()
@@ -343,7 +350,8 @@ async fn every_console_route_answers_only_the_member_it_is_for() {
         );
     }
     let has_day = || async {
-        p.store
+        p.backend
+            .repair
             .calendar()
             .await
             .unwrap()
@@ -441,7 +449,8 @@ async fn the_queue_puts_the_oldest_deadline_first_and_marks_overdue() {
     let w = world().await;
     let p = &w.p;
     let department = p
-        .store
+        .backend
+        .repair
         .application_by_number(&w.number)
         .await
         .unwrap()
@@ -465,15 +474,11 @@ async fn the_queue_puts_the_oldest_deadline_first_and_marks_overdue() {
     );
     let deadlines = ["2026-12-10", "2026-11-20", "2026-12-01", "2026-11-25"];
     for (number, deadline) in numbers.iter().zip(deadlines) {
-        sqlx::query(
-            "update repair_events set deadline = ? where application_id =
-             (select id from repair_applications where number = ?)",
-        )
-        .bind(deadline)
-        .bind(number)
-        .execute(p.store.pool())
-        .await
-        .unwrap();
+        p.db.exec(&format!(
+            "update repair_events set deadline = '{deadline}' where application_id =
+             (select id from repair_applications where number = '{number}')"
+        ))
+        .await;
     }
     let right = sign_in(p, "right").await;
     let queue = p.get_with_cookie("/admin/repairs", &right.cookie).await;
@@ -506,7 +511,8 @@ async fn a_friday_deadline_is_overdue_on_saturday_and_uncovered_years_are_flagge
     let (record_id, code) = eligible_record(&p).await;
     let (number, tracking) = submit_application(&p, record_id, &code).await;
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()
@@ -516,14 +522,13 @@ async fn a_friday_deadline_is_overdue_on_saturday_and_uncovered_years_are_flagge
     let right = sign_in(&p, "right").await;
     let boss = sign_in(&p, "boss").await;
     let set_deadline = |d: &'static str| {
-        let pool = p.store.pool().clone();
+        let db = p.db.clone();
         async move {
-            sqlx::query("update repair_events set deadline = ? where application_id = ?")
-                .bind(d)
-                .bind(app.id)
-                .execute(&pool)
-                .await
-                .unwrap();
+            db.exec(&format!(
+                "update repair_events set deadline = '{d}' where application_id = {}",
+                app.id
+            ))
+            .await;
         }
     };
 
@@ -644,7 +649,8 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     // The applicant's answer is simulated through the store; then accept
     // and approve.
     let app = p
-        .store
+        .backend
+        .repair
         .application_by_number(&w.number)
         .await
         .unwrap()
@@ -657,7 +663,8 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
         deadline: None,
         at: chrono::Utc::now(),
     };
-    p.store
+    p.backend
+        .repair
         .apply_action(app.id, ApplicationState::NeedsSupplement, &answer, &[])
         .await
         .unwrap()
@@ -717,7 +724,7 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     assert_eq!(repaired[0].get::<i64, _>(0), 1);
 
     // Every look and every decision is in the register, and it verifies.
-    let register = p.store.audit_chain().await.unwrap();
+    let register = p.backend.staff.audit_chain().await.unwrap();
     let actions: Vec<&str> = register.iter().map(|e| e.action.as_str()).collect();
     for expected in ["login", "view_application", "download_evidence", "decide"] {
         assert!(
@@ -727,21 +734,21 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     }
     assert!(server::store::staff::verify_chain(&register).is_ok());
     // The register refuses edits; an edit made behind its back is found.
-    assert!(
-        sqlx::query("update audit_log set target = 'x' where id = 2")
-            .execute(p.store.pool())
-            .await
-            .is_err()
-    );
-    sqlx::query("drop trigger audit_log_no_update")
-        .execute(p.store.pool())
+    assert!(p
+        .db
+        .try_exec("update audit_log set target = 'x' where id = 2")
         .await
-        .unwrap();
-    sqlx::query("update audit_log set purpose = '查看' where id = 2")
-        .execute(p.store.pool())
-        .await
-        .unwrap();
-    let broken = server::store::staff::verify_chain(&p.store.audit_chain().await.unwrap());
+        .is_err());
+    // PostgreSQL names a trigger by its table too.
+    p.db.exec(if p.db.is_postgres() {
+        "drop trigger audit_log_no_update on audit_log"
+    } else {
+        "drop trigger audit_log_no_update"
+    })
+    .await;
+    p.db.exec("update audit_log set purpose = '查看' where id = 2")
+        .await;
+    let broken = server::store::staff::verify_chain(&p.backend.staff.audit_chain().await.unwrap());
     assert_eq!(broken.unwrap_err().id, 2);
 }
 
@@ -925,10 +932,8 @@ async fn sessions_rotate_expire_and_end() {
     );
 
     // Idle for 31 minutes: signed out.
-    sqlx::query("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
-        .execute(p.store.pool())
-        .await
-        .unwrap();
+    p.db.exec("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
+        .await;
     assert_eq!(
         p.get_with_cookie("/admin/accounts", &second).await.status,
         StatusCode::SEE_OTHER
@@ -936,11 +941,14 @@ async fn sessions_rotate_expire_and_end() {
 
     // Sessions nobody comes back to are purged.
     login_as(&p, "li", PASSWORD).await;
-    sqlx::query("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
-        .execute(p.store.pool())
+    p.db.exec("update staff_sessions set last_seen_at = '2020-01-01T00:00:00.000Z'")
+        .await;
+    let purged = p
+        .backend
+        .staff
+        .purge_expired(chrono::Utc::now())
         .await
         .unwrap();
-    let purged = p.store.purge_expired(chrono::Utc::now()).await.unwrap();
     assert!(purged >= 1);
     assert!(p.rows("select * from staff_sessions").await.is_empty());
 

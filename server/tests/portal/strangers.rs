@@ -6,10 +6,8 @@
 use std::sync::{Arc, Mutex};
 
 use app::domain::staff::Role;
-use app::store::repair::RepairStore;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use sqlx::Row;
 
 use super::repair::{eligible_record, submit_application};
 use super::staff::{add_account, sign_in};
@@ -230,7 +228,8 @@ async fn text_posted_back_into_the_review_form_stays_text() {
     let (record_id, code) = eligible_record(&p).await;
     let (number, _) = submit_application(&p, record_id, &code).await;
     let department = p
-        .store
+        .backend
+        .repair
         .application_by_number(&number)
         .await
         .unwrap()

@@ -253,6 +253,11 @@ async fn two_sweeps_at_once_log_each_ended_record_once() {
         let logged = db
             .count("select count(*) from record_changes where change = 'ended'")
             .await;
-        assert_eq!(logged, public - left, "{}: each ended record logged once", db.name);
+        assert_eq!(
+            logged,
+            public - left,
+            "{}: each ended record logged once",
+            db.name
+        );
     }
 }

@@ -26,6 +26,7 @@ mod repair;
 mod staff;
 mod staging;
 mod strangers;
+mod two_servers;
 
 use std::sync::Arc;
 
@@ -52,9 +53,13 @@ pub struct Portal {
     /// The day the portal takes for today.
     pub today: NaiveDate,
     pub dir: std::path::PathBuf,
+    /// What the server's `DATABASE_URL` is.
+    database_url: String,
+    /// Where its evidence files are.
+    uploads: server::repair::evidence_store::EvidenceStore,
     // Dropped in this order: the database (PostgreSQL: dropped on the
-    // server), then the directory.
-    _database: db::TestDatabase,
+    // server; none for a second server on another's), then the directory.
+    _database: Option<db::TestDatabase>,
     _dir: TempDir,
 }
 
@@ -191,6 +196,37 @@ pub(crate) async fn portal_assembled(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let (backend, database) = db::portal_database(&dir, demo, today).await;
+    let uploads = uploads.unwrap_or_else(|| {
+        server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads")).unwrap()
+    });
+    let url = database.url.clone();
+    assemble(
+        backend,
+        url,
+        Some(database),
+        dir,
+        edge,
+        https,
+        draft_limits,
+        today,
+        uploads,
+    )
+    .await
+}
+
+/// A portal's router over `backend`, as `server/src/main.rs` assembles it.
+#[allow(clippy::too_many_arguments)]
+async fn assemble(
+    backend: Backend,
+    database_url: String,
+    database: Option<db::TestDatabase>,
+    dir: std::path::PathBuf,
+    edge: server::router::Edge,
+    https: bool,
+    draft_limits: app::domain::repair_application::DraftLimits,
+    today: NaiveDate,
+    uploads: server::repair::evidence_store::EvidenceStore,
+) -> Portal {
     let options = LeptosOptions::builder()
         .output_name("hegang_credit")
         .site_root(dir.display().to_string())
@@ -200,13 +236,10 @@ pub(crate) async fn portal_assembled(
         Some(today),
         backend.seed.holds_demo_data().await.unwrap(),
     );
-    let uploads = uploads.unwrap_or_else(|| {
-        server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads")).unwrap()
-    });
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: backend.repair.clone(),
-        uploads,
+        uploads: uploads.clone(),
         leptos: options.clone(),
         draft_limits,
     };
@@ -227,8 +260,36 @@ pub(crate) async fn portal_assembled(
         backend,
         today,
         dir: dir.clone(),
+        database_url,
+        uploads,
         _database: database,
         _dir: TempDir(dir),
+    }
+}
+
+impl Portal {
+    /// A second app server on this portal's database and evidence store:
+    /// its own connections, caches and memory, as another machine behind
+    /// the proxy would have (`edge` gives its limits).
+    pub async fn second_server(&self, edge: server::router::Edge) -> Portal {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("hegang-it2-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let backend = Backend::connect(&self.database_url).await.unwrap();
+        assemble(
+            backend,
+            self.database_url.clone(),
+            None,
+            dir,
+            edge,
+            false,
+            Default::default(),
+            self.today,
+            self.uploads.clone(),
+        )
+        .await
     }
 }
 

@@ -10,10 +10,18 @@ const firstPort = Number(process.env.E2E_PORT ?? 3100);
 // directories, e.g. to ask the server command for a demo record's identity.
 const dataRoot = (process.env.E2E_DATA_DIR ??= `/tmp/hegang-e2e-${process.pid}`);
 process.env.E2E_PORT ??= String(firstPort);
+// With E2E_POSTGRES (a PostgreSQL server, `postgres://user@host:port`), the
+// JavaScript project's portal runs on a fresh database there, so the browser
+// tests cover both databases in one run (the other project stays on SQLite).
+const postgres = process.env.E2E_POSTGRES;
 const portals = [
-  { project: "js", port: firstPort, javaScriptEnabled: true },
-  { project: "nojs", port: firstPort + 1, javaScriptEnabled: false },
+  { project: "js", port: firstPort, javaScriptEnabled: true, postgres },
+  { project: "nojs", port: firstPort + 1, javaScriptEnabled: false, postgres: undefined },
 ];
+for (const p of portals) {
+  const key = `E2E_DATABASE_URL_${p.project}`;
+  if (p.postgres) process.env[key] ??= `${p.postgres}/hegang_e2e_${p.project}_${process.pid}`;
+}
 // The first administrator, created with the server command before the
 // portal starts (there is no default account). Test-only.
 export const ADMIN_PASSWORD = "Hegang-Console-2026!";
@@ -49,8 +57,21 @@ export default defineConfig({
   })),
   webServer: portals.map((p) => {
     const dataDir = `${dataRoot}/${p.project}`;
+    const databaseUrl = process.env[`E2E_DATABASE_URL_${p.project}`];
+    // A fresh UTF-8 database for a PostgreSQL portal, made with psql.
+    const fresh = databaseUrl
+      ? (() => {
+          const name = databaseUrl.split("/").pop();
+          const admin = `${p.postgres}/postgres`;
+          return (
+            `psql -q '${admin}' -c 'drop database if exists ${name}' ` +
+            `-c "create database ${name} template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'" && `
+          );
+        })()
+      : "";
     return {
       command:
+        fresh +
         `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
         `printf '%s\\n' '${ADMIN_PASSWORD}' | ../target/release/server staff add --role admin --username admin --name 管理员（演示） && ` +
         `../target/release/server`,
@@ -61,6 +82,7 @@ export default defineConfig({
       env: {
         PORTAL_ADDR: `127.0.0.1:${p.port}`,
         PORTAL_DATA_DIR: dataDir,
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         PORTAL_DEMO: "1",
         PORTAL_TODAY: "2026-11-26",
         PORTAL_DEMO_RECORDS: "1500",

@@ -72,8 +72,15 @@ export function demoIdentity(pageUrl: string): {
   // port is the JavaScript one's.
   const project = url.port === process.env.E2E_PORT ? "js" : "nojs";
   const dataDir = `${process.env.E2E_DATA_DIR}/${project}`;
+  // The project's database: its own SQLite file, or its PostgreSQL database.
+  const databaseUrl = process.env[`E2E_DATABASE_URL_${project}`];
   const out = execFileSync("../target/release/server", ["demo", "identity", id], {
-    env: { ...process.env, PORTAL_DATA_DIR: dataDir, RUST_LOG: "error" },
+    env: {
+      ...process.env,
+      PORTAL_DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      RUST_LOG: "error",
+    },
   })
     .toString()
     .trim()

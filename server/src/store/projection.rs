@@ -124,6 +124,66 @@ pub fn subject_columns(
     (name, name_norm, tokens)
 }
 
+/// The projection row of penalty or licence `r` under what `known` says
+/// of its rules, department and subject, or `None` when it is not public
+/// on `today`. Both stores build a record's row here, however they looked
+/// the facts up.
+pub(crate) fn of_record(
+    r: &crate::store::writes::Publishable<'_>,
+    known: crate::store::writes::Known<'_>,
+    today: NaiveDate,
+) -> Option<ProjectionRow> {
+    let facts = RecordFacts {
+        kind: r.kind,
+        record_id: r.record_id,
+        subject_id: r.subject_id,
+        subject_kind: known.subject.kind,
+        subject_name: &known.subject.name,
+        representative: known.subject.representative.as_deref(),
+        credit_code: known.subject.credit_code.as_deref(),
+        doc_no: r.doc_no,
+        department_id: r.department_id,
+        department: known.department,
+        decision_date: r.decision_date,
+        summary: r.summary.clone(),
+    };
+    for_record(facts, known.rules, r.repaired_on, today)
+}
+
+/// A serious-list entry as stored, for its projection row.
+pub struct Listing<'a> {
+    pub id: i64,
+    pub subject_id: i64,
+    pub subject: &'a crate::store::writes::SubjectFacts,
+    pub doc_no: &'a str,
+    pub department_id: i64,
+    pub department: &'a str,
+    pub listed_on: NaiveDate,
+    pub list_name: String,
+    pub until: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// The projection row of a serious-list entry, or `None` when it is not
+/// listed on `today`. Both stores build an entry's row here.
+pub fn of_listing(e: Listing<'_>, today: NaiveDate) -> Option<ProjectionRow> {
+    let facts = RecordFacts {
+        kind: RecordKind::Serious,
+        record_id: e.id,
+        subject_id: e.subject_id,
+        subject_kind: e.subject.kind,
+        subject_name: &e.subject.name,
+        representative: e.subject.representative.as_deref(),
+        credit_code: e.subject.credit_code.as_deref(),
+        doc_no: e.doc_no,
+        department_id: e.department_id,
+        department: e.department,
+        decision_date: e.listed_on,
+        summary: e.list_name,
+    };
+    for_listing(facts, e.until, e.ended_on, today)
+}
+
 fn build(facts: RecordFacts<'_>, until: NaiveDate) -> ProjectionRow {
     let (name, name_norm, tokens) = subject_columns(
         facts.kind,

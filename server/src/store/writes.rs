@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::{Row, Sqlite, SqliteConnection};
 
-use super::projection::{self, ProjectionRow, RecordFacts};
+use super::projection::{self, ProjectionRow};
 pub use super::seed::{
     NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
 };
@@ -348,21 +348,7 @@ async fn project(
             }
         }
     };
-    let facts = RecordFacts {
-        kind: r.kind,
-        record_id: r.record_id,
-        subject_id: r.subject_id,
-        subject_kind: known.subject.kind,
-        subject_name: &known.subject.name,
-        representative: known.subject.representative.as_deref(),
-        credit_code: known.subject.credit_code.as_deref(),
-        doc_no: r.doc_no,
-        department_id: r.department_id,
-        department: known.department,
-        decision_date: r.decision_date,
-        summary: r.summary.clone(),
-    };
-    if let Some(row) = projection::for_record(facts, known.rules, r.repaired_on, today) {
+    if let Some(row) = projection::of_record(r, known, today) {
         publish_row(c, &row).await?;
     }
     Ok(())
@@ -600,21 +586,19 @@ async fn project_listing(c: &mut Conn, id: i64, today: NaiveDate) -> Result<(), 
     let department_id: i64 = row.get(2);
     let subject = subject_facts(c, subject_id).await?;
     let department = department_name(c, department_id).await?;
-    let facts = RecordFacts {
-        kind: RecordKind::Serious,
-        record_id: id,
+    let listing = projection::Listing {
+        id,
         subject_id,
-        subject_kind: subject.kind,
-        subject_name: &subject.name,
-        representative: subject.representative.as_deref(),
-        credit_code: subject.credit_code.as_deref(),
+        subject: &subject,
         doc_no: &doc_no,
         department_id,
         department: &department,
-        decision_date: row.get(3),
-        summary: row.get(4),
+        listed_on: row.get(3),
+        list_name: row.get(4),
+        until: row.get(5),
+        ended_on: row.get(6),
     };
-    if let Some(row) = projection::for_listing(facts, row.get(5), row.get(6), today) {
+    if let Some(row) = projection::of_listing(listing, today) {
         publish_row(c, &row).await?;
     }
     Ok(())

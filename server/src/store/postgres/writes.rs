@@ -13,7 +13,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres, Row};
 
 use super::{db_err, millis, PgStore};
-use crate::store::projection::{self, ProjectionRow, RecordFacts};
+use crate::store::projection::{self, ProjectionRow};
 use crate::store::seed::{
     NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
     RecordWriter, Seed,
@@ -323,21 +323,7 @@ pub(crate) async fn project(
             }
         }
     };
-    let facts = RecordFacts {
-        kind: r.kind,
-        record_id: r.record_id,
-        subject_id: r.subject_id,
-        subject_kind: known.subject.kind,
-        subject_name: &known.subject.name,
-        representative: known.subject.representative.as_deref(),
-        credit_code: known.subject.credit_code.as_deref(),
-        doc_no: r.doc_no,
-        department_id: r.department_id,
-        department: known.department,
-        decision_date: r.decision_date,
-        summary: r.summary.clone(),
-    };
-    if let Some(row) = projection::for_record(facts, known.rules, r.repaired_on, today) {
+    if let Some(row) = projection::of_record(r, known, today) {
         publish_row(c, &row).await?;
     }
     Ok(())
@@ -585,21 +571,19 @@ pub(crate) async fn project_listing(
     let department_id: i64 = row.get(2);
     let subject = subject_facts(c, subject_id).await?;
     let department = department_name(c, department_id).await?;
-    let facts = RecordFacts {
-        kind: RecordKind::Serious,
-        record_id: id,
+    let listing = projection::Listing {
+        id,
         subject_id,
-        subject_kind: subject.kind,
-        subject_name: &subject.name,
-        representative: subject.representative.as_deref(),
-        credit_code: subject.credit_code.as_deref(),
+        subject: &subject,
         doc_no: &doc_no,
         department_id,
         department: &department,
-        decision_date: row.get(3),
-        summary: row.get(4),
+        listed_on: row.get(3),
+        list_name: row.get(4),
+        until: row.get(5),
+        ended_on: row.get(6),
     };
-    if let Some(row) = projection::for_listing(facts, row.get(5), row.get(6), today) {
+    if let Some(row) = projection::of_listing(listing, today) {
         publish_row(c, &row).await?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release -p server --bin bench_import -- [--rows 100000] [--kind penalty|license|push] [--baseline no] [--sheets N] [--dir /tmp/hegang-import-bench]
+//!     [--postgres postgres://…/empty_database]   (sheets only: the importer on PostgreSQL, no baseline)
 //! ```
 //! (`--kind push` starts the release binary, `target/release/server` or
 //! `BENCH_SERVER`: run `bash .ci/build` first.)
@@ -42,6 +43,7 @@ fn main() {
     let mut bench = Bench::Sheet(SheetKind::Penalty);
     let mut with_baseline = true;
     let mut sheets: u32 = 1;
+    let mut postgres: Option<String> = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
@@ -50,6 +52,7 @@ fn main() {
             "--dir" => dir = value.into(),
             "--baseline" => with_baseline = value != "no",
             "--sheets" => sheets = value.parse().expect("--sheets takes a number"),
+            "--postgres" => postgres = Some(value),
             "--kind" => {
                 bench = match value.as_str() {
                     "penalty" => Bench::Sheet(SheetKind::Penalty),
@@ -61,11 +64,39 @@ fn main() {
             other => panic!("unknown flag {other}"),
         }
     }
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("runtime")
-        .block_on(run(rows, dir, bench, with_baseline, sheets));
+        .expect("runtime");
+    match (postgres, bench) {
+        (Some(url), Bench::Sheet(kind)) => runtime.block_on(run_postgres(&url, rows, dir, kind)),
+        (Some(_), Bench::Push) => panic!("--postgres measures sheets only"),
+        (None, _) => runtime.block_on(run(rows, dir, bench, with_baseline, sheets)),
+    }
+}
+
+/// The sheet phases through the importer on an empty PostgreSQL database
+/// (filled with the small demo data set first).
+async fn run_postgres(url: &str, rows: u32, dir: std::path::PathBuf, kind: SheetKind) {
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+    let store = server::store::postgres::PgStore::connect(url)
+        .await
+        .expect("PostgreSQL");
+    assert!(
+        store.is_empty().await.expect("query"),
+        "{url} must be empty"
+    );
+    server::demo::generate(&store, 1500, today, false)
+        .await
+        .expect("demo data");
+    let dept = sqlx::query("select id, credit_code from departments where code = 'scjg'")
+        .fetch_one(store.pool())
+        .await
+        .expect("department");
+    let (dept_id, authority): (i64, String) = (dept.get(0), dept.get(1));
+    sheet_phases(&store, &dir, kind, rows, dept_id, &authority, today).await;
 }
 
 /// What is timed against the baseline: a sheet of one kind through the
@@ -171,7 +202,7 @@ async fn run(rows: u32, dir: std::path::PathBuf, bench: Bench, with_baseline: bo
 /// every record) through the importer. Returns what is compared with the
 /// baseline and its target ratio.
 async fn sheet_phases(
-    store: &SqliteStore,
+    store: &dyn server::store::delivery::DeliveryStore,
     dir: &std::path::Path,
     kind: SheetKind,
     rows: u32,

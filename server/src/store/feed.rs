@@ -39,13 +39,11 @@ pub(crate) const ENTITLED: &str = "not exists (
       and rr.record_id = case c.record_kind when 'serious' then s.grounds_penalty_id
                                             else c.record_id end)";
 
-#[async_trait]
-impl FeedStore for SqliteStore {
-    /// The changes after `after` that pass [`ENTITLED`]. (Every change is
-    /// about a record, and records are never deleted, so each has its subject.)
-    async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
-        let sql = format!(
-            "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
+/// The changes after `$1` the platform is entitled to, at most `$2`, with
+/// their records' document numbers and subjects (both stores run it).
+pub(crate) fn changes_sql() -> String {
+    format!(
+        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
                 coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
                 sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
          from record_changes c
@@ -53,9 +51,17 @@ impl FeedStore for SqliteStore {
          left join licenses l on c.record_kind = 'license' and l.id = c.record_id
          left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
          join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
-         where c.id > ? and {ENTITLED}
-         order by c.id limit ?"
-        );
+         where c.id > $1 and {ENTITLED}
+         order by c.id limit $2"
+    )
+}
+
+#[async_trait]
+impl FeedStore for SqliteStore {
+    /// The changes after `after` that pass [`ENTITLED`]. (Every change is
+    /// about a record, and records are never deleted, so each has its subject.)
+    async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        let sql = changes_sql();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(after)
             .bind(limit)

@@ -27,11 +27,12 @@ pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError(format!("bad timestamp {s}: {e}")))
 }
 
-fn bad(what: &str, value: &str) -> StoreError {
+pub(crate) fn bad(what: &str, value: &str) -> StoreError {
     StoreError(format!("unknown {what} {value}"))
 }
 
-const FILE_COLUMNS: &str =
+/// The columns of a stored file, in the order both stores read them.
+pub(crate) const FILE_COLUMNS: &str =
     "id, evidence_kind, display_name, stored_name, sha256, size_bytes, mime, event_id";
 
 fn file_from_row(row: &SqliteRow) -> Result<StoredFile, StoreError> {
@@ -146,7 +147,8 @@ pub(crate) async fn apply_in_tx(
     Ok(Some(next))
 }
 
-/// The tables counting failed attempts per client, for rate limits.
+/// The tables counting failed attempts per client, for rate limits (both
+/// stores).
 #[derive(Clone, Copy)]
 pub(crate) enum Failures {
     /// Wrong application number / tracking code pairs.
@@ -156,7 +158,7 @@ pub(crate) enum Failures {
 }
 
 impl Failures {
-    fn table(self) -> &'static str {
+    pub(crate) fn table(self) -> &'static str {
         match self {
             Failures::Tracking => "tracking_failures",
             Failures::Login => "login_failures",

@@ -147,7 +147,9 @@ async fn end_sessions(c: &mut SqliteConnection, account_id: i64) -> Result<(), S
     Ok(())
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
+/// The columns of an account, in the order both stores read them.
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "a.id, a.username, a.display_name, a.role, a.department_id,
     a.password_hash, a.disabled, d.name, a.must_change_password";
 
 fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
@@ -167,7 +169,8 @@ fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
     })
 }
 
-const AUDIT_COLUMNS: &str =
+/// The columns of a register entry, in the order both stores read them.
+pub(crate) const AUDIT_COLUMNS: &str =
     "id, at, account_id, actor, action, target, purpose, client, prev_hash, hash";
 
 fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {

@@ -1,5 +1,6 @@
 //! The change log read for the provincial feed, on PostgreSQL. Which
-//! changes leave is the rule both stores share (`store::feed::ENTITLED`).
+//! changes leave is the rule both stores share, in the query they share
+//! (`store::feed::changes_sql`).
 
 use app::domain::SubjectKind;
 use app::store::feed::{Change, FeedStore};
@@ -9,24 +10,13 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{db_err, PgStore};
-use crate::store::feed::ENTITLED;
+use crate::store::feed::changes_sql;
 use crate::store::repair::ts;
 
 #[async_trait]
 impl FeedStore for PgStore {
     async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
-        let sql = format!(
-            "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
-                    coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
-                    sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
-             from record_changes c
-             left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
-             left join licenses l on c.record_kind = 'license' and l.id = c.record_id
-             left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
-             join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
-             where c.id > $1 and {ENTITLED}
-             order by c.id limit $2"
-        );
+        let sql = changes_sql();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(after)
             .bind(limit)

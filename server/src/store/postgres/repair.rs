@@ -22,13 +22,8 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::{db_err, millis, PgStore};
-
-fn bad(what: &str, value: &str) -> StoreError {
-    StoreError(format!("unknown {what} {value}"))
-}
-
-const FILE_COLUMNS: &str =
-    "id, evidence_kind, display_name, stored_name, sha256, size_bytes, mime, event_id";
+pub(crate) use crate::store::repair::Failures;
+use crate::store::repair::{bad, FILE_COLUMNS};
 
 fn file_from_row(row: &PgRow) -> Result<StoredFile, StoreError> {
     let evidence: String = row.get(1);
@@ -148,24 +143,6 @@ pub(crate) async fn apply_in_tx(
         .await?;
     }
     Ok(Some(next))
-}
-
-/// The tables counting failed attempts per client, for rate limits.
-#[derive(Clone, Copy)]
-pub(crate) enum Failures {
-    /// Wrong application number / tracking code pairs.
-    Tracking,
-    /// Failed staff logins.
-    Login,
-}
-
-impl Failures {
-    fn table(self) -> &'static str {
-        match self {
-            Failures::Tracking => "tracking_failures",
-            Failures::Login => "login_failures",
-        }
-    }
 }
 
 async fn note_failure(

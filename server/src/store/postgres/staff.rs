@@ -18,7 +18,7 @@ use super::repair::{apply_in_tx, failures_since, Failures};
 use super::writes::{record_change, unpublish};
 use super::{db_err, locks, millis, PgStore};
 use crate::store::repair::ts;
-use crate::store::staff::{audit_hash, GENESIS_HASH};
+use crate::store::staff::{audit_hash, ACCOUNT_COLUMNS, AUDIT_COLUMNS, GENESIS_HASH};
 
 /// Appends `e` to the access register inside the caller's transaction.
 /// The chain has one head: a transaction-scoped advisory lock makes
@@ -86,9 +86,6 @@ async fn end_sessions(c: &mut PgConnection, account_id: i64) -> Result<(), Store
     Ok(())
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.username, a.display_name, a.role, a.department_id,
-    a.password_hash, a.disabled, d.name, a.must_change_password";
-
 fn account_from_row(row: &PgRow) -> Result<StoredAccount, StoreError> {
     let role: String = row.get(3);
     Ok(StoredAccount {
@@ -105,9 +102,6 @@ fn account_from_row(row: &PgRow) -> Result<StoredAccount, StoreError> {
         department_name: row.get(7),
     })
 }
-
-const AUDIT_COLUMNS: &str =
-    "id, at, account_id, actor, action, target, purpose, client, prev_hash, hash";
 
 fn audit_from_row(row: &PgRow) -> AuditEntry {
     AuditEntry {

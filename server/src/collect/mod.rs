@@ -493,7 +493,10 @@ pub async fn commit(
         }
         Committed::Done(summary) => summary,
     };
-    registered.map_err(Halt::failed)?;
+    if registered.is_err() {
+        // Logged by the task with the delivery's token: only the page here.
+        return Ok(<crate::staff::Console as crate::http::error::Area>::failure_page());
+    }
     let report = report_view(token, summary);
     let view_data = staff.view();
     Ok(render(StatusCode::OK, "导入完成", move || {

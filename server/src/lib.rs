@@ -9,6 +9,7 @@ pub mod http;
 pub mod limits;
 pub mod repair;
 pub mod router;
+pub mod services;
 pub mod staff;
 pub mod store;
 pub mod telemetry;

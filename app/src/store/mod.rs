@@ -178,6 +178,7 @@ pub mod feed;
 pub mod keys;
 pub mod repair;
 pub mod staff;
+pub mod write_tx;
 pub use catalog::CatalogStore;
 pub use collect::CollectStore;
 pub use feed::FeedStore;

@@ -3,13 +3,15 @@
 //!
 //! Like [`super::Store`], nothing database-specific crosses this trait.
 //! Password hashing, tokens and the register's hash chain are computed by
-//! the server; the store keeps what it is given and makes each decision,
-//! with its effects and its register entry, one transaction.
+//! the server; the store keeps what it is given. A decision, with its
+//! effects and its register entry, is one [`WriteTx`] that the server's
+//! review service takes step by step.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::repair::NewEvent;
+use super::write_tx::WriteTx;
 use super::StoreError;
 use crate::domain::repair_application::ApplicationState;
 use crate::domain::staff::{AuditAction, LoginStanding, Role, StaffMember};
@@ -112,8 +114,11 @@ pub struct Decision {
     pub expected: ApplicationState,
     pub event: NewEvent,
     pub staff_account_id: i64,
-    /// On approval: the repaired penalty and the date it stops being public.
-    pub approve: Option<(i64, NaiveDate)>,
+    /// The penalty the application is about.
+    pub record_id: i64,
+    /// The day in China the decision is made (a repaired record stops
+    /// being public on it).
+    pub today: NaiveDate,
     pub audit: NewAuditEntry,
 }
 
@@ -201,9 +206,8 @@ pub trait StaffStore: Send + Sync + 'static {
     async fn review_queue(&self, department_id: i64) -> Result<Vec<QueueItem>, StoreError>;
     /// The deadlines of every department's open applications, each once.
     async fn open_deadlines(&self) -> Result<Vec<NaiveDate>, StoreError>;
-    /// Applies a reviewer's action with its effects and register entry in
-    /// one transaction. `None` when the application's state had changed.
-    async fn decide(&self, decision: &Decision) -> Result<Option<ApplicationState>, StoreError>;
+    /// A write transaction for a decision's steps (see [`WriteTx`]).
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError>;
 
     /// Adds or replaces a calendar day (holiday or make-up working day).
     async fn set_calendar_day(

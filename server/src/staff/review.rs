@@ -296,7 +296,8 @@ pub async fn decide(
         expected: app.state,
         event,
         staff_account_id: staff.member.account_id,
-        approve: (action == Action::Approve).then_some((app.record_id, today)),
+        record_id: app.record_id,
+        today,
         audit: audit_entry(
             &staff,
             AuditAction::Decide,
@@ -304,7 +305,7 @@ pub async fn decide(
             purpose,
         ),
     };
-    match state.staff.decide(&decision).await? {
+    match crate::services::review::decide(state.staff.as_ref(), &decision).await? {
         Some(_) => Ok(see_other(&format!("/admin/repairs/{}", app.number))),
         None => {
             let Some(fresh) = state

@@ -27,6 +27,7 @@ pub mod search;
 pub mod seed;
 pub mod sqlite;
 pub mod staff;
+pub mod write_tx;
 pub mod writes;
 
 pub use sqlite::SqliteStore;

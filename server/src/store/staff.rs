@@ -4,11 +4,11 @@
 use app::domain::repair_application::ApplicationState;
 use app::domain::staff::{LoginStanding, Role, StaffMember};
 use app::domain::working_days::CalendarEntry;
-use app::model::RecordKind;
 use app::store::staff::{
-    AuditEntry, AuditFilter, Decision, NewAccount, NewAuditEntry, QueueItem, StaffStore,
-    StoredAccount, StoredSession,
+    AuditEntry, AuditFilter, NewAccount, NewAuditEntry, QueueItem, StaffStore, StoredAccount,
+    StoredSession,
 };
+use app::store::write_tx::WriteTx;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::repair::{apply_in_tx, failures_since, parse_ts, ts, Failures};
+use super::repair::{failures_since, parse_ts, ts, Failures};
 use super::sqlite::{db_err, SqliteStore};
-use super::writes;
+use super::write_tx::SqliteWriteTx;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -605,72 +605,9 @@ impl StaffStore for SqliteStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    async fn decide(&self, d: &Decision) -> Result<Option<ApplicationState>, StoreError> {
-        let mut tx = self.write_tx().await.map_err(db_err)?;
-        let next = apply_in_tx(
-            &mut tx,
-            d.application_id,
-            d.expected,
-            &d.event,
-            &[],
-            Some(d.staff_account_id),
-        )
-        .await?;
-        let Some(next) = next else {
-            return Ok(None);
-        };
-        if let Some((penalty_id, today)) = d.approve {
-            // The record leaves every public page at once (they all read
-            // the projection), and so do serious-list entries it grounds.
-            sqlx::query("update penalties set repaired_on = ? where id = ?")
-                .bind(today)
-                .bind(penalty_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            writes::unpublish(&mut tx, RecordKind::Penalty, penalty_id).await?;
-            let actor = d.audit.actor.clone();
-            super::collect::record_change(
-                &mut tx,
-                RecordKind::Penalty,
-                penalty_id,
-                None,
-                "repaired",
-                &actor,
-                None,
-                None,
-            )
-            .await?;
-            let ended: Vec<i64> = sqlx::query(
-                "update serious_entries set ended_on = ?
-                 where grounds_penalty_id = ? and ended_on is null returning id",
-            )
-            .bind(today)
-            .bind(penalty_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-            for id in ended {
-                writes::unpublish(&mut tx, RecordKind::Serious, id).await?;
-                super::collect::record_change(
-                    &mut tx,
-                    RecordKind::Serious,
-                    id,
-                    None,
-                    "repaired",
-                    &actor,
-                    None,
-                    None,
-                )
-                .await?;
-            }
-        }
-        append_in_tx(&mut tx, &d.audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(Some(next))
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
+        let tx = self.write_tx().await.map_err(db_err)?;
+        Ok(Box::new(SqliteWriteTx(tx)))
     }
 
     async fn set_calendar_day(

@@ -22,6 +22,7 @@ mod limits;
 mod public;
 mod repair;
 mod staff;
+mod write_tx;
 mod writes;
 
 use std::time::Duration;

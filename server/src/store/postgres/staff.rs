@@ -3,19 +3,19 @@
 use app::domain::repair_application::ApplicationState;
 use app::domain::staff::{LoginStanding, Role, StaffMember};
 use app::domain::working_days::CalendarEntry;
-use app::model::RecordKind;
 use app::store::staff::{
-    AuditEntry, AuditFilter, Decision, NewAccount, NewAuditEntry, QueueItem, StaffStore,
-    StoredAccount, StoredSession,
+    AuditEntry, AuditFilter, NewAccount, NewAuditEntry, QueueItem, StaffStore, StoredAccount,
+    StoredSession,
 };
+use app::store::write_tx::WriteTx;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use super::repair::{apply_in_tx, failures_since, Failures};
-use super::writes::{record_change, unpublish};
+use super::repair::{failures_since, Failures};
+use super::write_tx::PgWriteTx;
 use super::{db_err, locks, millis, PgStore};
 use crate::store::repair::ts;
 use crate::store::staff::{audit_hash, ACCOUNT_COLUMNS, AUDIT_COLUMNS, GENESIS_HASH};
@@ -514,56 +514,9 @@ impl StaffStore for PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    async fn decide(&self, d: &Decision) -> Result<Option<ApplicationState>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let next = apply_in_tx(
-            &mut tx,
-            d.application_id,
-            d.expected,
-            &d.event,
-            &[],
-            Some(d.staff_account_id),
-        )
-        .await?;
-        let Some(next) = next else {
-            return Ok(None);
-        };
-        if let Some((penalty_id, today)) = d.approve {
-            // The record leaves every public page at once, and so do the
-            // serious-list entries it grounds.
-            sqlx::query("update penalties set repaired_on = $1 where id = $2")
-                .bind(today)
-                .bind(penalty_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            unpublish(&mut tx, RecordKind::Penalty, penalty_id).await?;
-            let actor = d.audit.actor.clone();
-            let repaired = |id| (RecordKind::Penalty, id);
-            let mut changed = vec![repaired(penalty_id)];
-            let ended: Vec<i64> = sqlx::query(
-                "update serious_entries set ended_on = $1
-                 where grounds_penalty_id = $2 and ended_on is null returning id",
-            )
-            .bind(today)
-            .bind(penalty_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-            for id in ended {
-                unpublish(&mut tx, RecordKind::Serious, id).await?;
-                changed.push((RecordKind::Serious, id));
-            }
-            for (kind, id) in changed {
-                record_change(&mut tx, kind, id, None, "repaired", &actor, None, None).await?;
-            }
-        }
-        append_in_tx(&mut tx, &d.audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(Some(next))
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
+        let tx = self.pool.begin().await.map_err(db_err)?;
+        Ok(Box::new(PgWriteTx(tx)))
     }
 
     async fn set_calendar_day(

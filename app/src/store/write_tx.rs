@@ -1,0 +1,62 @@
+//! One write transaction taken step by step, for the services that change
+//! several things at once (a reviewer's decision and what it does to the
+//! record today; listings, removals and objections next). The service
+//! (`server/src/services/`) decides which steps a rule takes; each store
+//! only carries them out. Nothing is visible to anyone else until
+//! [`WriteTx::commit`]; a transaction dropped without it undoes every step.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use super::repair::NewEvent;
+use super::staff::NewAuditEntry;
+use super::StoreError;
+use crate::domain::repair_application::ApplicationState;
+use crate::model::RecordKind;
+
+/// One line of the record change log, which the export feed reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordChange {
+    pub kind: RecordKind,
+    pub record_id: i64,
+    /// `new`, `corrected`, `ended`, `repaired` … (the feed's names).
+    pub change: &'static str,
+    /// The staff account's username, or the process that made the change.
+    pub actor: String,
+}
+
+#[async_trait]
+pub trait WriteTx: Send {
+    /// Records a staff member's event on a repair application, if the
+    /// application is still in state `expected` and the event may follow
+    /// it; the new state, or `None` (nothing written).
+    async fn repair_event(
+        &mut self,
+        application_id: i64,
+        expected: ApplicationState,
+        event: &NewEvent,
+        staff_account_id: i64,
+    ) -> Result<Option<ApplicationState>, StoreError>;
+
+    /// Marks a penalty repaired on `on`: it is never public again.
+    async fn mark_repaired(&mut self, penalty_id: i64, on: NaiveDate) -> Result<(), StoreError>;
+
+    /// Ends, as of `on`, the serious-list entries still open that a
+    /// penalty grounds; their ids.
+    async fn end_listings_grounded_on(
+        &mut self,
+        penalty_id: i64,
+        on: NaiveDate,
+    ) -> Result<Vec<i64>, StoreError>;
+
+    /// Takes a record off every public page and out of the search.
+    async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError>;
+
+    async fn log_change(&mut self, change: &RecordChange) -> Result<(), StoreError>;
+
+    /// Appends to the access register (its chain continued in order).
+    async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+
+    /// Makes every step visible at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,6 @@
+//! The rules that change state, written once for both databases: each
+//! service composes the steps of a [`app::store::write_tx::WriteTx`] (or
+//! calls a store trait) and never sees SQL. Handlers parse, call a service
+//! and render.
+
+pub mod review;

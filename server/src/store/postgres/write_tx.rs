@@ -1,0 +1,95 @@
+//! [`WriteTx`] on PostgreSQL: one transaction; the register's chain takes
+//! its advisory lock at the append, as every other append does.
+
+use app::domain::repair_application::ApplicationState;
+use app::model::RecordKind;
+use app::store::repair::NewEvent;
+use app::store::staff::NewAuditEntry;
+use app::store::write_tx::{RecordChange, WriteTx};
+use app::store::StoreError;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::{Postgres, Row, Transaction};
+
+use super::db_err;
+use super::repair::apply_in_tx;
+use super::staff::append_in_tx;
+use super::writes::{self, record_change};
+
+pub(crate) struct PgWriteTx(pub(crate) Transaction<'static, Postgres>);
+
+#[async_trait]
+impl WriteTx for PgWriteTx {
+    async fn repair_event(
+        &mut self,
+        application_id: i64,
+        expected: ApplicationState,
+        event: &NewEvent,
+        staff_account_id: i64,
+    ) -> Result<Option<ApplicationState>, StoreError> {
+        apply_in_tx(
+            &mut self.0,
+            application_id,
+            expected,
+            event,
+            &[],
+            Some(staff_account_id),
+        )
+        .await
+    }
+
+    async fn mark_repaired(&mut self, penalty_id: i64, on: NaiveDate) -> Result<(), StoreError> {
+        sqlx::query("update penalties set repaired_on = $1 where id = $2")
+            .bind(on)
+            .bind(penalty_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn end_listings_grounded_on(
+        &mut self,
+        penalty_id: i64,
+        on: NaiveDate,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query(
+            "update serious_entries set ended_on = $1
+             where grounds_penalty_id = $2 and ended_on is null returning id",
+        )
+        .bind(on)
+        .bind(penalty_id)
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+    }
+
+    async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {
+        writes::unpublish(&mut self.0, kind, record_id).await
+    }
+
+    async fn log_change(&mut self, c: &RecordChange) -> Result<(), StoreError> {
+        record_change(
+            &mut self.0,
+            c.kind,
+            c.record_id,
+            None,
+            c.change,
+            &c.actor,
+            None,
+            None,
+        )
+        .await
+    }
+
+    async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError> {
+        append_in_tx(&mut self.0, entry).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.0.commit().await.map_err(db_err)
+    }
+}

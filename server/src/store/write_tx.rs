@@ -1,0 +1,96 @@
+//! [`WriteTx`] on SQLite: one `BEGIN IMMEDIATE` transaction, so the steps
+//! hold the single writer's lock from the first to the commit.
+
+use app::domain::repair_application::ApplicationState;
+use app::model::RecordKind;
+use app::store::repair::NewEvent;
+use app::store::staff::NewAuditEntry;
+use app::store::write_tx::{RecordChange, WriteTx};
+use app::store::StoreError;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::{Row, Sqlite, Transaction};
+
+use super::collect::record_change;
+use super::repair::apply_in_tx;
+use super::sqlite::db_err;
+use super::staff::append_in_tx;
+use super::writes;
+
+pub(crate) struct SqliteWriteTx(pub(crate) Transaction<'static, Sqlite>);
+
+#[async_trait]
+impl WriteTx for SqliteWriteTx {
+    async fn repair_event(
+        &mut self,
+        application_id: i64,
+        expected: ApplicationState,
+        event: &NewEvent,
+        staff_account_id: i64,
+    ) -> Result<Option<ApplicationState>, StoreError> {
+        apply_in_tx(
+            &mut self.0,
+            application_id,
+            expected,
+            event,
+            &[],
+            Some(staff_account_id),
+        )
+        .await
+    }
+
+    async fn mark_repaired(&mut self, penalty_id: i64, on: NaiveDate) -> Result<(), StoreError> {
+        sqlx::query("update penalties set repaired_on = ? where id = ?")
+            .bind(on)
+            .bind(penalty_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn end_listings_grounded_on(
+        &mut self,
+        penalty_id: i64,
+        on: NaiveDate,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query(
+            "update serious_entries set ended_on = ?
+             where grounds_penalty_id = ? and ended_on is null returning id",
+        )
+        .bind(on)
+        .bind(penalty_id)
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+    }
+
+    async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {
+        writes::unpublish(&mut self.0, kind, record_id).await
+    }
+
+    async fn log_change(&mut self, c: &RecordChange) -> Result<(), StoreError> {
+        record_change(
+            &mut self.0,
+            c.kind,
+            c.record_id,
+            None,
+            c.change,
+            &c.actor,
+            None,
+            None,
+        )
+        .await
+    }
+
+    async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError> {
+        append_in_tx(&mut self.0, entry).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.0.commit().await.map_err(db_err)
+    }
+}

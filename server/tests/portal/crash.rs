@@ -44,9 +44,15 @@ fn free_port() -> u16 {
 /// The server on database `url` (set even for the SQLite file it would
 /// choose itself: the test's own `DATABASE_URL` must not reach it).
 fn start_server(dir: &std::path::Path, url: &str) -> Server {
+    start_server_with(dir, url, &[])
+}
+
+/// [`start_server`] with more settings (`settings` pairs).
+fn start_server_with(dir: &std::path::Path, url: &str, settings: &[(String, String)]) -> Server {
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("PORTAL_ADDR", addr.to_string())
         .env("PORTAL_DATA_DIR", dir)
         .env("DATABASE_URL", url)
@@ -151,6 +157,18 @@ fn upload(
     name: &str,
     bytes: &[u8],
 ) -> Reply {
+    try_upload(addr, path, cookie, kind, name, bytes).unwrap()
+}
+
+/// [`upload`] whose connection may be cut (the server killed under it).
+fn try_upload(
+    addr: SocketAddr,
+    path: &str,
+    cookie: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> std::io::Result<Reply> {
     let b = "----crashtest";
     let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"evidence_kind\"\r\n\r\n{kind}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
     body.extend_from_slice(bytes);
@@ -163,7 +181,6 @@ fn upload(
         &format!("multipart/form-data; boundary={b}"),
         &body,
     )
-    .unwrap()
 }
 
 /// Fills in an application up to the evidence step; returns the cookie.
@@ -359,18 +376,8 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
         let addr = server.addr;
         let body = big.clone();
         let sender = std::thread::spawn(move || {
-            let b = "----crashtest";
-            let mut form = format!("--{b}\r\nContent-Disposition: form-data; name=\"evidence_kind\"\r\n\r\nfulfilment\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
-            form.extend_from_slice(&body);
-            form.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-            let _ = http(
-                addr,
-                "POST",
-                &format!("{base}/evidence"),
-                &cookie,
-                &format!("multipart/form-data; boundary={b}"),
-                &form,
-            );
+            let path = format!("{base}/evidence");
+            let _ = try_upload(addr, &path, &cookie, "fulfilment", "big.pdf", &body);
         });
         std::thread::sleep(Duration::from_millis([5, 20, 50, 100, 250, 600][rounds]));
         server.child.kill().unwrap();
@@ -429,4 +436,217 @@ async fn killing_the_server_during_an_upload_keeps_no_half_file() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
     println!("{strays_seen} cut-off uploads found and removed in {rounds} rounds");
+}
+
+/// Two app servers on one PostgreSQL database and one S3 bucket, as behind a
+/// proxy: one is killed (SIGKILL) while it submits an application or
+/// receives an upload, and the applicant carries on through the other. Each
+/// round ends with the application submitted whole (through whichever
+/// server got there), every file row's object in the bucket with its size,
+/// and no object that no row refers to (a cut-off upload is never an
+/// object; one completed just before the kill is removed by the cleanup).
+/// Runs where both exist (the suite's PostgreSQL run in `.ci/test`).
+#[tokio::test]
+async fn killing_one_of_two_servers_loses_nothing_and_leaves_no_object() {
+    let dir = std::env::temp_dir().join(format!("hegang-crash-two-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let database = empty_database(&dir).await;
+    let url = database.url.clone();
+    if !url.starts_with("postgres") {
+        eprintln!("note: two app servers need PostgreSQL; test skipped on SQLite");
+        return;
+    }
+    let Some(bucket) = super::evidence_s3::test_server() else {
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("kill-{}-{nanos}", std::process::id());
+    let settings = bucket.settings(&prefix);
+    let evidence = bucket.store(&prefix);
+
+    // One seeds the demo data; two starts on what one wrote.
+    let mut one = start_server_with(&dir.join("one"), &url, &settings);
+    let two = start_server_with(&dir.join("two"), &url, &settings);
+    let big = [PDF, &vec![b' '; 9 * 1024 * 1024][..]].concat();
+    let backend = Backend::connect(&url).await.unwrap();
+    let db = Db::of(&backend);
+    let mut rounds = 0;
+    let mut through_two = 0;
+    for (id, code, rep) in candidates(&url).await {
+        if rounds == 6 {
+            break;
+        }
+        let base = format!("/repair/apply/{id}");
+        let page = http(two.addr, "GET", &base, "", "", &[]).unwrap();
+        if !page.body.contains("开始申请") {
+            continue;
+        }
+        let delay = Duration::from_micros([0, 5_000, 2_000, 50_000, 20_000, 250_000][rounds]);
+        let cookie = if rounds % 2 == 0 {
+            // Killed while it submits.
+            let cookie = prepare(one.addr, &base, &code, &rep);
+            let (addr, path, c) = (one.addr, format!("{base}/submit"), cookie.clone());
+            let sender = std::thread::spawn(move || {
+                let _ = http(addr, "POST", &path, &c, "", &[]);
+            });
+            std::thread::sleep(delay);
+            one.child.kill().unwrap();
+            one.child.wait().unwrap();
+            let _ = sender.join();
+            cookie
+        } else {
+            // Killed while it receives a 9 MB file (parts already in the
+            // bucket); the applicant sends a smaller one through two.
+            let cookie = to_evidence(one.addr, &base, &code, &rep);
+            for (kind, name, bytes) in
+                [("rectification", "b.png", PNG), ("identity", "c.jpg", JPEG)]
+            {
+                assert_eq!(
+                    upload(
+                        one.addr,
+                        &format!("{base}/evidence"),
+                        &cookie,
+                        kind,
+                        name,
+                        bytes
+                    )
+                    .status,
+                    303
+                );
+            }
+            let (addr, path, c, body) = (
+                one.addr,
+                format!("{base}/evidence"),
+                cookie.clone(),
+                big.clone(),
+            );
+            let sender = std::thread::spawn(move || {
+                let _ = try_upload(addr, &path, &c, "fulfilment", "big.pdf", &body);
+            });
+            std::thread::sleep(delay * 4);
+            one.child.kill().unwrap();
+            one.child.wait().unwrap();
+            let _ = sender.join();
+            let draft_files = db
+                .count(&format!(
+                    "select count(*) from repair_files f join repair_drafts d on d.id = f.draft_id
+                     where d.record_id = {id}"
+                ))
+                .await;
+            if draft_files < 3 {
+                let again = upload(
+                    two.addr,
+                    &format!("{base}/evidence"),
+                    &cookie,
+                    "fulfilment",
+                    "a.pdf",
+                    PDF,
+                );
+                assert_eq!(again.status, 303, "{}", again.body);
+            }
+            cookie
+        };
+        rounds += 1;
+        let applications = |db: Db| async move {
+            db.count(&format!(
+                "select count(*) from repair_applications where record_id = {id}"
+            ))
+            .await
+        };
+        if applications(db.clone()).await == 0 {
+            // What one had not finished, two does, from the same draft.
+            let submitted = http(
+                two.addr,
+                "POST",
+                &format!("{base}/submit"),
+                &cookie,
+                "",
+                &[],
+            )
+            .unwrap();
+            assert_eq!(submitted.status, 303, "{}", submitted.body);
+            through_two += 1;
+        }
+        assert_eq!(applications(db.clone()).await, 1, "record {id}");
+        let app_id = db
+            .count(&format!(
+                "select id from repair_applications where record_id = {id}"
+            ))
+            .await;
+        let events = db
+            .count(&format!(
+                "select count(*) from repair_events where application_id = {app_id}"
+            ))
+            .await;
+        let files = db
+            .count(&format!(
+                "select count(*) from repair_files where application_id = {app_id}"
+            ))
+            .await;
+        assert!(
+            events >= 1 && files == 3,
+            "application of record {id}: {events} events, {files} files"
+        );
+        let leftover_drafts = db
+            .count(&format!(
+                "select count(*) from repair_drafts where record_id = {id}"
+            ))
+            .await;
+        assert_eq!(leftover_drafts, 0, "the submitted draft is gone");
+
+        // The bucket and the rows agree.
+        let rows = db
+            .rows("select stored_name, size_bytes from repair_files")
+            .await;
+        let mut known = std::collections::HashSet::new();
+        for row in &rows {
+            let name: String = row.get(0);
+            let size: i64 = row.get(1);
+            let stored = evidence
+                .open(&name)
+                .await
+                .unwrap_or_else(|e| panic!("row without object {name}: {e}"));
+            assert_eq!(stored.size as i64, size, "object {name} is not whole");
+            known.insert(format!("{prefix}/{name}"));
+        }
+        // A file completed in the instant before the kill has no row yet;
+        // the cleanup (as if an hour later) removes it, and nothing else.
+        let strays = bucket
+            .objects(&prefix)
+            .into_iter()
+            .filter(|k| !known.contains(k))
+            .count();
+        if strays > 0 {
+            server::repair::uploads::cleanup_at(
+                backend.repair.as_ref(),
+                &evidence,
+                chrono::Utc::now() + chrono::Duration::hours(2),
+            )
+            .await
+            .unwrap();
+        }
+        let mut objects = bucket.objects(&prefix);
+        objects.sort();
+        let mut expected: Vec<String> = known.into_iter().collect();
+        expected.sort();
+        assert_eq!(objects, expected, "objects and rows differ");
+        // Parts of the cut-off upload are no object; the bucket's
+        // lifecycle rule removes them (README). None belongs to a row.
+        for key in bucket.open_uploads(&prefix) {
+            assert!(
+                !expected.contains(&key),
+                "a row's file is unfinished: {key}"
+            );
+        }
+        one = start_server_with(&dir.join("one"), &url, &settings);
+    }
+    assert_eq!(rounds, 6, "not enough repairable records for the test");
+    drop(one);
+    drop(two);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("{through_two} of {rounds} applications finished through the other server");
 }

@@ -237,6 +237,13 @@ impl Db {
         }
     }
 
+    /// The one integer `sql` answers (a count, an id).
+    pub async fn count(&self, sql: &str) -> i64 {
+        let rows = self.rows(sql).await;
+        let row = rows.first().unwrap_or_else(|| panic!("{sql}: no row"));
+        row.get(0)
+    }
+
     /// Runs `sql` (one or more statements, no parameters); the error if
     /// the database refused it.
     pub async fn try_exec(&self, sql: &str) -> Result<(), sqlx::Error> {

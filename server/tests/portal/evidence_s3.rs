@@ -148,14 +148,14 @@ fn uploads_s3_settings_are_checked_at_start_up() {
 }
 
 /// The test server, from `.ci/s3 start`'s exports.
-struct TestServer {
+pub(super) struct TestServer {
     endpoint: String,
     bucket: String,
     access_key_id: String,
     secret_access_key: String,
 }
 
-fn test_server() -> Option<TestServer> {
+pub(super) fn test_server() -> Option<TestServer> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let Some(endpoint) = var("UPLOADS_S3_TEST_ENDPOINT") else {
         if var("HEGANG_REQUIRE_S3").as_deref() == Some("1") {
@@ -174,6 +174,34 @@ fn test_server() -> Option<TestServer> {
 }
 
 impl TestServer {
+    /// The `UPLOADS_S3_*` settings that put a portal's evidence under
+    /// `prefix` in the test bucket.
+    pub(super) fn settings(&self, prefix: &str) -> Vec<(String, String)> {
+        [
+            ("UPLOADS_S3_BUCKET", self.bucket.as_str()),
+            ("UPLOADS_S3_PREFIX", prefix),
+            ("UPLOADS_S3_ENDPOINT", &self.endpoint),
+            ("UPLOADS_S3_ALLOW_HTTP", "1"),
+            ("UPLOADS_S3_ACCESS_KEY_ID", &self.access_key_id),
+            ("UPLOADS_S3_SECRET_ACCESS_KEY", &self.secret_access_key),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    /// The evidence store a portal with [`settings`](Self::settings) uses.
+    pub(super) fn store(&self, prefix: &str) -> EvidenceStore {
+        let settings = self.settings(prefix);
+        let pairs: Vec<(&str, &str)> = settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let storage =
+            EvidenceStorage::from_vars(vars(&pairs), std::path::Path::new("/nowhere")).unwrap();
+        EvidenceStore::from_storage(&storage).unwrap()
+    }
+
     /// One unsigned GET on the bucket (the test server checks no
     /// signature); loopback only.
     fn bucket_get(&self, query: &str) -> String {
@@ -202,12 +230,12 @@ impl TestServer {
 
     /// Keys of the multipart uploads begun and neither completed nor
     /// aborted under `prefix`.
-    fn open_uploads(&self, prefix: &str) -> Vec<String> {
+    pub(super) fn open_uploads(&self, prefix: &str) -> Vec<String> {
         keys(&self.bucket_get(&format!("uploads&prefix={prefix}/")))
     }
 
     /// Keys of the objects under `prefix`, as the bucket has them.
-    fn objects(&self, prefix: &str) -> Vec<String> {
+    pub(super) fn objects(&self, prefix: &str) -> Vec<String> {
         keys(&self.bucket_get(&format!("list-type=2&prefix={prefix}/")))
     }
 }

@@ -17,19 +17,14 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::daily_number::{
+    daily_number, daily_number_date, daily_number_sequence, parse_daily_number,
+};
+use super::search_text::to_halfwidth;
+
 // ---------------------------------------------------------------------------
 // Text helpers
 // ---------------------------------------------------------------------------
-
-/// Full-width ASCII (as typed with a Chinese IME) → half-width; the
-/// ideographic space becomes a normal space.
-fn to_halfwidth(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
 
 /// Dash-like characters people type between groups of digits or letters.
 fn is_dash(c: char) -> bool {
@@ -330,59 +325,18 @@ pub struct ApplicationNumber(String);
 
 /// Prefix of every application number (信修).
 const NUMBER_PREFIX: &str = "XF";
-/// Length of an application number in characters.
-const NUMBER_LEN: usize = 15;
 
 impl ApplicationNumber {
     /// The number for sequence `seq` (1..=99999) on `date`; None if the
     /// sequence is out of range or the year does not have four digits.
     pub fn new(date: NaiveDate, seq: u32) -> Option<Self> {
-        if !(1..=99_999).contains(&seq) || !(1000..=9999).contains(&date.year()) {
-            return None;
-        }
-        Some(ApplicationNumber(format!(
-            "{NUMBER_PREFIX}{:04}{:02}{:02}{seq:05}",
-            date.year(),
-            date.month(),
-            date.day()
-        )))
+        daily_number(NUMBER_PREFIX, date, seq).map(ApplicationNumber)
     }
 
     /// Parses user input: surrounding whitespace is ignored, letters may be
     /// lower case and digits/letters full-width.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let norm: String = s
-            .chars()
-            .map(to_halfwidth)
-            .collect::<String>()
-            .trim()
-            .to_ascii_uppercase();
-        if norm.is_empty() {
-            return Err("请填写申请编号".to_string());
-        }
-        let format_hint = "申请编号应为“XF”加 13 位数字，例如 XF2026112600042，请核对后重新输入";
-        let digits = match norm.strip_prefix(NUMBER_PREFIX) {
-            Some(d) if norm.len() == NUMBER_LEN && d.bytes().all(|b| b.is_ascii_digit()) => d,
-            _ => return Err(format_hint.to_string()),
-        };
-        // All ASCII digits from here on, so byte slicing is on char
-        // boundaries; `get` keeps it panic-free regardless.
-        let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|t| t.parse::<u32>().ok());
-        let (Some(y), Some(m), Some(d), Some(seq)) = (num(0..4), num(4..6), num(6..8), num(8..13))
-        else {
-            return Err(format_hint.to_string());
-        };
-        let Some(date) = i32::try_from(y)
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-        else {
-            return Err(format!(
-                "申请编号中的日期“{}”不存在，请核对后重新输入",
-                digits.get(0..8).unwrap_or_default()
-            ));
-        };
-        ApplicationNumber::new(date, seq)
-            .ok_or_else(|| "申请编号末尾的 5 位流水号不能是 00000，请核对后重新输入".to_string())
+        parse_daily_number(s, NUMBER_PREFIX, "申请编号").map(ApplicationNumber)
     }
 
     /// The number as text, e.g. `XF2026112600042`.
@@ -392,14 +346,12 @@ impl ApplicationNumber {
 
     /// The date part.
     pub fn date(&self) -> Option<NaiveDate> {
-        let n = |r: std::ops::Range<usize>| self.0.get(r).and_then(|t| t.parse::<u32>().ok());
-        let y = i32::try_from(n(2..6)?).ok()?;
-        NaiveDate::from_ymd_opt(y, n(6..8)?, n(8..10)?)
+        daily_number_date(&self.0)
     }
 
     /// The daily sequence number.
     pub fn sequence(&self) -> Option<u32> {
-        self.0.get(10..15).and_then(|t| t.parse().ok())
+        daily_number_sequence(&self.0)
     }
 }
 

@@ -295,6 +295,30 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
     })
 }
 
+/// What a serious-list entry's page says about leaving the list early:
+/// a mirrored list's deletion is its keeper's (and where to ask), else
+/// from when the domain allows it.
+fn early_removal_text(
+    d: &crate::domain::serious_domain::SeriousDomain,
+    listed_on: NaiveDate,
+) -> String {
+    if d.mirrored {
+        return format!(
+            "本名单由{}认定并公布，本平台仅转载，不办理删除或更正；如有异议，请向{}提出。",
+            d.listing_authority,
+            d.mirror_contact.as_deref().unwrap_or("原认定机关")
+        );
+    }
+    match d.earliest_removal(listed_on) {
+        Some(from) => format!(
+            "自{}起，符合移出条件的，可向认定单位申请提前移出（信用修复）。{}",
+            format_date_cn(from),
+            d.removal_procedure
+        ),
+        None => "本名单不得提前移出，期满自动移出。".to_string(),
+    }
+}
+
 /// The public view of a serious-list entry, or `None` when it is not listed on `today`.
 pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordView> {
     if !crate::domain::publication::is_listed(e.listed_on, e.until, e.ended_on, today) {
@@ -338,6 +362,20 @@ pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordVi
         label: "移出条件和程序".into(),
         value: e.removal_conditions.clone(),
     });
+    if let Some(d) = &e.domain {
+        fields.push(Field {
+            label: "名单设立依据".into(),
+            value: d.list_basis.clone(),
+        });
+        fields.push(Field {
+            label: "认定标准依据".into(),
+            value: d.standard_basis.clone(),
+        });
+        fields.push(Field {
+            label: "提前移出".into(),
+            value: early_removal_text(d, e.listed_on),
+        });
+    }
     fields.push(Field {
         label: "救济途径".into(),
         value: e.remedies.clone(),

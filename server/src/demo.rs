@@ -669,11 +669,14 @@ pub async fn generate(
             "swj" => "重大税收违法失信主体名单",
             "rsj" => "拖欠农民工工资失信联合惩戒对象名单",
             "yjgl" => "安全生产严重失信主体名单",
-            "sthj" => "生态环境严重失信主体名单",
-            _ => "市场监督管理严重违法失信名单",
+            "scjg" | "xyscjg" | "lbscjg" => "市场监督管理严重违法失信名单",
+            // No national list of this department's domain: nothing is
+            // listed outside one (its draw is still taken, so the other
+            // entries stay as they were).
+            _ => "",
         };
         let listed_on = decision + Days::new(20 + rng.below(20));
-        if listed_on >= today {
+        if listed_on >= today || list_name.is_empty() {
             continue;
         }
         let doc_no = format!("鹤信列〔{}〕{}号", listed_on.year(), summary.serious + 1);

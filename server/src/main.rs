@@ -65,6 +65,13 @@ async fn run() -> Result<(), String> {
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(?summary, "demo data ready");
     }
+    // After the demo data, so that its entries are linked to their domains.
+    let added = server::services::serious_domains::ensure_national(backend.serious.as_ref())
+        .await
+        .map_err(|e| format!("serious-list domains: {e}"))?;
+    if added > 0 {
+        tracing::info!(added, "national serious-list domains added");
+    }
     // Asked once: demo data is generated only above, before serving.
     portal.demo_data = backend
         .seed
@@ -102,6 +109,7 @@ async fn run() -> Result<(), String> {
         keys: backend.keys.clone(),
         feed: backend.feed.clone(),
         collect: backend.collect.clone(),
+        serious: backend.serious.clone(),
         secure_cookies: config.secure_cookies,
         deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),

@@ -369,7 +369,7 @@ impl NewSeriousDomain {
 /// This is seed data an administrator can correct: figures marked "to be
 /// confirmed" below are kept conservative until checked against the text
 /// of the document.
-pub fn demo_domains() -> Vec<SeriousDomain> {
+pub fn national_domains() -> Vec<SeriousDomain> {
     let s = |t: &str| t.to_string();
     vec![
         SeriousDomain {
@@ -390,7 +390,7 @@ pub fn demo_domains() -> Vec<SeriousDomain> {
         },
         SeriousDomain {
             code: s("tax_major_violation"),
-            name: s("重大税收违法失信主体"),
+            name: s("重大税收违法失信主体名单"),
             list_basis: s("《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号）"),
             standard_basis: s("《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号）第二章"),
             listing_authority: s("税务机关"),
@@ -461,7 +461,7 @@ mod tests {
     }
 
     fn market() -> SeriousDomain {
-        demo_domains()
+        national_domains()
             .into_iter()
             .find(|x| x.code == "market_serious_violation")
             .expect("seeded")
@@ -481,7 +481,7 @@ mod tests {
 
     #[test]
     fn demo_domains_pass_their_own_check() {
-        let all = demo_domains();
+        let all = national_domains();
         assert_eq!(all.len(), 5);
         for dom in &all {
             let checked = NewSeriousDomain::from(dom).check();

@@ -802,7 +802,7 @@ pub fn decision_sections(domain: &SeriousDomain, f: &DecisionFacts) -> Vec<(&'st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::serious_domain::demo_domains;
+    use crate::domain::serious_domain::national_domains;
     use crate::domain::working_days::{CalendarEntry, DayKind};
     use proptest::prelude::*;
 
@@ -811,7 +811,7 @@ mod tests {
     }
 
     fn domain(code: &str) -> SeriousDomain {
-        demo_domains()
+        national_domains()
             .into_iter()
             .find(|x| x.code == code)
             .expect("seeded")

@@ -270,10 +270,12 @@ pub enum AuditAction {
     /// The provincial platform read the change feed: records, some not
     /// public, left the platform.
     FeedRead,
+    /// A serious-list domain was added or changed.
+    SeriousDomainChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -291,6 +293,7 @@ impl AuditAction {
         AuditAction::ApiKeysChanged,
         AuditAction::AccountChanged,
         AuditAction::FeedRead,
+        AuditAction::SeriousDomainChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -312,6 +315,7 @@ impl AuditAction {
             AuditAction::ApiKeysChanged => "api_keys_changed",
             AuditAction::AccountChanged => "account_changed",
             AuditAction::FeedRead => "feed_read",
+            AuditAction::SeriousDomainChanged => "serious_domain_changed",
         }
     }
 
@@ -338,6 +342,7 @@ impl AuditAction {
             AuditAction::ApiKeysChanged => "签发或吊销接口密钥",
             AuditAction::AccountChanged => "停用、启用账号或重置密码",
             AuditAction::FeedRead => "共享读取记录变动",
+            AuditAction::SeriousDomainChanged => "修改严重失信主体名单领域",
         }
     }
 }

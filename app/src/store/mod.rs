@@ -115,6 +115,8 @@ pub struct StoredSeriousEntry {
     pub remedies: String,
     pub grounds_penalty_id: Option<i64>,
     pub ended_on: Option<NaiveDate>,
+    /// The list's domain, with its basis and removal rules.
+    pub domain: Option<crate::domain::serious_domain::SeriousDomain>,
 }
 
 /// A public record of a subject with the date it stops being public.
@@ -177,6 +179,7 @@ pub mod collect;
 pub mod feed;
 pub mod keys;
 pub mod repair;
+pub mod serious;
 pub mod staff;
 pub mod write_tx;
 pub use catalog::CatalogStore;

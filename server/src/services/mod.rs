@@ -4,3 +4,4 @@
 //! and render.
 
 pub mod review;
+pub mod serious_domains;

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod keys;
 pub mod login;
 pub mod review;
+pub mod serious_domains;
 pub mod session;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub struct StaffState {
     pub keys: Arc<dyn KeyStore>,
     pub feed: Arc<dyn FeedStore>,
     pub collect: Arc<dyn CollectStore>,
+    pub serious: Arc<dyn app::store::serious::SeriousDomainStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
     /// Where delivered records are checked, staged and published.
@@ -90,6 +92,14 @@ fn console() -> Routes<StaffState> {
             get(catalog::item).post(catalog::update_item),
         )
         .route("/admin/catalog/{code}/rules", post(catalog::add_version))
+        .route(
+            "/admin/serious-domains",
+            get(serious_domains::list).post(serious_domains::add),
+        )
+        .route(
+            "/admin/serious-domains/{code}",
+            get(serious_domains::domain).post(serious_domains::update),
+        )
         .route(
             "/admin/import",
             get(crate::collect::form)

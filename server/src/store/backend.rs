@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use app::store::{
-    CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore, StaffStore, Store, StoreError,
+    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
+    StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
 
@@ -26,6 +27,7 @@ pub struct Backend {
     pub keys: Arc<dyn KeyStore>,
     pub feed: Arc<dyn FeedStore>,
     pub collect: Arc<dyn CollectStore>,
+    pub serious: Arc<dyn SeriousDomainStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -65,6 +67,7 @@ impl Backend {
             keys: store.clone(),
             feed: store.clone(),
             collect: store.clone(),
+            serious: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -81,6 +84,7 @@ impl Backend {
             keys: store.clone(),
             feed: store.clone(),
             collect: store.clone(),
+            serious: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -35,6 +35,7 @@ pub const TABLES: &[&str] = &[
     "penalties",
     "licenses",
     "record_rules",
+    "serious_domains",
     "serious_entries",
     "public_entries",
     "calendar_days",

@@ -25,6 +25,7 @@ pub mod refreshing;
 pub mod repair;
 pub mod search;
 pub mod seed;
+pub mod serious;
 pub mod sqlite;
 pub mod staff;
 pub mod write_tx;

@@ -830,7 +830,8 @@ impl Store for SqliteStore {
     async fn serious_entry(&self, id: i64) -> Result<Option<StoredSeriousEntry>, StoreError> {
         let Some(row) = sqlx::query(
             "select id, subject_id, list_name, reason, basis, doc_no, department_id, listed_on,
-                    until, measures, removal_conditions, remedies, grounds_penalty_id, ended_on
+                    until, measures, removal_conditions, remedies, grounds_penalty_id, ended_on,
+                    domain_code
              from serious_entries where id = ?",
         )
         .bind(id)
@@ -839,6 +840,10 @@ impl Store for SqliteStore {
         .map_err(db_err)?
         else {
             return Ok(None);
+        };
+        let domain = match row.get::<Option<String>, _>(14) {
+            Some(code) => app::store::serious::SeriousDomainStore::domain(self, &code).await?,
+            None => None,
         };
         Ok(Some(StoredSeriousEntry {
             id: row.get(0),
@@ -855,6 +860,7 @@ impl Store for SqliteStore {
             remedies: row.get(11),
             grounds_penalty_id: row.get(12),
             ended_on: row.get(13),
+            domain,
         }))
     }
 

@@ -23,6 +23,7 @@ mod identity;
 mod import_load;
 mod periods;
 mod repair;
+mod serious_domains;
 mod staff;
 mod staging;
 mod strangers;
@@ -196,6 +197,10 @@ pub(crate) async fn portal_assembled(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let (backend, database) = db::portal_database(&dir, demo, today).await;
+    // As the server does at start-up, after its demo data.
+    server::services::serious_domains::ensure_national(backend.serious.as_ref())
+        .await
+        .unwrap();
     let uploads = uploads.unwrap_or_else(|| {
         server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads")).unwrap()
     });
@@ -250,6 +255,7 @@ async fn assemble(
         keys: backend.keys.clone(),
         feed: backend.feed.clone(),
         collect: backend.collect.clone(),
+        serious: backend.serious.clone(),
         secure_cookies: https,
         deliveries: backend.deliveries.clone(),
         imports: dir.join("imports"),

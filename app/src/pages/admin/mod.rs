@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod import;
 pub mod register;
 pub mod review;
+pub mod serious_domains;
 pub mod settings;
 
 use leptos::prelude::*;
@@ -75,6 +76,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                 {(role == Role::Admin).then(|| view! {
                     <li><a href="/admin/accounts">"账号管理"</a></li>
                     <li><a href="/admin/catalog">"信用信息目录"</a></li>
+                    <li><a href="/admin/serious-domains">"名单领域"</a></li>
                     <li><a href="/admin/api-keys">"接口密钥"</a></li>
                     <li><a href="/admin/quality">"报送质量"</a></li>
                     <li><a href="/admin/calendar">"节假日安排"</a></li>

@@ -21,6 +21,7 @@ mod keys;
 mod limits;
 mod public;
 mod repair;
+mod serious;
 mod staff;
 mod write_tx;
 mod writes;

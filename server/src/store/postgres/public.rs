@@ -577,7 +577,8 @@ impl Store for PgStore {
     async fn serious_entry(&self, id: i64) -> Result<Option<StoredSeriousEntry>, StoreError> {
         let Some(row) = sqlx::query(
             "select id, subject_id, list_name, reason, basis, doc_no, department_id, listed_on,
-                    until, measures, removal_conditions, remedies, grounds_penalty_id, ended_on
+                    until, measures, removal_conditions, remedies, grounds_penalty_id, ended_on,
+                    domain_code
              from serious_entries where id = $1",
         )
         .bind(id)
@@ -586,6 +587,10 @@ impl Store for PgStore {
         .map_err(db_err)?
         else {
             return Ok(None);
+        };
+        let domain = match row.get::<Option<String>, _>(14) {
+            Some(code) => app::store::serious::SeriousDomainStore::domain(self, &code).await?,
+            None => None,
         };
         Ok(Some(StoredSeriousEntry {
             id: row.get(0),
@@ -602,6 +607,7 @@ impl Store for PgStore {
             remedies: row.get(11),
             grounds_penalty_id: row.get(12),
             ended_on: row.get(13),
+            domain,
         }))
     }
 

@@ -1,0 +1,184 @@
+//! The SQLite implementation of `SeriousDomainStore`.
+
+use app::domain::serious_domain::SeriousDomain;
+use app::store::serious::SeriousDomainStore;
+use app::store::staff::NewAuditEntry;
+use app::store::StoreError;
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::sqlite::{db_err, SqliteStore};
+use super::staff::append_in_tx;
+
+/// The columns of a domain, in [`domain_from_row`]'s order (both stores).
+pub(crate) const DOMAIN_COLUMNS: &str =
+    "code, name, list_basis, standard_basis, listing_authority, listing_years,
+     earliest_removal_years, removal_conditions, removal_procedure, mirrored, mirror_contact";
+
+/// How many years a stored count is, refusing what no domain can have.
+pub(crate) fn years(stored: i64, column: &str) -> Result<u32, StoreError> {
+    u32::try_from(stored).map_err(|_| StoreError(format!("serious_domains.{column} = {stored}")))
+}
+
+fn domain_from_row(row: &SqliteRow) -> Result<SeriousDomain, StoreError> {
+    Ok(SeriousDomain {
+        code: row.get(0),
+        name: row.get(1),
+        list_basis: row.get(2),
+        standard_basis: row.get(3),
+        listing_authority: row.get(4),
+        listing_years: years(row.get(5), "listing_years")?,
+        earliest_removal_years: row
+            .get::<Option<i64>, _>(6)
+            .map(|y| years(y, "earliest_removal_years"))
+            .transpose()?,
+        removal_conditions: row.get(7),
+        removal_procedure: row.get(8),
+        mirrored: row.get(9),
+        mirror_contact: row.get(10),
+    })
+}
+
+/// Is `code` or `name` another domain's than `except`?
+async fn taken(
+    c: &mut sqlx::SqliteConnection,
+    code: Option<&str>,
+    name: &str,
+    except: Option<&str>,
+) -> Result<bool, StoreError> {
+    sqlx::query(
+        "select exists(select 1 from serious_domains
+                       where (code = ? or name = ?) and code is not ?)",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(except)
+    .fetch_one(&mut *c)
+    .await
+    .map(|r| r.get(0))
+    .map_err(db_err)
+}
+
+#[async_trait]
+impl SeriousDomainStore for SqliteStore {
+    async fn domains(&self) -> Result<Vec<SeriousDomain>, StoreError> {
+        let sql = format!("select {DOMAIN_COLUMNS} from serious_domains order by name");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(domain_from_row)
+            .collect()
+    }
+
+    async fn domain(&self, code: &str) -> Result<Option<SeriousDomain>, StoreError> {
+        let sql = format!("select {DOMAIN_COLUMNS} from serious_domains where code = ?");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(domain_from_row)
+            .transpose()
+    }
+
+    async fn add_domain(
+        &self,
+        d: &SeriousDomain,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        if taken(&mut tx, Some(&d.code), &d.name, None).await? {
+            return Ok(false);
+        }
+        insert(&mut tx, d).await?;
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+
+    async fn update_domain(
+        &self,
+        d: &SeriousDomain,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        if taken(&mut tx, None, &d.name, Some(&d.code)).await? {
+            return Ok(false);
+        }
+        let changed = sqlx::query(
+            "update serious_domains set name = ?, list_basis = ?, standard_basis = ?,
+                    listing_authority = ?, listing_years = ?, earliest_removal_years = ?,
+                    removal_conditions = ?, removal_procedure = ?, mirrored = ?,
+                    mirror_contact = ?
+             where code = ?",
+        )
+        .bind(&d.name)
+        .bind(&d.list_basis)
+        .bind(&d.standard_basis)
+        .bind(&d.listing_authority)
+        .bind(i64::from(d.listing_years))
+        .bind(d.earliest_removal_years.map(i64::from))
+        .bind(&d.removal_conditions)
+        .bind(&d.removal_procedure)
+        .bind(d.mirrored)
+        .bind(&d.mirror_contact)
+        .bind(&d.code)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+
+    async fn ensure_domains(&self, domains: &[SeriousDomain]) -> Result<usize, StoreError> {
+        let mut tx = self.write_tx().await.map_err(db_err)?;
+        let mut added = 0;
+        for d in domains {
+            if !taken(&mut tx, Some(&d.code), &d.name, None).await? {
+                insert(&mut tx, d).await?;
+                added += 1;
+            }
+        }
+        sqlx::query(
+            "update serious_entries set domain_code =
+               (select code from serious_domains d where d.name = serious_entries.list_name)
+             where domain_code is null",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(added)
+    }
+}
+
+async fn insert(c: &mut sqlx::SqliteConnection, d: &SeriousDomain) -> Result<(), StoreError> {
+    let sql = format!(
+        "insert into serious_domains ({DOMAIN_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&d.code)
+        .bind(&d.name)
+        .bind(&d.list_basis)
+        .bind(&d.standard_basis)
+        .bind(&d.listing_authority)
+        .bind(i64::from(d.listing_years))
+        .bind(d.earliest_removal_years.map(i64::from))
+        .bind(&d.removal_conditions)
+        .bind(&d.removal_procedure)
+        .bind(d.mirrored)
+        .bind(&d.mirror_contact)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}

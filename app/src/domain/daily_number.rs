@@ -69,3 +69,66 @@ pub fn daily_number_date(n: &str) -> Option<NaiveDate> {
 pub fn daily_number_sequence(n: &str) -> Option<u32> {
     n.get(10..15).and_then(|t| t.parse().ok())
 }
+
+/// Declares a daily-number type: `$name` holding a number with `$prefix`,
+/// named `$what` in messages (e.g. `"申请编号"`). Serialised as the plain
+/// string; deserialising validates it.
+macro_rules! daily_number_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $what:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The number for sequence `seq` (1..=99999) on `date`; None if
+            /// the sequence is out of range or the year has not four digits.
+            pub fn new(date: chrono::NaiveDate, seq: u32) -> Option<Self> {
+                $crate::domain::daily_number::daily_number($prefix, date, seq).map($name)
+            }
+
+            /// Parses user input: surrounding whitespace is ignored, letters
+            /// may be lower case and digits/letters full-width.
+            pub fn parse(s: &str) -> Result<Self, String> {
+                $crate::domain::daily_number::parse_daily_number(s, $prefix, $what).map($name)
+            }
+
+            /// The number as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The date part.
+            pub fn date(&self) -> Option<chrono::NaiveDate> {
+                $crate::domain::daily_number::daily_number_date(&self.0)
+            }
+
+            /// The daily sequence number.
+            pub fn sequence(&self) -> Option<u32> {
+                $crate::domain::daily_number::daily_number_sequence(&self.0)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(n: $name) -> String {
+                n.0
+            }
+        }
+    };
+}
+pub(crate) use daily_number_type;

@@ -18,9 +18,7 @@ use std::fmt;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::daily_number::{
-    daily_number, daily_number_date, daily_number_sequence, parse_daily_number,
-};
+use super::daily_number::daily_number_type;
 use super::publication::format_date_cn;
 use super::working_days::HolidayCalendar;
 
@@ -763,61 +761,13 @@ pub fn next_deadline(
 // Objection number
 // ---------------------------------------------------------------------------
 
-/// Prefix of objection numbers (异议).
-const NUMBER_PREFIX: &str = "YY";
-
-/// Public number of an objection: `YY` + date + 5-digit daily sequence,
-/// e.g. `YY2026120100001`. Serialised as the plain string; deserialising
-/// validates it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ObjectionNumber(String);
-
-impl ObjectionNumber {
-    /// The number for sequence `seq` (1..=99999) on `date`.
-    pub fn new(date: NaiveDate, seq: u32) -> Option<Self> {
-        daily_number(NUMBER_PREFIX, date, seq).map(ObjectionNumber)
-    }
-
-    /// Parses user input: whitespace, lower case and full-width accepted.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        parse_daily_number(s, NUMBER_PREFIX, "异议编号").map(ObjectionNumber)
-    }
-
-    /// The number as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The date part.
-    pub fn date(&self) -> Option<NaiveDate> {
-        daily_number_date(&self.0)
-    }
-
-    /// The daily sequence number.
-    pub fn sequence(&self) -> Option<u32> {
-        daily_number_sequence(&self.0)
-    }
-}
-
-impl fmt::Display for ObjectionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ObjectionNumber {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        ObjectionNumber::parse(&s)
-    }
-}
-
-impl From<ObjectionNumber> for String {
-    fn from(n: ObjectionNumber) -> String {
-        n.0
-    }
-}
+daily_number_type!(
+    /// Public number of an objection: `YY` (异议) + date + 5-digit daily
+    /// sequence, e.g. `YY2026120100001`.
+    ObjectionNumber,
+    "YY",
+    "异议编号"
+);
 
 // ---------------------------------------------------------------------------
 // The written answer

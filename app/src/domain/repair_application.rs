@@ -17,9 +17,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::daily_number::{
-    daily_number, daily_number_date, daily_number_sequence, parse_daily_number,
-};
+use super::daily_number::daily_number_type;
 use super::search_text::to_halfwidth;
 
 // ---------------------------------------------------------------------------
@@ -315,64 +313,13 @@ pub fn transition(
 // Application number
 // ---------------------------------------------------------------------------
 
-/// Public number of an application: `XF` + date (YYYYMMDD) + 5-digit daily
-/// sequence, e.g. `XF2026112600042`.
-///
-/// Serialised as the plain string; deserialising validates it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ApplicationNumber(String);
-
-/// Prefix of every application number (信修).
-const NUMBER_PREFIX: &str = "XF";
-
-impl ApplicationNumber {
-    /// The number for sequence `seq` (1..=99999) on `date`; None if the
-    /// sequence is out of range or the year does not have four digits.
-    pub fn new(date: NaiveDate, seq: u32) -> Option<Self> {
-        daily_number(NUMBER_PREFIX, date, seq).map(ApplicationNumber)
-    }
-
-    /// Parses user input: surrounding whitespace is ignored, letters may be
-    /// lower case and digits/letters full-width.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        parse_daily_number(s, NUMBER_PREFIX, "申请编号").map(ApplicationNumber)
-    }
-
-    /// The number as text, e.g. `XF2026112600042`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The date part.
-    pub fn date(&self) -> Option<NaiveDate> {
-        daily_number_date(&self.0)
-    }
-
-    /// The daily sequence number.
-    pub fn sequence(&self) -> Option<u32> {
-        daily_number_sequence(&self.0)
-    }
-}
-
-impl fmt::Display for ApplicationNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ApplicationNumber {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        ApplicationNumber::parse(&s)
-    }
-}
-
-impl From<ApplicationNumber> for String {
-    fn from(n: ApplicationNumber) -> String {
-        n.0
-    }
-}
+daily_number_type!(
+    /// Public number of an application: `XF` (信修) + date (YYYYMMDD) +
+    /// 5-digit daily sequence, e.g. `XF2026112600042`.
+    ApplicationNumber,
+    "XF",
+    "申请编号"
+);
 
 // ---------------------------------------------------------------------------
 // Tracking code

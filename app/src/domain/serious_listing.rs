@@ -19,9 +19,7 @@ use std::fmt;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::daily_number::{
-    daily_number, daily_number_date, daily_number_sequence, parse_daily_number,
-};
+use super::daily_number::daily_number_type;
 use super::publication::format_date_cn;
 use super::serious_domain::SeriousDomain;
 use super::working_days::HolidayCalendar;
@@ -621,64 +619,18 @@ pub fn publication_stop_deadline(decided_on: NaiveDate, calendar: &HolidayCalend
     calendar.add_working_days(decided_on, PUBLICATION_STOP_WORKING_DAYS)
 }
 
-/// Prefix of notice numbers (告知).
-const NOTICE_PREFIX: &str = "GZ";
-
-/// Public number of a prior notice: `GZ` + date + 5-digit daily sequence,
-/// e.g. `GZ2026120100001`. Serialised as the plain string; deserialising
-/// validates it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NoticeNumber(String);
+daily_number_type!(
+    /// Public number of a prior notice: `GZ` (告知) + date + 5-digit daily
+    /// sequence, e.g. `GZ2026120100001`.
+    NoticeNumber,
+    "GZ",
+    "告知书编号"
+);
 
 impl NoticeNumber {
-    /// The number for sequence `seq` (1..=99999) on `date`.
-    pub fn new(date: NaiveDate, seq: u32) -> Option<Self> {
-        daily_number(NOTICE_PREFIX, date, seq).map(NoticeNumber)
-    }
-
-    /// Parses user input (see [`NoticeNumber::new`] for the form).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        parse_daily_number(s, NOTICE_PREFIX, "告知书编号").map(NoticeNumber)
-    }
-
-    /// The number as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The date part.
-    pub fn date(&self) -> Option<NaiveDate> {
-        daily_number_date(&self.0)
-    }
-
-    /// The daily sequence number.
-    pub fn sequence(&self) -> Option<u32> {
-        daily_number_sequence(&self.0)
-    }
-
     /// The public page where the party answers the notice.
     pub fn href(&self) -> String {
         format!("/notices/{}", self.0)
-    }
-}
-
-impl fmt::Display for NoticeNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for NoticeNumber {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        NoticeNumber::parse(&s)
-    }
-}
-
-impl From<NoticeNumber> for String {
-    fn from(n: NoticeNumber) -> String {
-        n.0
     }
 }
 

@@ -109,28 +109,18 @@ impl SeriousDomainStore for SqliteStore {
         if taken(&mut tx, None, &d.name, Some(&d.code)).await? {
             return Ok(false);
         }
-        let changed = sqlx::query(
-            "update serious_domains set name = ?, list_basis = ?, standard_basis = ?,
-                    listing_authority = ?, listing_years = ?, earliest_removal_years = ?,
-                    removal_conditions = ?, removal_procedure = ?, mirrored = ?,
-                    mirror_contact = ?
-             where code = ?",
-        )
-        .bind(&d.name)
-        .bind(&d.list_basis)
-        .bind(&d.standard_basis)
-        .bind(&d.listing_authority)
-        .bind(i64::from(d.listing_years))
-        .bind(d.earliest_removal_years.map(i64::from))
-        .bind(&d.removal_conditions)
-        .bind(&d.removal_procedure)
-        .bind(d.mirrored)
-        .bind(&d.mirror_contact)
-        .bind(&d.code)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        let query = sqlx::query(
+            "update serious_domains set name = ?2, list_basis = ?3, standard_basis = ?4,
+                    listing_authority = ?5, listing_years = ?6, earliest_removal_years = ?7,
+                    removal_conditions = ?8, removal_procedure = ?9, mirrored = ?10,
+                    mirror_contact = ?11
+             where code = ?1",
+        );
+        let changed = bind_domain(query, d)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         if changed == 0 {
             return Ok(false);
         }
@@ -165,7 +155,19 @@ async fn insert(c: &mut sqlx::SqliteConnection, d: &SeriousDomain) -> Result<(),
     let sql = format!(
         "insert into serious_domains ({DOMAIN_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    bind_domain(sqlx::query(sqlx::AssertSqlSafe(sql)), d)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Binds a domain's values in `DOMAIN_COLUMNS` order (the code first).
+fn bind_domain<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    d: &'q SeriousDomain,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    query
         .bind(&d.code)
         .bind(&d.name)
         .bind(&d.list_basis)
@@ -177,8 +179,4 @@ async fn insert(c: &mut sqlx::SqliteConnection, d: &SeriousDomain) -> Result<(),
         .bind(&d.removal_procedure)
         .bind(d.mirrored)
         .bind(&d.mirror_contact)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    Ok(())
 }

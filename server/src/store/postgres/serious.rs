@@ -100,28 +100,18 @@ impl SeriousDomainStore for PgStore {
         if taken(&mut tx, None, &d.name, Some(&d.code)).await? {
             return Ok(false);
         }
-        let changed = sqlx::query(
-            "update serious_domains set name = $1, list_basis = $2, standard_basis = $3,
-                    listing_authority = $4, listing_years = $5, earliest_removal_years = $6,
-                    removal_conditions = $7, removal_procedure = $8, mirrored = $9,
-                    mirror_contact = $10
-             where code = $11",
-        )
-        .bind(&d.name)
-        .bind(&d.list_basis)
-        .bind(&d.standard_basis)
-        .bind(&d.listing_authority)
-        .bind(i64::from(d.listing_years))
-        .bind(d.earliest_removal_years.map(i64::from))
-        .bind(&d.removal_conditions)
-        .bind(&d.removal_procedure)
-        .bind(d.mirrored)
-        .bind(&d.mirror_contact)
-        .bind(&d.code)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        let query = sqlx::query(
+            "update serious_domains set name = $2, list_basis = $3, standard_basis = $4,
+                    listing_authority = $5, listing_years = $6, earliest_removal_years = $7,
+                    removal_conditions = $8, removal_procedure = $9, mirrored = $10,
+                    mirror_contact = $11
+             where code = $1",
+        );
+        let changed = bind_domain(query, d)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         if changed == 0 {
             return Ok(false);
         }
@@ -156,7 +146,19 @@ async fn insert(c: &mut sqlx::PgConnection, d: &SeriousDomain) -> Result<(), Sto
     let sql = format!(
         "insert into serious_domains ({DOMAIN_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    bind_domain(sqlx::query(sqlx::AssertSqlSafe(sql)), d)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Binds a domain's values in `DOMAIN_COLUMNS` order (the code first).
+fn bind_domain<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    d: &'q SeriousDomain,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
         .bind(&d.code)
         .bind(&d.name)
         .bind(&d.list_basis)
@@ -168,8 +170,4 @@ async fn insert(c: &mut sqlx::PgConnection, d: &SeriousDomain) -> Result<(), Sto
         .bind(&d.removal_procedure)
         .bind(d.mirrored)
         .bind(&d.mirror_contact)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    Ok(())
 }

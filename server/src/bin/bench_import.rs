@@ -1,10 +1,10 @@
 //! Import benchmark: a 100,000-row penalty (or licence) sheet through the
 //! real pipeline, against a baseline of plain inserts, in one process and
-//! one run.
+//! one run, on SQLite or on PostgreSQL.
 //!
 //! ```text
 //! cargo run --release -p server --bin bench_import -- [--rows 100000] [--kind penalty|license|push] [--baseline no] [--sheets N] [--dir /tmp/hegang-import-bench]
-//!     [--postgres postgres://…/empty_database]   (sheets only: the importer on PostgreSQL, no baseline)
+//!     [--postgres postgres://…/empty_database --postgres-baseline postgres://…/another_empty_database [--postgres-insert unnest|values]]
 //! ```
 //! (`--kind push` starts the release binary, `target/release/server` or
 //! `BENCH_SERVER`: run `bash .ci/build` first.)
@@ -22,6 +22,24 @@
 //! transaction, with nothing checked or looked up. It prints both times,
 //! the ratios (targets: commit and push ≤ 3× the baseline, dry run ≤ 1.5×)
 //! and the peak resident memory of each phase.
+//!
+//! With `--postgres` the two databases are PostgreSQL ones, both of which
+//! must exist and be empty (the schema is migrated in): the sheet phases
+//! (penalty or licence sheets; not `--kind push`, not `--sheets`) run in the
+//! first, the baseline in the second (`--postgres-baseline`, required
+//! unless `--baseline no`), each filled with the same demo data set first.
+//! The PostgreSQL baseline writes the same rows into the same tables as
+//! SQLite's (the projection row's search tokens are its own `text[]`
+//! column there, no separate index tables), in one transaction, nothing
+//! checked or looked up, as a bulk load would: the subjects' and records'
+//! ids taken from their sequences first, then one multi-row insert per
+//! table and batch. By default (`--postgres-insert unnest`) a statement is
+//! `insert … select … from unnest($1::bigint[], …)` over 5,000 rows, each
+//! column one array parameter; `values` sends `insert … values (…), (…)`
+//! of 1,000 rows (sqlx `QueryBuilder::push_values`). UNNEST was the faster
+//! (100,000 penalties: 9.3 s against 10.1 s; 20,000: 1.6 s against
+//! 1.9–2.0 s; 1,000 to 20,000 rows a statement made no difference), so the
+//! ratios compare with it.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -33,6 +51,7 @@ use app::domain::id_number;
 use app::domain::SubjectKind;
 use chrono::NaiveDate;
 use server::collect::import::{self, Mode};
+use server::store::postgres::PgStore;
 use server::store::projection;
 use server::store::SqliteStore;
 use sqlx::Row;
@@ -44,6 +63,8 @@ fn main() {
     let mut with_baseline = true;
     let mut sheets: u32 = 1;
     let mut postgres: Option<String> = None;
+    let mut postgres_baseline: Option<String> = None;
+    let mut pg_insert = PgInsert::Unnest;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
@@ -53,6 +74,14 @@ fn main() {
             "--baseline" => with_baseline = value != "no",
             "--sheets" => sheets = value.parse().expect("--sheets takes a number"),
             "--postgres" => postgres = Some(value),
+            "--postgres-baseline" => postgres_baseline = Some(value),
+            "--postgres-insert" => {
+                pg_insert = match value.as_str() {
+                    "unnest" => PgInsert::Unnest,
+                    "values" => PgInsert::Values,
+                    other => panic!("--postgres-insert takes unnest or values, not {other}"),
+                }
+            }
             "--kind" => {
                 bench = match value.as_str() {
                     "penalty" => Bench::Sheet(SheetKind::Penalty),
@@ -69,34 +98,83 @@ fn main() {
         .build()
         .expect("runtime");
     match (postgres, bench) {
-        (Some(url), Bench::Sheet(kind)) => runtime.block_on(run_postgres(&url, rows, dir, kind)),
+        (Some(url), Bench::Sheet(kind)) => {
+            let baseline = match (with_baseline, postgres_baseline) {
+                (false, _) => None,
+                (true, Some(url)) => Some((url, pg_insert)),
+                (true, None) => panic!(
+                    "--postgres needs --postgres-baseline URL (a second empty database) \
+                     or --baseline no"
+                ),
+            };
+            runtime.block_on(run_postgres(&url, baseline, rows, dir, kind))
+        }
         (Some(_), Bench::Push) => panic!("--postgres measures sheets only"),
         (None, _) => runtime.block_on(run(rows, dir, bench, with_baseline, sheets)),
     }
 }
 
 /// The sheet phases through the importer on an empty PostgreSQL database
-/// (filled with the small demo data set first).
-async fn run_postgres(url: &str, rows: u32, dir: std::path::PathBuf, kind: SheetKind) {
+/// (filled with the small demo data set first); then, unless `baseline`
+/// is `None`, the PostgreSQL baseline in a second empty database (given
+/// with the way it inserts), compared as [`run`] compares SQLite's.
+async fn run_postgres(
+    url: &str,
+    baseline: Option<(String, PgInsert)>,
+    rows: u32,
+    dir: std::path::PathBuf,
+    kind: SheetKind,
+) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("bench dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
-    let store = server::store::postgres::PgStore::connect(url)
-        .await
-        .expect("PostgreSQL");
+    let (store, dept_id, authority) = pg_database(url, today).await;
+    // The baseline's database is checked before minutes of importing.
+    let second = match &baseline {
+        Some((second, insert)) => {
+            assert_ne!(url, second, "--postgres-baseline must be another database");
+            let store = PgStore::connect(second).await.expect("PostgreSQL");
+            assert!(
+                store.is_empty().await.expect("query"),
+                "{second} must be empty"
+            );
+            Some((store, *insert))
+        }
+        None => None,
+    };
+    let measured = sheet_phases(&store, &dir, kind, rows, dept_id, &authority, today).await;
+    let Some((store, insert)) = second else {
+        return;
+    };
+    let dept_id = pg_demo(&store, today).await.0;
+    reset_peak();
+    let baseline = baseline_postgres(&store, rows, dept_id, kind, insert).await;
+    report(insert.describe(), rows, baseline, &measured);
+}
+
+/// An empty PostgreSQL database at `url` with the small demo data set,
+/// and the market regulator's id and credit code.
+async fn pg_database(url: &str, today: NaiveDate) -> (PgStore, i64, String) {
+    let store = PgStore::connect(url).await.expect("PostgreSQL");
     assert!(
         store.is_empty().await.expect("query"),
         "{url} must be empty"
     );
-    server::demo::generate(&store, 1500, today, false)
+    let (dept_id, authority) = pg_demo(&store, today).await;
+    (store, dept_id, authority)
+}
+
+/// Fills `store` with the small demo data set; the market regulator's id
+/// and credit code.
+async fn pg_demo(store: &PgStore, today: NaiveDate) -> (i64, String) {
+    server::demo::generate(store, 1500, today, false)
         .await
         .expect("demo data");
     let dept = sqlx::query("select id, credit_code from departments where code = 'scjg'")
         .fetch_one(store.pool())
         .await
         .expect("department");
-    let (dept_id, authority): (i64, String) = (dept.get(0), dept.get(1));
-    sheet_phases(&store, &dir, kind, rows, dept_id, &authority, today).await;
+    (dept.get(0), dept.get(1))
 }
 
 /// What is timed against the baseline: a sheet of one kind through the
@@ -180,8 +258,19 @@ async fn run(rows: u32, dir: std::path::PathBuf, bench: Bench, with_baseline: bo
     let (store, dept_id, _) = database(&dir, "baseline.db", today).await;
     reset_peak();
     let baseline = baseline(&store, rows, dept_id, kind).await;
+    report(
+        "plain prepared inserts of the same columns into the same tables, one transaction",
+        rows,
+        baseline,
+        &measured,
+    );
+}
+
+/// Prints the baseline's time (written as `how`), rows/s and peak memory
+/// since [`reset_peak`], and each measured phase's ratio to it.
+fn report(how: &str, rows: u32, baseline: Duration, measured: &[(&str, Duration, f64)]) {
     println!(
-        "baseline (plain prepared inserts of the same columns into the same tables, one transaction): {:.1} s ({:.0} rows/s), peak RSS {:.0} MB",
+        "baseline ({how}): {:.1} s ({:.0} rows/s), peak RSS {:.0} MB",
         baseline.as_secs_f64(),
         f64::from(rows) / baseline.as_secs_f64(),
         peak_mb()
@@ -623,6 +712,519 @@ async fn baseline(store: &SqliteStore, rows: u32, dept_id: i64, sheet: SheetKind
     started.elapsed()
 }
 
+/// How the PostgreSQL baseline sends its rows (`--postgres-insert`).
+#[derive(Clone, Copy)]
+enum PgInsert {
+    /// Per table and batch of [`PgInsert::rows`] rows, one
+    /// `insert … select … from unnest($1::bigint[], $2::text[], …)`: each
+    /// column's values in one array parameter.
+    Unnest,
+    /// Per table and batch, one multi-row `insert … values (…), (…), …`
+    /// (sqlx `QueryBuilder::push_values`), a parameter per value.
+    Values,
+}
+
+impl PgInsert {
+    /// Rows per statement.
+    fn rows(self) -> u32 {
+        match self {
+            PgInsert::Unnest => 5000,
+            PgInsert::Values => 1000,
+        }
+    }
+
+    /// How the baseline line names the method.
+    fn describe(self) -> &'static str {
+        match self {
+            PgInsert::Unnest => {
+                "multi-row inserts (UNNEST of column arrays, 5,000 rows a statement) of the same columns into the same tables, one transaction"
+            }
+            PgInsert::Values => {
+                "multi-row inserts (VALUES lists, 1,000 rows a statement) of the same columns into the same tables, one transaction"
+            }
+        }
+    }
+}
+
+/// One sheet row as the PostgreSQL baseline writes it: ids taken from
+/// the sequences beforehand, every other column computed as [`baseline`]
+/// computes it.
+struct PgBaseRow {
+    id: i64,
+    subject_id: i64,
+    /// Whether this row's subject appears here first (and is inserted with it).
+    new_subject: bool,
+    subject_kind: &'static str,
+    name: String,
+    credit_code: Option<String>,
+    id_number: Option<String>,
+    record: PgRecord,
+    doc_no: String,
+    date: NaiveDate,
+    until: NaiveDate,
+    summary: String,
+    sort_key: i64,
+    public: String,
+    norm: String,
+    /// The projection's tokens, space-separated (split into `text[]` by
+    /// the database, as the PostgreSQL store's `publish_row` does).
+    tokens: String,
+    after: String,
+}
+
+enum PgRecord {
+    Penalty(Penalty),
+    License(License),
+}
+
+impl PgBaseRow {
+    fn penalty(&self) -> &Penalty {
+        match &self.record {
+            PgRecord::Penalty(p) => p,
+            PgRecord::License(_) => unreachable!("a penalty sheet"),
+        }
+    }
+
+    fn license(&self) -> &License {
+        match &self.record {
+            PgRecord::License(l) => l,
+            PgRecord::Penalty(_) => unreachable!("a licence sheet"),
+        }
+    }
+}
+
+/// What every row of the PostgreSQL baseline shares.
+struct PgShared<'a> {
+    sheet: SheetKind,
+    code: &'a str,
+    dept_id: i64,
+    department: &'a str,
+    rule_id: i64,
+    /// Records' creation time, to the second (as the importer writes it).
+    created_at: chrono::DateTime<chrono::Utc>,
+    /// The change log's and the delivery's time, to the millisecond.
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+type PgTx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
+
+/// The baseline on PostgreSQL: the same rows as [`baseline`] (subjects,
+/// penalties or licences, rule links, projection rows — their search
+/// tokens the row's own `text[]` column, PostgreSQL having no separate
+/// index tables — change-log entries, the delivery) in one transaction,
+/// nothing checked or looked up, written as a bulk load would be: the
+/// subjects' and records' ids taken from their sequences first, then per
+/// batch of rows one multi-row insert per table, by `insert` (UNNEST of
+/// column arrays, the faster of the two in our runs, by default). Returns
+/// the time taken.
+async fn baseline_postgres(
+    store: &PgStore,
+    rows: u32,
+    dept_id: i64,
+    sheet: SheetKind,
+    insert: PgInsert,
+) -> Duration {
+    let kind = sheet.record_kind();
+    let (item, table) = match sheet {
+        SheetKind::Penalty => ("scjg-ordinary", "penalties"),
+        SheetKind::License => ("scjg-license", "licenses"),
+    };
+    let rule_id: i64 = sqlx::query(
+        "select r.id from catalog_rules r join catalog_items i on i.id = r.item_id
+         where i.code = $1 order by r.version limit 1",
+    )
+    .bind(item)
+    .fetch_one(store.pool())
+    .await
+    .expect("rule")
+    .get(0);
+    let started = Instant::now();
+    let mut tx = store.pool().begin().await.expect("transaction");
+    let mut first_seen = std::collections::HashSet::new();
+    let new_subjects = (0..rows)
+        .filter(|&i| first_seen.insert(subject_no(i)))
+        .count();
+    drop(first_seen);
+    let mut subject_ids = next_ids(&mut tx, "subjects", new_subjects)
+        .await
+        .into_iter();
+    let mut record_ids = next_ids(&mut tx, table, rows as usize).await.into_iter();
+    let now = chrono::Utc::now();
+    let round = |unit| chrono::DurationRound::duration_trunc(now, unit).unwrap_or(now);
+    let shared = PgShared {
+        sheet,
+        code: kind.code(),
+        dept_id,
+        department: "鹤岗市市场监督管理局",
+        rule_id,
+        created_at: round(chrono::TimeDelta::seconds(1)),
+        at: round(chrono::TimeDelta::milliseconds(1)),
+    };
+    let mut subjects: HashMap<u32, i64> = HashMap::new();
+    for from in (0..rows).step_by(insert.rows() as usize) {
+        let batch: Vec<PgBaseRow> = (from..rows.min(from + insert.rows()))
+            .map(|i| {
+                let (n, subject_kind, code, id_no) = subject(i);
+                let person = subject_kind == "自然人";
+                let name = subject_name(n, sheet);
+                let (subject_id, new_subject) = match subjects.get(&n) {
+                    Some(id) => (*id, false),
+                    None => {
+                        let sid = subject_ids.next().expect("subject id");
+                        subjects.insert(n, sid);
+                        (sid, true)
+                    }
+                };
+                let id = record_ids.next().expect("record id");
+                let (record, doc_no, date, until, summary, mut after) = match sheet {
+                    SheetKind::Penalty => {
+                        let p = penalty(i);
+                        let (doc_no, date, until) = (p.doc_no.clone(), p.date, penalty_until(&p));
+                        let after = penalty_after(&p);
+                        let summary = PENALTY_SUMMARY.to_string();
+                        (PgRecord::Penalty(p), doc_no, date, until, summary, after)
+                    }
+                    SheetKind::License => {
+                        let l = license(i);
+                        let (doc_no, date, until) = (l.doc_no.clone(), l.date, l.until);
+                        let after = license_after(&l);
+                        (
+                            PgRecord::License(l),
+                            doc_no,
+                            date,
+                            until,
+                            license_summary(),
+                            after,
+                        )
+                    }
+                };
+                let (public, norm, tokens) = projection::subject_columns(
+                    kind,
+                    dept_id,
+                    if person {
+                        SubjectKind::NaturalPerson
+                    } else {
+                        SubjectKind::LegalEntity
+                    },
+                    &name,
+                    None,
+                );
+                after[kind_name_field(sheet)] = serde_json::Value::String(name.clone());
+                PgBaseRow {
+                    id,
+                    subject_id,
+                    new_subject,
+                    subject_kind: if person { "person" } else { "legal" },
+                    name,
+                    credit_code: (!person).then_some(code),
+                    id_number: person.then_some(id_no),
+                    record,
+                    doc_no,
+                    date,
+                    until,
+                    summary,
+                    sort_key: projection::sort_key(date, kind, id),
+                    public,
+                    norm,
+                    tokens,
+                    after: after.to_string(),
+                }
+            })
+            .collect();
+        match insert {
+            PgInsert::Unnest => pg_unnest(&mut tx, &batch, &shared).await,
+            PgInsert::Values => pg_values(&mut tx, &batch, &shared).await,
+        }
+    }
+    sqlx::query(
+        "insert into deliveries (department_id, at, channel, actor, taken, updated, refused, late)
+         values ($1, $2, 'sheet', 'bench', $3, 0, 0, 0)",
+    )
+    .bind(dept_id)
+    .bind(shared.at)
+    .bind(i64::from(rows))
+    .execute(&mut *tx)
+    .await
+    .expect("delivery");
+    tx.commit().await.expect("commit");
+    started.elapsed()
+}
+
+/// `n` ids from `table`'s id sequence.
+async fn next_ids(tx: &mut PgTx<'_>, table: &str, n: usize) -> Vec<i64> {
+    sqlx::query_scalar(
+        "select nextval(pg_get_serial_sequence($1, 'id')) from generate_series(1, $2)",
+    )
+    .bind(table)
+    .bind(n as i64)
+    .fetch_all(&mut **tx)
+    .await
+    .expect("ids")
+}
+
+/// A batch of the PostgreSQL baseline as `insert … select … from unnest(…)`,
+/// one statement per table.
+async fn pg_unnest(tx: &mut PgTx<'_>, batch: &[PgBaseRow], s: &PgShared<'_>) {
+    fn col<'a, T>(
+        rows: impl Iterator<Item = &'a PgBaseRow>,
+        f: impl Fn(&'a PgBaseRow) -> T,
+    ) -> Vec<T> {
+        rows.map(f).collect()
+    }
+    let new = || batch.iter().filter(|r| r.new_subject);
+    sqlx::query(
+        "insert into subjects (id, kind, name, credit_code, id_number)
+         select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])",
+    )
+    .bind(col(new(), |r| r.subject_id))
+    .bind(col(new(), |r| r.subject_kind))
+    .bind(col(new(), |r| r.name.as_str()))
+    .bind(col(new(), |r| r.credit_code.as_deref()))
+    .bind(col(new(), |r| r.id_number.as_deref()))
+    .execute(&mut **tx)
+    .await
+    .expect("subjects");
+    let all = || batch.iter();
+    let ids = col(all(), |r| r.id);
+    let subject_ids = col(all(), |r| r.subject_id);
+    let doc_nos = col(all(), |r| r.doc_no.as_str());
+    let dates = col(all(), |r| r.date);
+    match s.sheet {
+        SheetKind::Penalty => {
+            sqlx::query(
+                "insert into penalties (id, subject_id, doc_no, violation_type, facts, basis,
+                                        categories, content, fine_fen, decision_date,
+                                        department_id, source_department_id, created_at, late)
+                 select u.id, u.subject_id, u.doc_no, u.violation_type, u.facts, u.basis,
+                        u.categories, u.content, u.fine_fen, u.decision_date, $11, $11, $12, $13
+                 from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                             $6::text[], $7::text[], $8::text[], $9::bigint[], $10::date[])
+                   as u(id, subject_id, doc_no, violation_type, facts, basis, categories,
+                        content, fine_fen, decision_date)",
+            )
+            .bind(&ids)
+            .bind(&subject_ids)
+            .bind(&doc_nos)
+            .bind(col(all(), |_| VIOLATION))
+            .bind(col(all(), |r| r.penalty().facts.as_str()))
+            .bind(col(all(), |_| BASIS))
+            .bind(col(all(), |_| "罚款"))
+            .bind(col(all(), |r| r.penalty().content.as_str()))
+            .bind(col(all(), |r| r.penalty().fine_fen))
+            .bind(&dates)
+            .bind(s.dept_id)
+            .bind(s.created_at)
+            .bind(true)
+            .execute(&mut **tx)
+            .await
+            .expect("penalties");
+        }
+        SheetKind::License => {
+            sqlx::query(
+                "insert into licenses (id, subject_id, doc_name, doc_no, category, cert_name,
+                                       cert_no, content, decision_date, valid_from, valid_to,
+                                       department_id, source_department_id, state, note,
+                                       created_at, late)
+                 select u.id, u.subject_id, u.doc_name, u.doc_no, u.category, u.cert_name,
+                        u.cert_no, u.content, u.decision_date, u.valid_from, u.valid_to,
+                        $12, $12, u.state, u.note, $13, false
+                 from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                             $6::text[], $7::text[], $8::text[], $9::date[], $10::date[],
+                             $11::date[], $14::text[], $15::text[])
+                   as u(id, subject_id, doc_name, doc_no, category, cert_name, cert_no,
+                        content, decision_date, valid_from, valid_to, state, note)",
+            )
+            .bind(&ids)
+            .bind(&subject_ids)
+            .bind(col(all(), |_| LICENSE_DOC))
+            .bind(&doc_nos)
+            .bind(col(all(), |_| LICENSE_CATEGORY))
+            .bind(col(all(), |_| LICENSE_CERT))
+            .bind(col(all(), |r| r.license().cert_no.as_str()))
+            .bind(col(all(), |_| LICENSE_CONTENT))
+            .bind(&dates)
+            .bind(&dates)
+            .bind(col(all(), |r| r.license().until))
+            .bind(s.dept_id)
+            .bind(s.created_at)
+            .bind(col(all(), |_| "有效"))
+            .bind(col(all(), |_| None::<&str>))
+            .execute(&mut **tx)
+            .await
+            .expect("licences");
+        }
+    }
+    sqlx::query(
+        "insert into record_rules (record_kind, record_id, rule_id)
+         select $1, u.id, u.rule_id from unnest($2::bigint[], $3::bigint[]) as u(id, rule_id)",
+    )
+    .bind(s.code)
+    .bind(&ids)
+    .bind(col(all(), |_| s.rule_id))
+    .execute(&mut **tx)
+    .await
+    .expect("rule links");
+    sqlx::query(
+        "insert into public_entries (sort_key, record_kind, record_id, subject_id, name,
+                                     name_norm, credit_code, doc_no, department_id, department,
+                                     decision_date, until, summary, tokens)
+         select u.sort_key, $1, u.id, u.subject_id, u.name, u.name_norm, u.credit_code,
+                u.doc_no, $2, $3, u.decision_date, u.until, u.summary,
+                string_to_array(u.tokens, ' ')
+         from unnest($4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::date[], $12::date[], $13::text[],
+                     $14::text[])
+           as u(sort_key, id, subject_id, name, name_norm, credit_code, doc_no,
+                decision_date, until, summary, tokens)",
+    )
+    .bind(s.code)
+    .bind(s.dept_id)
+    .bind(s.department)
+    .bind(col(all(), |r| r.sort_key))
+    .bind(&ids)
+    .bind(&subject_ids)
+    .bind(col(all(), |r| r.public.as_str()))
+    .bind(col(all(), |r| r.norm.as_str()))
+    .bind(col(all(), |r| r.credit_code.as_deref()))
+    .bind(&doc_nos)
+    .bind(&dates)
+    .bind(col(all(), |r| r.until))
+    .bind(col(all(), |r| r.summary.as_str()))
+    .bind(col(all(), |r| r.tokens.as_str()))
+    .execute(&mut **tx)
+    .await
+    .expect("projection");
+    sqlx::query(
+        "insert into record_changes (at, record_kind, record_id, department_id, change, actor,
+                                     after)
+         select $1, $2, u.id, $3, 'new', 'bench', u.after
+         from unnest($4::bigint[], $5::text[]) as u(id, after)",
+    )
+    .bind(s.at)
+    .bind(s.code)
+    .bind(s.dept_id)
+    .bind(&ids)
+    .bind(col(all(), |r| r.after.as_str()))
+    .execute(&mut **tx)
+    .await
+    .expect("change log");
+}
+
+/// A batch of the PostgreSQL baseline as multi-row `insert … values`, one
+/// statement per table.
+async fn pg_values(tx: &mut PgTx<'_>, batch: &[PgBaseRow], s: &PgShared<'_>) {
+    use sqlx::{Postgres, QueryBuilder};
+    let new: Vec<&PgBaseRow> = batch.iter().filter(|r| r.new_subject).collect();
+    if !new.is_empty() {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "insert into subjects (id, kind, name, credit_code, id_number) ",
+        );
+        q.push_values(new, |mut v, r| {
+            v.push_bind(r.subject_id)
+                .push_bind(r.subject_kind)
+                .push_bind(&r.name)
+                .push_bind(&r.credit_code)
+                .push_bind(&r.id_number);
+        });
+        q.build().execute(&mut **tx).await.expect("subjects");
+    }
+    let mut q = QueryBuilder::<Postgres>::new(match s.sheet {
+        SheetKind::Penalty => {
+            "insert into penalties (id, subject_id, doc_no, violation_type, facts, basis,
+                                    categories, content, fine_fen, decision_date, department_id,
+                                    source_department_id, created_at, late) "
+        }
+        SheetKind::License => {
+            "insert into licenses (id, subject_id, doc_name, doc_no, category, cert_name, cert_no,
+                                   content, decision_date, valid_from, valid_to, department_id,
+                                   source_department_id, state, note, created_at, late) "
+        }
+    });
+    q.push_values(batch, |mut v, r| match &r.record {
+        PgRecord::Penalty(p) => {
+            v.push_bind(r.id)
+                .push_bind(r.subject_id)
+                .push_bind(&p.doc_no)
+                .push_bind(VIOLATION)
+                .push_bind(&p.facts)
+                .push_bind(BASIS)
+                .push_bind("罚款")
+                .push_bind(&p.content)
+                .push_bind(p.fine_fen)
+                .push_bind(p.date)
+                .push_bind(s.dept_id)
+                .push_bind(s.dept_id)
+                .push_bind(s.created_at)
+                .push_bind(true);
+        }
+        PgRecord::License(l) => {
+            v.push_bind(r.id)
+                .push_bind(r.subject_id)
+                .push_bind(LICENSE_DOC)
+                .push_bind(&l.doc_no)
+                .push_bind(LICENSE_CATEGORY)
+                .push_bind(LICENSE_CERT)
+                .push_bind(&l.cert_no)
+                .push_bind(LICENSE_CONTENT)
+                .push_bind(l.date)
+                .push_bind(l.date)
+                .push_bind(l.until)
+                .push_bind(s.dept_id)
+                .push_bind(s.dept_id)
+                .push("'有效'")
+                .push("null")
+                .push_bind(s.created_at)
+                .push_bind(false);
+        }
+    });
+    q.build().execute(&mut **tx).await.expect("records");
+    let mut q = QueryBuilder::<Postgres>::new(
+        "insert into record_rules (record_kind, record_id, rule_id) ",
+    );
+    q.push_values(batch, |mut v, r| {
+        v.push_bind(s.code).push_bind(r.id).push_bind(s.rule_id);
+    });
+    q.build().execute(&mut **tx).await.expect("rule links");
+    let mut q = QueryBuilder::<Postgres>::new(
+        "insert into public_entries (sort_key, record_kind, record_id, subject_id, name,
+                                     name_norm, credit_code, doc_no, department_id, department,
+                                     decision_date, until, summary, tokens) ",
+    );
+    q.push_values(batch, |mut v, r| {
+        v.push_bind(r.sort_key)
+            .push_bind(s.code)
+            .push_bind(r.id)
+            .push_bind(r.subject_id)
+            .push_bind(&r.public)
+            .push_bind(&r.norm)
+            .push_bind(&r.credit_code)
+            .push_bind(&r.doc_no)
+            .push_bind(s.dept_id)
+            .push_bind(s.department)
+            .push_bind(r.date)
+            .push_bind(r.until)
+            .push_bind(&r.summary)
+            .push("string_to_array(")
+            .push_bind_unseparated(&r.tokens)
+            .push_unseparated(", ' ')");
+    });
+    q.build().execute(&mut **tx).await.expect("projection");
+    let mut q = QueryBuilder::<Postgres>::new(
+        "insert into record_changes (at, record_kind, record_id, department_id, change, actor,
+                                     after) ",
+    );
+    q.push_values(batch, |mut v, r| {
+        v.push_bind(s.at)
+            .push_bind(s.code)
+            .push_bind(r.id)
+            .push_bind(s.dept_id)
+            .push("'new'")
+            .push("'bench'")
+            .push_bind(&r.after);
+    });
+    q.build().execute(&mut **tx).await.expect("change log");
+}
+
 fn kind_name_field(sheet: SheetKind) -> &'static str {
     match sheet {
         SheetKind::Penalty => "CF_XDR_MC",
@@ -668,21 +1270,36 @@ async fn insert_penalty(tx: &mut Tx<'_>, i: u32, subject_id: i64, dept: i64, at:
     .await
     .expect("penalty")
     .get(0);
-    let after = serde_json::json!({
-        "CF_WFXW": VIOLATION, "CF_SY": p.facts, "CF_YJ": BASIS,
-        "CF_CFLB": "罚款", "CF_NR": p.content, "CF_NR_FK": p.fine_fen.to_string(),
-        "CF_NR_WFFF": null, "CF_NR_ZKDX": null, "CF_JDRQ": p.date.to_string(),
-        "CF_YXQ": null, "BZ": null,
-    });
+    let after = penalty_after(&p);
+    let until = penalty_until(&p);
     Written {
         id,
         doc_no: p.doc_no,
         date: p.date,
-        until: p.date + chrono::Days::new(3 * 365),
-        summary: "罚款".into(),
+        until,
+        summary: PENALTY_SUMMARY.into(),
         after,
     }
 }
+
+/// A penalty's change-log fields (its subject's name added by the caller).
+fn penalty_after(p: &Penalty) -> serde_json::Value {
+    serde_json::json!({
+        "CF_WFXW": VIOLATION, "CF_SY": p.facts, "CF_YJ": BASIS,
+        "CF_CFLB": "罚款", "CF_NR": p.content, "CF_NR_FK": p.fine_fen.to_string(),
+        "CF_NR_WFFF": null, "CF_NR_ZKDX": null, "CF_JDRQ": p.date.to_string(),
+        "CF_YXQ": null, "BZ": null,
+    })
+}
+
+/// A penalty's last public day (the market regulator's ordinary penalties
+/// are public for three years).
+fn penalty_until(p: &Penalty) -> NaiveDate {
+    p.date + chrono::Days::new(3 * 365)
+}
+
+/// A penalty's projection summary.
+const PENALTY_SUMMARY: &str = "罚款";
 
 async fn insert_license(tx: &mut Tx<'_>, i: u32, subject_id: i64, dept: i64, at: &str) -> Written {
     let l = license(i);
@@ -709,20 +1326,30 @@ async fn insert_license(tx: &mut Tx<'_>, i: u32, subject_id: i64, dept: i64, at:
     .await
     .expect("licence")
     .get(0);
-    let after = serde_json::json!({
-        "XK_XKWS": LICENSE_DOC, "XK_XKLB": LICENSE_CATEGORY, "XK_XKZS": LICENSE_CERT,
-        "XK_XKBH": l.cert_no, "XK_NR": LICENSE_CONTENT, "XK_JDRQ": l.date.to_string(),
-        "XK_YXQZ": l.date.to_string(), "XK_YXQZI": l.until.to_string(), "XK_ZT": "有效",
-        "BZ": null,
-    });
+    let after = license_after(&l);
     Written {
         id,
         doc_no: l.doc_no,
         date: l.date,
         until: l.until,
-        summary: format!("{LICENSE_CATEGORY}：{LICENSE_DOC}"),
+        summary: license_summary(),
         after,
     }
+}
+
+/// A licence's change-log fields (its subject's name added by the caller).
+fn license_after(l: &License) -> serde_json::Value {
+    serde_json::json!({
+        "XK_XKWS": LICENSE_DOC, "XK_XKLB": LICENSE_CATEGORY, "XK_XKZS": LICENSE_CERT,
+        "XK_XKBH": l.cert_no, "XK_NR": LICENSE_CONTENT, "XK_JDRQ": l.date.to_string(),
+        "XK_YXQZ": l.date.to_string(), "XK_YXQZI": l.until.to_string(), "XK_ZT": "有效",
+        "BZ": null,
+    })
+}
+
+/// A licence's projection summary.
+fn license_summary() -> String {
+    format!("{LICENSE_CATEGORY}：{LICENSE_DOC}")
 }
 
 const VIOLATION: &str = "销售不合格产品";
@@ -796,7 +1423,7 @@ fn id_number(n: u32) -> String {
 /// Row `i`'s subject: its number, kind, credit code and ID number (every
 /// tenth subject delivered twice, a tenth of them natural persons).
 fn subject(i: u32) -> (u32, &'static str, String, String) {
-    let subject = i - i % 2 * (i % 10 == 1) as u32;
+    let subject = subject_no(i);
     if i % 10 == 3 {
         (subject, "自然人", String::new(), id_number(subject))
     } else {
@@ -807,6 +1434,11 @@ fn subject(i: u32) -> (u32, &'static str, String, String) {
             String::new(),
         )
     }
+}
+
+/// Row `i`'s subject number (row `10k + 1` names row `10k`'s subject).
+fn subject_no(i: u32) -> u32 {
+    i - i % 2 * (i % 10 == 1) as u32
 }
 
 fn write_license_sheet(path: &std::path::Path, rows: u32, authority: &str) {

@@ -17,9 +17,9 @@ use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::{Datelike, Days, NaiveDate};
 
+use crate::store::seed::DEMO_DATA_SETTING;
 use crate::store::seed::{
     NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject, Seed,
-    DEMO_DATA_SETTING,
 };
 
 /// What was generated.

@@ -6,7 +6,7 @@
 //!
 //! Only feed keys read it: a department's push key is for writing its own
 //! records, not for reading everyone's. What leaves is what the platform is
-//! entitled to: the changes `store::feed` selects (no record of an item
+//! entitled to: the changes `store::columns::ENTITLED` admits (no record of an item
 //! that is not shared), and of each only what the public pages would show
 //! of its subject — names of natural persons and individual businesses
 //! masked, a natural person's ID number masked — by the same functions the

@@ -28,7 +28,7 @@ use crate::store::delivery::{
     staged_row, subject_key, DeliveryCounts, DeliveryReads, DeliveryStore, DeliveryTurn, Found,
     ImportContext, Published, Stage, SubjectRef, WriteStats,
 };
-use crate::store::writes::SubjectFacts;
+use crate::store::projection::SubjectFacts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

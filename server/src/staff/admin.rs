@@ -28,7 +28,7 @@ use super::{
     StaffState,
 };
 use crate::http::forms::see_other;
-use crate::store::staff::verify_chain;
+use crate::store::register::verify_chain;
 
 // ----- access register --------------------------------------------------------
 

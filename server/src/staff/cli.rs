@@ -26,7 +26,7 @@ use chrono::Utc;
 
 use super::session::hash_password;
 use crate::store::backend::Backend;
-use crate::store::staff::verify_chain;
+use crate::store::register::verify_chain;
 
 /// Runs a command if `args` (without the program name) name one; `None`
 /// when they do not (the portal then starts as usual).

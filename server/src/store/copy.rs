@@ -22,8 +22,8 @@ use sqlx::{Arguments, PgConnection, Row};
 
 use super::postgres::PgStore;
 use super::projection::{department_token, kind_token};
-use super::staff::verify_chain;
 use super::SqliteStore;
+use crate::store::register::verify_chain;
 
 /// The tables copied, parents before the tables that refer to them.
 pub const TABLES: &[&str] = &[

@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::projection::{self, ProjectionRow, RecordFacts};
-use super::writes::SubjectFacts;
+use crate::store::projection::SubjectFacts;
 
 #[async_trait]
 pub trait DeliveryStore: Send + Sync + 'static {
@@ -424,3 +424,7 @@ pub struct DeliveryCounts {
     pub refused: u64,
     pub late: u64,
 }
+
+/// Rows staged per write transaction: a few milliseconds of the write
+/// lock in a release build (the checks of the next chunk run without it).
+pub const CHUNK_ROWS: usize = 500;

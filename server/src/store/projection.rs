@@ -8,6 +8,8 @@ use app::domain::{publication_window, status_on, PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use chrono::{NaiveDate, NaiveTime};
 
+use super::seed::{NewLicense, NewPenalty};
+
 /// One row of the public projection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectionRow {
@@ -129,8 +131,8 @@ pub fn subject_columns(
 /// on `today`. Both stores build a record's row here, however they looked
 /// the facts up.
 pub(crate) fn of_record(
-    r: &crate::store::writes::Publishable<'_>,
-    known: crate::store::writes::Known<'_>,
+    r: &Publishable<'_>,
+    known: Known<'_>,
     today: NaiveDate,
 ) -> Option<ProjectionRow> {
     let facts = RecordFacts {
@@ -154,7 +156,7 @@ pub(crate) fn of_record(
 pub struct Listing<'a> {
     pub id: i64,
     pub subject_id: i64,
-    pub subject: &'a crate::store::writes::SubjectFacts,
+    pub subject: &'a SubjectFacts,
     pub doc_no: &'a str,
     pub department_id: i64,
     pub department: &'a str,
@@ -208,6 +210,72 @@ fn build(facts: RecordFacts<'_>, until: NaiveDate) -> ProjectionRow {
         summary: facts.summary,
         tokens,
     }
+}
+
+/// What the projection needs of a subject.
+#[derive(Clone, Debug)]
+pub struct SubjectFacts {
+    pub kind: SubjectKind,
+    pub name: String,
+    pub representative: Option<String>,
+    pub credit_code: Option<String>,
+}
+
+/// A penalty or licence as the projection sees it (the PostgreSQL store
+/// builds the same, so both summarise a record alike).
+pub(crate) struct Publishable<'a> {
+    pub(crate) kind: RecordKind,
+    pub(crate) record_id: i64,
+    pub(crate) subject_id: i64,
+    pub(crate) doc_no: &'a str,
+    pub(crate) department_id: i64,
+    pub(crate) decision_date: NaiveDate,
+    pub(crate) summary: String,
+    pub(crate) repaired_on: Option<NaiveDate>,
+    pub(crate) rule_ids: &'a [i64],
+}
+
+impl NewPenalty<'_> {
+    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
+        Publishable {
+            kind: RecordKind::Penalty,
+            record_id,
+            subject_id: self.subject_id,
+            doc_no: self.doc_no,
+            department_id: self.department_id,
+            decision_date: self.decision_date,
+            summary: self.categories.join("、"),
+            repaired_on: self.repaired_on,
+            rule_ids: self.rule_ids,
+        }
+    }
+}
+
+impl NewLicense<'_> {
+    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
+        Publishable {
+            kind: RecordKind::License,
+            record_id,
+            subject_id: self.subject_id,
+            doc_no: self.doc_no,
+            department_id: self.department_id,
+            decision_date: self.decision_date,
+            summary: format!("{}：{}", self.category, self.doc_name),
+            repaired_on: None,
+            rule_ids: self.rule_ids,
+        }
+    }
+}
+
+/// What the projection needs besides the record, when the caller already
+/// knows it — an import, which would otherwise look it up for every row:
+/// the record's rules (item disclosure applied), the department's name and
+/// the subject.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub rules: &'a [PublicationRule],
+    pub department: &'a str,
+    pub subject: &'a SubjectFacts,
 }
 
 #[cfg(test)]

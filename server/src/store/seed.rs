@@ -10,9 +10,6 @@ use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-/// The settings row that marks a database holding generated demo data.
-pub use super::sqlite::DEMO_DATA_SETTING;
-
 /// A store a data set can be written into.
 #[async_trait]
 pub trait Seed: Send + Sync {
@@ -136,3 +133,7 @@ pub struct NewSeriousEntry<'a> {
     pub remedies: &'a str,
     pub grounds_penalty_id: Option<i64>,
 }
+
+/// The setting the demo data generator leaves (its value: the "today" it
+/// generated for), which marks a database holding generated demo data.
+pub const DEMO_DATA_SETTING: &str = "demo.generated";

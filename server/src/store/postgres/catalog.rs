@@ -14,8 +14,8 @@ use sqlx::Row;
 use super::staff::append_in_tx;
 use super::writes::{insert_catalog_item, insert_catalog_rule, reproject_item, rule_from_row};
 use super::{db_err, PgStore};
-use crate::store::sqlite::rule_columns;
-use crate::store::writes::NewCatalogItem;
+use crate::store::columns::rule_columns;
+use crate::store::sqlite::writes::NewCatalogItem;
 
 impl PgStore {
     async fn items_where(&self, code: Option<&str>) -> Result<Vec<CatalogItem>, StoreError> {

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{db_err, PgStore};
-use crate::store::feed::changes_sql;
-use crate::store::repair::ts;
+use crate::store::columns::changes_sql;
+use crate::store::register::ts;
 
 #[async_trait]
 impl FeedStore for PgStore {

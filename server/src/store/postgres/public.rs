@@ -27,10 +27,11 @@ use sqlx::{PgPool, Row};
 
 use super::writes::rule_from_row;
 use super::{db_err, locks, millis, PgStore};
+use crate::store::columns::rule_columns;
 use crate::store::projection::{department_token, key_range, kind_token};
 use crate::store::refreshing::Refreshing;
 use crate::store::search::{page, CountKey, COUNT_CACHE_KEYS, COUNT_CAP, HIT_COLUMNS, STATS_TTL};
-use crate::store::sqlite::{rule_columns, DEMO_DATA_SETTING};
+use crate::store::seed::DEMO_DATA_SETTING;
 
 /// The caches of the public reads (the same as the SQLite store's).
 pub(crate) struct PublicCaches {

@@ -22,8 +22,8 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::{db_err, millis, PgStore};
-pub(crate) use crate::store::repair::Failures;
-use crate::store::repair::{bad, FILE_COLUMNS};
+pub(crate) use crate::store::columns::Failures;
+use crate::store::columns::{bad, FILE_COLUMNS};
 
 fn file_from_row(row: &PgRow) -> Result<StoredFile, StoreError> {
     let evidence: String = row.get(1);

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use super::staff::append_in_tx;
 use super::{db_err, PgStore};
-use crate::store::serious::{years, DOMAIN_COLUMNS};
+use crate::store::columns::{years, DOMAIN_COLUMNS};
 
 fn domain_from_row(row: &PgRow) -> Result<SeriousDomain, StoreError> {
     Ok(SeriousDomain {

@@ -14,11 +14,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use super::repair::{failures_since, Failures};
+use super::repair::failures_since;
 use super::write_tx::PgWriteTx;
 use super::{db_err, locks, millis, PgStore};
-use crate::store::repair::ts;
-use crate::store::staff::{audit_hash, ACCOUNT_COLUMNS, AUDIT_COLUMNS, GENESIS_HASH};
+use crate::store::columns::Failures;
+use crate::store::columns::{ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use crate::store::register::ts;
+use crate::store::register::{audit_hash, GENESIS_HASH};
 
 /// Appends `e` to the access register inside the caller's transaction.
 /// The chain has one head: a transaction-scoped advisory lock makes

@@ -13,13 +13,13 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres, Row};
 
 use super::{db_err, millis, PgStore};
+use crate::store::columns::rule_columns;
 use crate::store::projection::{self, ProjectionRow};
+use crate::store::projection::{Known, Publishable, SubjectFacts};
 use crate::store::seed::{
     NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
     RecordWriter, Seed,
 };
-use crate::store::sqlite::rule_columns;
-use crate::store::writes::{Known, Publishable, SubjectFacts};
 
 type Conn = PgConnection;
 

@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::repair::{parse_ts, ts};
-use super::sqlite::{db_err, SqliteStore};
 use super::staff::append_in_tx;
+use super::{db_err, SqliteStore};
+use crate::store::register::{parse_ts, ts};
 
 #[async_trait]
 impl KeyStore for SqliteStore {

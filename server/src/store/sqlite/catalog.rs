@@ -11,8 +11,9 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
 use super::writes::{self, NewCatalogItem};
+use super::{db_err, rule_from_row_at, SqliteStore};
+use crate::store::columns::rule_columns;
 
 #[async_trait]
 impl CatalogStore for SqliteStore {

@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 use sqlx::{Row, SqliteConnection};
 
 use super::collect::record_change;
-use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
 use super::writes::reproject_record;
+use super::{db_err, rule_from_row_at, SqliteStore};
+use crate::store::columns::rule_columns;
 
 /// How publication ends were counted before the civil code's rule: the
 /// decision date plus N months (the month's last day when there was no
@@ -72,7 +73,7 @@ impl SqliteStore {
             };
             sqlx::query("insert into data_steps (name, done_at, outcome) values (?, ?, ?)")
                 .bind(step.name())
-                .bind(super::repair::ts(chrono::Utc::now()))
+                .bind(crate::store::register::ts(chrono::Utc::now()))
                 .bind(&outcome)
                 .execute(&mut *tx)
                 .await

@@ -9,52 +9,10 @@ use app::store::{StoreError, StoredSubject};
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::sqlite::{db_err, SqliteStore};
-
-/// Which changes the provincial platform is entitled to, as a condition on
-/// the change `c` and, for a serious-list entry, the entry `s`. This is the
-/// one place the rule is written: it is plain SQL both stores run (the
-/// PostgreSQL store's feed uses it too).
-///
-/// A change leaves unless its record falls under a catalog item whose
-/// sharing attribute (共享属性) is 不予共享 (`none`): such an item's records
-/// are kept from every other system, whatever their disclosure attribute.
-/// Items shared unconditionally and conditionally both leave: the
-/// provincial platform is where the city's collected credit information is
-/// delivered, a feed key is issued to it alone by an administrator, and
-/// every read is registered — that is the condition. Records that are not
-/// public (依申请公开, 授权查询, 不予公开) leave under the same rule, since
-/// sharing between platforms is not disclosure to the public; what leaves
-/// is masked all the same (`collect::feed`).
-///
-/// A serious-list entry falls under the items of the penalty that grounds
-/// it. One not grounded on a penalty falls under no item and leaves: a
-/// decided list is for sharing with the credit platforms above the city.
-pub(crate) const ENTITLED: &str = "not exists (
-    select 1 from record_rules rr
-    join catalog_rules r on r.id = rr.rule_id
-    join catalog_items i on i.id = r.item_id
-    where i.sharing = 'none'
-      and rr.record_kind = case c.record_kind when 'serious' then 'penalty' else c.record_kind end
-      and rr.record_id = case c.record_kind when 'serious' then s.grounds_penalty_id
-                                            else c.record_id end)";
-
-/// The changes after `$1` the platform is entitled to, at most `$2`, with
-/// their records' document numbers and subjects (both stores run it).
-pub(crate) fn changes_sql() -> String {
-    format!(
-        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
-                coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
-                sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
-         from record_changes c
-         left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
-         left join licenses l on c.record_kind = 'license' and l.id = c.record_id
-         left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
-         join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
-         where c.id > $1 and {ENTITLED}
-         order by c.id limit $2"
-    )
-}
+use super::{db_err, SqliteStore};
+use crate::store::columns::changes_sql;
+#[cfg(doc)]
+use crate::store::columns::ENTITLED;
 
 #[async_trait]
 impl FeedStore for SqliteStore {

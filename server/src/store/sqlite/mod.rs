@@ -1,5 +1,20 @@
-//! The embedded SQLite store: connection, migrations and every read.
-//! Writes (used by demo data now, by collection later) are in `writes`.
+//! The embedded SQLite store, the default: connection, migrations and the
+//! public reads here; each other store trait in the module of its area
+//! (`repair`, `staff`, `catalog`, `api_keys`, `feed`, `collect`,
+//! `serious`), the writes that keep the projection in step in `writes`,
+//! one transaction's steps in `write_tx`, and the one-time data steps of
+//! old SQLite portals in `data_steps`.
+
+pub mod api_keys;
+pub mod catalog;
+pub mod collect;
+pub mod data_steps;
+pub mod feed;
+pub mod repair;
+pub mod serious;
+pub mod staff;
+pub mod write_tx;
+pub mod writes;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -25,18 +40,11 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::projection::{department_token, key_range, kind_token};
-use super::refreshing::Refreshing;
-use super::search::{page, CountKey, COUNT_CACHE_KEYS, COUNT_CAP, HIT_COLUMNS, STATS_TTL};
-
-/// The columns `rule_from_row` reads, from `catalog_rules r` joined to
-/// `catalog_items i`.
-macro_rules! rule_columns {
-    () => {
-        "r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version, r.effective_from, i.disclosure"
-    };
-}
-pub(crate) use rule_columns;
+use crate::store::columns::rule_columns;
+use crate::store::projection::{department_token, key_range, kind_token};
+use crate::store::refreshing::Refreshing;
+use crate::store::search::{page, CountKey, COUNT_CACHE_KEYS, COUNT_CAP, HIT_COLUMNS, STATS_TTL};
+use crate::store::seed::DEMO_DATA_SETTING;
 
 /// At most this many bigrams (or trigrams) of a long query go to the index,
 /// the rarest ones; the substring check on the public name makes the answer
@@ -78,10 +86,6 @@ async fn count_public(pool: SqlitePool, today: NaiveDate) -> Result<HomeStats, S
         serious: counts[2],
     })
 }
-
-/// The setting the demo data generator leaves (its value: the "today" it
-/// generated for).
-pub const DEMO_DATA_SETTING: &str = "demo.generated";
 
 /// How a text query is answered: which name index, its MATCH expression,
 /// and the substring the public name must hold when the index alone is not
@@ -234,10 +238,10 @@ impl SqliteStore {
         begin_write(&self.pool).await
     }
 
-    /// [`super::delivery::DeliveryStore::turn`]: a mutex per department,
+    /// [`crate::store::delivery::DeliveryStore::turn`]: a mutex per department,
     /// first come first served. In-process is enough here: one process
     /// holds an embedded database.
-    pub async fn delivery_turn(&self, department_id: i64) -> super::delivery::DeliveryTurn {
+    pub async fn delivery_turn(&self, department_id: i64) -> crate::store::delivery::DeliveryTurn {
         let turn = {
             let mut turns = self
                 .delivery_turns
@@ -245,7 +249,7 @@ impl SqliteStore {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             turns.entry(department_id).or_default().clone()
         };
-        super::delivery::DeliveryTurn::new(department_id, turn.lock_owned().await)
+        crate::store::delivery::DeliveryTurn::new(department_id, turn.lock_owned().await)
     }
 
     /// The connection pool, for tools and tests that inspect the database.
@@ -986,12 +990,12 @@ impl Store for SqliteStore {
              select ?, record_kind, record_id, department_id, 'ended', 'system'
              from public_entries where until < ?",
         )
-        .bind(super::repair::ts(chrono::Utc::now()))
+        .bind(crate::store::register::ts(chrono::Utc::now()))
         .bind(&today_s)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let removed = super::writes::unpublish_ended(&mut tx, &today_s).await?;
+        let removed = writes::unpublish_ended(&mut tx, &today_s).await?;
         tx.commit().await.map_err(db_err)?;
         if removed > 0 {
             self.stats_cache.mark_stale();

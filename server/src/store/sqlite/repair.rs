@@ -15,25 +15,9 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::sqlite::{db_err, SqliteStore};
-
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError(format!("bad timestamp {s}: {e}")))
-}
-
-pub(crate) fn bad(what: &str, value: &str) -> StoreError {
-    StoreError(format!("unknown {what} {value}"))
-}
-
-/// The columns of a stored file, in the order both stores read them.
-pub(crate) const FILE_COLUMNS: &str =
-    "id, evidence_kind, display_name, stored_name, sha256, size_bytes, mime, event_id";
+use super::{db_err, SqliteStore};
+use crate::store::columns::{bad, Failures, FILE_COLUMNS};
+use crate::store::register::{parse_ts, ts};
 
 fn file_from_row(row: &SqliteRow) -> Result<StoredFile, StoreError> {
     let evidence: String = row.get(1);
@@ -145,25 +129,6 @@ pub(crate) async fn apply_in_tx(
         .await?;
     }
     Ok(Some(next))
-}
-
-/// The tables counting failed attempts per client, for rate limits (both
-/// stores).
-#[derive(Clone, Copy)]
-pub(crate) enum Failures {
-    /// Wrong application number / tracking code pairs.
-    Tracking,
-    /// Failed staff logins.
-    Login,
-}
-
-impl Failures {
-    pub(crate) fn table(self) -> &'static str {
-        match self {
-            Failures::Tracking => "tracking_failures",
-            Failures::Login => "login_failures",
-        }
-    }
 }
 
 pub(crate) async fn note_failure(

@@ -8,18 +8,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::sqlite::{db_err, SqliteStore};
 use super::staff::append_in_tx;
-
-/// The columns of a domain, in [`domain_from_row`]'s order (both stores).
-pub(crate) const DOMAIN_COLUMNS: &str =
-    "code, name, list_basis, standard_basis, listing_authority, listing_years,
-     earliest_removal_years, removal_conditions, removal_procedure, mirrored, mirror_contact";
-
-/// How many years a stored count is, refusing what no domain can have.
-pub(crate) fn years(stored: i64, column: &str) -> Result<u32, StoreError> {
-    u32::try_from(stored).map_err(|_| StoreError(format!("serious_domains.{column} = {stored}")))
-}
+use super::{db_err, SqliteStore};
+use crate::store::columns::{years, DOMAIN_COLUMNS};
 
 fn domain_from_row(row: &SqliteRow) -> Result<SeriousDomain, StoreError> {
     Ok(SeriousDomain {

@@ -12,84 +12,16 @@ use app::store::write_tx::WriteTx;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::repair::{failures_since, parse_ts, ts, Failures};
-use super::sqlite::{db_err, SqliteStore};
+use super::repair::failures_since;
 use super::write_tx::SqliteWriteTx;
-
-/// The `prev_hash` of the first entry.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The hash of a register entry: SHA-256 over the previous entry's hash and
-/// every field, each length-prefixed so no text can move between fields.
-#[allow(clippy::too_many_arguments)]
-pub fn audit_hash(
-    prev_hash: &str,
-    id: i64,
-    at: &str,
-    account_id: Option<i64>,
-    actor: &str,
-    action: &str,
-    target: &str,
-    purpose: &str,
-    client: &str,
-) -> String {
-    let mut h = Sha256::new();
-    let account = account_id.map(|a| a.to_string()).unwrap_or_default();
-    let id = id.to_string();
-    for field in [
-        prev_hash, &id, at, &account, actor, action, target, purpose, client,
-    ] {
-        h.update(field.len().to_string().as_bytes());
-        h.update(b":");
-        h.update(field.as_bytes());
-        h.update(b";");
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Where a chain check failed.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ChainBreak {
-    pub id: i64,
-    pub reason: &'static str,
-}
-
-/// Checks that every entry links to the one before and its hash matches
-/// its fields. Returns how many entries were checked.
-pub fn verify_chain(entries: &[AuditEntry]) -> Result<usize, ChainBreak> {
-    let mut prev = GENESIS_HASH.to_string();
-    for e in entries {
-        if e.prev_hash != prev {
-            return Err(ChainBreak {
-                id: e.id,
-                reason: "与前一条登记的哈希不衔接（登记被删除、插入或改动）",
-            });
-        }
-        let expected = audit_hash(
-            &e.prev_hash,
-            e.id,
-            &ts(e.at),
-            e.account_id,
-            &e.actor,
-            &e.action,
-            &e.target,
-            &e.purpose,
-            &e.client,
-        );
-        if e.hash != expected {
-            return Err(ChainBreak {
-                id: e.id,
-                reason: "内容与哈希不符（登记被改动）",
-            });
-        }
-        prev = e.hash.clone();
-    }
-    Ok(entries.len())
-}
+use super::{db_err, SqliteStore};
+use crate::store::columns::Failures;
+use crate::store::columns::{ACCOUNT_COLUMNS, AUDIT_COLUMNS};
+use crate::store::register::{audit_hash, GENESIS_HASH};
+use crate::store::register::{parse_ts, ts};
 
 /// Appends `e` to the access register inside the caller's transaction.
 pub(crate) async fn append_in_tx(
@@ -147,11 +79,6 @@ async fn end_sessions(c: &mut SqliteConnection, account_id: i64) -> Result<(), S
     Ok(())
 }
 
-/// The columns of an account, in the order both stores read them.
-pub(crate) const ACCOUNT_COLUMNS: &str =
-    "a.id, a.username, a.display_name, a.role, a.department_id,
-    a.password_hash, a.disabled, d.name, a.must_change_password";
-
 fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
     let role: String = row.get(3);
     Ok(StoredAccount {
@@ -168,10 +95,6 @@ fn account_from_row(row: &SqliteRow) -> Result<StoredAccount, StoreError> {
         department_name: row.get(7),
     })
 }
-
-/// The columns of a register entry, in the order both stores read them.
-pub(crate) const AUDIT_COLUMNS: &str =
-    "id, at, account_id, actor, action, target, purpose, client, prev_hash, hash";
 
 fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
@@ -650,66 +573,5 @@ impl StaffStore for SqliteStore {
         append_in_tx(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(true)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use app::store::staff::AuditEntry;
-
-    fn chain(n: i64) -> Vec<AuditEntry> {
-        let mut prev = GENESIS_HASH.to_string();
-        let at = Utc::now();
-        (1..=n)
-            .map(|id| {
-                let hash = audit_hash(
-                    &prev,
-                    id,
-                    &ts(at),
-                    Some(1),
-                    "li",
-                    "login",
-                    "-",
-                    "-",
-                    "127.0.0.1",
-                );
-                let e = AuditEntry {
-                    id,
-                    at: parse_ts(&ts(at)).unwrap(),
-                    account_id: Some(1),
-                    actor: "li".into(),
-                    action: "login".into(),
-                    target: "-".into(),
-                    purpose: "-".into(),
-                    client: "127.0.0.1".into(),
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
-                prev = hash;
-                e
-            })
-            .collect()
-    }
-
-    #[test]
-    fn an_intact_chain_verifies_and_any_change_breaks_it() {
-        let entries = chain(4);
-        assert_eq!(verify_chain(&entries), Ok(4));
-
-        let mut edited = entries.clone();
-        edited[1].target = "application XF2026112600002".into();
-        assert_eq!(verify_chain(&edited).unwrap_err().id, 2);
-
-        let mut removed = entries.clone();
-        removed.remove(2);
-        assert_eq!(verify_chain(&removed).unwrap_err().id, 4);
-    }
-
-    #[test]
-    fn text_cannot_move_between_fields() {
-        let a = audit_hash(GENESIS_HASH, 1, "t", None, "ab", "c", "", "", "");
-        let b = audit_hash(GENESIS_HASH, 1, "t", None, "a", "bc", "", "", "");
-        assert_ne!(a, b);
     }
 }

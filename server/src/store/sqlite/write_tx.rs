@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::collect::record_change;
+use super::db_err;
 use super::repair::apply_in_tx;
-use super::sqlite::db_err;
 use super::staff::append_in_tx;
 use super::writes;
 

@@ -10,13 +10,15 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::{Row, Sqlite, SqliteConnection};
 
-use super::projection::{self, ProjectionRow};
-pub use super::seed::{
+use super::SqliteStore;
+use super::{db_err, rule_from_row};
+use crate::store::columns::rule_columns;
+use crate::store::projection::{self, ProjectionRow};
+use crate::store::projection::{Known, Publishable, SubjectFacts};
+pub use crate::store::seed::{
     NewCatalogItem, NewDepartment, NewLicense, NewPenalty, NewSeriousEntry, NewSubject,
 };
-use super::seed::{RecordWriter, Seed};
-use super::sqlite::{db_err, rule_columns, rule_from_row};
-use super::SqliteStore;
+use crate::store::seed::{RecordWriter, Seed};
 
 type Conn = SqliteConnection;
 
@@ -149,15 +151,6 @@ async fn rules_by_ids(c: &mut Conn, ids: &[i64]) -> Result<Vec<PublicationRule>,
     Ok(rules)
 }
 
-/// What the projection needs of a subject.
-#[derive(Clone, Debug)]
-pub struct SubjectFacts {
-    pub kind: SubjectKind,
-    pub name: String,
-    pub representative: Option<String>,
-    pub credit_code: Option<String>,
-}
-
 pub async fn subject_facts(c: &mut Conn, id: i64) -> Result<SubjectFacts, StoreError> {
     let row =
         sqlx::query("select kind, name, representative, credit_code from subjects where id = ?")
@@ -265,63 +258,6 @@ pub async fn unpublish_ended(c: &mut Conn, today: &str) -> Result<u64, StoreErro
         .await
         .map_err(db_err)?
         .rows_affected())
-}
-
-/// A penalty or licence as the projection sees it (the PostgreSQL store
-/// builds the same, so both summarise a record alike).
-pub(crate) struct Publishable<'a> {
-    pub(crate) kind: RecordKind,
-    pub(crate) record_id: i64,
-    pub(crate) subject_id: i64,
-    pub(crate) doc_no: &'a str,
-    pub(crate) department_id: i64,
-    pub(crate) decision_date: NaiveDate,
-    pub(crate) summary: String,
-    pub(crate) repaired_on: Option<NaiveDate>,
-    pub(crate) rule_ids: &'a [i64],
-}
-
-impl NewPenalty<'_> {
-    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
-        Publishable {
-            kind: RecordKind::Penalty,
-            record_id,
-            subject_id: self.subject_id,
-            doc_no: self.doc_no,
-            department_id: self.department_id,
-            decision_date: self.decision_date,
-            summary: self.categories.join("、"),
-            repaired_on: self.repaired_on,
-            rule_ids: self.rule_ids,
-        }
-    }
-}
-
-impl NewLicense<'_> {
-    pub(crate) fn publishable(&self, record_id: i64) -> Publishable<'_> {
-        Publishable {
-            kind: RecordKind::License,
-            record_id,
-            subject_id: self.subject_id,
-            doc_no: self.doc_no,
-            department_id: self.department_id,
-            decision_date: self.decision_date,
-            summary: format!("{}：{}", self.category, self.doc_name),
-            repaired_on: None,
-            rule_ids: self.rule_ids,
-        }
-    }
-}
-
-/// What the projection needs besides the record, when the caller already
-/// knows it — an import, which would otherwise look it up for every row:
-/// the record's rules (item disclosure applied), the department's name and
-/// the subject.
-#[derive(Clone, Copy)]
-pub struct Known<'a> {
-    pub rules: &'a [PublicationRule],
-    pub department: &'a str,
-    pub subject: &'a SubjectFacts,
 }
 
 /// Adds the record's projection row when it is public on `today`, looking

@@ -25,12 +25,12 @@ use sqlx::{Connection, PgConnection, Postgres, Row, Transaction};
 
 use super::writes::rule_from_row;
 use super::{db_err, locks, PgStore};
+use crate::store::columns::rule_columns;
 use crate::store::delivery::{
     CatalogEntry, DeliveryReads, DeliveryStore, DeliveryTurn, Fields, ImportContext, Stage,
     LICENSE_LOGGED, PENALTY_LOGGED,
 };
-use crate::store::sqlite::rule_columns;
-use crate::store::writes::SubjectFacts;
+use crate::store::projection::SubjectFacts;
 
 #[async_trait]
 impl DeliveryStore for PgStore {

@@ -33,7 +33,7 @@ use sqlx::postgres::PgArguments;
 use sqlx::{PgPool, Postgres, Row};
 
 use super::load_context;
-use crate::store::collect::staging::CHUNK_ROWS;
+use crate::store::delivery::CHUNK_ROWS;
 use crate::store::delivery::{
     DeliveryCounts, DeliveryTurn, ImportContext, Published, Stage, StagedRow, SubjectRef,
     WriteStats,

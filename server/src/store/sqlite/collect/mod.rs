@@ -20,11 +20,12 @@ use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
-use super::delivery::{
+use super::{db_err, rule_from_row_at, SqliteStore};
+use crate::store::columns::rule_columns;
+use crate::store::delivery::{
     CatalogEntry, DeliveryReads, DeliveryStore, DeliveryTurn, Fields, ImportContext, Stage,
 };
-use super::sqlite::{db_err, rule_columns, rule_from_row_at, SqliteStore};
-use super::writes::SubjectFacts;
+use crate::store::projection::SubjectFacts;
 
 #[async_trait]
 impl DeliveryStore for SqliteStore {
@@ -223,7 +224,7 @@ pub async fn record_change(
                                      before, after)
          values (?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(super::repair::ts(chrono::Utc::now()))
+    .bind(crate::store::register::ts(chrono::Utc::now()))
     .bind(kind.code())
     .bind(record_id)
     .bind(department_id)

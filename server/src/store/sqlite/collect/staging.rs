@@ -41,6 +41,7 @@ use chrono::NaiveDate;
 use sqlx::{Row, SqlitePool};
 
 use super::{license, load_context, penalty};
+use crate::store::delivery::CHUNK_ROWS;
 use crate::store::delivery::{
     DeliveryCounts, DeliveryTurn, ImportContext, Published, Stage, StagedRow, SubjectRef,
     WriteStats,
@@ -50,10 +51,6 @@ use crate::store::sqlite::{begin_write, db_err};
 
 /// A statement with its arguments.
 pub type Query = sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
-
-/// Rows staged per write transaction: a few milliseconds of the write
-/// lock in a release build (the checks of the next chunk run without it).
-pub const CHUNK_ROWS: usize = 500;
 
 /// Rows deleted per statement when staged rows are removed.
 const DELETE_ROWS: usize = 2000;
@@ -134,7 +131,7 @@ impl Staging {
         .bind(turn.department_id)
         .bind(kind.record_kind().code())
         .bind(actor)
-        .bind(crate::store::repair::ts(chrono::Utc::now()))
+        .bind(crate::store::register::ts(chrono::Utc::now()))
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?
@@ -436,7 +433,7 @@ impl Staging {
         .map_err(db_err)?
         .get(0);
         let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let at = crate::store::repair::ts(chrono::Utc::now());
+        let at = crate::store::register::ts(chrono::Utc::now());
         // Every statement below takes these parameters (unused ones are
         // ignored): ?1 staging, ?2 highest subject id before, ?3
         // department, ?4 highest record id before, ?5 creation time, ?6
@@ -648,7 +645,7 @@ pub async fn discard_abandoned(
     before: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, StoreError> {
     let removed = sqlx::query("delete from import_stagings where started_at < ?")
-        .bind(crate::store::repair::ts(before))
+        .bind(crate::store::register::ts(before))
         .execute(pool)
         .await
         .map_err(db_err)?

@@ -1,0 +1,105 @@
+//! SQL both stores run alike: the column lists of the rows they read in
+//! the same order, the failed-attempt tables, the feed's query (written
+//! with `$n` placeholders, which SQLite takes too), and decoding helpers.
+
+use app::store::StoreError;
+
+/// The columns `rule_from_row` reads, from `catalog_rules r` joined to
+/// `catalog_items i`.
+macro_rules! rule_columns {
+    () => {
+        "r.tier, r.published, r.min_months, r.max_months, r.repairable, r.version, r.effective_from, i.disclosure"
+    };
+}
+pub(crate) use rule_columns;
+
+/// The columns of an account, in the order both stores read them.
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "a.id, a.username, a.display_name, a.role, a.department_id,
+    a.password_hash, a.disabled, d.name, a.must_change_password";
+
+/// The columns of a register entry, in the order both stores read them.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "id, at, account_id, actor, action, target, purpose, client, prev_hash, hash";
+
+/// The columns of a stored file, in the order both stores read them.
+pub(crate) const FILE_COLUMNS: &str =
+    "id, evidence_kind, display_name, stored_name, sha256, size_bytes, mime, event_id";
+
+/// The columns of a domain, in [`domain_from_row`]'s order (both stores).
+pub(crate) const DOMAIN_COLUMNS: &str =
+    "code, name, list_basis, standard_basis, listing_authority, listing_years,
+     earliest_removal_years, removal_conditions, removal_procedure, mirrored, mirror_contact";
+
+/// How many years a stored count is, refusing what no domain can have.
+pub(crate) fn years(stored: i64, column: &str) -> Result<u32, StoreError> {
+    u32::try_from(stored).map_err(|_| StoreError(format!("serious_domains.{column} = {stored}")))
+}
+
+pub(crate) fn bad(what: &str, value: &str) -> StoreError {
+    StoreError(format!("unknown {what} {value}"))
+}
+
+/// The tables counting failed attempts per client, for rate limits (both
+/// stores).
+#[derive(Clone, Copy)]
+pub(crate) enum Failures {
+    /// Wrong application number / tracking code pairs.
+    Tracking,
+    /// Failed staff logins.
+    Login,
+}
+
+impl Failures {
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Failures::Tracking => "tracking_failures",
+            Failures::Login => "login_failures",
+        }
+    }
+}
+
+/// Which changes the provincial platform is entitled to, as a condition on
+/// the change `c` and, for a serious-list entry, the entry `s`. This is the
+/// one place the rule is written: it is plain SQL both stores run (the
+/// PostgreSQL store's feed uses it too).
+///
+/// A change leaves unless its record falls under a catalog item whose
+/// sharing attribute (共享属性) is 不予共享 (`none`): such an item's records
+/// are kept from every other system, whatever their disclosure attribute.
+/// Items shared unconditionally and conditionally both leave: the
+/// provincial platform is where the city's collected credit information is
+/// delivered, a feed key is issued to it alone by an administrator, and
+/// every read is registered — that is the condition. Records that are not
+/// public (依申请公开, 授权查询, 不予公开) leave under the same rule, since
+/// sharing between platforms is not disclosure to the public; what leaves
+/// is masked all the same (`collect::feed`).
+///
+/// A serious-list entry falls under the items of the penalty that grounds
+/// it. One not grounded on a penalty falls under no item and leaves: a
+/// decided list is for sharing with the credit platforms above the city.
+pub(crate) const ENTITLED: &str = "not exists (
+    select 1 from record_rules rr
+    join catalog_rules r on r.id = rr.rule_id
+    join catalog_items i on i.id = r.item_id
+    where i.sharing = 'none'
+      and rr.record_kind = case c.record_kind when 'serious' then 'penalty' else c.record_kind end
+      and rr.record_id = case c.record_kind when 'serious' then s.grounds_penalty_id
+                                            else c.record_id end)";
+
+/// The changes after `$1` the platform is entitled to, at most `$2`, with
+/// their records' document numbers and subjects (both stores run it).
+pub(crate) fn changes_sql() -> String {
+    format!(
+        "select c.id, c.at, c.record_kind, c.record_id, c.department_id, c.change,
+                coalesce(p.doc_no, l.doc_no, s.doc_no), c.before, c.after,
+                sub.id, sub.kind, sub.name, sub.credit_code, sub.id_number, sub.representative
+         from record_changes c
+         left join penalties p on c.record_kind = 'penalty' and p.id = c.record_id
+         left join licenses l on c.record_kind = 'license' and l.id = c.record_id
+         left join serious_entries s on c.record_kind = 'serious' and s.id = c.record_id
+         join subjects sub on sub.id = coalesce(p.subject_id, l.subject_id, s.subject_id)
+         where c.id > $1 and {ENTITLED}
+         order by c.id limit $2"
+    )
+}

@@ -373,7 +373,7 @@ async fn every_feed_read_is_registered() {
             format!("共享读取记录变动：游标 {from} 之后至 {to}，共 {n} 条")
         );
     }
-    assert!(server::store::staff::verify_chain(&register).is_ok());
+    assert!(server::store::register::verify_chain(&register).is_ok());
 }
 
 #[tokio::test]

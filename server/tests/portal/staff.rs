@@ -732,7 +732,7 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
             "{expected} missing from {actions:?}"
         );
     }
-    assert!(server::store::staff::verify_chain(&register).is_ok());
+    assert!(server::store::register::verify_chain(&register).is_ok());
     // The register refuses edits; an edit made behind its back is found.
     assert!(p
         .db
@@ -748,7 +748,8 @@ async fn approval_takes_the_record_off_every_public_page_and_is_registered() {
     .await;
     p.db.exec("update audit_log set purpose = '查看' where id = 2")
         .await;
-    let broken = server::store::staff::verify_chain(&p.backend.staff.audit_chain().await.unwrap());
+    let broken =
+        server::store::register::verify_chain(&p.backend.staff.audit_chain().await.unwrap());
     assert_eq!(broken.unwrap_err().id, 2);
 }
 

@@ -8,7 +8,7 @@
 
 use app::domain::collection::SheetKind;
 use server::collect::import::{process_row, Delivery, Summary};
-use server::store::collect::staging::CHUNK_ROWS;
+use server::store::delivery::CHUNK_ROWS;
 use server::store::delivery::{DeliveryTurn, ImportContext, Published};
 
 use super::collect::{count, dept, Dept};

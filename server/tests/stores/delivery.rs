@@ -14,7 +14,7 @@ use app::domain::collection::SheetKind;
 use app::domain::SubjectKind;
 use chrono::NaiveDate;
 use server::collect::import::{self, process_row, Delivery, Summary};
-use server::store::collect::staging::CHUNK_ROWS;
+use server::store::delivery::CHUNK_ROWS;
 use server::store::delivery::{DeliveryStore, DeliveryTurn, ImportContext, Published};
 use server::store::postgres::PgStore;
 use server::store::seed::{NewPenalty, NewSubject};

@@ -6,7 +6,7 @@ use app::domain::staff::{AuditAction, Role, SESSION_IDLE};
 use app::domain::working_days::{CalendarEntry, DayKind};
 use app::store::staff::{AuditFilter, NewAccount, NewAuditEntry, StoredSession};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use server::store::staff::verify_chain;
+use server::store::register::verify_chain;
 
 use super::{databases, departments};
 

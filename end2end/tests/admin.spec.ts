@@ -78,3 +78,39 @@ test("the credit authority's pages: catalog, a refused rule version, API keys, q
   await page.getByRole("button", { name: "退出登录" }).click();
   await expect(h1).toHaveText("工作人员登录");
 });
+
+test("the serious list's domains: one without its legal basis is refused, one with it is added", async ({
+  page,
+}, testInfo) => {
+  const h1 = page.getByRole("heading", { level: 1 });
+  await signInAsAdmin(page);
+  await page.getByRole("link", { name: "名单领域" }).click();
+  await expect(h1).toHaveText("严重失信主体名单领域");
+  await expect(page.getByRole("table")).toContainText("市场监督管理严重违法失信名单");
+  await expectAccessible(page, testInfo);
+
+  const code = `stats_${testInfo.project.name}`;
+  const exact = { exact: true };
+  await page.getByLabel("领域编码", exact).fill(code);
+  await page.getByLabel("名单名称", exact).fill(`统计严重失信企业名单（${testInfo.project.name}）`);
+  await page.getByLabel("设列依据", exact).fill("根据有关规定");
+  await page.getByLabel("认定标准依据", exact).fill("《统计严重失信企业信用管理办法》（国统字〔2022〕33号）");
+  await page.getByLabel("认定单位", exact).fill("统计机构");
+  await page.getByLabel("列入期限（年）", exact).fill("3");
+  await page.getByLabel("列入满几年可申请提前移出", exact).fill("1");
+  await page.getByLabel("移出条件", exact).fill("公示期满或者纠正失信行为、消除不良影响");
+  await page.getByLabel("移出程序", exact).fill("向作出认定的统计机构提出申请");
+  await page.getByRole("button", { name: "新增名单领域" }).click();
+  // Refused with the reason, what was typed kept.
+  await expect(page.getByRole("alert")).toContainText("法律依据须写明法律、法规或中央政策文件");
+  await expect(page.getByLabel("移出程序", exact)).toHaveValue("向作出认定的统计机构提出申请");
+  await expectAccessible(page, testInfo);
+
+  await page
+    .getByLabel("设列依据", exact)
+    .fill("《国务院办公厅关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》（国办发〔2020〕49号）");
+  await page.getByRole("button", { name: "新增名单领域" }).click();
+  await expect(page.getByRole("status")).toContainText("已新增名单领域");
+  await expect(h1).toContainText("统计严重失信企业名单");
+  await expectAccessible(page, testInfo);
+});

@@ -660,20 +660,26 @@ pub async fn generate(
         summary.licenses += 1;
     }
 
+    // The national domains first: every entry names one.
+    for d in app::domain::serious_domain::national_domains() {
+        w.serious_domain(&d).await?;
+    }
     // Serious-list entries grounded on serious penalties (about one in 25).
     for (penalty_id, subject_id, dept_id, dept_code, decision) in serious_candidates {
         if !rng.chance(4) || summary.serious >= 400 {
             continue;
         }
-        let list_name = match dept_code {
-            "swj" => "重大税收违法失信主体名单",
-            "rsj" => "拖欠农民工工资失信联合惩戒对象名单",
-            "yjgl" => "安全生产严重失信主体名单",
-            "scjg" | "xyscjg" | "lbscjg" => "市场监督管理严重违法失信名单",
+        let (domain_code, list_name) = match dept_code {
+            "swj" => ("tax_major_violation", "重大税收违法失信主体名单"),
+            "rsj" => ("wage_arrears", "拖欠农民工工资失信联合惩戒对象名单"),
+            "yjgl" => ("work_safety", "安全生产严重失信主体名单"),
+            "scjg" | "xyscjg" | "lbscjg" => {
+                ("market_serious_violation", "市场监督管理严重违法失信名单")
+            }
             // No national list of this department's domain: nothing is
             // listed outside one (its draw is still taken, so the other
             // entries stay as they were).
-            _ => "",
+            _ => ("", ""),
         };
         let listed_on = decision + Days::new(20 + rng.below(20));
         if listed_on >= today || list_name.is_empty() {
@@ -683,6 +689,7 @@ pub async fn generate(
         w.serious_entry(
             &NewSeriousEntry {
                 subject_id,
+                domain_code: Some(domain_code),
                 list_name,
                 reason: "受到较重行政处罚，违法行为性质恶劣、社会影响较大",
                 basis: "《国务院办公厅关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》（国办发〔2020〕49号）及相关领域严重失信主体名单管理规定",

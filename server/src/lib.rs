@@ -7,6 +7,7 @@ pub mod demo;
 pub mod display;
 pub mod http;
 pub mod limits;
+pub mod notices;
 pub mod repair;
 pub mod router;
 pub mod services;

@@ -110,6 +110,7 @@ async fn run() -> Result<(), String> {
         feed: backend.feed.clone(),
         collect: backend.collect.clone(),
         serious: backend.serious.clone(),
+        listings: backend.listings.clone(),
         secure_cookies: config.secure_cookies,
         deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),

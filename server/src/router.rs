@@ -96,6 +96,7 @@ pub fn build(
     let secure = staff.secure_cookies;
     crate::repair::routes(repair)
         .merge(crate::collect::api::routes(staff.clone()))
+        .merge(crate::notices::routes(staff.clone()))
         .merge(crate::staff::routes(staff))
         .merge(pages)
         .layer(CompressionLayer::new().compress_when(compress_when))

@@ -272,10 +272,13 @@ pub enum AuditAction {
     FeedRead,
     /// A serious-list domain was added or changed.
     SeriousDomainChanged,
+    /// A step of the listing procedure: a notice served, a reply, a
+    /// decision to list, a withdrawn proposal.
+    ListingStep,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -294,6 +297,7 @@ impl AuditAction {
         AuditAction::AccountChanged,
         AuditAction::FeedRead,
         AuditAction::SeriousDomainChanged,
+        AuditAction::ListingStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -316,6 +320,7 @@ impl AuditAction {
             AuditAction::AccountChanged => "account_changed",
             AuditAction::FeedRead => "feed_read",
             AuditAction::SeriousDomainChanged => "serious_domain_changed",
+            AuditAction::ListingStep => "listing_step",
         }
     }
 
@@ -343,6 +348,7 @@ impl AuditAction {
             AuditAction::AccountChanged => "停用、启用账号或重置密码",
             AuditAction::FeedRead => "共享读取记录变动",
             AuditAction::SeriousDomainChanged => "修改严重失信主体名单领域",
+            AuditAction::ListingStep => "办理严重失信主体名单认定",
         }
     }
 }

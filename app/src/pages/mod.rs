@@ -5,6 +5,7 @@ pub mod admin;
 pub mod document;
 pub mod home_page;
 pub mod not_found_page;
+pub mod notice_page;
 pub mod policies_page;
 pub mod record_page;
 pub mod repair;

@@ -178,6 +178,7 @@ pub mod catalog;
 pub mod collect;
 pub mod feed;
 pub mod keys;
+pub mod listing;
 pub mod repair;
 pub mod serious;
 pub mod staff;

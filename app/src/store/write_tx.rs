@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
+use super::listing::ListingChange;
 use super::repair::NewEvent;
 use super::staff::NewAuditEntry;
 use super::StoreError;
@@ -23,6 +24,25 @@ pub struct RecordChange {
     pub change: &'static str,
     /// The staff account's username, or the process that made the change.
     pub actor: String,
+}
+
+/// A serious-list entry a listing decision creates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewListedEntry {
+    pub subject_id: i64,
+    pub domain_code: String,
+    pub list_name: String,
+    pub reason: String,
+    pub basis: String,
+    pub doc_no: String,
+    pub department_id: i64,
+    pub listed_on: NaiveDate,
+    /// The last day on the list.
+    pub until: NaiveDate,
+    pub measures: String,
+    pub removal_conditions: String,
+    pub remedies: String,
+    pub grounds_penalty_id: Option<i64>,
 }
 
 #[async_trait]
@@ -53,6 +73,15 @@ pub trait WriteTx: Send {
     async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError>;
 
     async fn log_change(&mut self, change: &RecordChange) -> Result<(), StoreError>;
+
+    /// Adds a serious-list entry, public from `today` when listed then;
+    /// its id.
+    async fn list_entry(&mut self, e: &NewListedEntry, today: NaiveDate)
+        -> Result<i64, StoreError>;
+
+    /// Applies a listing's step if it is still in `change.expected`, with
+    /// its event; false (nothing written) when it had moved on.
+    async fn change_listing(&mut self, change: &ListingChange) -> Result<bool, StoreError>;
 
     /// Appends to the access register (its chain continued in order).
     async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError>;

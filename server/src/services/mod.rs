@@ -3,5 +3,6 @@
 //! calls a store trait) and never sees SQL. Handlers parse, call a service
 //! and render.
 
+pub mod listing;
 pub mod review;
 pub mod serious_domains;

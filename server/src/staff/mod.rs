@@ -13,6 +13,7 @@ pub mod admin;
 pub mod catalog;
 pub mod cli;
 pub mod keys;
+pub mod listings;
 pub mod login;
 pub mod review;
 pub mod serious_domains;
@@ -47,6 +48,7 @@ pub struct StaffState {
     pub feed: Arc<dyn FeedStore>,
     pub collect: Arc<dyn CollectStore>,
     pub serious: Arc<dyn app::store::serious::SeriousDomainStore>,
+    pub listings: Arc<dyn app::store::listing::ListingStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
     /// Where delivered records are checked, staged and published.
@@ -92,6 +94,13 @@ fn console() -> Routes<StaffState> {
             get(catalog::item).post(catalog::update_item),
         )
         .route("/admin/catalog/{code}/rules", post(catalog::add_version))
+        .route(
+            "/admin/listings",
+            get(listings::list).post(listings::propose),
+        )
+        .route("/admin/listings/new", get(listings::new))
+        .route("/admin/listings/{number}", get(listings::listing))
+        .route("/admin/listings/{number}/act", post(listings::act))
         .route(
             "/admin/serious-domains",
             get(serious_domains::list).post(serious_domains::add),

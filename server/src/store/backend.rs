@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use app::store::{
-    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
-    StaffStore, Store, StoreError,
+    listing::ListingStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore,
+    KeyStore, RepairStore, StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
 
@@ -28,6 +28,7 @@ pub struct Backend {
     pub feed: Arc<dyn FeedStore>,
     pub collect: Arc<dyn CollectStore>,
     pub serious: Arc<dyn SeriousDomainStore>,
+    pub listings: Arc<dyn ListingStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -68,6 +69,7 @@ impl Backend {
             feed: store.clone(),
             collect: store.clone(),
             serious: store.clone(),
+            listings: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -85,6 +87,7 @@ impl Backend {
             feed: store.clone(),
             collect: store.clone(),
             serious: store.clone(),
+            listings: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -103,3 +103,12 @@ pub(crate) fn changes_sql() -> String {
          order by c.id limit $2"
     )
 }
+
+/// The columns of a listing, in the order both stores read them.
+pub(crate) const LISTING_COLUMNS: &str =
+    "id, number, domain_code, department_id, penalty_id, subject_id, state, reason, basis,
+     measures, doc_no, notice_date, answer_deadline, access_hash, answer, reply, waived,
+     decided_on, entry_id";
+
+/// The states of a listing still in progress (the party may be listed).
+pub(crate) const OPEN_LISTING_STATES: &str = "('proposed', 'notified', 'answered', 'replied')";

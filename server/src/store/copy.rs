@@ -37,6 +37,8 @@ pub const TABLES: &[&str] = &[
     "record_rules",
     "serious_domains",
     "serious_entries",
+    "serious_listings",
+    "serious_listing_events",
     "public_entries",
     "calendar_days",
     "settings",

@@ -39,6 +39,11 @@ pub trait RecordWriter: Send {
     async fn subject(&mut self, s: &NewSubject<'_>) -> Result<i64, StoreError>;
     async fn penalty(&mut self, p: &NewPenalty<'_>, today: NaiveDate) -> Result<i64, StoreError>;
     async fn license(&mut self, l: &NewLicense<'_>, today: NaiveDate) -> Result<i64, StoreError>;
+    /// Adds a serious-list domain unless its code or name is stored.
+    async fn serious_domain(
+        &mut self,
+        d: &app::domain::serious_domain::SeriousDomain,
+    ) -> Result<(), StoreError>;
     async fn serious_entry(
         &mut self,
         e: &NewSeriousEntry<'_>,
@@ -121,6 +126,8 @@ pub struct NewLicense<'a> {
 
 pub struct NewSeriousEntry<'a> {
     pub subject_id: i64,
+    /// The domain of the list (`serious_domains.code`).
+    pub domain_code: Option<&'a str>,
     pub list_name: &'a str,
     pub reason: &'a str,
     pub basis: &'a str,

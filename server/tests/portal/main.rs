@@ -21,6 +21,7 @@ mod evidence_s3;
 mod feed;
 mod identity;
 mod import_load;
+mod listings;
 mod periods;
 mod repair;
 mod serious_domains;
@@ -256,6 +257,7 @@ async fn assemble(
         feed: backend.feed.clone(),
         collect: backend.collect.clone(),
         serious: backend.serious.clone(),
+        listings: backend.listings.clone(),
         secure_cookies: https,
         deliveries: backend.deliveries.clone(),
         imports: dir.join("imports"),

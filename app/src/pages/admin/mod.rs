@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod import;
+pub mod listings;
 pub mod register;
 pub mod review;
 pub mod serious_domains;
@@ -71,6 +72,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                 {(role == Role::Reviewer).then(|| view! {
                     <li><a href="/admin/repairs">"修复申请待办"</a></li>
                     <li><a href="/admin/import">"导入双公示信息"</a></li>
+                    <li><a href="/admin/listings">"名单认定"</a></li>
                 })}
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {

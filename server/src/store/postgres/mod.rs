@@ -19,9 +19,10 @@ mod delivery;
 mod feed;
 mod keys;
 mod limits;
+mod listing;
 mod public;
 mod repair;
-mod serious;
+pub(crate) mod serious;
 mod staff;
 mod write_tx;
 mod writes;
@@ -44,6 +45,8 @@ pub(crate) mod locks {
     pub const SWEEP: (i32, i32) = (0x484A, 1);
     /// Publishing a delivery (one at a time: the ids it computes).
     pub const PUBLICATION: (i32, i32) = (0x4849, 1);
+    /// Numbering prior notices (the day's next sequence).
+    pub const NOTICE_NUMBER: (i32, i32) = (0x484B, 1);
 }
 
 /// The PostgreSQL store.

@@ -3,9 +3,10 @@
 
 use app::domain::repair_application::ApplicationState;
 use app::model::RecordKind;
+use app::store::listing::ListingChange;
 use app::store::repair::NewEvent;
 use app::store::staff::NewAuditEntry;
-use app::store::write_tx::{RecordChange, WriteTx};
+use app::store::write_tx::{NewListedEntry, RecordChange, WriteTx};
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -83,6 +84,33 @@ impl WriteTx for PgWriteTx {
             None,
         )
         .await
+    }
+
+    async fn list_entry(
+        &mut self,
+        e: &NewListedEntry,
+        today: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        let entry = crate::store::seed::NewSeriousEntry {
+            subject_id: e.subject_id,
+            domain_code: Some(&e.domain_code),
+            list_name: &e.list_name,
+            reason: &e.reason,
+            basis: &e.basis,
+            doc_no: &e.doc_no,
+            department_id: e.department_id,
+            listed_on: e.listed_on,
+            until: e.until,
+            measures: &e.measures,
+            removal_conditions: &e.removal_conditions,
+            remedies: &e.remedies,
+            grounds_penalty_id: e.grounds_penalty_id,
+        };
+        writes::insert_serious_entry(&mut self.0, &entry, today).await
+    }
+
+    async fn change_listing(&mut self, change: &ListingChange) -> Result<bool, StoreError> {
+        super::listing::change_listing(&mut self.0, change).await
     }
 
     async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError> {

@@ -443,8 +443,8 @@ pub(crate) async fn insert_serious_entry(
     let row = sqlx::query(
         "insert into serious_entries (subject_id, list_name, reason, basis, doc_no, department_id,
                                       listed_on, until, measures, removal_conditions, remedies,
-                                      grounds_penalty_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
+                                      grounds_penalty_id, created_at, domain_code)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id",
     )
     .bind(e.subject_id)
     .bind(e.list_name)
@@ -459,6 +459,7 @@ pub(crate) async fn insert_serious_entry(
     .bind(e.remedies)
     .bind(e.grounds_penalty_id)
     .bind(millis(Utc::now()))
+    .bind(e.domain_code)
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
@@ -642,6 +643,15 @@ impl RecordWriter for PgWriter {
 
     async fn license(&mut self, l: &NewLicense<'_>, today: NaiveDate) -> Result<i64, StoreError> {
         insert_license(&mut self.tx, l, today).await
+    }
+
+    async fn serious_domain(
+        &mut self,
+        d: &app::domain::serious_domain::SeriousDomain,
+    ) -> Result<(), StoreError> {
+        super::serious::insert_if_absent(&mut self.tx, d)
+            .await
+            .map(drop)
     }
 
     async fn serious_entry(

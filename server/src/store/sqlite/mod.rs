@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod collect;
 pub mod data_steps;
 pub mod feed;
+pub mod listing;
 pub mod repair;
 pub mod serious;
 pub mod staff;

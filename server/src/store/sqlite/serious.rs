@@ -124,8 +124,7 @@ impl SeriousDomainStore for SqliteStore {
         let mut tx = self.write_tx().await.map_err(db_err)?;
         let mut added = 0;
         for d in domains {
-            if !taken(&mut tx, Some(&d.code), &d.name, None).await? {
-                insert(&mut tx, d).await?;
+            if insert_if_absent(&mut tx, d).await? {
                 added += 1;
             }
         }
@@ -140,6 +139,18 @@ impl SeriousDomainStore for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(added)
     }
+}
+
+/// Adds `d` unless its code or name is stored; whether it was added.
+pub(crate) async fn insert_if_absent(
+    c: &mut sqlx::SqliteConnection,
+    d: &SeriousDomain,
+) -> Result<bool, StoreError> {
+    if taken(&mut *c, Some(&d.code), &d.name, None).await? {
+        return Ok(false);
+    }
+    insert(c, d).await?;
+    Ok(true)
 }
 
 async fn insert(c: &mut sqlx::SqliteConnection, d: &SeriousDomain) -> Result<(), StoreError> {

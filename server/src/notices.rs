@@ -1,0 +1,262 @@
+//! `/notices/{number}`: the party's side of the listing procedure. With the
+//! access code served with the notice it reads the notice (and, later, the
+//! reply and the decision) and states its case while the window is open.
+//! Wrong codes are counted per client with the tracking lookups' failures
+//! (one bound for every code a stranger might guess), and the answer never
+//! says whether a number exists.
+
+use app::domain::serious_listing::{constant_time_eq, normalize_access_code, NoticeNumber};
+use app::pages::document::render_document;
+use app::pages::notice_page::{NoticeAccessPage, NoticePage, NoticeView};
+use app::pages::repair::forms::FieldError;
+use app::store::listing::StoredListing;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::http::client::{client_of, ClientAddr};
+use crate::http::error::{Area, HandlerError};
+use crate::http::forms::{page, same_origin};
+use crate::http::tokens::sha256_hex;
+use crate::services::listing::{answer, Refused};
+use crate::staff::listings::{decision_of, domain_of, notice_of};
+use crate::staff::StaffState;
+
+/// Wrong codes a client may send per window before 429 (with the tracking
+/// lookups': one count).
+const MAX_FAILURES: u32 = 10;
+const WINDOW_MINUTES: i64 = 15;
+const MAX_STATEMENT: usize = 5000;
+
+const WRONG: &str = "告知书编号或查询码不正确，请核对后重新输入（查询码不区分大小写）";
+
+pub fn routes(state: StaffState) -> Router {
+    Router::new()
+        .route("/notices/{number}", get(access).post(open))
+        .route("/notices/{number}/answer", axum::routing::post(submit))
+        .with_state(state)
+}
+
+fn access_page(status: StatusCode, number: String, errors: Vec<FieldError>) -> Response {
+    page(
+        status,
+        render_document(None, "告知书", move || {
+            view! { <NoticeAccessPage number errors/> }.into_any()
+        }),
+    )
+}
+
+/// The notice pages as an area: a failure is shown on the code form.
+pub struct Notices;
+
+impl Area for Notices {
+    const NAME: &'static str = "prior notices";
+    fn failure_page() -> Response {
+        access_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            String::new(),
+            vec![FieldError::new("code", "系统繁忙，请稍后再试")],
+        )
+    }
+}
+
+type Halt = HandlerError<Notices>;
+type Handled = crate::http::error::Handled<Notices>;
+
+pub async fn access(Path(number): Path<String>) -> Response {
+    let shown = NoticeNumber::parse(&number)
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default();
+    access_page(StatusCode::OK, shown, vec![])
+}
+
+#[derive(Deserialize)]
+pub struct CodePost {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    statement: String,
+}
+
+/// The listing behind `number` + `code`, or the response to send.
+async fn verify(
+    state: &StaffState,
+    client: &str,
+    number: &str,
+    code: &str,
+) -> Result<StoredListing, Halt> {
+    let repairs = &state.repair.repairs;
+    let now = Utc::now();
+    let since = now - chrono::Duration::minutes(WINDOW_MINUTES);
+    let shown = NoticeNumber::parse(number)
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default();
+    if repairs.tracking_failures_since(client, since).await? >= MAX_FAILURES {
+        return Err(access_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            shown,
+            vec![FieldError::new(
+                "code",
+                format!("查询失败次数过多，请 {WINDOW_MINUTES} 分钟后再试"),
+            )],
+        )
+        .into());
+    }
+    let Some(code) = normalize_access_code(code) else {
+        return Err(access_page(
+            StatusCode::BAD_REQUEST,
+            shown,
+            vec![FieldError::new(
+                "code",
+                "查询码应为 12 位字母和数字（不含 0、1、I、L、O），请核对后重新输入",
+            )],
+        )
+        .into());
+    };
+    let found = match NoticeNumber::parse(number) {
+        Ok(n) => state.listings.listing_by_number(n.as_str()).await?,
+        Err(_) => None,
+    };
+    let given = sha256_hex(code.as_bytes());
+    // Compared even when the number is unknown, so timing tells nothing.
+    let stored = found
+        .as_ref()
+        .map(|l| l.access_hash.clone())
+        .unwrap_or_else(|| "0".repeat(64));
+    if let Some(l) = found.filter(|_| constant_time_eq(stored.as_bytes(), given.as_bytes())) {
+        return Ok(l);
+    }
+    repairs.note_tracking_failure(client, now, since).await?;
+    Err(access_page(
+        StatusCode::NOT_FOUND,
+        shown,
+        vec![FieldError::new("code", WRONG)],
+    )
+    .into())
+}
+
+async fn notice_page(
+    state: &StaffState,
+    status: StatusCode,
+    l: &StoredListing,
+    code: String,
+    text: String,
+    saved: bool,
+    errors: Vec<FieldError>,
+) -> Handled {
+    let domain = domain_of(state, l).await?;
+    let today = state.repair.portal.today();
+    let view_data = NoticeView {
+        number: l.number.clone(),
+        state: l.state.label().to_string(),
+        notice: notice_of(state, l, &domain).await?,
+        answer: l.answer.clone(),
+        reply: l.reply.clone(),
+        decision: decision_of(l, &domain),
+        may_answer: app::domain::serious_listing::step(
+            l.state,
+            app::domain::serious_listing::ListingAction::PartyAnswers,
+            &app::domain::serious_listing::ListingContext {
+                answer_deadline: Some(l.answer_deadline),
+                text: "-",
+                ..app::domain::serious_listing::ListingContext::new(today, &domain)
+            },
+        )
+        .is_ok(),
+    };
+    Ok(page(
+        status,
+        render_document(None, "告知书", move || {
+            view! { <NoticePage view=view_data code text saved errors/> }.into_any()
+        }),
+    ))
+}
+
+pub async fn open(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(f): Form<CodePost>,
+) -> Handled {
+    same_origin(&headers)?;
+    let l = verify(&state, &client_of(addr), &number, &f.code).await?;
+    notice_page(
+        &state,
+        StatusCode::OK,
+        &l,
+        f.code,
+        String::new(),
+        false,
+        vec![],
+    )
+    .await
+}
+
+pub async fn submit(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(f): Form<CodePost>,
+) -> Handled {
+    same_origin(&headers)?;
+    let client = client_of(addr);
+    let l = verify(&state, &client, &number, &f.code).await?;
+    let text = f.statement.trim().to_string();
+    if text.chars().count() > MAX_STATEMENT {
+        let errors = vec![FieldError::new(
+            "statement",
+            format!("陈述、申辩意见不能超过 {MAX_STATEMENT} 字，可分次提交"),
+        )];
+        return notice_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            &l,
+            f.code,
+            f.statement,
+            false,
+            errors,
+        )
+        .await;
+    }
+    let domain = domain_of(&state, &l).await?;
+    let today = state.repair.portal.today();
+    match answer(state.listings.as_ref(), &l, &domain, today, &text).await? {
+        Ok(()) => {
+            let fresh = verify(&state, &client, &number, &f.code).await?;
+            notice_page(
+                &state,
+                StatusCode::OK,
+                &fresh,
+                f.code,
+                String::new(),
+                true,
+                vec![],
+            )
+            .await
+        }
+        Err(refused) => {
+            let message = match refused {
+                Refused::Rule(m) => m,
+                Refused::Stale(_) => "告知书的办理状态已变化，请重新查看后再提交".to_string(),
+            };
+            let errors = vec![FieldError::new("statement", message)];
+            notice_page(
+                &state,
+                StatusCode::BAD_REQUEST,
+                &l,
+                f.code,
+                f.statement,
+                false,
+                errors,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The listing procedure's steps (国办发〔2020〕49号 (六)–(八); DOMAIN.md §11),
+//! once for both databases: which step is allowed is the domain's
+//! (`serious_listing::step`); this applies it. Nothing reaches the public
+//! list before the decision, and the decision only after the party could
+//! answer (its window passed in silence, or its answer was replied to).
+
+use app::domain::serious_domain::SeriousDomain;
+use app::domain::serious_listing::{step, ListingAction, ListingContext, ListingState, REMEDIES};
+use app::store::listing::{ListingChange, ListingEvent, ListingStore, StoredListing};
+use app::store::staff::{NewAuditEntry, StaffStore};
+use app::store::write_tx::NewListedEntry;
+use app::store::StoreError;
+use chrono::{Datelike, NaiveDate, Utc};
+
+/// Why a step was not taken: the rule's reason (for the user, as is), or
+/// the listing had moved on since the page was shown.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    Rule(String),
+    Stale(ListingState),
+}
+
+fn context<'a>(
+    l: &StoredListing,
+    domain: &'a SeriousDomain,
+    today: NaiveDate,
+    text: &'a str,
+) -> ListingContext<'a> {
+    ListingContext {
+        today,
+        domain,
+        answer_deadline: Some(l.answer_deadline),
+        listed_on: l.decided_on,
+        removal: None,
+        text,
+    }
+}
+
+/// The party's statement (陈述、申辩), while its window is open.
+pub async fn answer(
+    listings: &dyn ListingStore,
+    l: &StoredListing,
+    domain: &SeriousDomain,
+    today: NaiveDate,
+    text: &str,
+) -> Result<Result<(), Refused>, StoreError> {
+    let allowed = match step(
+        l.state,
+        ListingAction::PartyAnswers,
+        &context(l, domain, today, text),
+    ) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(Refused::Rule(e.message))),
+    };
+    // A second answer adds to the first: every point must be replied to.
+    let answer = match &l.answer {
+        Some(before) => format!("{before}\n\n（{today} 补充）{text}"),
+        None => text.to_string(),
+    };
+    let change = ListingChange {
+        listing_id: l.id,
+        expected: l.state,
+        to: allowed.to,
+        event: ListingEvent {
+            at: Utc::now(),
+            actor: "party".into(),
+            action: ListingAction::PartyAnswers,
+            text: Some(text.to_string()),
+        },
+        answer: Some(answer),
+        reply: None,
+        waived: false,
+        decided_on: None,
+        doc_no: None,
+        entry_id: None,
+    };
+    Ok(if listings.record_answer(&change).await? {
+        Ok(())
+    } else {
+        Err(Refused::Stale(l.state))
+    })
+}
+
+/// A department's step: reply to the party, withdraw the proposal, or
+/// decide to list (which creates the public entry). Registered with `audit`.
+#[allow(clippy::too_many_arguments)]
+pub async fn department_step(
+    staff: &dyn StaffStore,
+    l: &StoredListing,
+    domain: &SeriousDomain,
+    action: ListingAction,
+    text: &str,
+    today: NaiveDate,
+    actor: &str,
+    audit: &NewAuditEntry,
+) -> Result<Result<ListingState, Refused>, StoreError> {
+    if action.by_party()
+        || !matches!(
+            action,
+            ListingAction::Reply | ListingAction::Decide | ListingAction::Withdraw
+        )
+    {
+        return Ok(Err(Refused::Rule("请选择办理结果".into())));
+    }
+    let allowed = match step(l.state, action, &context(l, domain, today, text)) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(Refused::Rule(e.message))),
+    };
+    let mut tx = staff.begin_write().await?;
+    let mut change = ListingChange {
+        listing_id: l.id,
+        expected: l.state,
+        to: allowed.to,
+        event: ListingEvent {
+            at: Utc::now(),
+            actor: actor.to_string(),
+            action,
+            text: (!text.trim().is_empty()).then(|| text.trim().to_string()),
+        },
+        answer: None,
+        reply: (action == ListingAction::Reply).then(|| text.trim().to_string()),
+        waived: allowed.waived,
+        decided_on: None,
+        doc_no: None,
+        entry_id: None,
+    };
+    if action == ListingAction::Decide {
+        let doc_no = format!("认定〔{}〕{}号", today.year(), l.number);
+        let entry = NewListedEntry {
+            subject_id: l.subject_id,
+            domain_code: domain.code.clone(),
+            list_name: domain.name.clone(),
+            reason: l.reason.clone(),
+            basis: l.basis.clone(),
+            doc_no: doc_no.clone(),
+            department_id: l.department_id,
+            listed_on: today,
+            until: domain.listing_ends(today),
+            measures: l.measures.clone(),
+            removal_conditions: format!(
+                "{}{}",
+                domain.removal_conditions, domain.removal_procedure
+            ),
+            remedies: REMEDIES.to_string(),
+            grounds_penalty_id: l.penalty_id,
+        };
+        change.entry_id = Some(tx.list_entry(&entry, today).await?);
+        change.decided_on = Some(today);
+        change.doc_no = Some(doc_no);
+    }
+    if !tx.change_listing(&change).await? {
+        return Ok(Err(Refused::Stale(l.state))); // dropped: nothing written
+    }
+    tx.append_audit(audit).await?;
+    tx.commit().await?;
+    Ok(Ok(allowed.to))
+}

@@ -1,0 +1,231 @@
+//! The PostgreSQL implementation of `ListingStore`, and a listing's step
+//! inside a transaction (for [`super::write_tx`]). Notice numbers are
+//! counted under a transaction lock, so two app servers never give one
+//! number twice.
+
+use app::domain::serious_listing::{ListingAction, ListingState, NoticeNumber};
+use app::store::listing::{ListingChange, ListingEvent, ListingStore, NewListing, StoredListing};
+use app::store::staff::NewAuditEntry;
+use app::store::StoreError;
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use super::staff::append_in_tx;
+use super::{db_err, locks, millis, PgStore};
+use crate::store::columns::{bad, LISTING_COLUMNS, OPEN_LISTING_STATES};
+
+fn listing_from_row(row: &PgRow) -> Result<StoredListing, StoreError> {
+    let state: String = row.get(6);
+    Ok(StoredListing {
+        id: row.get(0),
+        number: row.get(1),
+        domain_code: row.get(2),
+        department_id: row.get(3),
+        penalty_id: row.get(4),
+        subject_id: row.get(5),
+        state: ListingState::from_code(&state).ok_or_else(|| bad("listing state", &state))?,
+        reason: row.get(7),
+        basis: row.get(8),
+        measures: row.get(9),
+        doc_no: row.get(10),
+        notice_date: row.get(11),
+        answer_deadline: row.get(12),
+        access_hash: row.get(13),
+        answer: row.get(14),
+        reply: row.get(15),
+        waived: row.get(16),
+        decided_on: row.get(17),
+        entry_id: row.get(18),
+    })
+}
+
+async fn add_event(
+    c: &mut PgConnection,
+    listing_id: i64,
+    e: &ListingEvent,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into serious_listing_events (listing_id, at, actor, action, text)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(listing_id)
+    .bind(millis(e.at))
+    .bind(&e.actor)
+    .bind(e.action.code())
+    .bind(&e.text)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Applies `ch` if the listing is still in `ch.expected`; false if not.
+pub(crate) async fn change_listing(
+    c: &mut PgConnection,
+    ch: &ListingChange,
+) -> Result<bool, StoreError> {
+    let changed = sqlx::query(
+        "update serious_listings set state = $1, answer = coalesce($2, answer),
+                reply = coalesce($3, reply), waived = waived or $4,
+                decided_on = coalesce($5, decided_on), doc_no = coalesce($6, doc_no),
+                entry_id = coalesce($7, entry_id)
+         where id = $8 and state = $9",
+    )
+    .bind(ch.to.code())
+    .bind(&ch.answer)
+    .bind(&ch.reply)
+    .bind(ch.waived)
+    .bind(ch.decided_on)
+    .bind(&ch.doc_no)
+    .bind(ch.entry_id)
+    .bind(ch.listing_id)
+    .bind(ch.expected.code())
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    add_event(c, ch.listing_id, &ch.event).await?;
+    Ok(true)
+}
+
+#[async_trait]
+impl ListingStore for PgStore {
+    async fn create_listing(
+        &self,
+        l: &NewListing,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        if let Some(penalty) = l.penalty_id {
+            let sql = format!(
+                "select exists(select 1 from serious_listings
+                               where penalty_id = $1 and state in {OPEN_LISTING_STATES})"
+            );
+            let open: bool = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(penalty)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
+            if open {
+                return Ok(None);
+            }
+        }
+        let day = NoticeNumber::new(l.notice_date, 1)
+            .ok_or_else(|| StoreError(format!("no notice number on {}", l.notice_date)))?;
+        let prefix = &day.as_str()[..10];
+        sqlx::query("select pg_advisory_xact_lock($1, $2)")
+            .bind(locks::NOTICE_NUMBER.0)
+            .bind(locks::NOTICE_NUMBER.1)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let taken: i64 = sqlx::query("select count(*) from serious_listings where number like $1")
+            .bind(format!("{prefix}%"))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .get(0);
+        let number = u32::try_from(taken + 1)
+            .ok()
+            .and_then(|seq| NoticeNumber::new(l.notice_date, seq))
+            .ok_or_else(|| StoreError(format!("notice numbers of {} used up", l.notice_date)))?;
+        let id: i64 = sqlx::query(
+            "insert into serious_listings (number, domain_code, department_id, penalty_id,
+                    subject_id, state, reason, basis, measures, doc_no, notice_date,
+                    answer_deadline, access_hash, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12, $13) returning id",
+        )
+        .bind(number.as_str())
+        .bind(&l.domain_code)
+        .bind(l.department_id)
+        .bind(l.penalty_id)
+        .bind(l.subject_id)
+        .bind(ListingState::Notified.code())
+        .bind(&l.reason)
+        .bind(&l.basis)
+        .bind(&l.measures)
+        .bind(l.notice_date)
+        .bind(l.answer_deadline)
+        .bind(&l.access_hash)
+        .bind(millis(l.at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .get(0);
+        let event = ListingEvent {
+            at: l.at,
+            actor: l.actor.clone(),
+            action: ListingAction::SendNotice,
+            text: None,
+        };
+        add_event(&mut tx, id, &event).await?;
+        append_in_tx(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(number.as_str().to_string()))
+    }
+
+    async fn listing_by_number(&self, number: &str) -> Result<Option<StoredListing>, StoreError> {
+        let sql = format!("select {LISTING_COLUMNS} from serious_listings where number = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(listing_from_row)
+            .transpose()
+    }
+
+    async fn listings_of_department(
+        &self,
+        department_id: i64,
+    ) -> Result<Vec<StoredListing>, StoreError> {
+        let sql = format!(
+            "select {LISTING_COLUMNS} from serious_listings where department_id = $1
+             order by id desc"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(department_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(listing_from_row)
+            .collect()
+    }
+
+    async fn listing_events(&self, listing_id: i64) -> Result<Vec<ListingEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select at, actor, action, text from serious_listing_events
+             where listing_id = $1 order by id",
+        )
+        .bind(listing_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let action: String = r.get(2);
+                Ok(ListingEvent {
+                    at: r.get(0),
+                    actor: r.get(1),
+                    action: ListingAction::from_code(&action)
+                        .ok_or_else(|| bad("listing action", &action))?,
+                    text: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    async fn record_answer(&self, change: &ListingChange) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let done = change_listing(&mut tx, change).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(done)
+    }
+}

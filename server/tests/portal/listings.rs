@@ -1,0 +1,305 @@
+//! The listing procedure through the real router: a department proposes a
+//! listing grounded on its own penalty, the prior notice is served with an
+//! access code, the party reads it and answers online, the department must
+//! reply to every point before deciding, and only the decision puts the
+//! party on the public list. A silent window is noted as waived. Another
+//! department sees 404; wrong codes are refused without saying whether the
+//! notice exists, and limited.
+
+use app::domain::staff::Role;
+use axum::http::StatusCode;
+
+use super::collect::count;
+use super::staff::{add_account, sign_in};
+use super::{portal, Portal};
+
+/// A public penalty of the market regulator no listing is about yet.
+async fn penalty_of_market_regulator(p: &Portal, skip: i64) -> i64 {
+    count(
+        p,
+        &format!(
+            "select e.record_id from public_entries e
+             join penalties x on x.id = e.record_id
+             join departments d on d.id = x.department_id
+             where e.record_kind = 'penalty' and d.code = 'scjg'
+             order by e.sort_key desc limit 1 offset {skip}"
+        ),
+    )
+    .await
+}
+
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or_else(|| panic!("{start} not in {body}"));
+    let to = body[from..].find(end).unwrap() + from;
+    &body[from..to]
+}
+
+#[tokio::test]
+async fn a_listing_reaches_the_public_only_after_the_party_could_answer() {
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    let swj = count(&p, "select id from departments where code = 'swj'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    add_account(&p, "taxman", Role::Reviewer, Some(swj)).await;
+    let lister = sign_in(&p, "lister").await;
+    let taxman = sign_in(&p, "taxman").await;
+    let penalty = penalty_of_market_regulator(&p, 0).await;
+    let entries_before = count(&p, "select count(*) from serious_entries").await;
+
+    // The proposal form, grounded on the department's own penalty only.
+    let form = p
+        .get_with_cookie(
+            &format!("/admin/listings/new?penalty={penalty}"),
+            &lister.cookie,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let other = p
+        .get_with_cookie(
+            &format!("/admin/listings/new?penalty={penalty}"),
+            &taxman.cookie,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    let penalty_s = penalty.to_string();
+    let propose = |domain: &'static str, basis: &'static str| {
+        let cookie = lister.cookie.clone();
+        let csrf = lister.csrf.clone();
+        let penalty_s = penalty_s.clone();
+        let p = &p;
+        async move {
+            p.post_form(
+                "/admin/listings",
+                &cookie,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("penalty", penalty_s.as_str()),
+                    ("domain", domain),
+                    ("reason", "以欺骗手段取得许可，受到较重行政处罚"),
+                    ("basis", basis),
+                    ("measures", "依法依规在政府采购、招标投标等方面予以限制"),
+                ],
+            )
+            .await
+        }
+    };
+    // Faults named, nothing stored; a court list is not the department's.
+    let bad = propose("market_serious_violation", "").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("请填写依据"), "{}", bad.body);
+    let court = propose(
+        "court_dishonest_debtor",
+        "《市场监督管理严重违法失信名单管理办法》第十条",
+    )
+    .await;
+    assert_eq!(court.status, StatusCode::BAD_REQUEST);
+    assert!(court.body.contains("请选择名单领域"));
+    assert_eq!(count(&p, "select count(*) from serious_listings").await, 0);
+
+    let served = propose(
+        "market_serious_violation",
+        "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条",
+    )
+    .await;
+    assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
+    let number = count(&p, "select id from serious_listings").await;
+    let number: String = p
+        .rows(&format!(
+            "select number from serious_listings where id = {number}"
+        ))
+        .await[0]
+        .get(0);
+    assert!(number.starts_with("GZ2026112600"), "{number}");
+    assert!(served.body.contains("陈述、申辩") && served.body.contains("答复期限"));
+    // A second proposal on the same penalty while this one runs is refused.
+    let twice = propose(
+        "market_serious_violation",
+        "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条",
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    // Another department cannot see it.
+    let hidden = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &taxman.cookie)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    // The party: a wrong code is refused like an unknown number.
+    let notice = format!("/notices/{number}");
+    let wrong = p
+        .post_form(&notice, "", &[("code", "ABCD-EFGH-JKMN")])
+        .await;
+    let unknown = p
+        .post_form(
+            "/notices/GZ2026112699999",
+            "",
+            &[("code", "ABCD-EFGH-JKMN")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(wrong.body.contains("告知书编号或查询码不正确"));
+    let read = p.post_form(&notice, "", &[("code", &code)]).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert!(read.body.contains("事由") && read.body.contains("name=\"statement\""));
+
+    // Before the window closes, with no answer, no decision.
+    let act = format!("/admin/listings/{number}/act");
+    let decide = |expected: &'static str, action: &'static str, text: &'static str| {
+        let cookie = lister.cookie.clone();
+        let csrf = lister.csrf.clone();
+        let act = act.clone();
+        let p = &p;
+        async move {
+            p.post_form(
+                &act,
+                &cookie,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("expected_state", expected),
+                    ("action", action),
+                    ("text", text),
+                ],
+            )
+            .await
+        }
+    };
+    let early = decide("notified", "decide", "").await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST, "{}", early.body);
+    assert_eq!(
+        count(&p, "select count(*) from serious_entries").await,
+        entries_before,
+        "listed before the party could answer"
+    );
+
+    // The party answers; the department must reply before deciding.
+    let answered = p
+        .post_form(
+            &format!("{notice}/answer"),
+            "",
+            &[
+                ("code", &code),
+                ("statement", "已于2026年10月全部履行处罚决定，并已整改。"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    assert!(answered.body.contains("已收到您的陈述、申辩"));
+    let unreplied = decide("answered", "decide", "").await;
+    assert_eq!(unreplied.status, StatusCode::BAD_REQUEST);
+    let no_text = decide("answered", "reply", "").await;
+    assert_eq!(no_text.status, StatusCode::BAD_REQUEST);
+    assert!(no_text.body.contains("请填写"), "{}", no_text.body);
+    let replied = decide(
+        "answered",
+        "reply",
+        "经核查，履行情况属实，但违法行为性质恶劣，不影响列入。",
+    )
+    .await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.body);
+    let stale = decide("answered", "decide", "").await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a page of an old state");
+    let listed = decide("replied", "decide", "").await;
+    assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.body);
+
+    // Now public, in its domain, with the decision's remedies.
+    let entry = count(&p, "select entry_id from serious_listings").await;
+    let domain: String = p
+        .rows(&format!(
+            "select domain_code from serious_entries where id = {entry}"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(domain, "market_serious_violation");
+    let (status, page) = p.get(&format!("/serious-list/{entry}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("以欺骗手段取得许可"));
+    // The party reads the reply and the decision with its remedies.
+    let after = p.post_form(&notice, "", &[("code", &code)]).await;
+    assert!(after.body.contains("不影响列入") && after.body.contains("行政复议"));
+    assert!(
+        !after.body.contains("name=\"statement\""),
+        "the window is over"
+    );
+    // Every department step is registered.
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from audit_log where action = 'listing_step'"
+        )
+        .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_party_silent_through_its_window_is_listed_with_that_noted() {
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    let lister = sign_in(&p, "lister").await;
+    let penalty = penalty_of_market_regulator(&p, 1).await.to_string();
+    let served = p
+        .post_form(
+            "/admin/listings",
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("penalty", penalty.as_str()),
+                ("domain", "market_serious_violation"),
+                ("reason", "拒不履行行政处罚决定"),
+                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
+                ("measures", "依法依规予以限制"),
+            ],
+        )
+        .await;
+    assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    // The window passed (as if days went by) with no answer.
+    p.db.exec("update serious_listings set answer_deadline = '2026-11-20'")
+        .await;
+    let number: String = p.rows("select number from serious_listings").await[0].get(0);
+    let listed = p
+        .post_form(
+            &format!("/admin/listings/{number}/act"),
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("expected_state", "notified"),
+                ("action", "decide"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.body);
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from serious_listings where waived and entry_id is not null"
+        )
+        .await,
+        1
+    );
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    assert!(page.body.contains("视为放弃陈述、申辩的权利"), "{}", page.body);
+    // Wrong codes are limited per client, whatever the number.
+    let mut last = StatusCode::OK;
+    for _ in 0..11 {
+        last = p
+            .post_form(
+                &format!("/notices/{number}"),
+                "",
+                &[("code", "ABCD-EFGH-JKMN")],
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}

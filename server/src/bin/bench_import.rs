@@ -56,6 +56,13 @@ use server::store::projection;
 use server::store::SqliteStore;
 use sqlx::Row;
 
+/// The portal's allocator (`server/src/main.rs`), so peak memory is what
+/// the portal would use: with glibc's, every SQLite connection thread kept
+/// its own arena's high point, and the RSS of several deliveries measured
+/// those arenas (a plateau at ~390 MB over ~12 MB live), not the import.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut rows: u32 = 100_000;
     let mut dir = std::path::PathBuf::from("/tmp/hegang-import-bench");

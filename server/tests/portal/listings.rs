@@ -288,7 +288,11 @@ async fn a_party_silent_through_its_window_is_listed_with_that_noted() {
     let page = p
         .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
         .await;
-    assert!(page.body.contains("视为放弃陈述、申辩的权利"), "{}", page.body);
+    assert!(
+        page.body.contains("视为放弃陈述、申辩的权利"),
+        "{}",
+        page.body
+    );
     // Wrong codes are limited per client, whatever the number.
     let mut last = StatusCode::OK;
     for _ in 0..11 {

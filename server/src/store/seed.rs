@@ -141,6 +141,27 @@ pub struct NewSeriousEntry<'a> {
     pub grounds_penalty_id: Option<i64>,
 }
 
+/// A listing decision's entry, written like any other (both stores).
+impl<'a> From<&'a app::store::write_tx::NewListedEntry> for NewSeriousEntry<'a> {
+    fn from(e: &'a app::store::write_tx::NewListedEntry) -> Self {
+        NewSeriousEntry {
+            subject_id: e.subject_id,
+            domain_code: Some(&e.domain_code),
+            list_name: &e.list_name,
+            reason: &e.reason,
+            basis: &e.basis,
+            doc_no: &e.doc_no,
+            department_id: e.department_id,
+            listed_on: e.listed_on,
+            until: e.until,
+            measures: &e.measures,
+            removal_conditions: &e.removal_conditions,
+            remedies: &e.remedies,
+            grounds_penalty_id: e.grounds_penalty_id,
+        }
+    }
+}
+
 /// The setting the demo data generator leaves (its value: the "today" it
 /// generated for), which marks a database holding generated demo data.
 pub const DEMO_DATA_SETTING: &str = "demo.generated";

@@ -92,21 +92,7 @@ impl WriteTx for SqliteWriteTx {
         e: &NewListedEntry,
         today: NaiveDate,
     ) -> Result<i64, StoreError> {
-        let entry = crate::store::seed::NewSeriousEntry {
-            subject_id: e.subject_id,
-            domain_code: Some(&e.domain_code),
-            list_name: &e.list_name,
-            reason: &e.reason,
-            basis: &e.basis,
-            doc_no: &e.doc_no,
-            department_id: e.department_id,
-            listed_on: e.listed_on,
-            until: e.until,
-            measures: &e.measures,
-            removal_conditions: &e.removal_conditions,
-            remedies: &e.remedies,
-            grounds_penalty_id: e.grounds_penalty_id,
-        };
+        let entry = crate::store::seed::NewSeriousEntry::from(e);
         writes::insert_serious_entry(&mut self.0, &entry, today).await
     }
 

@@ -579,6 +579,25 @@ pub fn transition(
     step(from, action, ctx).map(|s| s.to)
 }
 
+/// What a listing in progress waits for from its department on `today`,
+/// for the credit authority's oversight: `None` while the party's window
+/// is open (or the listing is decided). An answered party is owed a reply;
+/// a replied one, or one whose window passed in silence, a decision.
+pub fn awaiting_department(
+    state: ListingState,
+    answer_deadline: NaiveDate,
+    today: NaiveDate,
+) -> Option<&'static str> {
+    match state {
+        ListingState::Notified if today > answer_deadline => {
+            Some("答复期限已过，待作出认定决定或撤销拟列入")
+        }
+        ListingState::Answered => Some("当事人已陈述、申辩，待逐项答复"),
+        ListingState::Replied => Some("已逐项答复，待作出认定决定或撤销拟列入"),
+        _ => None,
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Deadlines
 // ---------------------------------------------------------------------------
@@ -1461,5 +1480,20 @@ mod tests {
         fn parse_never_panics(s in "\\PC{0,30}") {
             let _ = NoticeNumber::parse(&s);
         }
+    }
+
+    #[test]
+    fn the_department_owes_a_step_only_once_the_party_could_answer() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let day = |n| NaiveDate::from_ymd_opt(2026, 12, n).unwrap();
+        assert_eq!(awaiting_department(ListingState::Notified, d, day(3)), None);
+        assert!(awaiting_department(ListingState::Notified, d, day(4)).is_some());
+        assert!(awaiting_department(ListingState::Answered, d, day(1)).is_some());
+        assert!(awaiting_department(ListingState::Replied, d, day(1)).is_some());
+        assert_eq!(awaiting_department(ListingState::Listed, d, day(9)), None);
+        assert_eq!(
+            awaiting_department(ListingState::Withdrawn, d, day(9)),
+            None
+        );
     }
 }

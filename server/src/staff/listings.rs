@@ -14,7 +14,8 @@ use app::domain::serious_listing::{
 use app::domain::staff::AuditAction;
 use app::domain::working_days::HolidayCalendar;
 use app::pages::admin::listings::{
-    GroundsLine, ListingLine, ListingPage, ListingView, ListingsPage, NewListingPage, ProposalForm,
+    GroundsLine, ListingLine, ListingPage, ListingView, ListingsPage, NewListingPage,
+    OversightLine, OversightPage, OwedStep, ProposalForm,
 };
 use app::pages::repair::forms::FieldError;
 use app::store::listing::{NewListing, StoredListing};
@@ -607,4 +608,47 @@ pub async fn act(
             .await
         }
     }
+}
+
+/// The credit authority's oversight of every department's listings: what
+/// is in progress and where the department owes the next step
+/// (`serious_listing::awaiting_department`).
+pub async fn oversight(State(state): State<StaffState>, staff: Staff) -> Handled {
+    staff.require_admin()?;
+    let today = state.repair.portal.today();
+    let mut departments = Vec::new();
+    let mut owed = Vec::new();
+    for d in state.repair.portal.store.departments().await? {
+        let listings = state.listings.listings_of_department(d.id).await?;
+        if listings.is_empty() {
+            continue;
+        }
+        let mut line = OversightLine {
+            department: d.name.clone(),
+            in_progress: 0,
+            owed: 0,
+            listed: 0,
+        };
+        for l in &listings {
+            line.in_progress += usize::from(l.state.is_pending());
+            line.listed += usize::from(l.state == ListingState::Listed);
+            if let Some(what) =
+                app::domain::serious_listing::awaiting_department(l.state, l.answer_deadline, today)
+            {
+                line.owed += 1;
+                owed.push(OwedStep {
+                    number: l.number.clone(),
+                    department: d.name.clone(),
+                    state: l.state.label().to_string(),
+                    answer_deadline: app::domain::publication::format_date_cn(l.answer_deadline),
+                    owed: what.to_string(),
+                });
+            }
+        }
+        departments.push(line);
+    }
+    let view_data = staff.view();
+    Ok(render(StatusCode::OK, "名单认定督办", move || {
+        view! { <OversightPage staff=view_data departments owed/> }.into_any()
+    }))
 }

@@ -99,6 +99,7 @@ fn console() -> Routes<StaffState> {
             get(listings::list).post(listings::propose),
         )
         .route("/admin/listings/new", get(listings::new))
+        .route("/admin/listing-oversight", get(listings::oversight))
         .route("/admin/listings/{number}", get(listings::listing))
         .route("/admin/listings/{number}/act", post(listings::act))
         .route(

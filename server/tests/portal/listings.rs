@@ -191,6 +191,22 @@ async fn a_listing_reaches_the_public_only_after_the_party_could_answer() {
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
     assert!(answered.body.contains("已收到您的陈述、申辩"));
+    // The credit authority sees the reply owed; the department cannot.
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let oversight = p
+        .get_with_cookie("/admin/listing-oversight", &boss.cookie)
+        .await;
+    assert_eq!(oversight.status, StatusCode::OK);
+    assert!(
+        oversight.body.contains(&number) && oversight.body.contains("待逐项答复"),
+        "{}",
+        oversight.body
+    );
+    let refused = p
+        .get_with_cookie("/admin/listing-oversight", &lister.cookie)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let unreplied = decide("answered", "decide", "").await;
     assert_eq!(unreplied.status, StatusCode::BAD_REQUEST);
     let no_text = decide("answered", "reply", "").await;

@@ -221,3 +221,70 @@ pub fn ListingPage(
         })}
     }
 }
+
+/// A department's listings as the credit authority oversees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OversightLine {
+    pub department: String,
+    pub in_progress: usize,
+    pub owed: usize,
+    pub listed: usize,
+}
+
+/// A listing whose department owes the next step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwedStep {
+    pub number: String,
+    pub department: String,
+    pub state: String,
+    pub answer_deadline: String,
+    pub owed: String,
+}
+
+/// `/admin/listing-oversight`: per department, the listings in progress and
+/// those whose department owes the next step.
+#[component]
+pub fn OversightPage(
+    staff: StaffView,
+    departments: Vec<OversightLine>,
+    owed: Vec<OwedStep>,
+) -> impl IntoView {
+    let none_owed = owed.is_empty();
+    view! {
+        <StaffBar staff/>
+        <h1>"名单认定督办"</h1>
+        <p>"各认定单位的列入程序。当事人已陈述、申辩的，认定单位应逐项答复；答复期限已过或已答复的，应及时作出认定决定或撤销拟列入。"</p>
+        <div class="table-wrap">
+            <table class="records-table">
+                <caption class="visually-hidden">"各单位列入程序"</caption>
+                <thead><tr>
+                    <th scope="col">"认定单位"</th><th scope="col">"办理中"</th>
+                    <th scope="col">"待认定单位办理"</th><th scope="col">"已列入"</th>
+                </tr></thead>
+                <tbody>
+                    {departments.into_iter().map(|d| view! {
+                        <tr><td>{d.department}</td><td>{d.in_progress}</td><td>{d.owed}</td><td>{d.listed}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2>"待认定单位办理"</h2>
+        {none_owed.then(|| view! { <p>"目前没有。"</p> })}
+        {(!none_owed).then(|| view! {
+            <div class="table-wrap">
+                <table class="records-table">
+                    <caption class="visually-hidden">"待认定单位办理的程序"</caption>
+                    <thead><tr>
+                        <th scope="col">"告知书编号"</th><th scope="col">"认定单位"</th><th scope="col">"状态"</th>
+                        <th scope="col">"答复期限"</th><th scope="col">"待办事项"</th>
+                    </tr></thead>
+                    <tbody>
+                        {owed.into_iter().map(|o| view! {
+                            <tr><td>{o.number}</td><td>{o.department}</td><td>{o.state}</td><td>{o.answer_deadline}</td><td>{o.owed}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+    }
+}

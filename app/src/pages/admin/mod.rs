@@ -79,6 +79,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                     <li><a href="/admin/accounts">"账号管理"</a></li>
                     <li><a href="/admin/catalog">"信用信息目录"</a></li>
                     <li><a href="/admin/serious-domains">"名单领域"</a></li>
+                    <li><a href="/admin/listing-oversight">"名单认定督办"</a></li>
                     <li><a href="/admin/api-keys">"接口密钥"</a></li>
                     <li><a href="/admin/quality">"报送质量"</a></li>
                     <li><a href="/admin/calendar">"节假日安排"</a></li>

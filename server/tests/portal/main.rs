@@ -21,6 +21,7 @@ mod evidence_s3;
 mod feed;
 mod identity;
 mod import_load;
+mod listing_strangers;
 mod listings;
 mod periods;
 mod repair;

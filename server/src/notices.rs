@@ -5,7 +5,9 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
-use app::domain::serious_listing::{constant_time_eq, normalize_access_code, NoticeNumber};
+use app::domain::serious_listing::{
+    constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
+};
 use app::pages::document::render_document;
 use app::pages::notice_page::{NoticeAccessPage, NoticePage, NoticeView};
 use app::pages::repair::forms::FieldError;
@@ -23,7 +25,7 @@ use crate::http::client::{client_of, ClientAddr};
 use crate::http::error::{Area, HandlerError};
 use crate::http::forms::{page, same_origin};
 use crate::http::tokens::sha256_hex;
-use crate::services::listing::{answer, Refused};
+use crate::services::listing::{answer, is_open, Refused};
 use crate::staff::listings::{decision_of, domain_of, notice_of};
 use crate::staff::StaffState;
 
@@ -158,16 +160,7 @@ async fn notice_page(
         answer: l.answer.clone(),
         reply: l.reply.clone(),
         decision: decision_of(l, &domain),
-        may_answer: app::domain::serious_listing::step(
-            l.state,
-            app::domain::serious_listing::ListingAction::PartyAnswers,
-            &app::domain::serious_listing::ListingContext {
-                answer_deadline: Some(l.answer_deadline),
-                text: "-",
-                ..app::domain::serious_listing::ListingContext::new(today, &domain)
-            },
-        )
-        .is_ok(),
+        may_answer: is_open(l, &domain, today, ListingAction::PartyAnswers),
     };
     Ok(page(
         status,
@@ -229,7 +222,12 @@ pub async fn submit(
     let today = state.repair.portal.today();
     match answer(state.listings.as_ref(), &l, &domain, today, &text).await? {
         Ok(()) => {
-            let fresh = verify(&state, &client, &number, &f.code).await?;
+            // Read back, not verified again: the code was checked above.
+            let fresh = state
+                .listings
+                .listing_by_number(&l.number)
+                .await?
+                .ok_or_else(|| Halt::failed("a listing vanished after its answer"))?;
             notice_page(
                 &state,
                 StatusCode::OK,

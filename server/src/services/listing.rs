@@ -20,6 +20,17 @@ pub enum Refused {
     Stale(ListingState),
 }
 
+/// Whether `action` is open on `l` today, text aside (the pages offer
+/// what the rules allow: the department's actions, the party's form).
+pub fn is_open(
+    l: &StoredListing,
+    domain: &SeriousDomain,
+    today: NaiveDate,
+    action: ListingAction,
+) -> bool {
+    step(l.state, action, &context(l, domain, today, "-")).is_ok()
+}
+
 fn context<'a>(
     l: &StoredListing,
     domain: &'a SeriousDomain,

@@ -32,7 +32,7 @@ use super::session::Staff;
 use super::{audit_entry, forbidden, not_found, render, Halt, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::http::tokens::{random_16, sha256_hex};
-use crate::services::listing::{department_step, Refused};
+use crate::services::listing::{department_step, is_open, Refused};
 
 const MAX_TEXT: usize = 2000;
 
@@ -134,13 +134,19 @@ async fn subject_name(state: &StaffState, l: &StoredListing) -> Result<String, H
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Handled {
     let department = department_of(&staff)?;
+    let names: std::collections::HashMap<String, String> = state
+        .serious
+        .domains()
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
     let mut listings = Vec::new();
     for l in state.listings.listings_of_department(department).await? {
-        let domain = domain_of(&state, &l).await?;
         listings.push(ListingLine {
             number: l.number.clone(),
             subject_name: subject_name(&state, &l).await?,
-            list_name: domain.name,
+            list_name: names.get(&l.domain_code).cloned().unwrap_or_default(),
             state: l.state.label().to_string(),
             answer_deadline: app::domain::publication::format_date_cn(l.answer_deadline),
         });
@@ -379,18 +385,7 @@ fn actions(
         ListingAction::Withdraw,
     ]
     .into_iter()
-    .filter(|a| {
-        // Text-requiring steps are offered when all but the text allows them.
-        let ctx = ListingContext {
-            today,
-            domain,
-            answer_deadline: Some(l.answer_deadline),
-            listed_on: l.decided_on,
-            removal: None,
-            text: "-",
-        };
-        step(l.state, *a, &ctx).is_ok()
-    })
+    .filter(|a| is_open(l, domain, today, *a))
     .map(|a| (a.code().to_string(), a.label().to_string()))
     .collect()
 }

@@ -786,6 +786,72 @@ pub fn reply_sections(outcome: ObjectionOutcome, reasons: &str) -> Vec<(&'static
     ]
 }
 
+// ---------------------------------------------------------------------------
+// The objector's pledge
+// ---------------------------------------------------------------------------
+
+/// Title of the pledge an objector signs.
+pub const OBJECTION_PLEDGE_TITLE: &str = "异议申诉承诺书";
+
+/// What the pledge names: the subject and the record objected to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectionPledgeFacts {
+    /// The subject's public name.
+    pub subject_name: String,
+    pub target: ObjectionTarget,
+    /// The record's document number (决定书文号 or 许可文书号).
+    pub doc_no: String,
+    /// The department that made the record.
+    pub authority: String,
+}
+
+/// The paragraphs of the 异议申诉承诺书 (without its title), generated
+/// from the record so the objector signs what it objects to.
+pub fn objection_pledge_text(f: &ObjectionPledgeFacts) -> Vec<String> {
+    vec![
+        format!(
+            "承诺人就{authority}公示的{name}{kind}（文号：{doc_no}）提出异议申诉，并郑重承诺：",
+            authority = f.authority.trim(),
+            name = f.subject_name.trim(),
+            kind = f.target.label(),
+            doc_no = f.doc_no.trim(),
+        ),
+        "一、本人（本单位）是该信息的信用主体或者经其合法授权的代理人。".to_string(),
+        "二、所陈述的异议事实和理由以及提交的证明材料均真实、准确、完整，不存在虚构、隐瞒、篡改或者伪造的情形。".to_string(),
+        "三、自愿接受认定单位和信用信息管理部门的核实。如有不实，愿意承担由此产生的法律责任，虚假申诉行为将依法依规记入信用记录。".to_string(),
+        "特此承诺。".to_string(),
+    ]
+}
+
+impl ObjectionTarget {
+    /// The kind of a published record objected to (a prior notice is
+    /// not a public record).
+    pub fn of_record(kind: crate::model::RecordKind) -> ObjectionTarget {
+        match kind {
+            crate::model::RecordKind::Penalty => ObjectionTarget::Penalty,
+            crate::model::RecordKind::License => ObjectionTarget::License,
+            crate::model::RecordKind::Serious => ObjectionTarget::SeriousEntry,
+        }
+    }
+}
+
+/// The grounds of an objection as stored: their codes, comma-separated.
+pub fn grounds_code(grounds: &[ObjectionGround]) -> String {
+    grounds
+        .iter()
+        .map(|g| g.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Inverse of [`grounds_code`]; unknown codes are an error.
+pub fn parse_grounds_code(s: &str) -> Result<Vec<ObjectionGround>, String> {
+    s.split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| ObjectionGround::from_code(c).ok_or_else(|| format!("未知的异议理由“{c}”")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -448,10 +448,15 @@ pub enum EvidenceKind {
     /// Power of attorney (agents only).
     #[serde(rename = "authorisation", alias = "Authorisation")]
     Authorisation,
+    /// What shows a record is wrong (an objection's evidence: a decision,
+    /// its revocation, a review decision, a judgment, a certificate).
+    #[serde(rename = "objection_proof", alias = "ObjectionProof")]
+    ObjectionProof,
 }
 
 impl EvidenceKind {
-    /// All kinds, in the order the upload form lists them.
+    /// The kinds a repair application takes, in the order its upload
+    /// form lists them.
     pub const ALL: [EvidenceKind; 4] = [
         EvidenceKind::FulfilmentProof,
         EvidenceKind::RectificationReport,
@@ -466,12 +471,24 @@ impl EvidenceKind {
             EvidenceKind::RectificationReport => "rectification",
             EvidenceKind::Identity => "identity",
             EvidenceKind::Authorisation => "authorisation",
+            EvidenceKind::ObjectionProof => "objection_proof",
         }
     }
 
+    /// The kinds an objection takes, in the order its form lists them
+    /// (DOMAIN.md §12: evidence, and who is objecting).
+    pub const OBJECTION: [EvidenceKind; 3] = [
+        EvidenceKind::ObjectionProof,
+        EvidenceKind::Identity,
+        EvidenceKind::Authorisation,
+    ];
+
     /// Inverse of [`EvidenceKind::code`] (exact match).
     pub fn from_code(code: &str) -> Option<EvidenceKind> {
-        EvidenceKind::ALL.into_iter().find(|k| k.code() == code)
+        EvidenceKind::ALL
+            .into_iter()
+            .chain([EvidenceKind::ObjectionProof])
+            .find(|k| k.code() == code)
     }
 
     /// Chinese label for the upload form.
@@ -481,6 +498,7 @@ impl EvidenceKind {
             EvidenceKind::RectificationReport => "整改情况报告",
             EvidenceKind::Identity => "主体身份证明（营业执照或身份证件）",
             EvidenceKind::Authorisation => "授权委托书",
+            EvidenceKind::ObjectionProof => "异议证明材料",
         }
     }
 
@@ -496,6 +514,9 @@ impl EvidenceKind {
             EvidenceKind::Identity => "单位请上传营业执照等登记证照，个人请上传身份证件正反面。",
             EvidenceKind::Authorisation => {
                 "委托他人代为申请的，请上传信用主体签章的授权委托书，写明委托事项和期限。"
+            }
+            EvidenceKind::ObjectionProof => {
+                "请上传证明信息有误的材料，例如原决定书、撤销或变更决定、复议决定、生效判决或认定单位出具的证明。"
             }
         }
     }

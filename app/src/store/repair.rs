@@ -228,10 +228,12 @@ pub trait RepairStore: Send + Sync + 'static {
     /// The representative's ID number the department delivered with the
     /// record (never public), for the identity step.
     async fn representative_id(&self, record_id: i64) -> Result<Option<String>, StoreError>;
-    /// Records a wrong answer at the identity step.
+    /// Records a wrong answer at the identity step (of a repair
+    /// application or an objection: one count per record).
     async fn note_identity_failure(
         &self,
         draft_id: &str,
+        record_kind: crate::model::RecordKind,
         record_id: i64,
         client: &str,
         now: DateTime<Utc>,
@@ -241,6 +243,7 @@ pub trait RepairStore: Send + Sync + 'static {
     async fn identity_failures(
         &self,
         draft_id: &str,
+        record_kind: crate::model::RecordKind,
         record_id: i64,
         client: &str,
         since: DateTime<Utc>,

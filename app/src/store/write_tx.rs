@@ -9,6 +9,8 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use super::listing::ListingChange;
+use super::objection::{ObjectionChange, Withdrawal};
+use super::repair::NewFile;
 use super::repair::NewEvent;
 use super::staff::NewAuditEntry;
 use super::StoreError;
@@ -82,6 +84,23 @@ pub trait WriteTx: Send {
     /// Applies a listing's step if it is still in `change.expected`, with
     /// its event; false (nothing written) when it had moved on.
     async fn change_listing(&mut self, change: &ListingChange) -> Result<bool, StoreError>;
+
+    /// Applies an objection's step if it is still in `change.expected`,
+    /// with its event and the files sent with it; false (nothing written)
+    /// when it had moved on.
+    async fn change_objection(
+        &mut self,
+        change: &ObjectionChange,
+        files: &[NewFile],
+    ) -> Result<bool, StoreError>;
+
+    /// Records that a record is withdrawn from publication for good (an
+    /// objection's 删除 or 停止公示); the caller unpublishes it.
+    async fn withdraw_record(&mut self, w: &Withdrawal) -> Result<(), StoreError>;
+
+    /// Ends one serious-list entry as of `on` (removed after an
+    /// objection); false when it had already ended.
+    async fn end_entry(&mut self, entry_id: i64, on: NaiveDate) -> Result<bool, StoreError>;
 
     /// Appends to the access register (its chain continued in order).
     async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError>;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use app::store::{
-    listing::ListingStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore,
+    listing::ListingStore, objection::ObjectionStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore,
     KeyStore, RepairStore, StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
@@ -29,6 +29,7 @@ pub struct Backend {
     pub collect: Arc<dyn CollectStore>,
     pub serious: Arc<dyn SeriousDomainStore>,
     pub listings: Arc<dyn ListingStore>,
+    pub objections: Arc<dyn ObjectionStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -70,6 +71,7 @@ impl Backend {
             collect: store.clone(),
             serious: store.clone(),
             listings: store.clone(),
+            objections: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -88,6 +90,7 @@ impl Backend {
             collect: store.clone(),
             serious: store.clone(),
             listings: store.clone(),
+            objections: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -112,3 +112,26 @@ pub(crate) const LISTING_COLUMNS: &str =
 
 /// The states of a listing still in progress (the party may be listed).
 pub(crate) const OPEN_LISTING_STATES: &str = "('proposed', 'notified', 'answered', 'replied')";
+
+/// The columns of an objection, in the order both stores read them.
+pub(crate) const OBJECTION_COLUMNS: &str =
+    "id, number, tracking_hash, record_kind, record_id, department_id, subject_id, state, \
+     grounds, explanation, objector_kind, objector_name, contact_phone, pledge_text, \
+     pledge_signed_name, submitted_at, deadline, accepted_on, supplement_requested, \
+     supplement_deadline, extended, decided_on";
+
+/// The states in which an objection is being handled (one per record).
+pub(crate) const OPEN_OBJECTION_STATES: &str = "('submitted', 'accepted', 'needs_supplement')";
+
+/// An objection event's stored action: `submit` (the filing) or an
+/// `ObjectionAction` code.
+pub(crate) fn objection_action(
+    code: &str,
+) -> Result<Option<app::domain::objection::ObjectionAction>, StoreError> {
+    if code == "submit" {
+        return Ok(None);
+    }
+    app::domain::objection::ObjectionAction::from_code(code)
+        .map(Some)
+        .ok_or_else(|| bad("objection action", code))
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use app::domain::repair_application::{
     Action, ApplicantKind, ApplicationState, EvidenceKind, FileKind,
 };
+use app::model::RecordKind;
 use app::store::repair::{DraftAnswers, NewApplication, NewEvent, NewFile, SubmitOutcome};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
@@ -260,15 +261,22 @@ async fn wrong_guesses_are_counted_per_client() {
         );
         db.repair.create_draft("d1", 41, "c", now).await.unwrap();
         db.repair
-            .note_identity_failure("d1", 41, "10.0.0.9", now)
+            .note_identity_failure("d1", RecordKind::Penalty, 41, "10.0.0.9", now)
             .await
             .unwrap();
         let f = db
             .repair
-            .identity_failures("d1", 41, "10.0.0.9", since)
+            .identity_failures("d1", RecordKind::Penalty, 41, "10.0.0.9", since)
             .await
             .unwrap();
         assert_eq!((f.draft, f.record, f.client), (1, 1, 1), "{}", db.name);
+        // A licence with the same id is another record: its count is its own.
+        let other = db
+            .repair
+            .identity_failures("d2", RecordKind::License, 41, "10.0.0.8", since)
+            .await
+            .unwrap();
+        assert_eq!((other.draft, other.record, other.client), (0, 0, 0), "{}", db.name);
         assert_eq!(
             db.repair
                 .purge_identity_failures(now + Duration::seconds(1))

@@ -15,6 +15,7 @@ use app::store::repair::{
     Draft, DraftAnswers, IdentityFailures, NewApplication, NewEvent, NewFile, RepairStore,
     StoredApplication, StoredEvent, StoredFile, SubmitOutcome,
 };
+use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -643,18 +644,20 @@ impl RepairStore for PgStore {
     async fn note_identity_failure(
         &self,
         draft_id: &str,
+        record_kind: RecordKind,
         record_id: i64,
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "insert into identity_failures (draft_id, record_id, client, at)
-             values ($1, $2, $3, $4)",
+            "insert into identity_failures (draft_id, record_kind, record_id, client, at)
+             values ($1, $5, $2, $3, $4)",
         )
         .bind(draft_id)
         .bind(record_id)
         .bind(client)
         .bind(millis(now))
+        .bind(record_kind.code())
         .execute(&self.pool)
         .await
         .map_err(db_err)?;
@@ -664,19 +667,22 @@ impl RepairStore for PgStore {
     async fn identity_failures(
         &self,
         draft_id: &str,
+        record_kind: RecordKind,
         record_id: i64,
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<IdentityFailures, StoreError> {
         let row = sqlx::query(
             "select (select count(*) from identity_failures where draft_id = $1),
-                    (select count(*) from identity_failures where record_id = $2 and at >= $3),
+                    (select count(*) from identity_failures
+                      where record_kind = $5 and record_id = $2 and at >= $3),
                     (select count(*) from identity_failures where client = $4 and at >= $3)",
         )
         .bind(draft_id)
         .bind(record_id)
         .bind(since)
         .bind(client)
+        .bind(record_kind.code())
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;

@@ -9,6 +9,7 @@ use app::store::repair::{
     Draft, DraftAnswers, IdentityFailures, NewApplication, NewEvent, NewFile, RepairStore,
     StoredApplication, StoredEvent, StoredFile, SubmitOutcome,
 };
+use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -19,7 +20,7 @@ use super::{db_err, SqliteStore};
 use crate::store::columns::{bad, Failures, FILE_COLUMNS};
 use crate::store::register::{parse_ts, ts};
 
-fn file_from_row(row: &SqliteRow) -> Result<StoredFile, StoreError> {
+pub(crate) fn file_from_row(row: &SqliteRow) -> Result<StoredFile, StoreError> {
     let evidence: String = row.get(1);
     let mime: String = row.get(6);
     Ok(StoredFile {
@@ -393,7 +394,9 @@ impl RepairStore for SqliteStore {
     }
 
     async fn known_file_names(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("select stored_name from repair_files")
+        let rows = sqlx::query(
+            "select stored_name from repair_files union all select stored_name from objection_files",
+        )
             .fetch_all(self.pool())
             .await
             .map_err(db_err)?;
@@ -604,14 +607,17 @@ impl RepairStore for SqliteStore {
     async fn note_identity_failure(
         &self,
         draft_id: &str,
+        record_kind: RecordKind,
         record_id: i64,
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "insert into identity_failures (draft_id, record_id, client, at) values (?, ?, ?, ?)",
+            "insert into identity_failures (draft_id, record_kind, record_id, client, at)
+             values (?, ?, ?, ?, ?)",
         )
         .bind(draft_id)
+        .bind(record_kind.code())
         .bind(record_id)
         .bind(client)
         .bind(ts(now))
@@ -624,16 +630,19 @@ impl RepairStore for SqliteStore {
     async fn identity_failures(
         &self,
         draft_id: &str,
+        record_kind: RecordKind,
         record_id: i64,
         client: &str,
         since: DateTime<Utc>,
     ) -> Result<IdentityFailures, StoreError> {
         let row = sqlx::query(
             "select (select count(*) from identity_failures where draft_id = ?),
-                    (select count(*) from identity_failures where record_id = ? and at >= ?),
+                    (select count(*) from identity_failures
+                      where record_kind = ? and record_id = ? and at >= ?),
                     (select count(*) from identity_failures where client = ? and at >= ?)",
         )
         .bind(draft_id)
+        .bind(record_kind.code())
         .bind(record_id)
         .bind(ts(since))
         .bind(client)

@@ -99,10 +99,12 @@ const PENALTY: KindSql = KindSql {
              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
              where r.staging_id = $1 and r.existing_id is null
              order by r.seq",
-    // A corrected record that was repaired stays off the public pages,
-    // however it reads now (`status_on`); $6 is today.
-    public: "(r.existing_id is null or not exists (select 1 from penalties p
-               where p.id = r.existing_id and p.repaired_on is not null and p.repaired_on <= $6))",
+    // A corrected record that was repaired, or that an objection withdrew,
+    // stays off the public pages, however it reads now (`status_on`); $6 is today.
+    public: "(r.existing_id is null or (not exists (select 1 from penalties p
+               where p.id = r.existing_id and p.repaired_on is not null and p.repaired_on <= $6)
+             and not exists (select 1 from record_withdrawals w
+               where w.record_kind = 'penalty' and w.record_id = r.existing_id)))",
 };
 
 const LICENSE: KindSql = KindSql {
@@ -133,7 +135,9 @@ const LICENSE: KindSql = KindSql {
              where r.staging_id = $1 and r.existing_id is null
              order by r.seq",
     // Licences are never repaired.
-    public: "true",
+    // A licence an objection withdrew stays off, however it reads now.
+    public: "(r.existing_id is null or not exists (select 1 from record_withdrawals w
+               where w.record_kind = 'license' and w.record_id = r.existing_id))",
 };
 
 fn sql_of(kind: SheetKind) -> &'static KindSql {

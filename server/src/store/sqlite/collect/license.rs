@@ -45,7 +45,9 @@ pub(super) const SQL: KindSql = KindSql {
              where r.staging_id = ?1 and r.existing_id is null
              order by r.seq",
     // Licences are never repaired.
-    public: "1",
+    // A licence an objection withdrew stays off, however it reads now.
+    public: "(r.existing_id is null or not exists (select 1 from record_withdrawals w
+               where w.record_kind = 'license' and w.record_id = r.existing_id))",
 };
 
 /// Binds a row's own columns, in the order of `SQL.columns`.

@@ -210,6 +210,7 @@ pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
         window_until: window.until,
         status: status.label().to_string(),
         repair: repair_info(p.decision_date, &p.rules, p.repaired_on, today),
+        under_objection: false,
     })
 }
 
@@ -292,6 +293,7 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
             explanation: "行政许可信息不属于失信信息，无需信用修复；公示期满后自动停止公示。"
                 .into(),
         },
+        under_objection: false,
     })
 }
 
@@ -400,6 +402,7 @@ pub fn serious_view(e: &StoredSeriousEntry, today: NaiveDate) -> Option<RecordVi
                 None => "名单期满自动移出；符合条件的，可向认定单位申请信用修复，修复后移出名单。".into(),
             },
         },
+        under_objection: false,
     })
 }
 

@@ -225,6 +225,10 @@ pub struct RecordView {
     pub status: String,
     /// Repair information: from which date, or why not.
     pub repair: RepairInfo,
+    /// An objection about the record has been accepted and is being
+    /// verified (异议处理中).
+    #[serde(default)]
+    pub under_objection: bool,
 }
 
 /// Repair information shown on a record page.

@@ -8,6 +8,7 @@ pub mod display;
 pub mod http;
 pub mod limits;
 pub mod notices;
+pub mod objections;
 pub mod repair;
 pub mod router;
 pub mod services;

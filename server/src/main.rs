@@ -45,7 +45,12 @@ async fn run() -> Result<(), String> {
             Err(message) => Err(message),
         };
     }
-    let mut portal = router::portal_context(backend.public.clone(), config.fixed_today, false);
+    let mut portal = router::portal_context(
+        backend.public.clone(),
+        backend.objections.clone(),
+        config.fixed_today,
+        false,
+    );
     let today = portal.today();
     for outcome in backend
         .run_data_steps(today)
@@ -111,6 +116,7 @@ async fn run() -> Result<(), String> {
         collect: backend.collect.clone(),
         serious: backend.serious.clone(),
         listings: backend.listings.clone(),
+        objections: backend.objections.clone(),
         secure_cookies: config.secure_cookies,
         deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),

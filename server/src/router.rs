@@ -97,6 +97,7 @@ pub fn build(
     crate::repair::routes(repair)
         .merge(crate::collect::api::routes(staff.clone()))
         .merge(crate::notices::routes(staff.clone()))
+        .merge(crate::objections::routes(staff.clone()))
         .merge(crate::staff::routes(staff))
         .merge(pages)
         .layer(CompressionLayer::new().compress_when(compress_when))
@@ -207,11 +208,13 @@ async fn security_headers(
 /// Convenience for tests: the store behind a context.
 pub fn portal_context(
     store: Arc<dyn app::store::Store>,
+    objections: Arc<dyn app::store::ObjectionStore>,
     fixed_today: Option<chrono::NaiveDate>,
     demo_data: bool,
 ) -> PortalContext {
     PortalContext {
         store,
+        objections,
         fixed_today,
         demo_data,
     }

@@ -26,6 +26,9 @@ mod context {
     #[derive(Clone)]
     pub struct PortalContext {
         pub store: SharedStore,
+        /// Objections, for the 异议处理中 mark on record pages and for
+        /// records an objection withdrew.
+        pub objections: std::sync::Arc<dyn crate::store::ObjectionStore>,
         /// Fixed "today" for reproducible tests and demos; `None` in production.
         pub fixed_today: Option<NaiveDate>,
         /// The database holds the generated demo data: every page says so.

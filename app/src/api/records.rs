@@ -48,5 +48,14 @@ pub async fn get_record(kind: String, id: String) -> Result<RecordView, AppError
             .await?
             .and_then(|e| disclosure::serious_view(&e, today)),
     };
-    view.ok_or_else(AppError::not_public)
+    let mut view = view.ok_or_else(AppError::not_public)?;
+    // An objection's 删除 or 停止公示 took it off for good.
+    if portal.objections.record_withdrawn(kind, id).await? {
+        return Err(AppError::not_public());
+    }
+    view.under_objection = portal
+        .objections
+        .record_marked(kind, id, crate::domain::objection::MARKED_STATE)
+        .await?;
+    Ok(view)
 }

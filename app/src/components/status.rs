@@ -27,6 +27,9 @@ pub fn PublicationBox(record: RecordView) -> impl IntoView {
                     <dt>"当前状态"</dt>
                     <dd>
                         <span class="status-tag">{record.status.clone()}</span>
+                        {record.under_objection.then(|| view! {
+                            " "<span class="status-tag objection-tag">"异议处理中"</span>
+                        })}
                     </dd>
                 </div>
                 {(kind == crate::model::RecordKind::Penalty)
@@ -52,6 +55,11 @@ pub fn PublicationBox(record: RecordView) -> impl IntoView {
                         </p>
                     }
                 })}
+            <p class="objection-link">
+                <a href=format!("/objections/new?record={}-{id}", kind.code())>
+                    "认为该信息有误？提出异议申诉"
+                </a>
+            </p>
         </section>
     }
 }

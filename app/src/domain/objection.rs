@@ -409,8 +409,12 @@ impl From<ObjectionState> for String {
 /// meets both, while a bare submission — possibly incomplete, repeated or
 /// not the subject's — cannot put a mark on a public record by itself.
 pub fn is_under_objection(state: ObjectionState) -> bool {
-    state == ObjectionState::Accepted
+    state == MARKED_STATE
 }
+
+/// The one state in which a record shows 异议处理中 (see
+/// [`is_under_objection`]), for a store's lookup.
+pub const MARKED_STATE: ObjectionState = ObjectionState::Accepted;
 
 /// Something done to an objection, by staff or by the subject.
 ///

@@ -275,10 +275,13 @@ pub enum AuditAction {
     /// A step of the listing procedure: a notice served, a reply, a
     /// decision to list, a withdrawn proposal.
     ListingStep,
+    /// A step on an objection (异议): accepted, supplement asked, limit
+    /// extended, decided, refused; and a look at its non-public details.
+    ObjectionStep,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -298,6 +301,7 @@ impl AuditAction {
         AuditAction::FeedRead,
         AuditAction::SeriousDomainChanged,
         AuditAction::ListingStep,
+        AuditAction::ObjectionStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -321,6 +325,7 @@ impl AuditAction {
             AuditAction::FeedRead => "feed_read",
             AuditAction::SeriousDomainChanged => "serious_domain_changed",
             AuditAction::ListingStep => "listing_step",
+            AuditAction::ObjectionStep => "objection_step",
         }
     }
 
@@ -349,6 +354,7 @@ impl AuditAction {
             AuditAction::FeedRead => "共享读取记录变动",
             AuditAction::SeriousDomainChanged => "修改严重失信主体名单领域",
             AuditAction::ListingStep => "办理严重失信主体名单认定",
+            AuditAction::ObjectionStep => "办理异议",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod document;
 pub mod home_page;
 pub mod not_found_page;
 pub mod notice_page;
+pub mod objection_page;
 pub mod policies_page;
 pub mod record_page;
 pub mod repair;

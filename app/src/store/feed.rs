@@ -33,4 +33,14 @@ pub trait FeedStore: Send + Sync + 'static {
     /// of the penalty that grounds it. Changes outside are skipped as if
     /// they were not there, so the cursor still moves on past them.
     async fn entitled_changes(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError>;
+
+    /// Whether the change log holds a correction of the record made at or
+    /// after `since` (an objection is answered 更正 or 补充 only once the
+    /// department has delivered the corrected record).
+    async fn corrected_since(
+        &self,
+        kind: crate::model::RecordKind,
+        record_id: i64,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError>;
 }

@@ -4,5 +4,6 @@
 //! and render.
 
 pub mod listing;
+pub mod objection;
 pub mod review;
 pub mod serious_domains;

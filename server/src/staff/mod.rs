@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod cli;
 pub mod keys;
 pub mod listings;
+pub mod objections;
 pub mod login;
 pub mod review;
 pub mod serious_domains;
@@ -49,6 +50,7 @@ pub struct StaffState {
     pub collect: Arc<dyn CollectStore>,
     pub serious: Arc<dyn app::store::serious::SeriousDomainStore>,
     pub listings: Arc<dyn app::store::listing::ListingStore>,
+    pub objections: Arc<dyn app::store::ObjectionStore>,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
     /// Where delivered records are checked, staged and published.
@@ -102,6 +104,14 @@ fn console() -> Routes<StaffState> {
         .route("/admin/listing-oversight", get(listings::oversight))
         .route("/admin/listings/{number}", get(listings::listing))
         .route("/admin/listings/{number}/act", post(listings::act))
+        .route("/admin/objections", get(objections::list))
+        .route("/admin/objection-oversight", get(objections::oversight))
+        .route("/admin/objections/{number}", get(objections::objection))
+        .route("/admin/objections/{number}/act", post(objections::act))
+        .route(
+            "/admin/objections/{number}/files/{file_id}",
+            get(objections::file),
+        )
         .route(
             "/admin/serious-domains",
             get(serious_domains::list).post(serious_domains::add),

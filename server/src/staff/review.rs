@@ -361,6 +361,15 @@ pub async fn file(
         "审核信用修复申请",
     );
     register(&state, entry).await?;
+    attachment(&state, &file).await
+}
+
+/// A stored evidence file as an attachment (never rendered by the
+/// browser), streamed from the evidence store.
+pub(crate) async fn attachment(
+    state: &StaffState,
+    file: &app::store::repair::StoredFile,
+) -> Handled {
     let stored = state
         .repair
         .uploads

@@ -240,6 +240,7 @@ async fn assemble(
         .build();
     let context = server::router::portal_context(
         backend.public.clone(),
+        backend.objections.clone(),
         Some(today),
         backend.seed.holds_demo_data().await.unwrap(),
     );
@@ -259,6 +260,7 @@ async fn assemble(
         collect: backend.collect.clone(),
         serious: backend.serious.clone(),
         listings: backend.listings.clone(),
+        objections: backend.objections.clone(),
         secure_cookies: https,
         deliveries: backend.deliveries.clone(),
         imports: dir.join("imports"),

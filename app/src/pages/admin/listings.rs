@@ -102,7 +102,7 @@ pub fn ListingsPage(staff: StaffView, listings: Vec<ListingLine>) -> impl IntoVi
 
 /// A long text field.
 #[component]
-fn Text(
+pub fn Text(
     id: &'static str,
     label: &'static str,
     value: String,

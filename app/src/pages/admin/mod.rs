@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod catalog;
 pub mod import;
 pub mod listings;
+pub mod objections;
 pub mod register;
 pub mod review;
 pub mod serious_domains;
@@ -73,6 +74,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                     <li><a href="/admin/repairs">"修复申请待办"</a></li>
                     <li><a href="/admin/import">"导入双公示信息"</a></li>
                     <li><a href="/admin/listings">"名单认定"</a></li>
+                    <li><a href="/admin/objections">"异议处理"</a></li>
                 })}
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {
@@ -80,6 +82,7 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                     <li><a href="/admin/catalog">"信用信息目录"</a></li>
                     <li><a href="/admin/serious-domains">"名单领域"</a></li>
                     <li><a href="/admin/listing-oversight">"名单认定督办"</a></li>
+                    <li><a href="/admin/objection-oversight">"异议督办"</a></li>
                     <li><a href="/admin/api-keys">"接口密钥"</a></li>
                     <li><a href="/admin/quality">"报送质量"</a></li>
                     <li><a href="/admin/calendar">"节假日安排"</a></li>

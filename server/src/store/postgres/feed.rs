@@ -50,4 +50,24 @@ impl FeedStore for PgStore {
             })
             .collect()
     }
+
+    async fn corrected_since(
+        &self,
+        kind: app::model::RecordKind,
+        record_id: i64,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "select exists(select 1 from record_changes
+                           where record_kind = $1 and record_id = $2
+                             and change = 'corrected' and at >= $3)",
+        )
+        .bind(kind.code())
+        .bind(record_id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?
+        .get(0))
+    }
 }

@@ -53,4 +53,24 @@ impl FeedStore for SqliteStore {
             })
             .collect()
     }
+
+    async fn corrected_since(
+        &self,
+        kind: app::model::RecordKind,
+        record_id: i64,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "select exists(select 1 from record_changes
+                           where record_kind = ? and record_id = ?
+                             and change = 'corrected' and at >= ?)",
+        )
+        .bind(kind.code())
+        .bind(record_id)
+        .bind(crate::store::register::ts(since))
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?
+        .get(0))
+    }
 }

@@ -376,3 +376,39 @@ async fn strangers_get_nothing_from_the_objection_routes() {
     assert_eq!(oversight.status, StatusCode::OK);
     assert!(oversight.body.contains("市场监督管理局"), "{}", oversight.body);
 }
+
+#[tokio::test]
+async fn a_correction_is_delivered_through_the_data_channel_and_shown() {
+    let p = portal().await;
+    let (verifier, _) = reviewers(&p).await;
+    let d = super::collect::dept(&p).await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let key = super::collect::issue_key(&p, &boss, d.id).await;
+    let record = |fine: &str| {
+        format!(
+            r#"{{"records":[{{"CF_XDR_MC":"鹤岗市异议测试有限公司（演示）","CF_XDR_LB":"法人及非法人组织","CF_XDR_SHXYM":"914403001922038216","CF_FRDB":"王红","CF_FR_ZJHM":"11010519491231002X","CF_WSH":"鹤市监罚〔2026〕811号","CF_WFXW":"销售不合格产品","CF_SY":"经查","CF_YJ":"《产品质量法》","CF_CFLB":"罚款","CF_NR":"罚款","CF_NR_FK":{fine},"CF_JDRQ":"2026-10-01","CF_CFJG":"{}","CF_CFJGDM":"{}","ML_BM":"scjg-ordinary"}}]}}"#,
+            d.name, d.credit_code
+        )
+    };
+    let pushed = super::collect::push_to(&p, "/api/v1/collect/penalties", &key, &record("3")).await;
+    assert_eq!(pushed.status, StatusCode::OK, "{}", pushed.body);
+    let id = count(&p, "select id from penalties where doc_no = '鹤市监罚〔2026〕811号'").await;
+    let (number, tracking) = filed(&p, id, "914403001922038216", "11010519491231002X").await;
+    act(&p, &verifier, &number, "accept", "").await;
+    // The department corrects the record where it keeps it, then answers.
+    let again = super::collect::push_to(&p, "/api/v1/collect/penalties", &key, &record("1")).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let corrected = act(&p, &verifier, &number, "decide_corrected", "罚款金额更正为 1 万元。").await;
+    assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+    let (status, page) = p.get(&format!("/penalties/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("10,000.00 元") && !page.contains("30,000.00 元"), "{page}");
+    assert!(!page.contains("异议处理中"));
+    let answer = track(&p, &number, &tracking).await;
+    assert!(answer.body.contains("已更正") && answer.body.contains("已予更正"));
+    assert_eq!(
+        count(&p, &format!("select count(*) from record_changes where record_kind = 'penalty' and record_id = {id} and change = 'corrected'")).await,
+        1
+    );
+}

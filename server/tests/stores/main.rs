@@ -12,6 +12,7 @@ mod copy;
 mod delivery;
 mod keys;
 mod limits;
+mod objection;
 mod public;
 mod repair;
 mod seed;
@@ -34,6 +35,7 @@ pub struct Db {
     pub store: Arc<dyn app::store::Store>,
     pub catalog: Arc<dyn app::store::CatalogStore>,
     pub deliveries: Arc<dyn server::store::delivery::DeliveryStore>,
+    pub objections: Arc<dyn app::store::ObjectionStore>,
     /// Runs SQL that both databases understand (fixtures).
     raw: Raw,
     /// PostgreSQL: the database's URL, for a second app server on it.
@@ -119,6 +121,7 @@ async fn sqlite() -> Db {
         store: store.clone(),
         catalog: store.clone(),
         deliveries: store.clone(),
+        objections: store.clone(),
         raw: Raw::Sqlite(store),
         url: None,
         _dir: Some(TempDir(dir)),
@@ -190,6 +193,7 @@ async fn postgres(url: &str) -> Db {
         store: store.clone(),
         catalog: store.clone(),
         deliveries: store.clone(),
+        objections: store.clone(),
         raw: Raw::Pg(store),
         url: Some(url),
         _dir: None,

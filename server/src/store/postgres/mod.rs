@@ -20,6 +20,7 @@ mod feed;
 mod keys;
 mod limits;
 mod listing;
+mod objection;
 mod public;
 mod repair;
 pub(crate) mod serious;
@@ -47,6 +48,8 @@ pub(crate) mod locks {
     pub const PUBLICATION: (i32, i32) = (0x4849, 1);
     /// Numbering prior notices (the day's next sequence).
     pub const NOTICE_NUMBER: (i32, i32) = (0x484B, 1);
+    /// Numbering objections (the day's next sequence).
+    pub const OBJECTION_NUMBER: (i32, i32) = (0x484C, 1);
 }
 
 /// The PostgreSQL store.

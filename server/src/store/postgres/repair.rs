@@ -11,11 +11,11 @@ use app::domain::repair_application::{
     EvidenceKind, FileKind,
 };
 use app::domain::working_days::{china_date, state_council_notices, CalendarEntry, DayKind};
+use app::model::RecordKind;
 use app::store::repair::{
     Draft, DraftAnswers, IdentityFailures, NewApplication, NewEvent, NewFile, RepairStore,
     StoredApplication, StoredEvent, StoredFile, SubmitOutcome,
 };
-use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -26,7 +26,7 @@ use super::{db_err, millis, PgStore};
 pub(crate) use crate::store::columns::Failures;
 use crate::store::columns::{bad, FILE_COLUMNS};
 
-fn file_from_row(row: &PgRow) -> Result<StoredFile, StoreError> {
+pub(crate) fn file_from_row(row: &PgRow) -> Result<StoredFile, StoreError> {
     let evidence: String = row.get(1);
     let mime: String = row.get(6);
     Ok(StoredFile {
@@ -217,7 +217,7 @@ impl PgStore {
 }
 
 /// Whether `err` is a unique-constraint violation.
-fn is_unique_violation(err: &sqlx::Error) -> bool {
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.code().as_deref() == Some("23505"))
 }
 
@@ -413,10 +413,12 @@ impl RepairStore for PgStore {
     }
 
     async fn known_file_names(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("select stored_name from repair_files")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(
+            "select stored_name from repair_files union all select stored_name from objection_files",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 

@@ -4,7 +4,8 @@
 use app::domain::repair_application::ApplicationState;
 use app::model::RecordKind;
 use app::store::listing::ListingChange;
-use app::store::repair::NewEvent;
+use app::store::objection::{ObjectionChange, Withdrawal};
+use app::store::repair::{NewEvent, NewFile};
 use app::store::staff::NewAuditEntry;
 use app::store::write_tx::{NewListedEntry, RecordChange, WriteTx};
 use app::store::StoreError;
@@ -97,6 +98,30 @@ impl WriteTx for PgWriteTx {
 
     async fn change_listing(&mut self, change: &ListingChange) -> Result<bool, StoreError> {
         super::listing::change_listing(&mut self.0, change).await
+    }
+
+    async fn change_objection(
+        &mut self,
+        change: &ObjectionChange,
+        files: &[NewFile],
+    ) -> Result<bool, StoreError> {
+        super::objection::change_objection(&mut self.0, change, files).await
+    }
+
+    async fn withdraw_record(&mut self, w: &Withdrawal) -> Result<(), StoreError> {
+        super::objection::withdraw_record(&mut self.0, w).await
+    }
+
+    async fn end_entry(&mut self, entry_id: i64, on: NaiveDate) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "update serious_entries set ended_on = $1 where id = $2 and ended_on is null",
+        )
+        .bind(on)
+        .bind(entry_id)
+        .execute(&mut *self.0)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<(), StoreError> {

@@ -38,10 +38,14 @@ pub struct NewObjection {
 /// What filing did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FiledObjection {
-    Filed { number: String },
+    Filed {
+        number: String,
+    },
     /// The record already has an objection being handled (its number is
     /// told only to someone who passed the identity check).
-    AlreadyOpen { number: String },
+    AlreadyOpen {
+        number: String,
+    },
 }
 
 /// An objection as stored.
@@ -124,10 +128,11 @@ pub trait ObjectionStore: Send + Sync + 'static {
         o: &NewObjection,
         files: &[NewFile],
     ) -> Result<FiledObjection, StoreError>;
-    async fn objection_by_number(&self, number: &str)
-        -> Result<Option<StoredObjection>, StoreError>;
-    async fn objection_events(&self, objection_id: i64)
-        -> Result<Vec<ObjectionEvent>, StoreError>;
+    async fn objection_by_number(
+        &self,
+        number: &str,
+    ) -> Result<Option<StoredObjection>, StoreError>;
+    async fn objection_events(&self, objection_id: i64) -> Result<Vec<ObjectionEvent>, StoreError>;
     async fn objection_files(
         &self,
         objection_id: i64,
@@ -154,6 +159,5 @@ pub trait ObjectionStore: Send + Sync + 'static {
         marked: ObjectionState,
     ) -> Result<bool, StoreError>;
     /// Whether an objection's outcome withdrew the record from publication.
-    async fn record_withdrawn(&self, kind: RecordKind, record_id: i64)
-        -> Result<bool, StoreError>;
+    async fn record_withdrawn(&self, kind: RecordKind, record_id: i64) -> Result<bool, StoreError>;
 }

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use super::listing::ListingChange;
 use super::objection::{ObjectionChange, Withdrawal};
-use super::repair::NewFile;
 use super::repair::NewEvent;
+use super::repair::NewFile;
 use super::staff::NewAuditEntry;
 use super::StoreError;
 use crate::domain::repair_application::ApplicationState;

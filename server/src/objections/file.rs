@@ -109,12 +109,19 @@ struct Checked {
 }
 
 /// Checks the text fields; the errors name each field and its fix.
-fn check_fields(o: &Objected, a: &ObjectionAnswers, agree: bool) -> Result<Checked, Vec<FieldError>> {
+fn check_fields(
+    o: &Objected,
+    a: &ObjectionAnswers,
+    agree: bool,
+) -> Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
     let objector_kind = match ApplicantKind::from_code(a.objector_kind.trim()) {
         Some(k) => Some(k),
         None => {
-            errors.push(FieldError::new("objector_kind", "请选择提出人：信用主体本人或代理人"));
+            errors.push(FieldError::new(
+                "objector_kind",
+                "请选择提出人：信用主体本人或代理人",
+            ));
             None
         }
     };
@@ -192,7 +199,9 @@ async fn check_who(
     let (kind, id) = o.limit_key;
     // No draft here: the per-record and per-client bounds are the ones
     // that matter (a new form buys nothing).
-    let counted = repairs.identity_failures("", kind, id, client, since).await?;
+    let counted = repairs
+        .identity_failures("", kind, id, client, since)
+        .await?;
     if let Some(limit) = IdentityLimits::reached(0, counted.record, counted.client) {
         return Ok(Err((
             StatusCode::TOO_MANY_REQUESTS,
@@ -212,7 +221,9 @@ async fn check_who(
     };
     Ok(match check_identity(&on_record, &answer) {
         IdentityCheck::Match(what) => Ok(what),
-        IdentityCheck::Malformed(field, m) => Err((StatusCode::BAD_REQUEST, FieldError::new(field, m))),
+        IdentityCheck::Malformed(field, m) => {
+            Err((StatusCode::BAD_REQUEST, FieldError::new(field, m)))
+        }
         IdentityCheck::NotOnFile => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
             FieldError::new("identity_second", not_on_file_message(&o.authority.name)),
@@ -221,7 +232,11 @@ async fn check_who(
             repairs
                 .note_identity_failure("", kind, id, client, now)
                 .await?;
-            tracing::info!(record.kind = kind.code(), record.id = id, "objection: wrong identity answer");
+            tracing::info!(
+                record.kind = kind.code(),
+                record.id = id,
+                "objection: wrong identity answer"
+            );
             Err((StatusCode::BAD_REQUEST, FieldError::new("identity", m)))
         }
     })
@@ -278,7 +293,8 @@ pub async fn submit(
                 tracing::warn!(error = %e, "malformed objection form");
                 file_error = Some((
                     "proof",
-                    "上传未完成或文件过大（每个文件不超过 10 MB，合计不超过 40 MB），请重新提交。".into(),
+                    "上传未完成或文件过大（每个文件不超过 10 MB，合计不超过 40 MB），请重新提交。"
+                        .into(),
                 ));
                 break;
             }
@@ -301,7 +317,10 @@ pub async fn submit(
                 continue; // an input left empty
             }
             if files.len() >= MAX_FILES {
-                file_error = Some(("proof", format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。")));
+                file_error = Some((
+                    "proof",
+                    format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"),
+                ));
                 continue;
             }
             match uploads::receive(&state.repair.uploads, field, kind, already).await {
@@ -418,7 +437,12 @@ pub async fn submit(
         }
         FiledObjection::AlreadyOpen { .. } => {
             discard(&state, files).await;
-            Ok(form_page(&o, StatusCode::CONFLICT, shown, vec![already_open(&o)]))
+            Ok(form_page(
+                &o,
+                StatusCode::CONFLICT,
+                shown,
+                vec![already_open(&o)],
+            ))
         }
     }
 }
@@ -466,7 +490,10 @@ async fn judge(
         .into_iter()
         .any(|x| x.state.is_open());
     if open {
-        return Ok(Reading::Refused(StatusCode::CONFLICT, vec![already_open(o)]));
+        return Ok(Reading::Refused(
+            StatusCode::CONFLICT,
+            vec![already_open(o)],
+        ));
     }
     Ok(Reading::Accepted(checked, what))
 }

@@ -5,9 +5,7 @@
 //! code a stranger might guess), and the answer never says whether a
 //! number exists.
 
-use app::domain::objection::{
-    reply_sections, ObjectionAction, ObjectionNumber, ObjectionState,
-};
+use app::domain::objection::{reply_sections, ObjectionAction, ObjectionNumber, ObjectionState};
 use app::domain::publication::format_date_cn;
 use app::domain::repair_application::{normalize_tracking_code, EvidenceKind, MAX_FILES};
 use app::domain::serious_listing::constant_time_eq;
@@ -98,7 +96,10 @@ async fn verify(
     let (Ok(parsed), Some(normalized)) = (parsed, normalized) else {
         return Err(form_page(StatusCode::BAD_REQUEST, number.to_string(), errors).into());
     };
-    let found = state.objections.objection_by_number(parsed.as_str()).await?;
+    let found = state
+        .objections
+        .objection_by_number(parsed.as_str())
+        .await?;
     let given = sha256_hex(normalized.as_bytes());
     // Compared even when the number is unknown, so timing tells nothing.
     let stored = found
@@ -227,7 +228,11 @@ async fn status_page(
         record: record_of(state, o).await?,
         grounds: o.grounds.iter().map(|g| g.label().to_string()).collect(),
         explanation: o.explanation.clone(),
-        deadline: o.state.is_open().then(|| o.deadline.map(format_date_cn)).flatten(),
+        deadline: o
+            .state
+            .is_open()
+            .then(|| o.deadline.map(format_date_cn))
+            .flatten(),
         history: history(&events, false),
         reply: reply(o, &events),
         files,
@@ -250,7 +255,16 @@ pub async fn lookup(
 ) -> Handled {
     same_origin(&headers)?;
     let o = verify(&state, &client_of(addr), &f.number, &f.code).await?;
-    status_page(&state, StatusCode::OK, &o, f.code, String::new(), None, vec![]).await
+    status_page(
+        &state,
+        StatusCode::OK,
+        &o,
+        f.code,
+        String::new(),
+        None,
+        vec![],
+    )
+    .await
 }
 
 /// Reads `number` back after a step and shows it with `notice`.
@@ -268,13 +282,42 @@ async fn after_step(
         .await?
         .ok_or_else(|| Halt::failed("an objection vanished after a step"))?;
     match outcome {
-        Ok(_) => status_page(state, StatusCode::OK, &fresh, code, String::new(), Some(done.to_string()), vec![]).await,
+        Ok(_) => {
+            status_page(
+                state,
+                StatusCode::OK,
+                &fresh,
+                code,
+                String::new(),
+                Some(done.to_string()),
+                vec![],
+            )
+            .await
+        }
         Err(Refused::Rule(m)) => {
-            status_page(state, StatusCode::BAD_REQUEST, &fresh, code, text, None, vec![FieldError::new("text", m)]).await
+            status_page(
+                state,
+                StatusCode::BAD_REQUEST,
+                &fresh,
+                code,
+                text,
+                None,
+                vec![FieldError::new("text", m)],
+            )
+            .await
         }
         Err(Refused::Stale(now)) => {
             let m = format!("该异议的状态已变为“{}”，请查看最新情况", now.label());
-            status_page(state, StatusCode::CONFLICT, &fresh, code, text, None, vec![FieldError::new("text", m)]).await
+            status_page(
+                state,
+                StatusCode::CONFLICT,
+                &fresh,
+                code,
+                text,
+                None,
+                vec![FieldError::new("text", m)],
+            )
+            .await
         }
     }
 }
@@ -327,7 +370,8 @@ pub async fn supplement(
             Ok(None) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed objection supplement");
-                file_error = Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
+                file_error =
+                    Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
                 break;
             }
         };
@@ -361,7 +405,14 @@ pub async fn supplement(
                     file_error = Some(format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"));
                     continue;
                 }
-                match uploads::receive(&state.repair.uploads, field, EvidenceKind::ObjectionProof, already).await {
+                match uploads::receive(
+                    &state.repair.uploads,
+                    field,
+                    EvidenceKind::ObjectionProof,
+                    already,
+                )
+                .await
+                {
                     Ok(f) => {
                         already += f.size_bytes;
                         files.push(f);
@@ -382,7 +433,10 @@ pub async fn supplement(
     }
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        errors.push(FieldError::new("text", "请填写补正说明：补充了哪些材料或作了哪些更正"));
+        errors.push(FieldError::new(
+            "text",
+            "请填写补正说明：补充了哪些材料或作了哪些更正",
+        ));
     } else if trimmed.chars().count() > MAX_EXPLANATION {
         errors.push(FieldError::new(
             "text",
@@ -391,7 +445,16 @@ pub async fn supplement(
     }
     if !errors.is_empty() {
         discard(&state, files).await;
-        return status_page(&state, StatusCode::BAD_REQUEST, &o, code, text, None, errors).await;
+        return status_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            &o,
+            code,
+            text,
+            None,
+            errors,
+        )
+        .await;
     }
     let outcome = take(
         state.staff.as_ref(),
@@ -412,7 +475,15 @@ pub async fn supplement(
     .await;
     match outcome {
         Ok(Ok(to)) => {
-            after_step(&state, &o, code, Ok(to), "已提交补正材料，平台将重新审查是否受理。", String::new()).await
+            after_step(
+                &state,
+                &o,
+                code,
+                Ok(to),
+                "已提交补正材料，平台将重新审查是否受理。",
+                String::new(),
+            )
+            .await
         }
         Ok(Err(refused)) => {
             discard(&state, files).await;

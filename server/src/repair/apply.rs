@@ -12,6 +12,7 @@ use app::domain::repair_identity::{
     check_identity, not_on_file_message, IdentityAnswer, IdentityCheck, IdentityLimits, OnRecord,
 };
 use app::domain::{repair_eligibility, RepairEligibility, SubjectKind};
+use app::model::RecordKind;
 use app::pages::document::render_document;
 use app::pages::repair::forms::{size_label, FieldError};
 use app::pages::repair::steps::{
@@ -19,7 +20,6 @@ use app::pages::repair::steps::{
     PledgeStep, RecordSummary, StartPage,
 };
 use app::store::repair::{Draft, NewApplication, SubmitOutcome};
-use app::model::RecordKind;
 use app::store::StoredPenalty;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -405,7 +405,13 @@ pub async fn identity(
     let since = now - chrono::Duration::hours(IdentityLimits::WINDOW_HOURS);
     let counted = state
         .repairs
-        .identity_failures(&draft.id, RecordKind::Penalty, target.penalty.id, &client, since)
+        .identity_failures(
+            &draft.id,
+            RecordKind::Penalty,
+            target.penalty.id,
+            &client,
+            since,
+        )
         .await?;
     // Over a limit nothing is compared, so the answer teaches nothing.
     if let Some(limit) = IdentityLimits::reached(counted.draft, counted.record, counted.client) {
@@ -434,7 +440,13 @@ pub async fn identity(
         IdentityCheck::Mismatch(message) => {
             state
                 .repairs
-                .note_identity_failure(&draft.id, RecordKind::Penalty, target.penalty.id, &client, now)
+                .note_identity_failure(
+                    &draft.id,
+                    RecordKind::Penalty,
+                    target.penalty.id,
+                    &client,
+                    now,
+                )
                 .await?;
             tracing::info!(record.id = target.penalty.id, "identity step: wrong answer");
             refuse(target, "identity", message, StatusCode::BAD_REQUEST)

@@ -20,8 +20,8 @@ use app::domain::objection::{
 };
 use app::domain::working_days::HolidayCalendar;
 use app::model::RecordKind;
-use app::store::objection::{ObjectionChange, ObjectionStore, StoredObjection, Withdrawal};
 use app::store::feed::FeedStore;
+use app::store::objection::{ObjectionChange, ObjectionStore, StoredObjection, Withdrawal};
 use app::store::repair::{NewFile, RepairStore};
 use app::store::staff::{NewAuditEntry, StaffStore};
 use app::store::write_tx::{RecordChange, WriteTx};
@@ -215,9 +215,7 @@ async fn apply_outcome(
             true
         }
         ObjectionOutcome::RemovedFromList => tx.end_entry(o.record_id, today).await?,
-        ObjectionOutcome::Corrected | ObjectionOutcome::Completed | ObjectionOutcome::Kept => {
-            false
-        }
+        ObjectionOutcome::Corrected | ObjectionOutcome::Completed | ObjectionOutcome::Kept => false,
     };
     if leaves {
         tx.unpublish(o.record_kind, o.record_id).await?;

@@ -8,8 +8,8 @@ use app::domain::objection::{ObjectionAction, ObjectionNumber, ObjectionState};
 use app::domain::publication::format_date_cn;
 use app::domain::staff::AuditAction;
 use app::pages::admin::objections::{
-    ObjectionDetail, ObjectionLine, ObjectionOversightLine, ObjectionOversightPage,
-    ObjectionPage, ObjectionsPage, OverdueObjection,
+    ObjectionDetail, ObjectionLine, ObjectionOversightLine, ObjectionOversightPage, ObjectionPage,
+    ObjectionsPage, OverdueObjection,
 };
 use app::pages::repair::forms::{size_label, FieldError};
 use app::store::objection::StoredObjection;
@@ -41,15 +41,21 @@ fn department_of(staff: &Staff) -> Result<i64, Box<axum::response::Response>> {
 /// Whether the department owes the next step and its deadline has passed
 /// (a supplement owed by the objector is not the department's delay).
 pub(crate) fn overdue(o: &StoredObjection, today: NaiveDate) -> bool {
-    matches!(o.state, ObjectionState::Submitted | ObjectionState::Accepted)
-        && o.deadline.is_some_and(|d| d < today)
+    matches!(
+        o.state,
+        ObjectionState::Submitted | ObjectionState::Accepted
+    ) && o.deadline.is_some_and(|d| d < today)
 }
 
 pub async fn list(State(state): State<StaffState>, staff: Staff) -> Handled {
     let department = department_of(&staff)?;
     let today = state.repair.portal.today();
     let mut lines = Vec::new();
-    for o in state.objections.objections_of_department(department).await? {
+    for o in state
+        .objections
+        .objections_of_department(department)
+        .await?
+    {
         let record = record_of(&state, &o).await?;
         lines.push(ObjectionLine {
             number: o.number.clone(),
@@ -80,7 +86,11 @@ async fn own_objection(
     let Ok(number) = ObjectionNumber::parse(number) else {
         return Err(not_found(Some(staff.view())).into());
     };
-    match state.objections.objection_by_number(number.as_str()).await? {
+    match state
+        .objections
+        .objection_by_number(number.as_str())
+        .await?
+    {
         Some(o) if o.department_id == department => Ok(o),
         _ => Err(not_found(Some(staff.view())).into()),
     }
@@ -167,7 +177,16 @@ pub async fn objection(
         "查看异议材料",
     );
     register(&state, entry).await?;
-    objection_page(&state, &staff, StatusCode::OK, &o, String::new(), String::new(), vec![]).await
+    objection_page(
+        &state,
+        &staff,
+        StatusCode::OK,
+        &o,
+        String::new(),
+        String::new(),
+        vec![],
+    )
+    .await
 }
 
 /// An evidence file, as an attachment; each download is registered.
@@ -215,17 +234,36 @@ pub async fn act(
     let again = |status: StatusCode, o: StoredObjection, field: &'static str, m: String| {
         let (state, staff, chosen, text) = (&state, &staff, f.action.clone(), f.text.clone());
         async move {
-            objection_page(state, staff, status, &o, chosen, text, vec![FieldError::new(field, m)])
-                .await
+            objection_page(
+                state,
+                staff,
+                status,
+                &o,
+                chosen,
+                text,
+                vec![FieldError::new(field, m)],
+            )
+            .await
         }
     };
     if ObjectionState::from_code(f.expected_state.trim()) != Some(o.state) {
-        let m = format!("该异议的状态已变为“{}”，请查看最新情况后再办理", o.state.label());
+        let m = format!(
+            "该异议的状态已变为“{}”，请查看最新情况后再办理",
+            o.state.label()
+        );
         return again(StatusCode::CONFLICT, o, "action", m).await;
     }
     let action = match ObjectionAction::from_code(f.action.trim()) {
         Some(a) if !a.by_subject() => a,
-        _ => return again(StatusCode::BAD_REQUEST, o, "action", "请选择办理结果".into()).await,
+        _ => {
+            return again(
+                StatusCode::BAD_REQUEST,
+                o,
+                "action",
+                "请选择办理结果".into(),
+            )
+            .await
+        }
     };
     if f.text.trim().chars().count() > MAX_TEXT {
         let m = format!("理由、补正要求或答复意见不能超过 {MAX_TEXT} 字");
@@ -261,12 +299,19 @@ pub async fn act(
     match outcome {
         Ok(_) => Ok(see_other(&format!("/admin/objections/{}", o.number))),
         Err(Refused::Rule(m)) => {
-            let field = if m.starts_with("请填写") { "text" } else { "action" };
+            let field = if m.starts_with("请填写") {
+                "text"
+            } else {
+                "action"
+            };
             again(StatusCode::BAD_REQUEST, o, field, m).await
         }
         Err(Refused::Stale(now)) => {
             let fresh = own_objection(&state, &staff, &number).await?;
-            let m = format!("该异议的状态已变为“{}”，请查看最新情况后再办理", now.label());
+            let m = format!(
+                "该异议的状态已变为“{}”，请查看最新情况后再办理",
+                now.label()
+            );
             again(StatusCode::CONFLICT, fresh, "action", m).await
         }
     }
@@ -285,7 +330,8 @@ pub async fn oversight(State(state): State<StaffState>, staff: Staff) -> Handled
         if mine.is_empty() {
             continue;
         }
-        let overdue_here: Vec<&&StoredObjection> = mine.iter().filter(|o| overdue(o, today)).collect();
+        let overdue_here: Vec<&&StoredObjection> =
+            mine.iter().filter(|o| overdue(o, today)).collect();
         for o in &overdue_here {
             late.push(OverdueObjection {
                 number: o.number.clone(),

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use app::store::{
-    listing::ListingStore, objection::ObjectionStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore,
-    KeyStore, RepairStore, StaffStore, Store, StoreError,
+    listing::ListingStore, objection::ObjectionStore, serious::SeriousDomainStore, CatalogStore,
+    CollectStore, FeedStore, KeyStore, RepairStore, StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
 

@@ -23,6 +23,7 @@ mod identity;
 mod import_load;
 mod listing_strangers;
 mod listings;
+mod objections;
 mod periods;
 mod repair;
 mod serious_domains;

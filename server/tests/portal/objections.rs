@@ -14,7 +14,9 @@ use super::repair::{representative_id, PDF};
 use super::staff::{add_account, sign_in, Member};
 use super::{portal, Portal};
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1];
+const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+];
 
 /// A public penalty of an organisation of the market regulator whose
 /// department delivered the representative's ID number, skipping `skip`.
@@ -69,7 +71,14 @@ const EVIDENCE: &[(&str, &str, &[u8])] = &[
 
 /// Files a valid objection on penalty `id`; (number, tracking code).
 async fn filed(p: &Portal, id: i64, code: &str, rep: &str) -> (String, String) {
-    let ok = file(p, &format!("penalty-{id}"), (code, rep), &["wrong"], EVIDENCE).await;
+    let ok = file(
+        p,
+        &format!("penalty-{id}"),
+        (code, rep),
+        &["wrong"],
+        EVIDENCE,
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let mut keys = ok.body.split("<dd class=\"issued-key\">").skip(1);
     let number = keys.next().unwrap().split('<').next().unwrap().to_string();
@@ -87,7 +96,13 @@ async fn track(p: &Portal, number: &str, code: &str) -> super::Answer {
 }
 
 async fn act(p: &Portal, m: &Member, number: &str, action: &str, text: &str) -> super::Answer {
-    let o = p.backend.objections.objection_by_number(number).await.unwrap().unwrap();
+    let o = p
+        .backend
+        .objections
+        .objection_by_number(number)
+        .await
+        .unwrap()
+        .unwrap();
     p.post_form(
         &format!("/admin/objections/{number}/act"),
         &m.cookie,
@@ -120,12 +135,19 @@ async fn an_objection_marks_the_record_and_is_answered_in_writing() {
     let (_, page) = p.get(&format!("/penalties/{id}")).await;
     assert!(page.contains(&format!("/objections/new?record={record}")));
     assert!(!page.contains("异议处理中"));
-    let form = p.get_with_cookie(&format!("/objections/new?record={record}"), "").await;
+    let form = p
+        .get_with_cookie(&format!("/objections/new?record={record}"), "")
+        .await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("异议申诉承诺书") && form.body.contains("信息错误"));
-    assert!(!form.body.contains("不符合列入"), "listing grounds are for list entries");
+    assert!(
+        !form.body.contains("不符合列入"),
+        "listing grounds are for list entries"
+    );
     for bad in ["penalty-0", "penalty-x", "nothing-1", "penalty-999999999"] {
-        let r = p.get_with_cookie(&format!("/objections/new?record={bad}"), "").await;
+        let r = p
+            .get_with_cookie(&format!("/objections/new?record={bad}"), "")
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{bad}");
     }
 
@@ -134,23 +156,55 @@ async fn an_objection_marks_the_record_and_is_answered_in_writing() {
         .post_multipart("/objections/new", &[("record", record.as_str())], EVIDENCE)
         .await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
-    for m in ["请选择提出人", "请至少选择一项异议理由", "请填写异议说明", "请勾选"] {
+    for m in [
+        "请选择提出人",
+        "请至少选择一项异议理由",
+        "请填写异议说明",
+        "请勾选",
+    ] {
         assert!(empty.body.contains(m), "{m}: {}", empty.body);
     }
     let no_files = file(&p, &record, (&code, &rep), &["wrong"], &[]).await;
     assert_eq!(no_files.status, StatusCode::BAD_REQUEST);
     assert!(no_files.body.contains("请上传异议证明材料"));
-    let listing_ground = file(&p, &record, (&code, &rep), &["listing_conditions"], EVIDENCE).await;
+    let listing_ground = file(
+        &p,
+        &record,
+        (&code, &rep),
+        &["listing_conditions"],
+        EVIDENCE,
+    )
+    .await;
     assert_eq!(listing_ground.status, StatusCode::BAD_REQUEST);
     assert!(listing_ground.body.contains("不适用于行政处罚信息"));
-    let fake = file(&p, &record, (&code, &rep), &["wrong"], &[("proof", "a.pdf", b"not a pdf"), ("identity_file", "b.jpg", JPEG)]).await;
+    let fake = file(
+        &p,
+        &record,
+        (&code, &rep),
+        &["wrong"],
+        &[
+            ("proof", "a.pdf", b"not a pdf"),
+            ("identity_file", "b.jpg", JPEG),
+        ],
+    )
+    .await;
     assert_eq!(fake.status, StatusCode::BAD_REQUEST);
     assert_eq!(count(&p, "select count(*) from identity_failures").await, 0);
     // A wrong identity is a guess, counted against the record.
-    let wrong = file(&p, &record, (&code, "11010519491231002X"), &["wrong"], EVIDENCE).await;
+    let wrong = file(
+        &p,
+        &record,
+        (&code, "11010519491231002X"),
+        &["wrong"],
+        EVIDENCE,
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("不一致"), "{}", wrong.body);
-    assert!(!wrong.body.contains("11010519491231002X"), "identity answers are not sent back");
+    assert!(
+        !wrong.body.contains("11010519491231002X"),
+        "identity answers are not sent back"
+    );
     assert_eq!(
         count(&p, &format!("select count(*) from identity_failures where record_kind = 'penalty' and record_id = {id}")).await,
         1
@@ -172,12 +226,21 @@ async fn an_objection_marks_the_record_and_is_answered_in_writing() {
     assert!(!page.contains("异议处理中"));
 
     // Another department does not see it; the determining one does.
-    let other = p.get_with_cookie(&format!("/admin/objections/{number}"), &taxman.cookie).await;
+    let other = p
+        .get_with_cookie(&format!("/admin/objections/{number}"), &taxman.cookie)
+        .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    assert_eq!(act(&p, &taxman, &number, "accept", "").await.status, StatusCode::NOT_FOUND);
-    let list = p.get_with_cookie("/admin/objections", &verifier.cookie).await;
+    assert_eq!(
+        act(&p, &taxman, &number, "accept", "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = p
+        .get_with_cookie("/admin/objections", &verifier.cookie)
+        .await;
     assert!(list.body.contains(&number));
-    let detail = p.get_with_cookie(&format!("/admin/objections/{number}"), &verifier.cookie).await;
+    let detail = p
+        .get_with_cookie(&format!("/admin/objections/{number}"), &verifier.cookie)
+        .await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body.contains("原决定书.pdf") && detail.body.contains("13800001234"));
     assert!(detail.body.contains("受理") && !detail.body.contains("维持原信息"));
@@ -203,12 +266,24 @@ async fn an_objection_marks_the_record_and_is_answered_in_writing() {
         .post_form(
             &format!("/admin/objections/{number}/act"),
             &verifier.cookie,
-            &[("_csrf", verifier.csrf.as_str()), ("expected_state", "submitted"), ("action", "decide_kept"), ("text", "x")],
+            &[
+                ("_csrf", verifier.csrf.as_str()),
+                ("expected_state", "submitted"),
+                ("action", "decide_kept"),
+                ("text", "x"),
+            ],
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
 
-    let kept = act(&p, &verifier, &number, "decide_kept", "经调取原始案卷核实，罚款金额记载无误。").await;
+    let kept = act(
+        &p,
+        &verifier,
+        &number,
+        "decide_kept",
+        "经调取原始案卷核实，罚款金额记载无误。",
+    )
+    .await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER);
     let (status_code, page) = p.get(&format!("/penalties/{id}")).await;
     assert_eq!(status_code, StatusCode::OK);
@@ -216,17 +291,42 @@ async fn an_objection_marks_the_record_and_is_answered_in_writing() {
     let answer = track(&p, &number, &tracking).await;
     assert!(answer.body.contains("维持原信息") && answer.body.contains("经调取原始案卷核实"));
     assert!(answer.body.contains("行政复议") && answer.body.contains("救济途径"));
-    assert!(!answer.body.contains("verifier"), "staff usernames stay in the console");
+    assert!(
+        !answer.body.contains("verifier"),
+        "staff usernames stay in the console"
+    );
     // Every step is registered.
-    assert!(count(&p, "select count(*) from audit_log where action = 'objection_step'").await >= 3);
+    assert!(
+        count(
+            &p,
+            "select count(*) from audit_log where action = 'objection_step'"
+        )
+        .await
+            >= 3
+    );
     // Decided: a new objection may be filed.
     let (second, _) = filed(&p, id, &code, &rep).await;
     assert_ne!(second, number);
-    let detail = p.get_with_cookie(&format!("/admin/objections/{second}"), &verifier.cookie).await;
+    let detail = p
+        .get_with_cookie(&format!("/admin/objections/{second}"), &verifier.cookie)
+        .await;
     assert!(detail.body.contains("该信息此前的异议") && detail.body.contains(&number));
-    let refused = act(&p, &verifier, &second, "refuse", "重复异议，无新的事实和理由").await;
+    let refused = act(
+        &p,
+        &verifier,
+        &second,
+        "refuse",
+        "重复异议，无新的事实和理由",
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
-    let o = p.backend.objections.objection_by_number(&second).await.unwrap().unwrap();
+    let o = p
+        .backend
+        .objections
+        .objection_by_number(&second)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(o.state.code(), "refused");
 }
 
@@ -237,9 +337,19 @@ async fn stopping_publication_and_removal_from_the_list_take_records_off_for_goo
     let (id, code, rep) = objectable_penalty(&p, 1).await;
     let (number, _) = filed(&p, id, &code, &rep).await;
     act(&p, &verifier, &number, "accept", "").await;
-    let stopped = act(&p, &verifier, &number, "decide_publication_stopped", "该处罚决定已被复议机关撤销。").await;
+    let stopped = act(
+        &p,
+        &verifier,
+        &number,
+        "decide_publication_stopped",
+        "该处罚决定已被复议机关撤销。",
+    )
+    .await;
     assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
-    assert_eq!(p.get(&format!("/penalties/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        p.get(&format!("/penalties/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         count(&p, &format!("select count(*) from public_entries where record_kind = 'penalty' and record_id = {id}")).await,
         0
@@ -248,7 +358,10 @@ async fn stopping_publication_and_removal_from_the_list_take_records_off_for_goo
         count(&p, &format!("select count(*) from record_changes where record_kind = 'penalty' and record_id = {id} and change = 'ended'")).await,
         1
     );
-    assert_eq!(count(&p, "select count(*) from record_withdrawals").await, 1);
+    assert_eq!(
+        count(&p, "select count(*) from record_withdrawals").await,
+        1
+    );
 
     // A serious-list entry of the department, removed after an objection.
     let entry = count(
@@ -260,27 +373,55 @@ async fn stopping_publication_and_removal_from_the_list_take_records_off_for_goo
          order by e.id limit 1",
     )
     .await;
-    let grounds = count(&p, &format!("select grounds_penalty_id from serious_entries where id = {entry}")).await;
+    let grounds = count(
+        &p,
+        &format!("select grounds_penalty_id from serious_entries where id = {entry}"),
+    )
+    .await;
     let rep = representative_id(&p, grounds).await;
     let code: String = p
         .rows(&format!("select s.credit_code from serious_entries e join subjects s on s.id = e.subject_id where e.id = {entry}"))
         .await[0]
         .get(0);
-    assert_eq!(p.get(&format!("/serious-list/{entry}")).await.0, StatusCode::OK);
-    let ok = file(&p, &format!("serious-{entry}"), (&code, &rep), &["listing_conditions"], EVIDENCE).await;
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::OK
+    );
+    let ok = file(
+        &p,
+        &format!("serious-{entry}"),
+        (&code, &rep),
+        &["listing_conditions"],
+        EVIDENCE,
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let number: String = p
-        .rows(&format!("select number from objections where record_kind = 'serious' and record_id = {entry}"))
+        .rows(&format!(
+            "select number from objections where record_kind = 'serious' and record_id = {entry}"
+        ))
         .await[0]
         .get(0);
     act(&p, &verifier, &number, "accept", "").await;
     let (_, page) = p.get(&format!("/serious-list/{entry}")).await;
     assert!(page.contains("异议处理中"));
-    let removed = act(&p, &verifier, &number, "decide_removed_from_list", "不符合列入条件。").await;
+    let removed = act(
+        &p,
+        &verifier,
+        &number,
+        "decide_removed_from_list",
+        "不符合列入条件。",
+    )
+    .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
-    assert_eq!(p.get(&format!("/serious-list/{entry}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     let ended: Option<chrono::NaiveDate> = p
-        .rows(&format!("select ended_on from serious_entries where id = {entry}"))
+        .rows(&format!(
+            "select ended_on from serious_entries where id = {entry}"
+        ))
         .await[0]
         .get(0);
     assert_eq!(ended, Some(p.today));
@@ -292,7 +433,14 @@ async fn supplement_is_asked_once_and_answered_by_the_objector() {
     let (verifier, _) = reviewers(&p).await;
     let (id, code, rep) = objectable_penalty(&p, 2).await;
     let (number, tracking) = filed(&p, id, &code, &rep).await;
-    let asked = act(&p, &verifier, &number, "request_supplement", "请补充复议决定书").await;
+    let asked = act(
+        &p,
+        &verifier,
+        &number,
+        "request_supplement",
+        "请补充复议决定书",
+    )
+    .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     let status = track(&p, &number, &tracking).await;
     assert!(status.body.contains("待补正") && status.body.contains("请补充复议决定书"));
@@ -310,20 +458,35 @@ async fn supplement_is_asked_once_and_answered_by_the_objector() {
     let sent = p
         .post_multipart(
             "/objections/track/supplement",
-            &[("number", &number), ("code", &tracking), ("text", "已补充复议决定书。")],
+            &[
+                ("number", &number),
+                ("code", &tracking),
+                ("text", "已补充复议决定书。"),
+            ],
             &[("proof", "复议决定书.pdf", PDF)],
         )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     assert!(sent.body.contains("已提交"));
-    assert_eq!(count(&p, "select count(*) from objection_files where event_id is not null").await, 1);
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from objection_files where event_id is not null"
+        )
+        .await,
+        1
+    );
     // Asked once only.
     let twice = act(&p, &verifier, &number, "request_supplement", "再补充").await;
     assert_eq!(twice.status, StatusCode::BAD_REQUEST);
     assert!(twice.body.contains("一次性告知"));
     // The objector may withdraw while it is open.
     let gone = p
-        .post_form("/objections/track/withdraw", "", &[("number", &number), ("code", &tracking)])
+        .post_form(
+            "/objections/track/withdraw",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
         .await;
     assert_eq!(gone.status, StatusCode::OK);
     assert!(gone.body.contains("已撤回"));
@@ -341,16 +504,26 @@ async fn strangers_get_nothing_from_the_objection_routes() {
             axum::http::Request::post("/objections/track")
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("sec-fetch-site", "cross-site")
-                .body(axum::body::Body::from(format!("number={number}&code={tracking}")))
+                .body(axum::body::Body::from(format!(
+                    "number={number}&code={tracking}"
+                )))
                 .unwrap(),
         )
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
     // The console needs a session.
-    let anon = p.get_with_cookie(&format!("/admin/objections/{number}"), "").await;
+    let anon = p
+        .get_with_cookie(&format!("/admin/objections/{number}"), "")
+        .await;
     assert_ne!(anon.status, StatusCode::OK);
     assert!(!anon.body.contains("13800001234"));
-    let withdraw = p.post_form("/objections/track/withdraw", "", &[("number", &number), ("code", "ABCD-EFGH-JKMN")]).await;
+    let withdraw = p
+        .post_form(
+            "/objections/track/withdraw",
+            "",
+            &[("number", &number), ("code", "ABCD-EFGH-JKMN")],
+        )
+        .await;
     assert_eq!(withdraw.status, StatusCode::NOT_FOUND);
     // Wrong codes: the same answer for a number that does not exist.
     let unknown = track(&p, "YY2026010100001", "ABCD-EFGH-JKMN").await;
@@ -364,17 +537,34 @@ async fn strangers_get_nothing_from_the_objection_routes() {
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     // Even the right code waits out the limit.
-    assert_eq!(track(&p, &number, &tracking).await.status, StatusCode::TOO_MANY_REQUESTS);
-    let o = p.backend.objections.objection_by_number(&number).await.unwrap().unwrap();
+    assert_eq!(
+        track(&p, &number, &tracking).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let o = p
+        .backend
+        .objections
+        .objection_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(o.state.code(), "submitted");
     // The oversight page is the credit authority's.
-    let mine = p.get_with_cookie("/admin/objection-oversight", &verifier.cookie).await;
+    let mine = p
+        .get_with_cookie("/admin/objection-oversight", &verifier.cookie)
+        .await;
     assert_eq!(mine.status, StatusCode::FORBIDDEN);
     add_account(&p, "boss", Role::Admin, None).await;
     let boss = sign_in(&p, "boss").await;
-    let oversight = p.get_with_cookie("/admin/objection-oversight", &boss.cookie).await;
+    let oversight = p
+        .get_with_cookie("/admin/objection-oversight", &boss.cookie)
+        .await;
     assert_eq!(oversight.status, StatusCode::OK);
-    assert!(oversight.body.contains("市场监督管理局"), "{}", oversight.body);
+    assert!(
+        oversight.body.contains("市场监督管理局"),
+        "{}",
+        oversight.body
+    );
 }
 
 #[tokio::test]
@@ -393,17 +583,36 @@ async fn a_correction_is_delivered_through_the_data_channel_and_shown() {
     };
     let pushed = super::collect::push_to(&p, "/api/v1/collect/penalties", &key, &record("3")).await;
     assert_eq!(pushed.status, StatusCode::OK, "{}", pushed.body);
-    let id = count(&p, "select id from penalties where doc_no = '鹤市监罚〔2026〕811号'").await;
+    let id = count(
+        &p,
+        "select id from penalties where doc_no = '鹤市监罚〔2026〕811号'",
+    )
+    .await;
     let (number, tracking) = filed(&p, id, "914403001922038216", "11010519491231002X").await;
     act(&p, &verifier, &number, "accept", "").await;
     // The department corrects the record where it keeps it, then answers.
     let again = super::collect::push_to(&p, "/api/v1/collect/penalties", &key, &record("1")).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    let corrected = act(&p, &verifier, &number, "decide_corrected", "罚款金额更正为 1 万元。").await;
-    assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+    let corrected = act(
+        &p,
+        &verifier,
+        &number,
+        "decide_corrected",
+        "罚款金额更正为 1 万元。",
+    )
+    .await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        corrected.body
+    );
     let (status, page) = p.get(&format!("/penalties/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("10,000.00 元") && !page.contains("30,000.00 元"), "{page}");
+    assert!(
+        page.contains("10,000.00 元") && !page.contains("30,000.00 元"),
+        "{page}"
+    );
     assert!(!page.contains("异议处理中"));
     let answer = track(&p, &number, &tracking).await;
     assert!(answer.body.contains("已更正") && answer.body.contains("已予更正"));

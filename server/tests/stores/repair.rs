@@ -276,7 +276,12 @@ async fn wrong_guesses_are_counted_per_client() {
             .identity_failures("d2", RecordKind::License, 41, "10.0.0.8", since)
             .await
             .unwrap();
-        assert_eq!((other.draft, other.record, other.client), (0, 0, 0), "{}", db.name);
+        assert_eq!(
+            (other.draft, other.record, other.client),
+            (0, 0, 0),
+            "{}",
+            db.name
+        );
         assert_eq!(
             db.repair
                 .purge_identity_failures(now + Duration::seconds(1))

@@ -5,8 +5,8 @@ use app::domain::objection::{grounds_code, parse_grounds_code, ObjectionNumber, 
 use app::domain::repair_application::ApplicantKind;
 use app::model::RecordKind;
 use app::store::objection::{
-    FiledObjection, NewObjection, ObjectionChange, ObjectionEvent, ObjectionStore,
-    StoredObjection, Withdrawal,
+    FiledObjection, NewObjection, ObjectionChange, ObjectionEvent, ObjectionStore, StoredObjection,
+    Withdrawal,
 };
 use app::store::repair::{NewFile, StoredFile};
 use app::store::StoreError;
@@ -219,9 +219,7 @@ impl ObjectionStore for SqliteStore {
             .await
             .map_err(db_err)?
         {
-            return Ok(FiledObjection::AlreadyOpen {
-                number: row.get(0),
-            });
+            return Ok(FiledObjection::AlreadyOpen { number: row.get(0) });
         }
         // One writer at a time (BEGIN IMMEDIATE), so counting the day's
         // numbers cannot race.
@@ -237,7 +235,9 @@ impl ObjectionStore for SqliteStore {
         let number = u32::try_from(taken + 1)
             .ok()
             .and_then(|seq| ObjectionNumber::new(o.submitted_on, seq))
-            .ok_or_else(|| StoreError(format!("objection numbers of {} used up", o.submitted_on)))?;
+            .ok_or_else(|| {
+                StoreError(format!("objection numbers of {} used up", o.submitted_on))
+            })?;
         let id: i64 = sqlx::query(
             "insert into objections (number, tracking_hash, record_kind, record_id, department_id,
                     subject_id, state, grounds, explanation, objector_kind, objector_name,
@@ -293,10 +293,7 @@ impl ObjectionStore for SqliteStore {
             .next())
     }
 
-    async fn objection_events(
-        &self,
-        objection_id: i64,
-    ) -> Result<Vec<ObjectionEvent>, StoreError> {
+    async fn objection_events(&self, objection_id: i64) -> Result<Vec<ObjectionEvent>, StoreError> {
         let rows = sqlx::query(
             "select id, at, actor, action, to_state, text, deadline from objection_events
              where objection_id = ? order by id",

@@ -5,11 +5,11 @@ use app::domain::repair_application::{
     EvidenceKind, FileKind,
 };
 use app::domain::working_days::{china_date, state_council_notices, CalendarEntry, DayKind};
+use app::model::RecordKind;
 use app::store::repair::{
     Draft, DraftAnswers, IdentityFailures, NewApplication, NewEvent, NewFile, RepairStore,
     StoredApplication, StoredEvent, StoredFile, SubmitOutcome,
 };
-use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -94,7 +94,7 @@ async fn run() -> Result<(), String> {
         Ok(n) => tracing::warn!(deliveries = n, "unpublished staged deliveries removed"),
         Err(err) => tracing::error!(error = %err, "staged deliveries not removed"),
     }
-    spawn_sweeper(portal.clone());
+    spawn_sweeper(portal.clone(), backend.clone());
 
     let leptos_options = leptos_options(&config)?;
     let repair_state = RepairState {
@@ -172,7 +172,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 /// Takes ended records out of the public index at start-up and every ten
 /// minutes (reads also filter by date, so this only keeps counts exact),
 /// and keeps the home page's counts warm.
-fn spawn_sweeper(portal: app::api::PortalContext) {
+fn spawn_sweeper(portal: app::api::PortalContext, backend: server::store::backend::Backend) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -182,6 +182,12 @@ fn spawn_sweeper(portal: app::api::PortalContext) {
                 Ok(n) => tracing::info!(removed = n, "publication periods ended"),
                 Err(err) => tracing::error!(error = %err, "sweep of ended records failed"),
             }
+            // Listings whose period ended leave their procedure too.
+            match remove_ended_listings(&portal, &backend).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "listing periods ended"),
+                Err(err) => tracing::error!(error = %err, "removal of ended listings failed"),
+            }
             // Warms the home page's counts (at start-up no visitor should
             // wait for them; later calls only start a background refresh).
             if let Err(err) = portal.store.stats(portal.today()).await {
@@ -189,6 +195,27 @@ fn spawn_sweeper(portal: app::api::PortalContext) {
             }
         }
     });
+}
+
+async fn remove_ended_listings(
+    portal: &app::api::PortalContext,
+    backend: &server::store::backend::Backend,
+) -> Result<usize, app::store::StoreError> {
+    let departments: Vec<i64> = portal
+        .store
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    server::services::listing::remove_at_period_end(
+        backend.staff.as_ref(),
+        backend.listings.as_ref(),
+        backend.serious.as_ref(),
+        &departments,
+        portal.today(),
+    )
+    .await
 }
 
 /// Removes abandoned drafts, orphaned files and expired identity-step

@@ -7,6 +7,7 @@
 use app::domain::serious_domain::SeriousDomain;
 use app::domain::serious_listing::{step, ListingAction, ListingContext, ListingState, REMEDIES};
 use app::store::listing::{ListingChange, ListingEvent, ListingStore, StoredListing};
+use app::store::serious::SeriousDomainStore;
 use app::store::staff::{NewAuditEntry, StaffStore};
 use app::store::write_tx::NewListedEntry;
 use app::store::StoreError;
@@ -165,4 +166,70 @@ pub async fn department_step(
     tx.append_audit(audit).await?;
     tx.commit().await?;
     Ok(Ok(allowed.to))
+}
+
+/// Removes at the period's end every listing of `departments` whose period
+/// is over: the listing becomes 已移出 with the system's event and its entry
+/// ends. The public side — off the list, the feed's `ended` line — is the
+/// sweeper's (`Store::sweep_ended`), which takes every entry whose last day
+/// has passed, so this runs after it and writes no second line. Returns how
+/// many listings it removed.
+pub async fn remove_at_period_end(
+    staff: &dyn StaffStore,
+    listings: &dyn ListingStore,
+    serious: &dyn SeriousDomainStore,
+    departments: &[i64],
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let mut removed = 0;
+    for department in departments {
+        for l in listings.listings_of_department(*department).await? {
+            if l.state != ListingState::Listed {
+                continue;
+            }
+            let Some(domain) = serious.domain(&l.domain_code).await? else {
+                continue;
+            };
+            let Ok(allowed) = step(
+                l.state,
+                ListingAction::RemoveAtPeriodEnd,
+                &context(&l, &domain, today, ""),
+            ) else {
+                continue; // still within its period
+            };
+            let ended = l.decided_on.map(|on| domain.listing_ends(on));
+            let mut tx = staff.begin_write().await?;
+            let change = ListingChange {
+                listing_id: l.id,
+                expected: l.state,
+                to: allowed.to,
+                event: ListingEvent {
+                    at: Utc::now(),
+                    actor: "system".into(),
+                    action: ListingAction::RemoveAtPeriodEnd,
+                    text: ended.map(|d| {
+                        format!(
+                            "列入期限至{}届满，自动移出名单，停止公示",
+                            app::domain::publication::format_date_cn(d)
+                        )
+                    }),
+                },
+                answer: None,
+                reply: None,
+                waived: false,
+                decided_on: None,
+                doc_no: None,
+                entry_id: None,
+            };
+            if !tx.change_listing(&change).await? {
+                continue; // moved on meanwhile: dropped, nothing written
+            }
+            if let Some(entry) = l.entry_id {
+                tx.end_entry(entry, today).await?;
+            }
+            tx.commit().await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }

@@ -408,10 +408,10 @@ async fn listing_page(
         .map(|e| {
             (
                 app::domain::working_days::china_time_label(e.at, false),
-                if e.actor == "party" {
-                    "当事人".to_string()
-                } else {
-                    e.actor
+                match e.actor.as_str() {
+                    "party" => "当事人".to_string(),
+                    "system" => "系统".to_string(),
+                    _ => e.actor,
                 },
                 e.action.label().to_string(),
                 e.text,

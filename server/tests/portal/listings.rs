@@ -323,3 +323,93 @@ async fn a_party_silent_through_its_window_is_listed_with_that_noted() {
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_listing_leaves_the_list_when_its_period_ends() {
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    let lister = sign_in(&p, "lister").await;
+    let penalty = penalty_of_market_regulator(&p, 2).await.to_string();
+    let served = p
+        .post_form(
+            "/admin/listings",
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("penalty", penalty.as_str()),
+                ("domain", "market_serious_violation"),
+                ("reason", "拒不履行行政处罚决定"),
+                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
+                ("measures", "依法依规予以限制"),
+            ],
+        )
+        .await;
+    assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    p.db.exec("update serious_listings set answer_deadline = '2026-11-20'")
+        .await;
+    let number: String = p.rows("select number from serious_listings").await[0].get(0);
+    let listed = p
+        .post_form(
+            &format!("/admin/listings/{number}/act"),
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("expected_state", "notified"),
+                ("action", "decide"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.body);
+    let entry = count(&p, "select entry_id from serious_listings").await;
+    let until: chrono::NaiveDate = p
+        .rows(&format!(
+            "select until from serious_entries where id = {entry}"
+        ))
+        .await[0]
+        .get(0);
+    let remove = |day: chrono::NaiveDate| {
+        let b = p.backend.clone();
+        async move {
+            b.public.sweep_ended(day).await.unwrap();
+            server::services::listing::remove_at_period_end(
+                b.staff.as_ref(),
+                b.listings.as_ref(),
+                b.serious.as_ref(),
+                &[scjg],
+                day,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // On its last day it is still listed.
+    assert_eq!(remove(until).await, 0);
+    assert_eq!(
+        count(&p, &format!("select count(*) from public_entries where record_kind = 'serious' and record_id = {entry}")).await,
+        1
+    );
+    // The day after: off the list, the feed told once, the procedure closed.
+    let after = until.succ_opt().unwrap();
+    assert_eq!(remove(after).await, 1);
+    assert_eq!(remove(after).await, 0, "once");
+    assert_eq!(
+        count(&p, &format!("select count(*) from public_entries where record_kind = 'serious' and record_id = {entry}")).await,
+        0
+    );
+    assert_eq!(
+        count(&p, &format!("select count(*) from record_changes where record_kind = 'serious' and record_id = {entry} and change = 'ended'")).await,
+        1
+    );
+    let state: String = p.rows("select state from serious_listings").await[0].get(0);
+    assert_eq!(state, "removed");
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    assert!(
+        page.body.contains("期满移出") && page.body.contains("系统"),
+        "{}",
+        page.body
+    );
+}

@@ -160,7 +160,7 @@ async fn notice_page(
         answer: l.answer.clone(),
         reply: l.reply.clone(),
         decision: decision_of(l, &domain),
-        may_answer: is_open(l, &domain, today, ListingAction::PartyAnswers),
+        may_answer: is_open(l, &domain, today, ListingAction::PartyAnswers, None),
     };
     Ok(page(
         status,

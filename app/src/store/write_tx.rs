@@ -28,6 +28,16 @@ pub struct RecordChange {
     pub actor: String,
 }
 
+/// An open serious-list entry grounded on a penalty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroundedEntry {
+    pub id: i64,
+    pub domain_code: Option<String>,
+    pub listed_on: NaiveDate,
+    /// The listing procedure that created it, if one did: its id.
+    pub listing_id: Option<i64>,
+}
+
 /// A serious-list entry a listing decision creates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewListedEntry {
@@ -63,13 +73,17 @@ pub trait WriteTx: Send {
     /// Marks a penalty repaired on `on`: it is never public again.
     async fn mark_repaired(&mut self, penalty_id: i64, on: NaiveDate) -> Result<(), StoreError>;
 
-    /// Ends, as of `on`, the serious-list entries still open that a
-    /// penalty grounds; their ids.
-    async fn end_listings_grounded_on(
+    /// The serious-list entries still open that a penalty grounds, with
+    /// what decides whether its repair takes them off early.
+    async fn entries_grounded_on(
         &mut self,
         penalty_id: i64,
-        on: NaiveDate,
-    ) -> Result<Vec<i64>, StoreError>;
+    ) -> Result<Vec<GroundedEntry>, StoreError>;
+
+    /// Puts an ended entry back on the list (a removal revoked) and on the
+    /// public pages when it is listed on `today`; false when it had not
+    /// ended.
+    async fn restore_entry(&mut self, entry_id: i64, today: NaiveDate) -> Result<bool, StoreError>;
 
     /// Takes a record off every public page and out of the search.
     async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError>;

@@ -5,11 +5,14 @@
 //! answer (its window passed in silence, or its answer was replied to).
 
 use app::domain::serious_domain::SeriousDomain;
-use app::domain::serious_listing::{step, ListingAction, ListingContext, ListingState, REMEDIES};
+use app::domain::serious_listing::{
+    step, ListingAction, ListingContext, ListingState, Removal, REMEDIES,
+};
+use app::model::RecordKind;
 use app::store::listing::{ListingChange, ListingEvent, ListingStore, StoredListing};
 use app::store::serious::SeriousDomainStore;
 use app::store::staff::{NewAuditEntry, StaffStore};
-use app::store::write_tx::NewListedEntry;
+use app::store::write_tx::{NewListedEntry, RecordChange};
 use app::store::StoreError;
 use chrono::{Datelike, NaiveDate, Utc};
 
@@ -28,8 +31,13 @@ pub fn is_open(
     domain: &SeriousDomain,
     today: NaiveDate,
     action: ListingAction,
+    removal: Option<Removal>,
 ) -> bool {
-    step(l.state, action, &context(l, domain, today, "-")).is_ok()
+    let ctx = ListingContext {
+        removal,
+        ..context(l, domain, today, "-")
+    };
+    step(l.state, action, &ctx).is_ok()
 }
 
 fn context<'a>(
@@ -46,6 +54,29 @@ fn context<'a>(
         removal: None,
         text,
     }
+}
+
+/// How `l` left the list, from its history: the last removal, unless a
+/// revocation came after it.
+pub async fn removal_of(
+    listings: &dyn ListingStore,
+    l: &StoredListing,
+) -> Result<Option<Removal>, StoreError> {
+    if l.state != ListingState::Removed {
+        return Ok(None);
+    }
+    Ok(listings
+        .listing_events(l.id)
+        .await?
+        .iter()
+        .rev()
+        .find_map(|e| match e.action {
+            ListingAction::RemoveEarly => Some(Some(Removal::Early)),
+            ListingAction::RemoveAtPeriodEnd => Some(Some(Removal::AtPeriodEnd)),
+            ListingAction::RevokeRemoval => Some(None),
+            _ => None,
+        })
+        .flatten())
 }
 
 /// The party's statement (陈述、申辩), while its window is open.
@@ -93,28 +124,38 @@ pub async fn answer(
     })
 }
 
-/// A department's step: reply to the party, withdraw the proposal, or
-/// decide to list (which creates the public entry). Registered with `audit`.
+/// The actions a department takes on a listing in its console.
+pub const DEPARTMENT_ACTIONS: [ListingAction; 4] = [
+    ListingAction::Reply,
+    ListingAction::Decide,
+    ListingAction::Withdraw,
+    ListingAction::RevokeRemoval,
+];
+
+/// A department's step: reply to the party, withdraw the proposal, decide
+/// to list (which creates the public entry), or revoke an early removal
+/// obtained with false materials (the entry is listed and public again).
+/// Registered with `audit`.
 #[allow(clippy::too_many_arguments)]
 pub async fn department_step(
     staff: &dyn StaffStore,
     l: &StoredListing,
     domain: &SeriousDomain,
     action: ListingAction,
+    removal: Option<Removal>,
     text: &str,
     today: NaiveDate,
     actor: &str,
     audit: &NewAuditEntry,
 ) -> Result<Result<ListingState, Refused>, StoreError> {
-    if action.by_party()
-        || !matches!(
-            action,
-            ListingAction::Reply | ListingAction::Decide | ListingAction::Withdraw
-        )
-    {
+    if action.by_party() || !DEPARTMENT_ACTIONS.contains(&action) {
         return Ok(Err(Refused::Rule("请选择办理结果".into())));
     }
-    let allowed = match step(l.state, action, &context(l, domain, today, text)) {
+    let ctx = ListingContext {
+        removal,
+        ..context(l, domain, today, text)
+    };
+    let allowed = match step(l.state, action, &ctx) {
         Ok(s) => s,
         Err(e) => return Ok(Err(Refused::Rule(e.message))),
     };
@@ -162,6 +203,19 @@ pub async fn department_step(
     }
     if !tx.change_listing(&change).await? {
         return Ok(Err(Refused::Stale(l.state))); // dropped: nothing written
+    }
+    if action == ListingAction::RevokeRemoval {
+        if let Some(entry) = l.entry_id {
+            if tx.restore_entry(entry, today).await? {
+                tx.log_change(&RecordChange {
+                    kind: RecordKind::Serious,
+                    record_id: entry,
+                    change: "new",
+                    actor: actor.to_string(),
+                })
+                .await?;
+            }
+        }
     }
     tx.append_audit(audit).await?;
     tx.commit().await?;

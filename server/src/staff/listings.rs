@@ -8,7 +8,7 @@ use app::domain::repair_application::tracking_code_from_bytes;
 use app::domain::serious_domain::SeriousDomain;
 use app::domain::serious_listing::{
     answer_deadline, decision_sections, normalize_access_code, notice_sections, step,
-    DecisionFacts, ListingAction, ListingContext, ListingState, NoticeFacts, NoticeNumber,
+    DecisionFacts, ListingAction, ListingContext, ListingState, NoticeFacts, NoticeNumber, Removal,
     ANSWER_SETTING,
 };
 use app::domain::staff::AuditAction;
@@ -32,7 +32,7 @@ use super::session::Staff;
 use super::{audit_entry, forbidden, not_found, render, Halt, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::http::tokens::{random_16, sha256_hex};
-use crate::services::listing::{department_step, is_open, Refused};
+use crate::services::listing::{department_step, is_open, removal_of, Refused, DEPARTMENT_ACTIONS};
 
 const MAX_TEXT: usize = 2000;
 
@@ -378,16 +378,13 @@ fn actions(
     l: &StoredListing,
     domain: &SeriousDomain,
     today: chrono::NaiveDate,
+    removal: Option<Removal>,
 ) -> Vec<(String, String)> {
-    [
-        ListingAction::Reply,
-        ListingAction::Decide,
-        ListingAction::Withdraw,
-    ]
-    .into_iter()
-    .filter(|a| is_open(l, domain, today, *a))
-    .map(|a| (a.code().to_string(), a.label().to_string()))
-    .collect()
+    DEPARTMENT_ACTIONS
+        .into_iter()
+        .filter(|a| is_open(l, domain, today, *a, removal))
+        .map(|a| (a.code().to_string(), a.label().to_string()))
+        .collect()
 }
 
 async fn listing_page(
@@ -431,7 +428,12 @@ async fn listing_page(
         events,
         decision: decision_of(l, &domain),
         entry_href: l.entry_id.map(|id| format!("/serious-list/{id}")),
-        actions: actions(l, &domain, today),
+        actions: actions(
+            l,
+            &domain,
+            today,
+            removal_of(state.listings.as_ref(), l).await?,
+        ),
     };
     let view_data = staff.view();
     Ok(render(status, "告知书", move || {
@@ -551,11 +553,13 @@ pub async fn act(
             format!("{}：{}", action.label(), f.text.trim())
         },
     );
+    let removal = removal_of(state.listings.as_ref(), &l).await?;
     match department_step(
         state.staff.as_ref(),
         &l,
         &domain,
         action,
+        removal,
         &f.text,
         today,
         &staff.member.username,

@@ -305,7 +305,9 @@ pub async fn decide(
             purpose,
         ),
     };
-    match crate::services::review::decide(state.staff.as_ref(), &decision).await? {
+    match crate::services::review::decide(state.staff.as_ref(), state.serious.as_ref(), &decision)
+        .await?
+    {
         Some(_) => Ok(see_other(&format!("/admin/repairs/{}", app.number))),
         None => {
             let Some(fresh) = state

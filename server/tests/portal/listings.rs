@@ -413,3 +413,203 @@ async fn a_listing_leaves_the_list_when_its_period_ends() {
         page.body
     );
 }
+
+/// Lists the subject of penalty `penalty` (a silent window), as `lister`;
+/// the listing's number and its entry.
+async fn listed_on_penalty(
+    p: &Portal,
+    lister: &super::staff::Member,
+    penalty: i64,
+) -> (String, i64) {
+    let penalty = penalty.to_string();
+    let served = p
+        .post_form(
+            "/admin/listings",
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("penalty", penalty.as_str()),
+                ("domain", "market_serious_violation"),
+                ("reason", "拒不履行行政处罚决定"),
+                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
+                ("measures", "依法依规予以限制"),
+            ],
+        )
+        .await;
+    assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    let number: String = p
+        .rows(&format!(
+            "select number from serious_listings where penalty_id = {penalty}"
+        ))
+        .await[0]
+        .get(0);
+    p.db.exec(&format!(
+        "update serious_listings set answer_deadline = '2026-11-20' where number = '{number}'"
+    ))
+    .await;
+    let listed = p
+        .post_form(
+            &format!("/admin/listings/{number}/act"),
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("expected_state", "notified"),
+                ("action", "decide"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.body);
+    let entry = count(
+        p,
+        &format!("select entry_id from serious_listings where number = '{number}'"),
+    )
+    .await;
+    (number, entry)
+}
+
+/// A repairable penalty of the market regulator with a repair application
+/// submitted, accepted by `reviewer`: (penalty, application number).
+async fn repair_accepted(
+    p: &Portal,
+    reviewer: &super::staff::Member,
+    skip: usize,
+) -> (i64, String) {
+    let scjg = count(p, "select id from departments where code = 'scjg'").await;
+    let (id, code, _) = super::repair::eligible_records_of_departments(p)
+        .await
+        .into_iter()
+        .filter(|(_, _, d)| *d == scjg)
+        .nth(skip)
+        .expect("a repairable penalty of the market regulator");
+    let (number, _) = super::repair::submit_application(p, id, &code).await;
+    let decide = format!("/admin/repairs/{number}/decide");
+    let done = reviewer
+        .decide(p, &decide, "submitted", "accept", &[])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    (id, number)
+}
+
+#[tokio::test]
+async fn a_repair_removes_a_listing_early_only_from_the_domains_date_and_a_false_one_is_revoked() {
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    let lister = sign_in(&p, "lister").await;
+
+    // Listed today: a repair of its penalty a day later takes the penalty
+    // off, but the entry stays until the domain's year is full.
+    let (penalty, application) = repair_accepted(&p, &lister, 0).await;
+    let (number, entry) = listed_on_penalty(&p, &lister, penalty).await;
+    let approved = lister
+        .decide(
+            &p,
+            &format!("/admin/repairs/{application}/decide"),
+            "accepted",
+            "approve",
+            &[],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(
+        p.get(&format!("/penalties/{penalty}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::OK
+    );
+    let state: String = p
+        .rows(&format!(
+            "select state from serious_listings where number = '{number}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(state, "listed");
+
+    // Listed more than a year ago: the repair removes it early.
+    let (penalty, application) = repair_accepted(&p, &lister, 1).await;
+    let (number, entry) = listed_on_penalty(&p, &lister, penalty).await;
+    p.db.exec(&format!(
+        "update serious_entries set listed_on = '2025-06-01', until = '2028-05-31' where id = {entry};
+         update serious_listings set decided_on = '2025-06-01' where number = '{number}'"
+    ))
+    .await;
+    let approved = lister
+        .decide(
+            &p,
+            &format!("/admin/repairs/{application}/decide"),
+            "accepted",
+            "approve",
+            &[],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    assert!(
+        page.body.contains("已移出") && page.body.contains("提前移出"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("撤销移出决定，恢复列入"));
+
+    // Found to rest on false materials: revoked with reasons, listed again.
+    let act = format!("/admin/listings/{number}/act");
+    let bare = p
+        .post_form(
+            &act,
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("expected_state", "removed"),
+                ("action", "revoke_removal"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::BAD_REQUEST);
+    let revoked = p
+        .post_form(
+            &act,
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("expected_state", "removed"),
+                ("action", "revoke_removal"),
+                ("text", "经核查，申请提前移出时提交的缴款凭证系伪造。"),
+            ],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::OK
+    );
+    let state: String = p
+        .rows(&format!(
+            "select state from serious_listings where number = '{number}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(state, "listed");
+    assert_eq!(
+        count(&p, &format!("select count(*) from record_changes where record_kind = 'serious' and record_id = {entry} and change = 'new'")).await,
+        1
+    );
+    // Listed again: nothing to revoke, and the history keeps every step.
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    assert!(
+        !page.body.contains("value=\"revoke_removal\""),
+        "listed: nothing to revoke"
+    );
+    assert!(page.body.contains("系伪造"));
+}

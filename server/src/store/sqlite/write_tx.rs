@@ -7,7 +7,7 @@ use app::store::listing::ListingChange;
 use app::store::objection::{ObjectionChange, Withdrawal};
 use app::store::repair::{NewEvent, NewFile};
 use app::store::staff::NewAuditEntry;
-use app::store::write_tx::{NewListedEntry, RecordChange, WriteTx};
+use app::store::write_tx::{GroundedEntry, NewListedEntry, RecordChange, WriteTx};
 use app::store::StoreError;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -51,23 +51,43 @@ impl WriteTx for SqliteWriteTx {
         Ok(())
     }
 
-    async fn end_listings_grounded_on(
+    async fn entries_grounded_on(
         &mut self,
         penalty_id: i64,
-        on: NaiveDate,
-    ) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query(
-            "update serious_entries set ended_on = ?
-             where grounds_penalty_id = ? and ended_on is null returning id",
+    ) -> Result<Vec<GroundedEntry>, StoreError> {
+        let rows = sqlx::query(
+            "select e.id, e.domain_code, e.listed_on, l.id from serious_entries e
+             left join serious_listings l on l.entry_id = e.id
+             where e.grounds_penalty_id = ? and e.ended_on is null order by e.id",
         )
-        .bind(on)
         .bind(penalty_id)
         .fetch_all(&mut *self.0)
         .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| GroundedEntry {
+                id: r.get(0),
+                domain_code: r.get(1),
+                listed_on: r.get(2),
+                listing_id: r.get(3),
+            })
+            .collect())
+    }
+
+    async fn restore_entry(&mut self, entry_id: i64, today: NaiveDate) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "update serious_entries set ended_on = null where id = ? and ended_on is not null",
+        )
+        .bind(entry_id)
+        .execute(&mut *self.0)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        writes::project_listing(&mut self.0, entry_id, today).await?;
+        Ok(true)
     }
 
     async fn unpublish(&mut self, kind: RecordKind, record_id: i64) -> Result<(), StoreError> {

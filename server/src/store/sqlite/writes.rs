@@ -509,7 +509,11 @@ pub async fn reproject_record(
 
 /// Adds the projection row of serious-list entry `id` when it is listed on
 /// `today`.
-async fn project_listing(c: &mut Conn, id: i64, today: NaiveDate) -> Result<(), StoreError> {
+pub(crate) async fn project_listing(
+    c: &mut Conn,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
     let row = sqlx::query(
         "select subject_id, doc_no, department_id, listed_on, list_name, until, ended_on
          from serious_entries where id = ?",

@@ -689,7 +689,7 @@ pub async fn generate(
         w.serious_entry(
             &NewSeriousEntry {
                 subject_id,
-                domain_code: Some(domain_code),
+                domain_code,
                 list_name,
                 reason: "受到较重行政处罚，违法行为性质恶劣、社会影响较大",
                 basis: "《国务院办公厅关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》（国办发〔2020〕49号）及相关领域严重失信主体名单管理规定",

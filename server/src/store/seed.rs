@@ -126,8 +126,9 @@ pub struct NewLicense<'a> {
 
 pub struct NewSeriousEntry<'a> {
     pub subject_id: i64,
-    /// The domain of the list (`serious_domains.code`).
-    pub domain_code: Option<&'a str>,
+    /// The domain of the list (`serious_domains.code`): there is no entry
+    /// outside one (the database refuses it too).
+    pub domain_code: &'a str,
     pub list_name: &'a str,
     pub reason: &'a str,
     pub basis: &'a str,
@@ -146,7 +147,7 @@ impl<'a> From<&'a app::store::write_tx::NewListedEntry> for NewSeriousEntry<'a> 
     fn from(e: &'a app::store::write_tx::NewListedEntry) -> Self {
         NewSeriousEntry {
             subject_id: e.subject_id,
-            domain_code: Some(&e.domain_code),
+            domain_code: &e.domain_code,
             list_name: &e.list_name,
             reason: &e.reason,
             basis: &e.basis,

@@ -30,14 +30,39 @@ async fn records(db: &Db) {
         .await;
     }
     db.exec(
-        "insert into serious_entries (id, subject_id, list_name, reason, basis, doc_no,
+        "insert into serious_domains (code, name, list_basis, standard_basis, listing_authority,
+                                      listing_years, earliest_removal_years, removal_conditions,
+                                      removal_procedure)
+         values ('market_serious_violation', '市场监督管理严重违法失信名单', '《办法》', '《办法》',
+                 '市场监督管理部门', 3, 1, '期满', '申请');
+         insert into serious_entries (id, subject_id, list_name, reason, basis, doc_no,
                                       department_id, listed_on, until, measures,
-                                      removal_conditions, remedies, created_at)
+                                      removal_conditions, remedies, created_at, domain_code)
          values (61, 51, '市场监督管理严重违法失信名单', '拒不履行', '《办法》', '鹤市监列〔2026〕1号',
                  7, '2026-10-01', '2029-10-01', '重点监管', '期满', '申请复议',
-                 '2026-10-01T00:00:00Z');",
+                 '2026-10-01T00:00:00Z', 'market_serious_violation');",
     )
     .await;
+    // Outside a domain, no entry is stored, and none loses its domain.
+    assert!(
+        !db.try_exec(
+            "insert into serious_entries (id, subject_id, list_name, reason, basis, doc_no,
+                                          department_id, listed_on, until, measures,
+                                          removal_conditions, remedies, created_at)
+             values (62, 51, '某名单', '拒不履行', '《办法》', '鹤市监列〔2026〕2号',
+                     7, '2026-10-01', '2029-10-01', '重点监管', '期满', '申请复议',
+                     '2026-10-01T00:00:00Z');"
+        )
+        .await,
+        "{}",
+        db.name
+    );
+    assert!(
+        !db.try_exec("update serious_entries set domain_code = null where id = 61")
+            .await,
+        "{}",
+        db.name
+    );
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

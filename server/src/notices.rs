@@ -5,6 +5,7 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
+use app::domain::repair_application::{EvidenceKind, MAX_FILES};
 use app::domain::serious_listing::{
     constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
 };
@@ -12,8 +13,10 @@ use app::pages::document::render_document;
 use app::pages::notice_page::{NoticeAccessPage, NoticePage, NoticeView};
 use app::pages::repair::forms::FieldError;
 use app::store::listing::StoredListing;
-use axum::extract::{Path, State};
+use app::store::repair::NewFile;
+use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
@@ -25,6 +28,7 @@ use crate::http::client::{client_of, ClientAddr};
 use crate::http::error::{Area, HandlerError};
 use crate::http::forms::{page, same_origin};
 use crate::http::tokens::sha256_hex;
+use crate::repair::uploads;
 use crate::services::listing::{answer, is_open, Refused};
 use crate::staff::listings::{decision_of, domain_of, notice_of};
 use crate::staff::StaffState;
@@ -40,7 +44,14 @@ const WRONG: &str = "告知书编号或查询码不正确，请核对后重新�
 pub fn routes(state: StaffState) -> Router {
     Router::new()
         .route("/notices/{number}", get(access).post(open))
-        .route("/notices/{number}/answer", axum::routing::post(submit))
+        .route(
+            "/notices/{number}/answer",
+            axum::routing::post(submit).layer(axum::extract::DefaultBodyLimit::max(
+                usize::try_from(app::domain::repair_application::MAX_APPLICATION_BYTES)
+                    .unwrap_or(usize::MAX)
+                    + 256 * 1024,
+            )),
+        )
         .with_state(state)
 }
 
@@ -77,12 +88,19 @@ pub async fn access(Path(number): Path<String>) -> Response {
     access_page(StatusCode::OK, shown, vec![])
 }
 
+/// A statement sent as a plain form (no files).
 #[derive(Deserialize)]
-pub struct CodePost {
+pub struct StatementPost {
     #[serde(default)]
     code: String,
     #[serde(default)]
     statement: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodePost {
+    #[serde(default)]
+    code: String,
 }
 
 /// The listing behind `number` + `code`, or the response to send.
@@ -160,6 +178,19 @@ async fn notice_page(
         answer: l.answer.clone(),
         reply: l.reply.clone(),
         decision: decision_of(l, &domain),
+        files: state
+            .listings
+            .listing_files(l.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                format!(
+                    "{}（{}）",
+                    f.display_name,
+                    app::pages::repair::forms::size_label(f.size_bytes)
+                )
+            })
+            .collect(),
         may_answer: is_open(l, &domain, today, ListingAction::PartyAnswers, None),
     };
     Ok(page(
@@ -191,36 +222,170 @@ pub async fn open(
     .await
 }
 
+/// The party's statement with its evidence (multipart: the code and the
+/// statement first; nothing is stored for a caller who has not shown the
+/// code, and the files are recorded with the answer in one transaction).
 pub async fn submit(
     State(state): State<StaffState>,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(number): Path<String>,
-    Form(f): Form<CodePost>,
+    request: axum::extract::Request,
 ) -> Handled {
     same_origin(&headers)?;
     let client = client_of(addr);
-    let l = verify(&state, &client, &number, &f.code).await?;
-    let text = f.statement.trim().to_string();
-    if text.chars().count() > MAX_STATEMENT {
-        let errors = vec![FieldError::new(
-            "statement",
-            format!("陈述、申辩意见不能超过 {MAX_STATEMENT} 字，可分次提交"),
-        )];
-        return notice_page(
+    let multipart = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    // A statement without files may also come as a plain form.
+    let mut multipart = if multipart {
+        Multipart::from_request(request, &())
+            .await
+            .map_err(|e| Halt::from(Box::new(e.into_response())))?
+    } else {
+        let Form(f) = Form::<StatementPost>::from_request(request, &())
+            .await
+            .map_err(|e| Halt::from(Box::new(e.into_response())))?;
+        return answer_with(
             &state,
-            StatusCode::BAD_REQUEST,
-            &l,
+            &client,
+            &number,
             f.code,
             f.statement,
+            Vec::new(),
+            None,
+            None,
+        )
+        .await;
+    };
+    let (mut code, mut statement) = (String::new(), String::new());
+    let mut found: Option<StoredListing> = None;
+    let mut files: Vec<NewFile> = Vec::new();
+    let mut already: u64 = 0;
+    let mut file_error: Option<String> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed notice answer");
+                file_error =
+                    Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
+                break;
+            }
+        };
+        match field.name().unwrap_or("") {
+            "code" => code = field.text().await.unwrap_or_default(),
+            "statement" => statement = field.text().await.unwrap_or_default(),
+            "evidence" => {
+                if found.is_none() {
+                    match verify(&state, &client, &number, &code).await {
+                        Ok(l) => {
+                            // What was sent before counts against the total.
+                            already = state
+                                .listings
+                                .listing_files(l.id)
+                                .await?
+                                .iter()
+                                .map(|f| f.size_bytes)
+                                .sum();
+                            found = Some(l);
+                        }
+                        Err(halt) => {
+                            discard(&state, files).await;
+                            return Err(halt);
+                        }
+                    }
+                }
+                if field.file_name().unwrap_or("").is_empty() || file_error.is_some() {
+                    continue;
+                }
+                if files.len() >= MAX_FILES {
+                    file_error = Some(format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"));
+                    continue;
+                }
+                match uploads::receive(
+                    &state.repair.uploads,
+                    field,
+                    EvidenceKind::ObjectionProof,
+                    already,
+                )
+                .await
+                {
+                    Ok(f) => {
+                        already += f.size_bytes;
+                        files.push(f);
+                    }
+                    Err(refused) => file_error = Some(refused.0),
+                }
+            }
+            _ => {}
+        }
+    }
+    answer_with(
+        &state, &client, &number, code, statement, files, found, file_error,
+    )
+    .await
+}
+
+/// Records the answer with `files` once the code is known to be right
+/// (`checked`), or checks it first; an upload that failed refuses it.
+#[allow(clippy::too_many_arguments)]
+async fn answer_with(
+    state: &StaffState,
+    client: &str,
+    number: &str,
+    code: String,
+    statement: String,
+    files: Vec<NewFile>,
+    checked: Option<StoredListing>,
+    file_error: Option<String>,
+) -> Handled {
+    let l = match checked {
+        Some(l) => l,
+        None => match verify(state, client, number, &code).await {
+            Ok(l) => l,
+            Err(halt) => {
+                discard(state, files).await;
+                return Err(halt);
+            }
+        },
+    };
+    let text = statement.trim().to_string();
+    let mut errors = Vec::new();
+    if let Some(m) = file_error {
+        errors.push(FieldError::new("evidence", m));
+    }
+    if text.chars().count() > MAX_STATEMENT {
+        errors.push(FieldError::new(
+            "statement",
+            format!("陈述、申辩意见不能超过 {MAX_STATEMENT} 字，可分次提交"),
+        ));
+    }
+    if !errors.is_empty() {
+        discard(state, files).await;
+        return notice_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            &l,
+            code,
+            statement,
             false,
             errors,
         )
         .await;
     }
-    let domain = domain_of(&state, &l).await?;
+    let domain = domain_of(state, &l).await?;
     let today = state.repair.portal.today();
-    match answer(state.listings.as_ref(), &l, &domain, today, &text).await? {
+    let outcome = match answer(state.listings.as_ref(), &l, &domain, today, &text, &files).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            discard(state, files).await;
+            return Err(e.into());
+        }
+    };
+    match outcome {
         Ok(()) => {
             // Read back, not verified again: the code was checked above.
             let fresh = state
@@ -229,10 +394,10 @@ pub async fn submit(
                 .await?
                 .ok_or_else(|| Halt::failed("a listing vanished after its answer"))?;
             notice_page(
-                &state,
+                state,
                 StatusCode::OK,
                 &fresh,
-                f.code,
+                code,
                 String::new(),
                 true,
                 vec![],
@@ -240,21 +405,29 @@ pub async fn submit(
             .await
         }
         Err(refused) => {
+            discard(state, files).await;
             let message = match refused {
                 Refused::Rule(m) => m,
                 Refused::Stale(_) => "告知书的办理状态已变化，请重新查看后再提交".to_string(),
             };
             let errors = vec![FieldError::new("statement", message)];
             notice_page(
-                &state,
+                state,
                 StatusCode::BAD_REQUEST,
                 &l,
-                f.code,
-                f.statement,
+                code,
+                statement,
                 false,
                 errors,
             )
             .await
         }
+    }
+}
+
+/// Deletes files stored for an answer that was not recorded.
+async fn discard(state: &StaffState, files: Vec<NewFile>) {
+    for f in files {
+        uploads::delete(&state.repair.uploads, &f.stored_name).await;
     }
 }

@@ -32,6 +32,8 @@ pub struct NoticeView {
     pub answer: Option<String>,
     pub reply: Option<String>,
     pub decision: Vec<(String, String)>,
+    /// The evidence the party sent (name and size).
+    pub files: Vec<String>,
     /// The window is open: the party may (still) state its case.
     pub may_answer: bool,
 }
@@ -45,6 +47,7 @@ pub fn NoticePage(
     errors: Vec<FieldError>,
 ) -> impl IntoView {
     let text_error = error_for(&errors, "statement");
+    let evidence_error = error_for(&errors, "evidence");
     let action = format!("/notices/{}/answer", view.number);
     view! {
         <ErrorSummary errors=errors.clone()/>
@@ -53,6 +56,10 @@ pub fn NoticePage(
         <dl class="fields"><dt>"状态"</dt><dd>{view.state.clone()}</dd></dl>
         <Sections sections=view.notice.clone()/>
         {view.answer.clone().map(|a| view! { <h2>"您的陈述、申辩"</h2><p>{a}</p> })}
+        {(!view.files.is_empty()).then(|| view! {
+            <h2>"您提交的证明材料"</h2>
+            <ul>{view.files.clone().into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+        })}
         {view.reply.clone().map(|r| view! { <h2>"认定单位的答复"</h2><p>{r}</p> })}
         {(!view.decision.is_empty()).then(|| view! {
             <h2>"认定决定书"</h2>
@@ -60,12 +67,18 @@ pub fn NoticePage(
         })}
         {view.may_answer.then(|| view! {
             <h2>"陈述、申辩"</h2>
-            <form method="post" action=action novalidate class="panel">
+            <form method="post" action=action enctype="multipart/form-data" novalidate class="panel">
                 <input type="hidden" name="code" value=code/>
                 <div class="field" class:field-error=text_error.is_some()>
                     <label for="statement">"陈述、申辩意见"</label>
                     {text_error.clone().map(|e| view! { <p class="error-message" id="statement-error">"错误："{e}</p> })}
                     <textarea id="statement" name="statement" rows="6">{textarea_text(&text)}</textarea>
+                </div>
+                <div class="field" class:field-error=evidence_error.is_some()>
+                    <label for="evidence">"证明材料（可选，可多选）"</label>
+                    <p class="hint" id="evidence-hint">"如已履行义务、已整改的凭证，或认为不应列入的依据。PDF、JPG 或 PNG，每个文件不超过 10 MB。"</p>
+                    {evidence_error.clone().map(|e| view! { <p class="error-message" id="evidence-error">"错误："{e}</p> })}
+                    <input type="file" id="evidence" name="evidence" multiple aria-describedby="evidence-hint" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"/>
                 </div>
                 <button type="submit" class="button">"提交陈述、申辩"</button>
             </form>

@@ -10,6 +10,7 @@ use app::domain::serious_listing::{
 };
 use app::model::RecordKind;
 use app::store::listing::{ListingChange, ListingEvent, ListingStore, StoredListing};
+use app::store::repair::NewFile;
 use app::store::serious::SeriousDomainStore;
 use app::store::staff::{NewAuditEntry, StaffStore};
 use app::store::write_tx::{NewListedEntry, RecordChange};
@@ -79,13 +80,15 @@ pub async fn removal_of(
         .flatten())
 }
 
-/// The party's statement (陈述、申辩), while its window is open.
+/// The party's statement (陈述、申辩) with its evidence, while its window
+/// is open.
 pub async fn answer(
     listings: &dyn ListingStore,
     l: &StoredListing,
     domain: &SeriousDomain,
     today: NaiveDate,
     text: &str,
+    files: &[NewFile],
 ) -> Result<Result<(), Refused>, StoreError> {
     let allowed = match step(
         l.state,
@@ -117,7 +120,7 @@ pub async fn answer(
         doc_no: None,
         entry_id: None,
     };
-    Ok(if listings.record_answer(&change).await? {
+    Ok(if listings.record_answer(&change, files).await? {
         Ok(())
     } else {
         Err(Refused::Stale(l.state))

@@ -424,6 +424,22 @@ async fn listing_page(
         list_name: domain.name.clone(),
         notice: notice_of(state, l, &domain).await?,
         answer: l.answer.clone(),
+        files: state
+            .listings
+            .listing_files(l.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                (
+                    format!("/admin/listings/{}/files/{}", l.number, f.id),
+                    format!(
+                        "{}（{}）",
+                        f.display_name,
+                        app::pages::repair::forms::size_label(f.size_bytes)
+                    ),
+                )
+            })
+            .collect(),
         reply: l.reply.clone(),
         events,
         decision: decision_of(l, &domain),
@@ -472,6 +488,27 @@ pub async fn listing(
         vec![],
     )
     .await
+}
+
+/// A file the party sent, as an attachment; each download is registered.
+pub async fn file(
+    State(state): State<StaffState>,
+    staff: Staff,
+    Path((number, file_id)): Path<(String, i64)>,
+) -> Handled {
+    let l = own_listing(&state, &staff, &number).await?;
+    let files = state.listings.listing_files(l.id).await?;
+    let Some(file) = files.into_iter().find(|f| f.id == file_id) else {
+        return Ok(not_found(Some(staff.view())));
+    };
+    let entry = audit_entry(
+        &staff,
+        AuditAction::DownloadEvidence,
+        format!("告知书 {} 的材料 {}", l.number, file.display_name),
+        "审查当事人陈述、申辩",
+    );
+    super::register(&state, entry).await?;
+    super::review::attachment(&state, &file).await
 }
 
 #[derive(Deserialize)]

@@ -104,6 +104,10 @@ fn console() -> Routes<StaffState> {
         .route("/admin/listing-oversight", get(listings::oversight))
         .route("/admin/listings/{number}", get(listings::listing))
         .route("/admin/listings/{number}/act", post(listings::act))
+        .route(
+            "/admin/listings/{number}/files/{file_id}",
+            get(listings::file),
+        )
         .route("/admin/objections", get(objections::list))
         .route("/admin/objection-oversight", get(objections::oversight))
         .route("/admin/objections/{number}", get(objections::objection))

@@ -613,3 +613,98 @@ async fn a_repair_removes_a_listing_early_only_from_the_domains_date_and_a_false
     );
     assert!(page.body.contains("系伪造"));
 }
+
+#[tokio::test]
+async fn the_party_answers_with_evidence_the_department_reads() {
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    let lister = sign_in(&p, "lister").await;
+    let penalty = penalty_of_market_regulator(&p, 3).await.to_string();
+    let served = p
+        .post_form(
+            "/admin/listings",
+            &lister.cookie,
+            &[
+                ("_csrf", lister.csrf.as_str()),
+                ("penalty", penalty.as_str()),
+                ("domain", "market_serious_violation"),
+                ("reason", "拒不履行行政处罚决定"),
+                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
+                ("measures", "依法依规予以限制"),
+            ],
+        )
+        .await;
+    assert_eq!(served.status, StatusCode::CREATED);
+    let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
+    let number: String = p.rows("select number from serious_listings").await[0].get(0);
+    let answer = format!("/notices/{number}/answer");
+    // A wrong code stores nothing, whatever it sends.
+    let wrong = p
+        .post_multipart(
+            &answer,
+            &[("code", "ABCD-EFGH-JKMN"), ("statement", "已整改")],
+            &[("evidence", "缴款凭证.pdf", super::repair::PDF)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    // A file that is not what it says: refused, nothing recorded.
+    let fake = p
+        .post_multipart(
+            &answer,
+            &[("code", &code), ("statement", "已整改")],
+            &[("evidence", "缴款凭证.pdf", b"not a pdf")],
+        )
+        .await;
+    assert_eq!(fake.status, StatusCode::BAD_REQUEST);
+    assert_eq!(count(&p, "select count(*) from listing_files").await, 0);
+    let state: String = p.rows("select state from serious_listings").await[0].get(0);
+    assert_eq!(state, "notified");
+    let sent = p
+        .post_multipart(
+            &answer,
+            &[("code", &code), ("statement", "已全部履行，附缴款凭证。")],
+            &[
+                ("evidence", "缴款凭证.pdf", super::repair::PDF),
+                ("evidence", "整改照片.jpg", super::repair::JPEG),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("缴款凭证.pdf") && sent.body.contains("整改照片.jpg"));
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from listing_files where event_id is not null"
+        )
+        .await,
+        2
+    );
+    // The department reads them, each download registered.
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    let href = between(&page.body, "href=\"/admin/listings/", "\"").to_string();
+    assert!(href.contains("/files/"), "{href}");
+    let file = p
+        .get_with_cookie(&format!("/admin/listings/{href}"), &lister.cookie)
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.body.starts_with("%PDF"));
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from audit_log where action = 'download_evidence'"
+        )
+        .await,
+        1
+    );
+    // Another department gets nothing.
+    let swj = count(&p, "select id from departments where code = 'swj'").await;
+    add_account(&p, "taxman", Role::Reviewer, Some(swj)).await;
+    let taxman = sign_in(&p, "taxman").await;
+    let other = p
+        .get_with_cookie(&format!("/admin/listings/{href}"), &taxman.cookie)
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+}

@@ -47,6 +47,8 @@ pub struct ListingView {
     pub list_name: String,
     pub notice: Vec<(String, String)>,
     pub answer: Option<String>,
+    /// The party's evidence: (download href, name and size).
+    pub files: Vec<(String, String)>,
     pub reply: Option<String>,
     /// (when, who, what, text)
     pub events: Vec<(String, String, String, Option<String>)>,
@@ -185,6 +187,10 @@ pub fn ListingPage(
         <Sections sections=listing.notice.clone()/>
         <h2>"当事人陈述、申辩"</h2>
         <p>{listing.answer.clone().unwrap_or_else(|| "尚未收到。".to_string())}</p>
+        {(!listing.files.is_empty()).then(|| view! {
+            <h3>"当事人提交的证明材料"</h3>
+            <ul>{listing.files.clone().into_iter().map(|(href, name)| view! { <li><a href=href>{name}</a></li> }).collect_view()}</ul>
+        })}
         {listing.reply.clone().map(|r| view! { <h2>"逐项答复"</h2><p>{r}</p> })}
         {(!listing.decision.is_empty()).then(|| view! {
             <h2>"认定决定书"</h2>

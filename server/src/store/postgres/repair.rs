@@ -414,7 +414,8 @@ impl RepairStore for PgStore {
 
     async fn known_file_names(&self) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
-            "select stored_name from repair_files union all select stored_name from objection_files",
+            "select stored_name from repair_files union all select stored_name from objection_files
+             union all select stored_name from listing_files",
         )
         .fetch_all(&self.pool)
         .await

@@ -3,6 +3,7 @@
 
 use app::domain::serious_listing::{ListingAction, ListingState, NoticeNumber};
 use app::store::listing::{ListingChange, ListingEvent, ListingStore, NewListing, StoredListing};
+use app::store::repair::{NewFile, StoredFile};
 use app::store::staff::NewAuditEntry;
 use app::store::StoreError;
 use async_trait::async_trait;
@@ -11,7 +12,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::staff::append_in_tx;
 use super::{db_err, SqliteStore};
-use crate::store::columns::{bad, LISTING_COLUMNS, OPEN_LISTING_STATES};
+use crate::store::columns::{bad, FILE_COLUMNS, LISTING_COLUMNS, OPEN_LISTING_STATES};
 use crate::store::register::{parse_ts, ts};
 
 fn listing_from_row(row: &SqliteRow) -> Result<StoredListing, StoreError> {
@@ -43,20 +44,20 @@ async fn add_event(
     c: &mut SqliteConnection,
     listing_id: i64,
     e: &ListingEvent,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
         "insert into serious_listing_events (listing_id, at, actor, action, text)
-         values (?, ?, ?, ?, ?)",
+         values (?, ?, ?, ?, ?) returning id",
     )
     .bind(listing_id)
     .bind(ts(e.at))
     .bind(&e.actor)
     .bind(e.action.code())
     .bind(&e.text)
-    .execute(&mut *c)
+    .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
-    Ok(())
+    Ok(row.get(0))
 }
 
 /// Applies `ch` if the listing is still in `ch.expected`; false if not.
@@ -64,6 +65,14 @@ pub(crate) async fn change_listing(
     c: &mut SqliteConnection,
     ch: &ListingChange,
 ) -> Result<bool, StoreError> {
+    Ok(step_with_event(c, ch).await?.is_some())
+}
+
+/// [`change_listing`], with the id of the event it recorded.
+async fn step_with_event(
+    c: &mut SqliteConnection,
+    ch: &ListingChange,
+) -> Result<Option<i64>, StoreError> {
     let changed = sqlx::query(
         "update serious_listings set state = ?, answer = coalesce(?, answer),
                 reply = coalesce(?, reply), waived = waived or ?,
@@ -85,10 +94,9 @@ pub(crate) async fn change_listing(
     .map_err(db_err)?
     .rows_affected();
     if changed == 0 {
-        return Ok(false);
+        return Ok(None);
     }
-    add_event(c, ch.listing_id, &ch.event).await?;
-    Ok(true)
+    Ok(Some(add_event(c, ch.listing_id, &ch.event).await?))
 }
 
 #[async_trait]
@@ -215,10 +223,46 @@ impl ListingStore for SqliteStore {
             .collect()
     }
 
-    async fn record_answer(&self, change: &ListingChange) -> Result<bool, StoreError> {
+    async fn record_answer(
+        &self,
+        change: &ListingChange,
+        files: &[NewFile],
+    ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await.map_err(db_err)?;
-        let done = change_listing(&mut tx, change).await?;
+        let Some(event) = step_with_event(&mut tx, change).await? else {
+            return Ok(false); // dropped: nothing written
+        };
+        for f in files {
+            sqlx::query(
+                "insert into listing_files (listing_id, event_id, evidence_kind, display_name,
+                        stored_name, sha256, size_bytes, mime, created_at)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(change.listing_id)
+            .bind(event)
+            .bind(f.evidence_kind.code())
+            .bind(&f.display_name)
+            .bind(&f.stored_name)
+            .bind(&f.sha256)
+            .bind(i64::try_from(f.size_bytes).unwrap_or(i64::MAX))
+            .bind(f.kind.mime())
+            .bind(ts(change.event.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
         tx.commit().await.map_err(db_err)?;
-        Ok(done)
+        Ok(true)
+    }
+
+    async fn listing_files(&self, listing_id: i64) -> Result<Vec<StoredFile>, StoreError> {
+        let sql =
+            format!("select {FILE_COLUMNS} from listing_files where listing_id = ? order by id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(listing_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(super::repair::file_from_row).collect()
     }
 }

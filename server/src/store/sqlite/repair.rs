@@ -395,11 +395,12 @@ impl RepairStore for SqliteStore {
 
     async fn known_file_names(&self) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
-            "select stored_name from repair_files union all select stored_name from objection_files",
+            "select stored_name from repair_files union all select stored_name from objection_files
+             union all select stored_name from listing_files",
         )
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_err)?;
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 

@@ -1251,6 +1251,41 @@ mod tests {
             .contains("不存在"));
     }
 
+    #[test]
+    fn the_pledge_names_the_record_and_the_grounds_are_stored_by_code() {
+        let p = objection_pledge_text(&ObjectionPledgeFacts {
+            subject_name: " 鹤岗市某某有限公司（演示） ".into(),
+            target: T::License,
+            doc_no: "鹤市监许〔2026〕1号".into(),
+            authority: "鹤岗市市场监督管理局".into(),
+        });
+        assert!(p[0].contains("鹤岗市市场监督管理局公示的鹤岗市某某有限公司（演示）行政许可信息（文号：鹤市监许〔2026〕1号）"), "{}", p[0]);
+        assert!(p.iter().any(|x| x.contains("真实、准确、完整")));
+        assert_eq!(p.last().map(String::as_str), Some("特此承诺。"));
+        let all = ObjectionGround::ALL.to_vec();
+        assert_eq!(parse_grounds_code(&grounds_code(&all)), Ok(all));
+        assert_eq!(parse_grounds_code(""), Ok(vec![]));
+        assert!(parse_grounds_code("wrong,nonsense").is_err());
+        for kind in [
+            crate::model::RecordKind::Penalty,
+            crate::model::RecordKind::License,
+            crate::model::RecordKind::Serious,
+        ] {
+            let t = T::of_record(kind);
+            assert_eq!(t.code(), kind.code());
+            assert!(t.is_published());
+        }
+        assert!(is_under_objection(MARKED_STATE));
+        use crate::domain::repair_application::EvidenceKind;
+        for k in EvidenceKind::OBJECTION {
+            assert_eq!(EvidenceKind::from_code(k.code()), Some(k));
+        }
+        assert!(
+            !EvidenceKind::ALL.contains(&EvidenceKind::ObjectionProof),
+            "not on the repair form"
+        );
+    }
+
     fn any_date() -> impl Strategy<Value = NaiveDate> {
         (0u64..1095).prop_map(|k| d(2025, 1, 1) + Days::new(k))
     }

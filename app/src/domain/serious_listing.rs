@@ -156,11 +156,14 @@ pub enum ListingAction {
     /// 撤销移出决定，恢复列入 (false materials).
     #[serde(rename = "revoke_removal", alias = "RevokeRemoval")]
     RevokeRemoval,
+    /// 异议成立，移出名单: an objection about the entry was upheld.
+    #[serde(rename = "remove_on_objection", alias = "RemoveOnObjection")]
+    RemoveOnObjection,
 }
 
 impl ListingAction {
     /// All actions, in display order.
-    pub const ALL: [ListingAction; 8] = [
+    pub const ALL: [ListingAction; 9] = [
         ListingAction::SendNotice,
         ListingAction::PartyAnswers,
         ListingAction::Reply,
@@ -169,6 +172,7 @@ impl ListingAction {
         ListingAction::RemoveAtPeriodEnd,
         ListingAction::RemoveEarly,
         ListingAction::RevokeRemoval,
+        ListingAction::RemoveOnObjection,
     ];
 
     /// Stable ASCII code for storage and URLs.
@@ -182,6 +186,7 @@ impl ListingAction {
             ListingAction::RemoveAtPeriodEnd => "remove_at_period_end",
             ListingAction::RemoveEarly => "remove_early",
             ListingAction::RevokeRemoval => "revoke_removal",
+            ListingAction::RemoveOnObjection => "remove_on_objection",
         }
     }
 
@@ -201,6 +206,7 @@ impl ListingAction {
             ListingAction::RemoveAtPeriodEnd => "期满移出",
             ListingAction::RemoveEarly => "提前移出",
             ListingAction::RevokeRemoval => "撤销移出决定，恢复列入",
+            ListingAction::RemoveOnObjection => "异议成立，移出名单",
         }
     }
 
@@ -221,6 +227,7 @@ impl ListingAction {
             ListingAction::RevokeRemoval => {
                 Some("撤销移出决定的理由（当事人提供虚假材料等事实和证据）")
             }
+            ListingAction::RemoveOnObjection => Some("异议核查结论"),
             ListingAction::SendNotice
             | ListingAction::Decide
             | ListingAction::RemoveAtPeriodEnd => None,
@@ -238,6 +245,7 @@ impl ListingAction {
             ListingAction::RemoveAtPeriodEnd => "期满移出",
             ListingAction::RemoveEarly => "提前移出",
             ListingAction::RevokeRemoval => "撤销移出决定",
+            ListingAction::RemoveOnObjection => "因异议成立移出名单",
         }
     }
 }
@@ -251,6 +259,9 @@ pub enum Removal {
     /// 提前移出 (may be revoked for false materials).
     #[serde(rename = "early", alias = "Early")]
     Early,
+    /// 异议成立后移出.
+    #[serde(rename = "objection", alias = "OnObjection")]
+    OnObjection,
 }
 
 impl Removal {
@@ -259,12 +270,13 @@ impl Removal {
         match self {
             Removal::AtPeriodEnd => "period_end",
             Removal::Early => "early",
+            Removal::OnObjection => "objection",
         }
     }
 
     /// Inverse of [`Removal::code`].
     pub fn from_code(code: &str) -> Option<Removal> {
-        [Removal::AtPeriodEnd, Removal::Early]
+        [Removal::AtPeriodEnd, Removal::Early, Removal::OnObjection]
             .into_iter()
             .find(|r| r.code() == code)
     }
@@ -274,6 +286,7 @@ impl Removal {
         match self {
             Removal::AtPeriodEnd => "期满移出",
             Removal::Early => "提前移出",
+            Removal::OnObjection => "异议成立后移出",
         }
     }
 }
@@ -394,7 +407,12 @@ pub fn step(
 
     // The portal only mirrors court lists: nobody here may list on one or
     // take an entry off early, so say where to go instead.
-    if domain.mirrored && matches!(action, A::SendNotice | A::Decide | A::RemoveEarly) {
+    if domain.mirrored
+        && matches!(
+            action,
+            A::SendNotice | A::Decide | A::RemoveEarly | A::RemoveOnObjection
+        )
+    {
         return Err(refuse(
             format!(
                 "“{}”由{}依法认定和删除，本平台只同步展示，不能在本平台{}；如有疑问，请联系{}",
@@ -530,6 +548,11 @@ pub fn step(
             }
         }
 
+        (S::Listed, A::RemoveOnObjection) => ListingStep {
+            removal: Some(Removal::OnObjection),
+            ..ListingStep::to(S::Removed)
+        },
+
         (S::Removed, A::RevokeRemoval) => match ctx.removal {
             Some(Removal::Early) => ListingStep {
                 restored: true,
@@ -538,6 +561,12 @@ pub fn step(
             Some(Removal::AtPeriodEnd) => {
                 return Err(refuse(
                     "该主体系列入期满移出，不是提前移出，不能以提供虚假材料为由撤销移出决定".into(),
+                    None,
+                ));
+            }
+            Some(Removal::OnObjection) => {
+                return Err(refuse(
+                    "该主体系异议成立后移出，不是提前移出；如认为异议结论有误，应当依法重新作出决定".into(),
                     None,
                 ));
             }
@@ -829,7 +858,7 @@ mod tests {
             assert!(!a.label().is_empty());
         }
         assert_eq!(A::from_code("Decide"), None);
-        for r in [Removal::AtPeriodEnd, Removal::Early] {
+        for r in [Removal::AtPeriodEnd, Removal::Early, Removal::OnObjection] {
             assert_eq!(Removal::from_code(r.code()), Some(r));
         }
         use serde::de::value::{Error, StrDeserializer};
@@ -862,6 +891,7 @@ mod tests {
             (S::Answered, A::Withdraw, S::Withdrawn),
             (S::Replied, A::Withdraw, S::Withdrawn),
             (S::Listed, A::RemoveEarly, S::Removed),
+            (S::Listed, A::RemoveOnObjection, S::Removed),
             (S::Removed, A::RevokeRemoval, S::Listed),
         ];
         let dom = market();
@@ -1431,6 +1461,9 @@ mod tests {
                     A::RevokeRemoval => {
                         prop_assert_eq!(removal, Some(Removal::Early));
                         prop_assert!(s.restored);
+                    }
+                    A::RemoveOnObjection => {
+                        prop_assert_eq!(s.removal, Some(Removal::OnObjection));
                     }
                     A::Withdraw => {}
                 }

@@ -90,6 +90,8 @@ pub trait ListingStore: Send + Sync + 'static {
         audit: &NewAuditEntry,
     ) -> Result<Option<String>, StoreError>;
     async fn listing_by_number(&self, number: &str) -> Result<Option<StoredListing>, StoreError>;
+    /// The listing procedure that created serious-list entry `entry_id`.
+    async fn listing_of_entry(&self, entry_id: i64) -> Result<Option<StoredListing>, StoreError>;
     /// A department's listings, newest first.
     async fn listings_of_department(
         &self,

@@ -61,6 +61,18 @@ impl Area for Objections {
     }
 }
 
+/// The stores an objection's steps use, from the handlers' state.
+pub(crate) fn stores(state: &StaffState) -> crate::services::objection::Stores<'_> {
+    crate::services::objection::Stores {
+        staff: state.staff.as_ref(),
+        repairs: state.repair.repairs.as_ref(),
+        objections: state.objections.as_ref(),
+        feed: state.feed.as_ref(),
+        listings: state.listings.as_ref(),
+        public: state.repair.portal.store.as_ref(),
+    }
+}
+
 pub(crate) type Halt = crate::http::error::HandlerError<Objections>;
 pub(crate) type Handled = crate::http::error::Handled<Objections>;
 

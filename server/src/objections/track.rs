@@ -331,10 +331,7 @@ pub async fn withdraw(
     same_origin(&headers)?;
     let o = verify(&state, &client_of(addr), &f.number, &f.code).await?;
     let outcome = take(
-        state.staff.as_ref(),
-        state.repair.repairs.as_ref(),
-        state.objections.as_ref(),
-        state.feed.as_ref(),
+        crate::objections::stores(&state),
         &o,
         Step {
             action: ObjectionAction::Withdraw,
@@ -457,10 +454,7 @@ pub async fn supplement(
         .await;
     }
     let outcome = take(
-        state.staff.as_ref(),
-        state.repair.repairs.as_ref(),
-        state.objections.as_ref(),
-        state.feed.as_ref(),
+        crate::objections::stores(&state),
         &o,
         Step {
             action: ObjectionAction::Supplement,

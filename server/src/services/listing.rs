@@ -74,6 +74,7 @@ pub async fn removal_of(
         .find_map(|e| match e.action {
             ListingAction::RemoveEarly => Some(Some(Removal::Early)),
             ListingAction::RemoveAtPeriodEnd => Some(Some(Removal::AtPeriodEnd)),
+            ListingAction::RemoveOnObjection => Some(Some(Removal::OnObjection)),
             ListingAction::RevokeRemoval => Some(None),
             _ => None,
         })

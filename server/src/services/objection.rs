@@ -11,21 +11,25 @@
 //!   objector is never told "corrected" about a record that reads the same.
 //! - 删除 / 停止公示: the record leaves every public page and the search for
 //!   good (a withdrawal that later deliveries respect), with a change-log line.
-//! - 移出名单: the serious-list entry ends today and leaves the list.
+//! - 移出名单: the serious-list entry ends today and leaves the list; the
+//!   listing procedure that created it records 异议成立，移出名单. A court's
+//!   (mirrored) list is not the portal's to change.
 //! - 维持: nothing changes; the answer gives the reasons and the remedies.
 
 use app::domain::objection::{
     deadline_setting, next_deadline, transition, ObjectionAction, ObjectionContext,
     ObjectionOutcome, ObjectionState, ObjectionTarget,
 };
+use app::domain::serious_listing::{ListingAction, ListingState};
 use app::domain::working_days::HolidayCalendar;
 use app::model::RecordKind;
 use app::store::feed::FeedStore;
+use app::store::listing::{ListingChange, ListingEvent, ListingStore};
 use app::store::objection::{ObjectionChange, ObjectionStore, StoredObjection, Withdrawal};
 use app::store::repair::{NewFile, RepairStore};
 use app::store::staff::{NewAuditEntry, StaffStore};
 use app::store::write_tx::{RecordChange, WriteTx};
-use app::store::StoreError;
+use app::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Why a step was not taken: the rule's reason (for the user, as is), or
@@ -97,15 +101,30 @@ pub struct Step<'a> {
     pub audit: Option<&'a NewAuditEntry>,
 }
 
+/// The stores an objection's steps read and write.
+pub struct Stores<'a> {
+    pub staff: &'a dyn StaffStore,
+    pub repairs: &'a dyn RepairStore,
+    pub objections: &'a dyn ObjectionStore,
+    pub feed: &'a dyn FeedStore,
+    pub listings: &'a dyn ListingStore,
+    pub public: &'a dyn Store,
+}
+
 /// Takes `step` on `o` if the rules allow it and `o` is still as read.
 pub async fn take(
-    staff: &dyn StaffStore,
-    repairs: &dyn RepairStore,
-    objections: &dyn ObjectionStore,
-    feed: &dyn FeedStore,
+    stores: Stores<'_>,
     o: &StoredObjection,
     step: Step<'_>,
 ) -> Result<Result<ObjectionState, Refused>, StoreError> {
+    let Stores {
+        staff,
+        repairs,
+        objections,
+        feed,
+        listings,
+        public,
+    } = stores;
     let action = step.action;
     // The objector's steps have no register entry; staff steps must.
     if action.by_subject() == step.audit.is_some() {
@@ -129,6 +148,29 @@ pub async fn take(
                 outcome.label(),
                 outcome.label()
             ))));
+        }
+    }
+    // A list entry leaves only where the portal keeps the list (a court's
+    // list is the court's), and the procedure that listed it says why.
+    let mut listing = None;
+    if let ObjectionAction::Decide(outcome) = action {
+        if o.record_kind == RecordKind::Serious && leaves_the_list(outcome) {
+            let domain = public
+                .serious_entry(o.record_id)
+                .await?
+                .and_then(|e| e.domain);
+            if let Some(d) = domain.as_ref().filter(|d| d.mirrored) {
+                return Ok(Err(Refused::Rule(format!(
+                    "“{}”由{}依法认定和删除，本平台只同步展示，不能在本平台移出；请将异议转{}处理",
+                    d.name,
+                    d.listing_authority,
+                    d.mirror_contact.as_deref().unwrap_or("原认定机关")
+                ))));
+            }
+            listing = listings
+                .listing_of_entry(o.record_id)
+                .await?
+                .filter(|l| l.state == ListingState::Listed);
         }
     }
     let accepted_on = (action == ObjectionAction::Accept)
@@ -168,6 +210,30 @@ pub async fn take(
     if let ObjectionAction::Decide(outcome) = action {
         apply_outcome(tx.as_mut(), o, outcome, step.today, step.actor, text).await?;
     }
+    if let Some(l) = listing {
+        let recorded = tx
+            .change_listing(&ListingChange {
+                listing_id: l.id,
+                expected: ListingState::Listed,
+                to: ListingState::Removed,
+                event: ListingEvent {
+                    at: step.now,
+                    actor: step.actor.to_string(),
+                    action: ListingAction::RemoveOnObjection,
+                    text: Some(format!("异议 {}：{}", o.number, text)),
+                },
+                answer: None,
+                reply: None,
+                waived: false,
+                decided_on: None,
+                doc_no: None,
+                entry_id: None,
+            })
+            .await?;
+        if !recorded {
+            return Ok(Err(Refused::Stale(o.state))); // dropped: nothing written
+        }
+    }
     if let Some(audit) = step.audit {
         tx.append_audit(audit).await?;
     }
@@ -188,6 +254,16 @@ async fn accepted_at(
         .rev()
         .find(|e| e.action == Some(ObjectionAction::Accept))
         .map_or(o.submitted_at, |e| e.at))
+}
+
+/// Whether `outcome` takes a list entry off the list.
+fn leaves_the_list(outcome: ObjectionOutcome) -> bool {
+    matches!(
+        outcome,
+        ObjectionOutcome::Deleted
+            | ObjectionOutcome::PublicationStopped
+            | ObjectionOutcome::RemovedFromList
+    )
 }
 
 /// What a decision's outcome does to the record (see the module's text).

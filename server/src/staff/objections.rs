@@ -280,10 +280,7 @@ pub async fn act(
         },
     );
     let outcome = take(
-        state.staff.as_ref(),
-        state.repair.repairs.as_ref(),
-        state.objections.as_ref(),
-        state.feed.as_ref(),
+        crate::objections::stores(&state),
         &o,
         Step {
             action,

@@ -708,3 +708,76 @@ async fn the_party_answers_with_evidence_the_department_reads() {
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_upheld_objection_takes_a_listed_party_off_and_the_procedure_says_why() {
+    use super::objections::{act, file, EVIDENCE};
+    let p = portal().await;
+    let scjg = count(&p, "select id from departments where code = 'scjg'").await;
+    add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
+    let lister = sign_in(&p, "lister").await;
+    let penalty = count(
+        &p,
+        "select e.record_id from public_entries e
+         join penalties x on x.id = e.record_id
+         join subjects s on s.id = x.subject_id
+         join departments d on d.id = x.department_id
+         where e.record_kind = 'penalty' and d.code = 'scjg'
+           and s.credit_code is not null and x.representative_id_number is not null
+         order by e.sort_key desc limit 1 offset 4",
+    )
+    .await;
+    let (number, entry) = listed_on_penalty(&p, &lister, penalty).await;
+    let code: String = p
+        .rows(&format!(
+            "select s.credit_code from penalties x join subjects s on s.id = x.subject_id where x.id = {penalty}"
+        ))
+        .await[0]
+        .get(0);
+    let rep = super::repair::representative_id(&p, penalty).await;
+    let filed = file(
+        &p,
+        &format!("serious-{entry}"),
+        (&code, &rep),
+        &["listing_conditions"],
+        EVIDENCE,
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let objection: String = p
+        .rows(&format!(
+            "select number from objections where record_kind = 'serious' and record_id = {entry}"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(
+        act(&p, &lister, &objection, "accept", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let removed = act(
+        &p,
+        &lister,
+        &objection,
+        "decide_removed_from_list",
+        "处罚决定已被撤销，不符合列入条件。",
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert_eq!(
+        p.get(&format!("/serious-list/{entry}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let state: String = p
+        .rows(&format!(
+            "select state from serious_listings where number = '{number}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(state, "removed");
+    let page = p
+        .get_with_cookie(&format!("/admin/listings/{number}"), &lister.cookie)
+        .await;
+    assert!(page.body.contains("异议成立，移出名单") && page.body.contains(&objection));
+    // Not an early removal: nothing to revoke for false materials.
+    assert!(!page.body.contains("value=\"revoke_removal\""));
+}

@@ -38,7 +38,7 @@ async fn objectable_penalty(p: &Portal, skip: i64) -> (i64, String, String) {
 }
 
 /// Files an objection; the answer.
-async fn file(
+pub(super) async fn file(
     p: &Portal,
     record: &str,
     identity: (&str, &str),
@@ -64,7 +64,7 @@ async fn file(
     p.post_multipart("/objections/new", &fields, files).await
 }
 
-const EVIDENCE: &[(&str, &str, &[u8])] = &[
+pub(super) const EVIDENCE: &[(&str, &str, &[u8])] = &[
     ("proof", "原决定书.pdf", PDF),
     ("identity_file", "营业执照.jpg", JPEG),
 ];
@@ -95,7 +95,13 @@ async fn track(p: &Portal, number: &str, code: &str) -> super::Answer {
     .await
 }
 
-async fn act(p: &Portal, m: &Member, number: &str, action: &str, text: &str) -> super::Answer {
+pub(super) async fn act(
+    p: &Portal,
+    m: &Member,
+    number: &str,
+    action: &str,
+    text: &str,
+) -> super::Answer {
     let o = p
         .backend
         .objections

@@ -182,6 +182,18 @@ impl ListingStore for SqliteStore {
             .transpose()
     }
 
+    async fn listing_of_entry(&self, entry_id: i64) -> Result<Option<StoredListing>, StoreError> {
+        let sql = format!("select {LISTING_COLUMNS} from serious_listings where entry_id = ?");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(entry_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(listing_from_row)
+            .transpose()
+    }
+
     async fn listings_of_department(
         &self,
         department_id: i64,

@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { chooseOwnPassword, expectAccessible, signIn } from "./helpers";
-import { demoIdentity, JPEG, PDF } from "./flows";
+import { definitionOf, demoIdentity, JPEG, PDF } from "./flows";
 import { ADMIN_PASSWORD } from "../playwright.config";
 
 const INITIAL_PASSWORD = "Verifier-Console-2026";
@@ -107,8 +107,8 @@ test("an objection: the subject files it from the record, the department accepts
   await page.getByLabel("查询码").fill(tracking.toLowerCase());
   await page.getByRole("button", { name: "查询" }).click();
   await expect(h1).toHaveText(`异议 ${number}`);
-  await expect(page.getByText("维持原信息").first()).toBeVisible();
-  await expect(page.getByText("经调取原始案卷核实，罚款金额记载无误。")).toBeVisible();
-  await expect(page.getByText(/行政复议/)).toBeVisible();
+  await expect(definitionOf(page, "办理状态")).toHaveText("维持原信息");
+  await expect(definitionOf(page, "理由")).toHaveText("经调取原始案卷核实，罚款金额记载无误。");
+  await expect(definitionOf(page, "救济途径")).toContainText("行政复议");
   await expectAccessible(page, testInfo);
 });

@@ -135,7 +135,8 @@ pub struct PublicLimits {
     /// `/search` and the server functions behind the pages.
     pub search: Option<RateLimiter>,
     /// One record or subject per request: record, subject and serious-list
-    /// entry pages, and the repair start page (it shows the record).
+    /// entry pages, and the repair start page and the objection form (they
+    /// show the record).
     pub pages: Option<RateLimiter>,
 }
 
@@ -148,6 +149,7 @@ fn bucket<'a>(limits: &'a PublicLimits, path: &str) -> Option<&'a RateLimiter> {
         .iter()
         .any(|p| path.starts_with(p))
         || (path.starts_with("/repair/apply/") && path[14..].bytes().all(|b| b.is_ascii_digit()))
+        || path == "/objections/new"
     {
         limits.pages.as_ref()
     } else {
@@ -222,5 +224,23 @@ mod tests {
         assert!(buckets.take_at(ip, rate, later).is_ok());
         assert!(buckets.take_at(ip, rate, later).is_err());
         assert_eq!(Rate::per_minute(0), None);
+    }
+
+    #[test]
+    fn pages_that_show_one_record_draw_on_the_pages_bucket() {
+        let rate = Rate::per_minute(120).unwrap();
+        let buckets: Arc<dyn Buckets> = Arc::new(MemoryBuckets::default());
+        let limits = PublicLimits {
+            search: Some(RateLimiter::new("search", rate, buckets.clone())),
+            pages: Some(RateLimiter::new("pages", rate, buckets)),
+        };
+        let name = |path: &str| bucket(&limits, path).map(|l| l.name);
+        for path in ["/penalties/12", "/repair/apply/12", "/objections/new"] {
+            assert_eq!(name(path), Some("pages"), "{path}");
+        }
+        assert_eq!(name("/search"), Some("search"));
+        for path in ["/objections/track", "/repair/apply/12/identity", "/admin/objections"] {
+            assert_eq!(name(path), None, "{path}");
+        }
     }
 }

@@ -50,8 +50,9 @@ pub struct ObjectionAnswers {
     pub signatory: String,
 }
 
-/// The whole form: who objects, identity, grounds, explanation, evidence,
-/// pledge.
+/// The whole form: who objects, identity, grounds, explanation, pledge,
+/// and the evidence last — the server checks every text field before it
+/// stores a file, so the files must come after them.
 #[component]
 pub fn ObjectionFormPage(
     record: ObjectedRecord,
@@ -133,6 +134,18 @@ pub fn ObjectionFormPage(
                 {explanation_error.clone().map(|m| view! { <p class="error-message" id="explanation-error">"错误："{m}</p> })}
                 <textarea id="explanation" name="explanation" rows="6" aria-describedby="explanation-hint">{textarea_text(&answers.explanation)}</textarea>
             </div>
+            <h2>{crate::domain::objection::OBJECTION_PLEDGE_TITLE}</h2>
+            <div class="panel pledge">
+                {pledge.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+            <div class="field" class:field-error=agree_error.is_some()>
+                {agree_error.clone().map(|m| view! { <p class="error-message" id="agree-error">"错误："{m}</p> })}
+                <div class="checkbox">
+                    <input type="checkbox" id="agree" name="agree" value="yes"/>
+                    <label for="agree">"我已阅读并同意以上承诺内容"</label>
+                </div>
+            </div>
+            <TextField id="signatory" label="签署人姓名" hint="与提出人姓名一致。" value=answers.signatory.clone() error=e("signatory").unwrap_or_default()/>
             <h2>"证明材料"</h2>
             <p class="hint">"PDF、JPG 或 PNG，每个文件不超过 10 MB。出错时须重新选择文件。"</p>
             <div class="field" class:field-error=files_error.is_some()>
@@ -151,18 +164,6 @@ pub fn ObjectionFormPage(
                 {e("authorisation").map(|m| view! { <p class="error-message" id="authorisation-error">"错误："{m}</p> })}
                 <input type="file" id="authorisation" name="authorisation" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"/>
             </div>
-            <h2>{crate::domain::objection::OBJECTION_PLEDGE_TITLE}</h2>
-            <div class="panel pledge">
-                {pledge.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            </div>
-            <div class="field" class:field-error=agree_error.is_some()>
-                {agree_error.clone().map(|m| view! { <p class="error-message" id="agree-error">"错误："{m}</p> })}
-                <div class="checkbox">
-                    <input type="checkbox" id="agree" name="agree" value="yes"/>
-                    <label for="agree">"我已阅读并同意以上承诺内容"</label>
-                </div>
-            </div>
-            <TextField id="signatory" label="签署人姓名" hint="与提出人姓名一致。" value=answers.signatory.clone() error=e("signatory").unwrap_or_default()/>
             <p class="hint">"个人信息仅用于办理本异议，由认定单位和信用信息管理部门依法处理，不会公开。"</p>
             <button type="submit" class="button">"提交异议"</button>
         </form>

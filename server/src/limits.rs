@@ -239,7 +239,11 @@ mod tests {
             assert_eq!(name(path), Some("pages"), "{path}");
         }
         assert_eq!(name("/search"), Some("search"));
-        for path in ["/objections/track", "/repair/apply/12/identity", "/admin/objections"] {
+        for path in [
+            "/objections/track",
+            "/repair/apply/12/identity",
+            "/admin/objections",
+        ] {
             assert_eq!(name(path), None, "{path}");
         }
     }

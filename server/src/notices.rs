@@ -5,7 +5,7 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
-use app::domain::repair_application::{EvidenceKind, MAX_FILES};
+use app::domain::repair_application::EvidenceKind;
 use app::domain::serious_listing::{
     constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
 };
@@ -13,7 +13,6 @@ use app::pages::document::render_document;
 use app::pages::notice_page::{NoticeAccessPage, NoticePage, NoticeView};
 use app::pages::repair::forms::FieldError;
 use app::store::listing::StoredListing;
-use app::store::repair::NewFile;
 use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -28,7 +27,7 @@ use crate::http::client::{client_of, ClientAddr};
 use crate::http::error::{Area, HandlerError};
 use crate::http::forms::{page, same_origin};
 use crate::http::tokens::sha256_hex;
-use crate::repair::uploads;
+use crate::repair::uploads::Collected;
 use crate::services::listing::{answer, is_open, Refused};
 use crate::staff::listings::{decision_of, domain_of, notice_of};
 use crate::staff::StaffState;
@@ -247,31 +246,19 @@ pub async fn submit(
         let Form(f) = Form::<StatementPost>::from_request(request, &())
             .await
             .map_err(|e| Halt::from(Box::new(e.into_response())))?;
-        return answer_with(
-            &state,
-            &client,
-            &number,
-            f.code,
-            f.statement,
-            Vec::new(),
-            None,
-            None,
-        )
-        .await;
+        let none = Collected::new(0);
+        return answer_with(&state, &client, &number, f.code, f.statement, none, None).await;
     };
     let (mut code, mut statement) = (String::new(), String::new());
     let mut found: Option<StoredListing> = None;
-    let mut files: Vec<NewFile> = Vec::new();
-    let mut already: u64 = 0;
-    let mut file_error: Option<String> = None;
+    let mut collected = Collected::new(0);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed notice answer");
-                file_error =
-                    Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
+                collected.broken();
                 break;
             }
         };
@@ -279,83 +266,57 @@ pub async fn submit(
             "code" => code = field.text().await.unwrap_or_default(),
             "statement" => statement = field.text().await.unwrap_or_default(),
             "evidence" => {
+                // Nothing is stored for someone who has not shown the code.
                 if found.is_none() {
-                    match verify(&state, &client, &number, &code).await {
-                        Ok(l) => {
-                            // What was sent before counts against the total.
-                            already = state
-                                .listings
-                                .listing_files(l.id)
-                                .await?
-                                .iter()
-                                .map(|f| f.size_bytes)
-                                .sum();
-                            found = Some(l);
-                        }
+                    let l = match verify(&state, &client, &number, &code).await {
+                        Ok(l) => l,
                         Err(halt) => {
-                            discard(&state, files).await;
+                            collected.discard(&state.repair.uploads).await;
                             return Err(halt);
                         }
-                    }
+                    };
+                    // What was sent before counts against the total.
+                    let before = state.listings.listing_files(l.id).await?;
+                    collected = Collected::new(before.iter().map(|f| f.size_bytes).sum());
+                    found = Some(l);
                 }
-                if field.file_name().unwrap_or("").is_empty() || file_error.is_some() {
-                    continue;
-                }
-                if files.len() >= MAX_FILES {
-                    file_error = Some(format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"));
-                    continue;
-                }
-                match uploads::receive(
-                    &state.repair.uploads,
-                    field,
-                    EvidenceKind::ObjectionProof,
-                    already,
-                )
-                .await
-                {
-                    Ok(f) => {
-                        already += f.size_bytes;
-                        files.push(f);
-                    }
-                    Err(refused) => file_error = Some(refused.0),
-                }
+                collected
+                    .take(&state.repair.uploads, field, EvidenceKind::ObjectionProof)
+                    .await;
             }
             _ => {}
         }
     }
-    answer_with(
-        &state, &client, &number, code, statement, files, found, file_error,
-    )
-    .await
+    answer_with(&state, &client, &number, code, statement, collected, found).await
 }
 
-/// Records the answer with `files` once the code is known to be right
-/// (`checked`), or checks it first; an upload that failed refuses it.
-#[allow(clippy::too_many_arguments)]
+/// Records the answer with the files `collected` once the code is known
+/// to be right (`checked`), or checks it first; an upload that failed
+/// refuses it.
 async fn answer_with(
     state: &StaffState,
     client: &str,
     number: &str,
     code: String,
     statement: String,
-    files: Vec<NewFile>,
+    collected: Collected,
     checked: Option<StoredListing>,
-    file_error: Option<String>,
 ) -> Handled {
+    let uploads = &state.repair.uploads;
     let l = match checked {
         Some(l) => l,
         None => match verify(state, client, number, &code).await {
             Ok(l) => l,
             Err(halt) => {
-                discard(state, files).await;
+                collected.discard(uploads).await;
                 return Err(halt);
             }
         },
     };
     let text = statement.trim().to_string();
     let mut errors = Vec::new();
-    if let Some(m) = file_error {
-        errors.push(FieldError::new("evidence", m));
+    if let Some(m) = &collected.error {
+        errors.push(FieldError::new("evidence", m.clone()));
     }
     if text.chars().count() > MAX_STATEMENT {
         errors.push(FieldError::new(
@@ -364,7 +325,7 @@ async fn answer_with(
         ));
     }
     if !errors.is_empty() {
-        discard(state, files).await;
+        collected.discard(uploads).await;
         return notice_page(
             state,
             StatusCode::BAD_REQUEST,
@@ -378,10 +339,19 @@ async fn answer_with(
     }
     let domain = domain_of(state, &l).await?;
     let today = state.repair.portal.today();
-    let outcome = match answer(state.listings.as_ref(), &l, &domain, today, &text, &files).await {
+    let outcome = answer(
+        state.listings.as_ref(),
+        &l,
+        &domain,
+        today,
+        &text,
+        &collected.files,
+    )
+    .await;
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {
-            discard(state, files).await;
+            collected.discard(uploads).await;
             return Err(e.into());
         }
     };
@@ -405,7 +375,7 @@ async fn answer_with(
             .await
         }
         Err(refused) => {
-            discard(state, files).await;
+            collected.discard(uploads).await;
             let message = match refused {
                 Refused::Rule(m) => m,
                 Refused::Stale(_) => "告知书的办理状态已变化，请重新查看后再提交".to_string(),
@@ -422,12 +392,5 @@ async fn answer_with(
             )
             .await
         }
-    }
-}
-
-/// Deletes files stored for an answer that was not recorded.
-async fn discard(state: &StaffState, files: Vec<NewFile>) {
-    for f in files {
-        uploads::delete(&state.repair.uploads, &f.stored_name).await;
     }
 }

@@ -243,7 +243,7 @@ async fn check_who(
 }
 
 /// Deletes files stored for a filing that did not go through.
-pub(crate) async fn discard(state: &StaffState, files: Vec<NewFile>) {
+async fn discard(state: &StaffState, files: Vec<NewFile>) {
     for f in files {
         uploads::delete(&state.repair.uploads, &f.stored_name).await;
     }

@@ -7,7 +7,7 @@
 
 use app::domain::objection::{reply_sections, ObjectionAction, ObjectionNumber, ObjectionState};
 use app::domain::publication::format_date_cn;
-use app::domain::repair_application::{normalize_tracking_code, EvidenceKind, MAX_FILES};
+use app::domain::repair_application::{normalize_tracking_code, EvidenceKind};
 use app::domain::serious_listing::constant_time_eq;
 use app::domain::working_days::china_time_label;
 use app::pages::document::render_document;
@@ -16,7 +16,6 @@ use app::pages::objection_page::{
 };
 use app::pages::repair::forms::FieldError;
 use app::store::objection::{ObjectionEvent, StoredObjection};
-use app::store::repair::NewFile;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -25,12 +24,12 @@ use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::file::{discard, MAX_EXPLANATION};
+use super::file::MAX_EXPLANATION;
 use super::{objected, Halt, Handled};
 use crate::http::client::{client_of, ClientAddr};
 use crate::http::forms::{page, same_origin};
 use crate::http::tokens::sha256_hex;
-use crate::repair::uploads;
+use crate::repair::uploads::Collected;
 use crate::services::objection::{is_open, take, Refused, Step};
 use crate::staff::StaffState;
 
@@ -358,17 +357,14 @@ pub async fn supplement(
     let client = client_of(addr);
     let (mut number, mut code, mut text) = (String::new(), String::new(), String::new());
     let mut found: Option<StoredObjection> = None;
-    let mut files: Vec<NewFile> = Vec::new();
-    let mut already: u64 = 0;
-    let mut file_error: Option<String> = None;
+    let mut collected = Collected::new(0);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed objection supplement");
-                file_error =
-                    Some("上传未完成或文件过大（每个文件不超过 10 MB），请重新提交。".into());
+                collected.broken();
                 break;
             }
         };
@@ -382,40 +378,18 @@ pub async fn supplement(
                     let o = match verify(&state, &client, &number, &code).await {
                         Ok(o) => o,
                         Err(halt) => {
-                            discard(&state, files).await;
+                            collected.discard(&state.repair.uploads).await;
                             return Err(halt);
                         }
                     };
-                    already = state
-                        .objections
-                        .objection_files(o.id)
-                        .await?
-                        .iter()
-                        .map(|f| f.size_bytes)
-                        .sum();
+                    // What was sent before counts against the total.
+                    let before = state.objections.objection_files(o.id).await?;
+                    collected = Collected::new(before.iter().map(|f| f.size_bytes).sum());
                     found = Some(o);
                 }
-                if field.file_name().unwrap_or("").is_empty() || file_error.is_some() {
-                    continue;
-                }
-                if files.len() >= MAX_FILES {
-                    file_error = Some(format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"));
-                    continue;
-                }
-                match uploads::receive(
-                    &state.repair.uploads,
-                    field,
-                    EvidenceKind::ObjectionProof,
-                    already,
-                )
-                .await
-                {
-                    Ok(f) => {
-                        already += f.size_bytes;
-                        files.push(f);
-                    }
-                    Err(refused) => file_error = Some(refused.0),
-                }
+                collected
+                    .take(&state.repair.uploads, field, EvidenceKind::ObjectionProof)
+                    .await;
             }
             _ => {}
         }
@@ -425,8 +399,8 @@ pub async fn supplement(
         None => verify(&state, &client, &number, &code).await?,
     };
     let mut errors = Vec::new();
-    if let Some(m) = file_error {
-        errors.push(FieldError::new("proof", m));
+    if let Some(m) = &collected.error {
+        errors.push(FieldError::new("proof", m.clone()));
     }
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -441,7 +415,7 @@ pub async fn supplement(
         ));
     }
     if !errors.is_empty() {
-        discard(&state, files).await;
+        collected.discard(&state.repair.uploads).await;
         return status_page(
             &state,
             StatusCode::BAD_REQUEST,
@@ -462,7 +436,7 @@ pub async fn supplement(
             actor: "objector",
             today: state.repair.portal.today(),
             now: Utc::now(),
-            files: &files,
+            files: &collected.files,
             audit: None,
         },
     )
@@ -480,11 +454,11 @@ pub async fn supplement(
             .await
         }
         Ok(Err(refused)) => {
-            discard(&state, files).await;
+            collected.discard(&state.repair.uploads).await;
             after_step(&state, &o, code, Err(refused), "", text).await
         }
         Err(e) => {
-            discard(&state, files).await;
+            collected.discard(&state.repair.uploads).await;
             Err(e.into())
         }
     }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use app::domain::repair_application::{
-    check_upload, safe_display_name, EvidenceKind, MAX_FILE_BYTES,
+    check_upload, safe_display_name, EvidenceKind, MAX_FILES, MAX_FILE_BYTES,
 };
 use app::store::repair::{NewFile, RepairStore};
 use axum::extract::multipart::Field;
@@ -113,6 +113,64 @@ pub async fn receive(
         size_bytes: size,
         kind,
     })
+}
+
+/// The files of one form as they arrive (an objection, its supplement, a
+/// party's answer to a notice): at most `MAX_FILES`, the total bounded with
+/// what was sent before, and the first refusal kept for the form — the rest
+/// of the form is still read, its files dropped. What a form does not
+/// record in the end is deleted with [`Collected::discard`].
+pub struct Collected {
+    pub files: Vec<NewFile>,
+    /// Bytes already counted against the total.
+    already: u64,
+    /// The first refusal, for the form.
+    pub error: Option<String>,
+}
+
+impl Collected {
+    /// Nothing yet, with `already` bytes sent before for the same case.
+    pub fn new(already: u64) -> Self {
+        Collected {
+            files: Vec::new(),
+            already,
+            error: None,
+        }
+    }
+
+    /// Takes one file field (an empty input is skipped; after a refusal,
+    /// files are dropped unread).
+    pub async fn take(&mut self, uploads: &EvidenceStore, field: Field<'_>, kind: EvidenceKind) {
+        if field.file_name().unwrap_or("").is_empty() || self.error.is_some() {
+            return;
+        }
+        if self.files.len() >= MAX_FILES {
+            self.error = Some(format!("材料最多 {MAX_FILES} 个文件，请合并后重新提交。"));
+            return;
+        }
+        match receive(uploads, field, kind, self.already).await {
+            Ok(f) => {
+                self.already += f.size_bytes;
+                self.files.push(f);
+            }
+            Err(refused) => self.error = Some(refused.0),
+        }
+    }
+
+    /// Notes a form cut off in the middle (a broken stream, a body over
+    /// the limit).
+    pub fn broken(&mut self) {
+        self.error.get_or_insert_with(|| {
+            "上传未完成或文件过大（每个文件不超过 10 MB，合计不超过 40 MB），请重新提交。".into()
+        });
+    }
+
+    /// Deletes every file taken (the form was not recorded).
+    pub async fn discard(self, uploads: &EvidenceStore) {
+        for f in self.files {
+            uploads.delete(&f.stored_name).await;
+        }
+    }
 }
 
 /// Deletes a stored file (after its row is gone).

@@ -330,39 +330,8 @@ async fn a_listing_leaves_the_list_when_its_period_ends() {
     let scjg = count(&p, "select id from departments where code = 'scjg'").await;
     add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
     let lister = sign_in(&p, "lister").await;
-    let penalty = penalty_of_market_regulator(&p, 2).await.to_string();
-    let served = p
-        .post_form(
-            "/admin/listings",
-            &lister.cookie,
-            &[
-                ("_csrf", lister.csrf.as_str()),
-                ("penalty", penalty.as_str()),
-                ("domain", "market_serious_violation"),
-                ("reason", "拒不履行行政处罚决定"),
-                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
-                ("measures", "依法依规予以限制"),
-            ],
-        )
-        .await;
-    assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
-    p.db.exec("update serious_listings set answer_deadline = '2026-11-20'")
-        .await;
-    let number: String = p.rows("select number from serious_listings").await[0].get(0);
-    let listed = p
-        .post_form(
-            &format!("/admin/listings/{number}/act"),
-            &lister.cookie,
-            &[
-                ("_csrf", lister.csrf.as_str()),
-                ("expected_state", "notified"),
-                ("action", "decide"),
-                ("text", ""),
-            ],
-        )
-        .await;
-    assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.body);
-    let entry = count(&p, "select entry_id from serious_listings").await;
+    let penalty = penalty_of_market_regulator(&p, 2).await;
+    let (number, entry) = listed_on_penalty(&p, &lister, penalty).await;
     let until: chrono::NaiveDate = p
         .rows(&format!(
             "select until from serious_entries where id = {entry}"
@@ -414,13 +383,9 @@ async fn a_listing_leaves_the_list_when_its_period_ends() {
     );
 }
 
-/// Lists the subject of penalty `penalty` (a silent window), as `lister`;
-/// the listing's number and its entry.
-async fn listed_on_penalty(
-    p: &Portal,
-    lister: &super::staff::Member,
-    penalty: i64,
-) -> (String, i64) {
+/// Serves a prior notice on penalty `penalty` as `lister`: the notice's
+/// number and the party's access code.
+async fn serve(p: &Portal, lister: &super::staff::Member, penalty: i64) -> (String, String) {
     let penalty = penalty.to_string();
     let served = p
         .post_form(
@@ -437,12 +402,24 @@ async fn listed_on_penalty(
         )
         .await;
     assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
     let number: String = p
         .rows(&format!(
             "select number from serious_listings where penalty_id = {penalty}"
         ))
         .await[0]
         .get(0);
+    (number, code)
+}
+
+/// Lists the subject of penalty `penalty` (a silent window), as `lister`;
+/// the listing's number and its entry.
+async fn listed_on_penalty(
+    p: &Portal,
+    lister: &super::staff::Member,
+    penalty: i64,
+) -> (String, i64) {
+    let (number, _) = serve(p, lister, penalty).await;
     p.db.exec(&format!(
         "update serious_listings set answer_deadline = '2026-11-20' where number = '{number}'"
     ))
@@ -620,24 +597,8 @@ async fn the_party_answers_with_evidence_the_department_reads() {
     let scjg = count(&p, "select id from departments where code = 'scjg'").await;
     add_account(&p, "lister", Role::Reviewer, Some(scjg)).await;
     let lister = sign_in(&p, "lister").await;
-    let penalty = penalty_of_market_regulator(&p, 3).await.to_string();
-    let served = p
-        .post_form(
-            "/admin/listings",
-            &lister.cookie,
-            &[
-                ("_csrf", lister.csrf.as_str()),
-                ("penalty", penalty.as_str()),
-                ("domain", "market_serious_violation"),
-                ("reason", "拒不履行行政处罚决定"),
-                ("basis", "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条"),
-                ("measures", "依法依规予以限制"),
-            ],
-        )
-        .await;
-    assert_eq!(served.status, StatusCode::CREATED);
-    let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
-    let number: String = p.rows("select number from serious_listings").await[0].get(0);
+    let penalty = penalty_of_market_regulator(&p, 3).await;
+    let (number, code) = serve(&p, &lister, penalty).await;
     let answer = format!("/notices/{number}/answer");
     // A wrong code stores nothing, whatever it sends.
     let wrong = p

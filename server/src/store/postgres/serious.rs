@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
+use super::repair::is_unique_violation;
 use super::staff::append_in_tx;
 use super::{db_err, PgStore};
 use crate::store::columns::{years, DOMAIN_COLUMNS};
@@ -85,7 +86,9 @@ impl SeriousDomainStore for PgStore {
         if taken(&mut tx, Some(&d.code), &d.name, None).await? {
             return Ok(false);
         }
-        insert(&mut tx, d).await?;
+        if !insert(&mut tx, d).await? {
+            return Ok(false); // taken meanwhile: rolled back
+        }
         append_in_tx(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(true)
@@ -107,11 +110,12 @@ impl SeriousDomainStore for PgStore {
                     mirror_contact = $11
              where code = $1",
         );
-        let changed = bind_domain(query, d)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let changed = match bind_domain(query, d).execute(&mut *tx).await {
+            Ok(done) => done.rows_affected(),
+            // The name was taken meanwhile by another domain's save.
+            Err(e) if is_unique_violation(&e) => return Ok(false),
+            Err(e) => return Err(db_err(e)),
+        };
         if changed == 0 {
             return Ok(false);
         }
@@ -153,15 +157,21 @@ pub(crate) async fn insert_if_absent(
     Ok(true)
 }
 
-async fn insert(c: &mut sqlx::PgConnection, d: &SeriousDomain) -> Result<(), StoreError> {
+/// Inserts `d`; false when its code or name was taken between the check
+/// and the insert (two administrators saving at once: the second is told
+/// it exists, as if it had been there before).
+async fn insert(c: &mut sqlx::PgConnection, d: &SeriousDomain) -> Result<bool, StoreError> {
     let sql = format!(
         "insert into serious_domains ({DOMAIN_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
-    bind_domain(sqlx::query(sqlx::AssertSqlSafe(sql)), d)
+    match bind_domain(sqlx::query(sqlx::AssertSqlSafe(sql)), d)
         .execute(&mut *c)
         .await
-        .map_err(db_err)?;
-    Ok(())
+    {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(db_err(e)),
+    }
 }
 
 /// Binds a domain's values in `DOMAIN_COLUMNS` order (the code first).

@@ -81,7 +81,12 @@ fn form_body(fields: &[(&str, &str)]) -> String {
 }
 
 /// A form posted from another site (the browser says so).
-async fn cross_site(p: &Portal, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> StatusCode {
+pub(super) async fn cross_site(
+    p: &Portal,
+    uri: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> StatusCode {
     p.send(
         Request::post(uri)
             .header("content-type", "application/x-www-form-urlencoded")

@@ -23,6 +23,7 @@ mod identity;
 mod import_load;
 mod listing_strangers;
 mod listings;
+mod objection_strangers;
 mod objections;
 mod periods;
 mod repair;

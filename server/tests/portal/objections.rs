@@ -20,7 +20,7 @@ const JPEG: &[u8] = &[
 
 /// A public penalty of an organisation of the market regulator whose
 /// department delivered the representative's ID number, skipping `skip`.
-async fn objectable_penalty(p: &Portal, skip: i64) -> (i64, String, String) {
+pub(super) async fn objectable_penalty(p: &Portal, skip: i64) -> (i64, String, String) {
     let row = &p
         .rows(&format!(
             "select x.id, s.credit_code from public_entries e
@@ -70,7 +70,7 @@ pub(super) const EVIDENCE: &[(&str, &str, &[u8])] = &[
 ];
 
 /// Files a valid objection on penalty `id`; (number, tracking code).
-async fn filed(p: &Portal, id: i64, code: &str, rep: &str) -> (String, String) {
+pub(super) async fn filed(p: &Portal, id: i64, code: &str, rep: &str) -> (String, String) {
     let ok = file(
         p,
         &format!("penalty-{id}"),
@@ -86,7 +86,7 @@ async fn filed(p: &Portal, id: i64, code: &str, rep: &str) -> (String, String) {
     (number, tracking)
 }
 
-async fn track(p: &Portal, number: &str, code: &str) -> super::Answer {
+pub(super) async fn track(p: &Portal, number: &str, code: &str) -> super::Answer {
     p.post_form(
         "/objections/track",
         "",
@@ -122,7 +122,7 @@ pub(super) async fn act(
     .await
 }
 
-async fn reviewers(p: &Portal) -> (Member, Member) {
+pub(super) async fn reviewers(p: &Portal) -> (Member, Member) {
     let scjg = count(p, "select id from departments where code = 'scjg'").await;
     let swj = count(p, "select id from departments where code = 'swj'").await;
     add_account(p, "verifier", Role::Reviewer, Some(scjg)).await;

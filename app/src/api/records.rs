@@ -49,13 +49,17 @@ pub async fn get_record(kind: String, id: String) -> Result<RecordView, AppError
             .and_then(|e| disclosure::serious_view(&e, today)),
     };
     let mut view = view.ok_or_else(AppError::not_public)?;
+    // Both looked up at once: the record page is the portal's busiest.
+    let (withdrawn, marked) = tokio::try_join!(
+        portal.objections.record_withdrawn(kind, id),
+        portal
+            .objections
+            .record_marked(kind, id, crate::domain::objection::MARKED_STATE),
+    )?;
     // An objection's 删除 or 停止公示 took it off for good.
-    if portal.objections.record_withdrawn(kind, id).await? {
+    if withdrawn {
         return Err(AppError::not_public());
     }
-    view.under_objection = portal
-        .objections
-        .record_marked(kind, id, crate::domain::objection::MARKED_STATE)
-        .await?;
+    view.under_objection = marked;
     Ok(view)
 }

@@ -15,6 +15,7 @@ use app::domain::repair_identity::{
     check_identity, not_on_file_message, IdentityAnswer, IdentityCheck, IdentityLimits, OnRecord,
 };
 use app::domain::SubjectKind;
+use app::model::RecordKind;
 use app::pages::document::render_document;
 use app::pages::objection_page::{ObjectionAnswers, ObjectionFiledPage, ObjectionFormPage};
 use app::pages::repair::forms::FieldError;
@@ -208,12 +209,17 @@ async fn check_who(
             FieldError::new("identity", limit.message(&o.authority.name)),
         )));
     }
+    // Read only here, where it is compared (never for a page).
+    let representative_id = match o.limit_key {
+        (RecordKind::Penalty, penalty) => repairs.representative_id(penalty).await?,
+        _ => None,
+    };
     let on_record = OnRecord {
         kind: o.subject.kind,
         name: &o.subject.name,
         credit_code: o.subject.credit_code.as_deref(),
         id_number: o.subject.id_number.as_deref(),
-        representative_id: o.representative_id.as_deref(),
+        representative_id: representative_id.as_deref(),
     };
     let answer = IdentityAnswer {
         identifier: a.identity.clone(),

@@ -99,12 +99,11 @@ pub(crate) struct Objected {
     pub doc_no: String,
     /// Whether the public can see it today.
     pub public: bool,
-    /// CF_FR_ZJHM, for an organisation's identity check: the penalty's,
-    /// or the penalty's a serious-list entry is grounded on.
-    pub representative_id: Option<String>,
     /// Which record wrong identity answers are counted against: the
     /// penalty an entry is grounded on, so that objecting to the entry
     /// buys no more guesses than repairing or objecting to the penalty.
+    /// A penalty here is also where the identity step reads the
+    /// representative's ID number (CF_FR_ZJHM); a licence has none.
     pub limit_key: (RecordKind, i64),
 }
 
@@ -156,23 +155,15 @@ pub(crate) async fn objected(
     let today = portal.today();
     let withdrawn = state.objections.record_withdrawn(kind, id).await?;
     let found = match kind {
-        RecordKind::Penalty => match portal.store.penalty(id).await? {
-            Some(p) => {
-                let representative_id = state.repair.repairs.representative_id(p.id).await?;
-                let public = app::disclosure::penalty_view(&p, today).is_some();
-                Some(Objected {
-                    kind,
-                    id,
-                    public,
-                    subject: p.subject,
-                    authority: p.authority,
-                    doc_no: p.doc_no,
-                    representative_id,
-                    limit_key: (kind, id),
-                })
-            }
-            None => None,
-        },
+        RecordKind::Penalty => portal.store.penalty(id).await?.map(|p| Objected {
+            kind,
+            id,
+            public: app::disclosure::penalty_view(&p, today).is_some(),
+            subject: p.subject,
+            authority: p.authority,
+            doc_no: p.doc_no,
+            limit_key: (kind, id),
+        }),
         RecordKind::License => portal.store.license(id).await?.map(|l| Objected {
             kind,
             id,
@@ -182,32 +173,20 @@ pub(crate) async fn objected(
             doc_no: l.doc_no,
             // A licence is delivered without the representative's number:
             // an organisation is sent to the department's window.
-            representative_id: None,
             limit_key: (kind, id),
         }),
-        RecordKind::Serious => match portal.store.serious_entry(id).await? {
-            Some(e) => {
-                let public = app::disclosure::serious_view(&e, today).is_some();
-                let (representative_id, limit_key) = match e.grounds_penalty_id {
-                    Some(p) => (
-                        state.repair.repairs.representative_id(p).await?,
-                        (RecordKind::Penalty, p),
-                    ),
-                    None => (None, (kind, id)),
-                };
-                Some(Objected {
-                    kind,
-                    id,
-                    public,
-                    subject: e.subject,
-                    authority: e.authority,
-                    doc_no: e.doc_no,
-                    representative_id,
-                    limit_key,
-                })
-            }
-            None => None,
-        },
+        RecordKind::Serious => portal.store.serious_entry(id).await?.map(|e| Objected {
+            kind,
+            id,
+            public: app::disclosure::serious_view(&e, today).is_some(),
+            limit_key: match e.grounds_penalty_id {
+                Some(p) => (RecordKind::Penalty, p),
+                None => (kind, id),
+            },
+            subject: e.subject,
+            authority: e.authority,
+            doc_no: e.doc_no,
+        }),
     };
     Ok(found.map(|mut o| {
         o.public &= !withdrawn;

@@ -34,7 +34,7 @@ pub fn ObjectionsPage(staff: StaffView, objections: Vec<ObjectionLine>) -> impl 
             view! { <p>"暂无异议。"</p> }.into_any()
         } else {
             view! {
-                <table class="table">
+                <div class="table-wrap"><table class="records-table">
                     <caption>"本单位信息的异议"</caption>
                     <thead><tr><th scope="col">"异议编号"</th><th scope="col">"信息"</th><th scope="col">"文号"</th><th scope="col">"状态"</th><th scope="col">"办理期限"</th></tr></thead>
                     <tbody>
@@ -48,7 +48,7 @@ pub fn ObjectionsPage(staff: StaffView, objections: Vec<ObjectionLine>) -> impl 
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             }.into_any()
         }}
     }
@@ -184,7 +184,7 @@ pub fn ObjectionOversightPage(
     view! {
         <StaffBar staff/>
         <h1>"异议督办"</h1>
-        <table class="table">
+        <div class="table-wrap"><table class="records-table">
             <caption>"各单位正在办理的异议"</caption>
             <thead><tr><th scope="col">"单位"</th><th scope="col">"办理中"</th><th scope="col">"已逾期"</th></tr></thead>
             <tbody>
@@ -192,13 +192,13 @@ pub fn ObjectionOversightPage(
                     <tr><td>{d.department}</td><td>{d.open}</td><td>{d.overdue}</td></tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <h2>"逾期未办结的异议"</h2>
         {if overdue.is_empty() {
             view! { <p>"没有逾期的异议。"</p> }.into_any()
         } else {
             view! {
-                <table class="table">
+                <div class="table-wrap"><table class="records-table">
                     <caption>"逾期异议"</caption>
                     <thead><tr><th scope="col">"异议编号"</th><th scope="col">"单位"</th><th scope="col">"状态"</th><th scope="col">"期限"</th></tr></thead>
                     <tbody>
@@ -206,7 +206,7 @@ pub fn ObjectionOversightPage(
                             <tr><td>{o.number}</td><td>{o.department}</td><td>{o.state}</td><td>{o.deadline}</td></tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             }.into_any()
         }}
     }

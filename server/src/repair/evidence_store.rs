@@ -292,10 +292,7 @@ impl PendingFile {
                     if !is_stored_name(&chosen) {
                         return Err(misnamed(&chosen));
                     }
-                    let upload = self
-                        .objects
-                        .put_multipart(&Key::from(chosen.as_str()))
-                        .await?;
+                    let upload = start_upload(&self.objects, &chosen).await?;
                     self.upload = Some((chosen, upload));
                 }
                 let part = std::mem::take(&mut self.buffer).freeze();
@@ -364,6 +361,32 @@ impl Drop for PendingFile {
             }
         }
     }
+}
+
+/// Starts a multipart upload so that a request dropped while S3 is still
+/// answering leaves nothing open: the start runs on its own task, and if
+/// nobody is waiting for its answer any more, that task aborts the upload
+/// it was given. (Awaiting `put_multipart` directly, a drop at that moment
+/// would lose the only handle to an upload S3 had already created.)
+async fn start_upload(
+    objects: &Arc<dyn ObjectStore>,
+    name: &str,
+) -> Result<Box<dyn MultipartUpload>, object_store::Error> {
+    let (answer, waiting) = tokio::sync::oneshot::channel();
+    let objects = Arc::clone(objects);
+    let key = Key::from(name);
+    tokio::spawn(async move {
+        let started = objects.put_multipart(&key).await;
+        if let Err(Ok(mut orphan)) = answer.send(started) {
+            let _ = orphan.abort().await;
+        }
+    });
+    waiting.await.unwrap_or_else(|_| {
+        Err(object_store::Error::Generic {
+            store: "evidence",
+            source: "the upload's start was lost".into(),
+        })
+    })
 }
 
 fn misnamed(name: &str) -> object_store::Error {

@@ -464,7 +464,7 @@ async fn evidence_files_live_in_s3_when_configured() {
     drop(sending);
     // The dropped one is aborted in the background.
     let mut open = server.open_uploads(&prefix);
-    for _ in 0..50 {
+    for _ in 0..150 {
         if open.is_empty() {
             break;
         }

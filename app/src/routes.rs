@@ -15,6 +15,7 @@ use crate::components::layout::Layout;
 use crate::pages::document::SiteHead;
 use crate::pages::{
     home_page::HomePage,
+    measures_page::MeasuresPage,
     not_found_page::NotFoundPage,
     policies_page::PoliciesPage,
     record_page::{LicensePage, PenaltyPage, SeriousEntryPage},
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                         view=LicensePage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("measures") view=MeasuresPage ssr=SsrMode::Async/>
                     <Route
                         path=StaticSegment("serious-list")
                         view=SeriousListPage

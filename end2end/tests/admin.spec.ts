@@ -60,7 +60,7 @@ test("the credit authority's pages: catalog, a refused rule version, API keys, q
   await page.getByRole("link", { name: "接口密钥" }).click();
   await expect(h1).toHaveText("接口密钥");
   await page.getByLabel(/^报送：/).check();
-  await page.getByLabel("报送单位（仅报送密钥）").selectOption({ label: "鹤岗市生态环境局" });
+  await page.getByLabel("使用单位（报送密钥、联合奖惩核查密钥）").selectOption({ label: "鹤岗市生态环境局" });
   await page.getByLabel("系统名称").fill(`环境执法系统（${testInfo.project.name}）`);
   await page.getByRole("button", { name: "签发" }).click();
   await expect(page.locator(".issued-key")).toHaveText(/^hgk_[0-9a-f]{64}$/);

@@ -88,6 +88,10 @@ const DEPARTMENTS: [(&str, &str, &str, &str); 12] = [
     ("lbscjg", "萝北县市场监督管理局", "萝市监", "230421"),
 ];
 
+/// Departments with no records that apply measures (as [`DEPARTMENTS`]).
+const CHECKING_DEPARTMENTS: [(&str, &str, &str, &str); 1] =
+    [("cz", "鹤岗市财政局", "鹤财", "230400")];
+
 /// (violation type, facts, basis) per department code.
 fn templates(dept: &str) -> &'static [(&'static str, &'static str, &'static str)] {
     match dept {
@@ -457,6 +461,22 @@ pub async fn generate(
             minor: next(),
             license: next(),
         });
+    }
+
+    // Departments that apply measures of the list (joint check) but
+    // deliver no records of their own here. Their codes come from their
+    // own sequence, so the rest of the demo data stays as it was.
+    let mut checker_rng = Rng(0x4348_4543_4B45_5253);
+    for (code, name, short, division) in CHECKING_DEPARTMENTS {
+        let credit = authority_code(&mut checker_rng, division);
+        w.department(&NewDepartment {
+            code,
+            name,
+            short_name: short,
+            credit_code: &credit,
+            division_code: division,
+        })
+        .await?;
     }
 
     // Subjects.

@@ -1,6 +1,7 @@
 //! The portal server as a library, so integration tests and benchmarks use
 //! the same router, store and demo generator as the binary.
 
+pub mod checks;
 pub mod collect;
 pub mod config;
 pub mod demo;

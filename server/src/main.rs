@@ -48,6 +48,8 @@ async fn run() -> Result<(), String> {
     let mut portal = router::portal_context(
         backend.public.clone(),
         backend.objections.clone(),
+        backend.measures.clone(),
+        backend.serious.clone(),
         config.fixed_today,
         false,
     );
@@ -83,6 +85,24 @@ async fn run() -> Result<(), String> {
         .holds_demo_data()
         .await
         .map_err(|e| e.to_string())?;
+    // The demo's measures list: after the domains its measures name.
+    if portal.demo_data {
+        let departments = backend
+            .measures
+            .all_departments()
+            .await
+            .map_err(|e| e.to_string())?;
+        let added = server::services::measures::seed_national(
+            backend.measures.as_ref(),
+            backend.serious.as_ref(),
+            &departments,
+        )
+        .await
+        .map_err(|e| format!("measures list: {e}"))?;
+        if added > 0 {
+            tracing::info!(added, "national measures added to the demo's measures list");
+        }
+    }
     // Deliveries staged by a process that died were never published:
     // nothing of them is visible, and nothing is being staged yet.
     match backend
@@ -117,6 +137,8 @@ async fn run() -> Result<(), String> {
         serious: backend.serious.clone(),
         listings: backend.listings.clone(),
         objections: backend.objections.clone(),
+        measures: backend.measures.clone(),
+        checks: server::checks::Checks::start(backend.measures.clone()),
         secure_cookies: config.secure_cookies,
         deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),

@@ -96,6 +96,7 @@ pub fn build(
     let secure = staff.secure_cookies;
     crate::repair::routes(repair)
         .merge(crate::collect::api::routes(staff.clone()))
+        .merge(crate::checks::routes(staff.clone()))
         .merge(crate::notices::routes(staff.clone()))
         .merge(crate::objections::routes(staff.clone()))
         .merge(crate::staff::routes(staff))
@@ -209,12 +210,16 @@ async fn security_headers(
 pub fn portal_context(
     store: Arc<dyn app::store::Store>,
     objections: Arc<dyn app::store::ObjectionStore>,
+    measures: Arc<dyn app::store::MeasureStore>,
+    domains: Arc<dyn app::store::serious::SeriousDomainStore>,
     fixed_today: Option<chrono::NaiveDate>,
     demo_data: bool,
 ) -> PortalContext {
     PortalContext {
         store,
         objections,
+        measures,
+        domains,
         fixed_today,
         demo_data,
     }

@@ -7,6 +7,7 @@
 //! change stored data.
 
 pub mod home;
+pub mod measures;
 pub mod records;
 pub mod search;
 pub mod subjects;
@@ -29,6 +30,10 @@ mod context {
         /// Objections, for the 异议处理中 mark on record pages and for
         /// records an objection withdrew.
         pub objections: std::sync::Arc<dyn crate::store::ObjectionStore>,
+        /// The measures list (`/measures`).
+        pub measures: std::sync::Arc<dyn crate::store::MeasureStore>,
+        /// The serious list's domains, by which measures are found.
+        pub domains: std::sync::Arc<dyn crate::store::serious::SeriousDomainStore>,
         /// Fixed "today" for reproducible tests and demos; `None` in production.
         pub fixed_today: Option<NaiveDate>,
         /// The database holds the generated demo data: every page says so.

@@ -24,10 +24,11 @@ fn demo_data() -> bool {
 }
 
 /// Site navigation entries: (path, label).
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/", "首页"),
     ("/search", "信息查询"),
     ("/serious-list", "严重失信主体名单"),
+    ("/measures", "惩戒措施清单"),
     ("/repair", "信用修复"),
     ("/policies", "政策文件"),
 ];

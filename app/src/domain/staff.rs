@@ -278,10 +278,16 @@ pub enum AuditAction {
     /// A step on an objection (异议): accepted, supplement asked, limit
     /// extended, decided, refused; and a look at its non-public details.
     ObjectionStep,
+    /// A measure of the measures list was added or changed (a new version).
+    MeasureChanged,
+    /// A government system asked the joint check about a subject.
+    JointCheck,
+    /// A system reported what it did with the measures a check named.
+    CheckFeedback,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -302,6 +308,9 @@ impl AuditAction {
         AuditAction::SeriousDomainChanged,
         AuditAction::ListingStep,
         AuditAction::ObjectionStep,
+        AuditAction::MeasureChanged,
+        AuditAction::JointCheck,
+        AuditAction::CheckFeedback,
     ];
 
     pub fn code(self) -> &'static str {
@@ -326,6 +335,9 @@ impl AuditAction {
             AuditAction::SeriousDomainChanged => "serious_domain_changed",
             AuditAction::ListingStep => "listing_step",
             AuditAction::ObjectionStep => "objection_step",
+            AuditAction::MeasureChanged => "measure_changed",
+            AuditAction::JointCheck => "joint_check",
+            AuditAction::CheckFeedback => "check_feedback",
         }
     }
 
@@ -355,6 +367,9 @@ impl AuditAction {
             AuditAction::SeriousDomainChanged => "修改严重失信主体名单领域",
             AuditAction::ListingStep => "办理严重失信主体名单认定",
             AuditAction::ObjectionStep => "办理异议",
+            AuditAction::MeasureChanged => "修改失信惩戒措施清单",
+            AuditAction::JointCheck => "联合奖惩核查",
+            AuditAction::CheckFeedback => "反馈惩戒措施实施情况",
         }
     }
 }

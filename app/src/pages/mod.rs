@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod document;
 pub mod home_page;
+pub mod measures_page;
 pub mod not_found_page;
 pub mod notice_page;
 pub mod objection_page;

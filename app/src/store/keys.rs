@@ -17,6 +17,8 @@ pub enum Grant {
     Push { department_id: i64 },
     /// Read the change feed.
     Feed,
+    /// Ask the joint check for this department, and report back.
+    Check { department_id: i64 },
 }
 
 impl Grant {
@@ -24,13 +26,14 @@ impl Grant {
         match self {
             Grant::Push { .. } => KeyScope::Push,
             Grant::Feed => KeyScope::Feed,
+            Grant::Check { .. } => KeyScope::Check,
         }
     }
 
-    /// The department a push key writes for.
+    /// The department a push key writes for, or a check key asks for.
     pub fn department_id(self) -> Option<i64> {
         match self {
-            Grant::Push { department_id } => Some(department_id),
+            Grant::Push { department_id } | Grant::Check { department_id } => Some(department_id),
             Grant::Feed => None,
         }
     }
@@ -41,6 +44,7 @@ impl Grant {
         match (KeyScope::from_code(scope), department_id) {
             (Some(KeyScope::Push), Some(department_id)) => Ok(Grant::Push { department_id }),
             (Some(KeyScope::Feed), None) => Ok(Grant::Feed),
+            (Some(KeyScope::Check), Some(department_id)) => Ok(Grant::Check { department_id }),
             _ => Err(StoreError(format!(
                 "api key scope {scope} with department {department_id:?}"
             ))),
@@ -53,7 +57,7 @@ impl Grant {
 pub struct ApiKey {
     pub id: i64,
     pub scope: KeyScope,
-    /// The department of a push key.
+    /// The department of a push or check key.
     pub department: Option<String>,
     pub name: String,
     pub prefix: String,

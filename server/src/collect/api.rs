@@ -73,12 +73,12 @@ impl Area for Api {
 }
 
 /// Why a keyed API handler stopped early.
-pub(super) type Halt = HandlerError<Api>;
+pub(crate) type Halt = HandlerError<Api>;
 /// What a keyed API handler returns.
-pub(super) type Handled = crate::http::error::Handled<Api>;
+pub(crate) type Handled = crate::http::error::Handled<Api>;
 
 /// A JSON refusal `{"error": message}`; a 401 says how to authenticate.
-pub(super) fn error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     let mut response = (status, Json(json!({ "error": message }))).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
@@ -164,7 +164,7 @@ async fn push(
     else {
         return Ok(error(
             StatusCode::FORBIDDEN,
-            "此密钥是共享读取密钥，只能读取记录变动，不能报送；报送须使用管理员为本单位签发的报送密钥",
+            "此密钥不是报送密钥，不能报送；报送须使用管理员为本单位签发的报送密钥",
         ));
     };
     let Json(body) = match body {

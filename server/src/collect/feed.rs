@@ -55,7 +55,7 @@ pub async fn feed(
     if key.grant != Grant::Feed {
         return Ok(error(
             StatusCode::FORBIDDEN,
-            "此密钥是单位报送密钥，只能报送本单位的信息，不能读取记录变动；读取须使用管理员为省级信用平台签发的共享读取密钥",
+            "此密钥不是共享读取密钥，不能读取记录变动；读取须使用管理员为省级信用平台签发的共享读取密钥",
         ));
     }
     let Ok(Query(q)) = query else {

@@ -3,7 +3,9 @@
 //! calls a store trait) and never sees SQL. Handlers parse, call a service
 //! and render.
 
+pub mod joint_check;
 pub mod listing;
+pub mod measures;
 pub mod objection;
 pub mod review;
 pub mod serious_domains;

@@ -30,7 +30,7 @@ async fn page(
     issued: Option<(String, String)>,
 ) -> Handled {
     let keys = state.keys.keys().await?;
-    let departments = state.repair.portal.store.departments().await?;
+    let departments = state.measures.all_departments().await?;
     let rows = keys
         .into_iter()
         .map(|k| ApiKeyRow {
@@ -81,7 +81,7 @@ pub async fn issue(
     Form(f): Form<IssueForm>,
 ) -> Handled {
     staff.check_admin_post(&headers, &f.csrf)?;
-    let departments = state.repair.portal.store.departments().await?;
+    let departments = state.measures.all_departments().await?;
     let scope = KeyScope::from_code(f.scope.trim());
     let department = f
         .department
@@ -95,7 +95,10 @@ pub async fn issue(
     // feed key reads for the provincial platform and must name none.
     let grant = match (scope, department) {
         (None, _) => {
-            errors.push(FieldError::new("scope", "请选择密钥用途：报送或共享读取"));
+            errors.push(FieldError::new(
+                "scope",
+                "请选择密钥用途：报送、共享读取或联合奖惩核查",
+            ));
             None
         }
         (Some(KeyScope::Push), Some(d)) => Some((
@@ -109,10 +112,23 @@ pub async fn issue(
             None
         }
         (Some(KeyScope::Feed), None) => Some((Grant::Feed, format!("共享读取接口密钥（{name}）"))),
+        (Some(KeyScope::Check), Some(d)) => Some((
+            Grant::Check {
+                department_id: d.id,
+            },
+            format!("{} 的联合奖惩核查接口密钥（{name}）", d.name),
+        )),
+        (Some(KeyScope::Check), None) => {
+            errors.push(FieldError::new(
+                "department",
+                "联合奖惩核查密钥须选择使用单位：核查结果只列该单位实施的措施",
+            ));
+            None
+        }
         (Some(KeyScope::Feed), Some(_)) => {
             errors.push(FieldError::new(
                 "department",
-                "共享读取密钥不属于任何单位，报送单位请选“不属于任何单位”",
+                "共享读取密钥不属于任何单位，使用单位请选“不属于任何单位”",
             ));
             None
         }
@@ -187,5 +203,7 @@ pub async fn revoke(
         "吊销接口密钥",
     );
     state.keys.revoke_key(id, Utc::now(), &audit).await?;
+    // The joint check keeps keys for a few seconds: not this one.
+    state.checks.caches.forget_keys();
     Ok(see_other("/admin/api-keys"))
 }

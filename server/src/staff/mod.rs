@@ -15,6 +15,7 @@ pub mod cli;
 pub mod keys;
 pub mod listings;
 pub mod login;
+pub mod measures;
 pub mod objections;
 pub mod review;
 pub mod serious_domains;
@@ -51,6 +52,9 @@ pub struct StaffState {
     pub serious: Arc<dyn app::store::serious::SeriousDomainStore>,
     pub listings: Arc<dyn app::store::listing::ListingStore>,
     pub objections: Arc<dyn app::store::ObjectionStore>,
+    pub measures: Arc<dyn app::store::MeasureStore>,
+    /// The joint check's caches and register writer.
+    pub checks: crate::checks::Checks,
     /// Served over HTTPS: `__Host-` + `Secure` session cookies.
     pub secure_cookies: bool,
     /// Where delivered records are checked, staged and published.
@@ -116,6 +120,12 @@ fn console() -> Routes<StaffState> {
             "/admin/objections/{number}/files/{file_id}",
             get(objections::file),
         )
+        .route("/admin/measures", get(measures::list).post(measures::add))
+        .route(
+            "/admin/measures/{code}",
+            get(measures::measure).post(measures::update),
+        )
+        .route("/admin/joint-check", get(measures::report))
         .route(
             "/admin/serious-domains",
             get(serious_domains::list).post(serious_domains::add),

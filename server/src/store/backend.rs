@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use app::store::{
-    listing::ListingStore, objection::ObjectionStore, serious::SeriousDomainStore, CatalogStore,
-    CollectStore, FeedStore, KeyStore, RepairStore, StaffStore, Store, StoreError,
+    listing::ListingStore, measures::MeasureStore, objection::ObjectionStore,
+    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
+    StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
 
@@ -30,6 +31,7 @@ pub struct Backend {
     pub serious: Arc<dyn SeriousDomainStore>,
     pub listings: Arc<dyn ListingStore>,
     pub objections: Arc<dyn ObjectionStore>,
+    pub measures: Arc<dyn MeasureStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -72,6 +74,7 @@ impl Backend {
             serious: store.clone(),
             listings: store.clone(),
             objections: store.clone(),
+            measures: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -91,6 +94,7 @@ impl Backend {
             serious: store.clone(),
             listings: store.clone(),
             objections: store.clone(),
+            measures: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -135,3 +135,120 @@ pub(crate) fn objection_action(
         .map(Some)
         .ok_or_else(|| bad("objection action", code))
 }
+
+/// The columns of a measure version, in [`MeasureRow`]'s order (both
+/// stores).
+pub(crate) const MEASURE_COLUMNS: &str =
+    "id, measure_code, version, name, class, effect, basis_law, basis_article, basis_paragraph,
+     basis_text, subject_kinds, implementer, effective_from, effective_to";
+
+/// A measure version's own row, before its domains and departments.
+pub(crate) struct MeasureRow {
+    pub id: i64,
+    pub code: String,
+    pub version: i64,
+    pub name: String,
+    pub class: String,
+    pub effect: String,
+    pub law: String,
+    pub article: String,
+    pub paragraph: String,
+    pub text: String,
+    pub kinds: String,
+    pub implementer: String,
+    pub from: chrono::NaiveDate,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// Subject kinds as a version stores them.
+pub(crate) fn kinds_text(kinds: &[app::domain::SubjectKind]) -> String {
+    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Versions from their rows and the (version id, domain code) and
+/// (version id, department id) rows that belong to them.
+pub(crate) fn assemble_measures(
+    rows: Vec<MeasureRow>,
+    domains: Vec<(i64, String)>,
+    departments: Vec<(i64, i64)>,
+) -> Result<Vec<app::domain::measure::MeasureVersion>, StoreError> {
+    use app::domain::measure::{LegalBasis, MeasureClass, MeasureVersion};
+    use app::domain::SubjectKind;
+    rows.into_iter()
+        .map(|r| {
+            let subject_kinds = r
+                .kinds
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(|k| SubjectKind::from_code(k).ok_or_else(|| bad("subject kind", k)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(MeasureVersion {
+                id: r.id,
+                code: r.code,
+                version: u32::try_from(r.version)
+                    .map_err(|_| bad("measure version", &r.version.to_string()))?,
+                name: r.name,
+                class: MeasureClass::from_code(&r.class)
+                    .ok_or_else(|| bad("measure class", &r.class))?,
+                effect: r.effect,
+                basis: LegalBasis {
+                    law: r.law,
+                    article: r.article,
+                    paragraph: r.paragraph,
+                    text: r.text,
+                },
+                domains: domains
+                    .iter()
+                    .filter(|(v, _)| *v == r.id)
+                    .map(|(_, d)| d.clone())
+                    .collect(),
+                subject_kinds,
+                implementer: r.implementer,
+                departments: departments
+                    .iter()
+                    .filter(|(v, _)| *v == r.id)
+                    .map(|(_, d)| *d)
+                    .collect(),
+                effective_from: r.from,
+                effective_to: r.to,
+            })
+        })
+        .collect()
+}
+
+/// The joint-check report per department and measure, both stores: `$1`
+/// is a department id or null for all.
+pub(crate) const CHECK_REPORT_SQL: &str = "
+    select c.department_id, d.name, m.measure_code, v.name,
+           count(*),
+           sum(case when m.applied is null then 0 when m.applied then 1 else 0 end),
+           sum(case when m.applied is null then 0 when m.applied then 0 else 1 end),
+           sum(case when m.applied is null then 1 else 0 end),
+           sum(case when m.late is null then 0 when m.late then 1 else 0 end)
+    from joint_check_measures m
+    join joint_checks c on c.id = m.check_id
+    join departments d on d.id = c.department_id
+    join measure_versions v on v.id = m.version_id
+    where $1 is null or c.department_id = $1
+    group by c.department_id, d.name, m.measure_code, v.name
+    order by d.name, m.measure_code, v.name";
+
+/// Checks per department and whether the subject was listed (`$1` as
+/// above).
+pub(crate) const CHECK_COUNTS_SQL: &str = "
+    select d.name, c.listed, count(*)
+    from joint_checks c join departments d on d.id = c.department_id
+    where $1 is null or c.department_id = $1
+    group by d.name, c.listed
+    order by d.name";
+
+/// The latest reasons for not applying a measure (`$1` as above).
+pub(crate) const NOT_APPLIED_SQL: &str = "
+    select c.id, d.name, v.name, c.matter_name, m.reason, m.received_at
+    from joint_check_measures m
+    join joint_checks c on c.id = m.check_id
+    join departments d on d.id = c.department_id
+    join measure_versions v on v.id = m.version_id
+    where m.applied is not null and not m.applied and ($1 is null or c.department_id = $1)
+    order by m.received_at desc
+    limit 200";

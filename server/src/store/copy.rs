@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "serious_entries",
     "serious_listings",
     "serious_listing_events",
+    "listing_files",
     "public_entries",
     "calendar_days",
     "settings",
@@ -57,6 +58,16 @@ pub const TABLES: &[&str] = &[
     "deliveries",
     "record_changes",
     "data_steps",
+    "objections",
+    "objection_events",
+    "objection_files",
+    "record_withdrawals",
+    "measure_versions",
+    "measure_version_domains",
+    "measure_version_departments",
+    "joint_checks",
+    "joint_check_entries",
+    "joint_check_measures",
 ];
 
 /// Rows per insert statement (PostgreSQL takes at most 65,535 parameters).

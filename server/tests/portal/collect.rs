@@ -801,7 +801,12 @@ pub(super) async fn issue_feed_key(p: &Portal, boss: &Member) -> String {
     issue_scoped_key(p, boss, "feed", "").await
 }
 
-async fn issue_scoped_key(p: &Portal, boss: &Member, scope: &str, department: &str) -> String {
+pub(super) async fn issue_scoped_key(
+    p: &Portal,
+    boss: &Member,
+    scope: &str,
+    department: &str,
+) -> String {
     let issued = p
         .post_form(
             "/admin/api-keys",

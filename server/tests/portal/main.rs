@@ -21,6 +21,7 @@ mod evidence_s3;
 mod feed;
 mod identity;
 mod import_load;
+mod joint_check;
 mod listing_strangers;
 mod listings;
 mod objection_strangers;
@@ -205,6 +206,16 @@ pub(crate) async fn portal_assembled(
     server::services::serious_domains::ensure_national(backend.serious.as_ref())
         .await
         .unwrap();
+    if demo {
+        let departments = backend.measures.all_departments().await.unwrap();
+        server::services::measures::seed_national(
+            backend.measures.as_ref(),
+            backend.serious.as_ref(),
+            &departments,
+        )
+        .await
+        .unwrap();
+    }
     let uploads = uploads.unwrap_or_else(|| {
         server::repair::evidence_store::EvidenceStore::local(&dir.join("uploads")).unwrap()
     });
@@ -243,6 +254,8 @@ async fn assemble(
     let context = server::router::portal_context(
         backend.public.clone(),
         backend.objections.clone(),
+        backend.measures.clone(),
+        backend.serious.clone(),
         Some(today),
         backend.seed.holds_demo_data().await.unwrap(),
     );
@@ -263,6 +276,8 @@ async fn assemble(
         serious: backend.serious.clone(),
         listings: backend.listings.clone(),
         objections: backend.objections.clone(),
+        measures: backend.measures.clone(),
+        checks: server::checks::Checks::start(backend.measures.clone()),
         secure_cookies: https,
         deliveries: backend.deliveries.clone(),
         imports: dir.join("imports"),

@@ -422,9 +422,13 @@ async fn no_console_route_serves_an_anonymous_caller() {
         }
     }
     // The keyed API, without a key.
-    let keyed = server::collect::api::keyed_paths();
+    let mut keyed = server::collect::api::keyed_paths();
     assert!(keyed.contains(&"/api/v1/feed/changes"), "{keyed:?}");
+    keyed.extend(server::checks::keyed_paths());
+    assert!(keyed.contains(&"/api/v1/check"), "{keyed:?}");
     for path in keyed {
+        let path = path.replace("{id}", "JC0123456789ABCDEF0123");
+        let path = path.as_str();
         for answer in [
             p.get_with_cookie(path, "").await,
             p.post_form(path, "", &[]).await,

@@ -111,7 +111,7 @@ pub fn ApiKeysPage(
                     }
                 }).collect_view()}
             </fieldset>
-            <Choice id="department" label="报送单位（仅报送密钥）" options=department_options selected=form.department error=dept_error/>
+            <Choice id="department" label="使用单位（报送密钥、联合奖惩核查密钥）" options=department_options selected=form.department error=dept_error/>
             <TextField id="name" label="系统名称" hint="如：市场监管执法办案系统、省信用信息共享平台" value=form.name error=name_error.unwrap_or_default()/>
             <button type="submit" class="button">"签发"</button>
         </form>

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod catalog;
 pub mod import;
 pub mod listings;
+pub mod measures;
 pub mod objections;
 pub mod register;
 pub mod review;
@@ -75,12 +76,15 @@ pub fn StaffBar(staff: StaffView) -> impl IntoView {
                     <li><a href="/admin/import">"导入双公示信息"</a></li>
                     <li><a href="/admin/listings">"名单认定"</a></li>
                     <li><a href="/admin/objections">"异议处理"</a></li>
+                    <li><a href="/admin/joint-check">"联合奖惩核查"</a></li>
                 })}
                 {(role == Role::Auditor).then(|| view! { <li><a href="/admin/audit">"查询使用登记"</a></li> })}
                 {(role == Role::Admin).then(|| view! {
                     <li><a href="/admin/accounts">"账号管理"</a></li>
                     <li><a href="/admin/catalog">"信用信息目录"</a></li>
                     <li><a href="/admin/serious-domains">"名单领域"</a></li>
+                    <li><a href="/admin/measures">"惩戒措施清单"</a></li>
+                    <li><a href="/admin/joint-check">"联合奖惩核查"</a></li>
                     <li><a href="/admin/listing-oversight">"名单认定督办"</a></li>
                     <li><a href="/admin/objection-oversight">"异议督办"</a></li>
                     <li><a href="/admin/api-keys">"接口密钥"</a></li>

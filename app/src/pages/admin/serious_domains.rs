@@ -9,9 +9,9 @@ use super::{CsrfField, StaffBar, StaffView};
 use crate::domain::serious_domain::{NewSeriousDomain, SeriousDomain};
 use crate::pages::repair::forms::{error_for, textarea_text, ErrorSummary, FieldError, TextField};
 
-/// A long text field (basis, conditions, procedure).
+/// A long text field (basis, conditions, procedure; a measure's effect and text).
 #[component]
-fn TextArea(
+pub fn TextArea(
     id: &'static str,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,

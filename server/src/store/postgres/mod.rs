@@ -20,6 +20,7 @@ mod feed;
 mod keys;
 mod limits;
 mod listing;
+mod measures;
 mod objection;
 mod public;
 mod repair;

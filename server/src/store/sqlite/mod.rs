@@ -11,6 +11,7 @@ pub mod collect;
 pub mod data_steps;
 pub mod feed;
 pub mod listing;
+pub mod measures;
 pub mod objection;
 pub mod repair;
 pub mod serious;

@@ -10,6 +10,7 @@ pub mod http;
 pub mod limits;
 pub mod notices;
 pub mod objections;
+pub mod public_api;
 pub mod repair;
 pub mod router;
 pub mod services;

@@ -142,12 +142,24 @@ pub struct PublicLimits {
 
 /// Which bucket a path draws on, if any (the keyed `/api/v1/` API has its
 /// own keys; static files, forms and the console are not public reads).
+/// The open-data API draws on the same buckets as the pages it mirrors.
 fn bucket<'a>(limits: &'a PublicLimits, path: &str) -> Option<&'a RateLimiter> {
-    if path == "/search" || (path.starts_with("/api/") && !path.starts_with("/api/v1/")) {
+    if path == "/search"
+        || (path.starts_with("/api/") && !path.starts_with("/api/v1/"))
+        || path == "/api/v1/public/search"
+        || path == "/api/v1/public/serious-list"
+    {
         limits.search.as_ref()
-    } else if ["/penalties/", "/licenses/", "/subjects/", "/serious-list/"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    } else if [
+        "/penalties/",
+        "/licenses/",
+        "/subjects/",
+        "/serious-list/",
+        "/api/v1/public/records/",
+        "/api/v1/public/subjects/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
         || (path.starts_with("/repair/apply/") && path[14..].bytes().all(|b| b.is_ascii_digit()))
         || path == "/objections/new"
     {
@@ -174,10 +186,24 @@ pub async fn limit_public_reads(
     else {
         return next.run(request).await;
     };
+    let json = request.uri().path().starts_with("/api/v1/public/");
     match limiter.take(&client).await {
         Ok(()) => next.run(request).await,
+        Err(wait) if json => too_many_json(wait),
         Err(wait) => too_many(wait),
     }
+}
+
+/// The open-data API's 429: the same words, as JSON.
+fn too_many_json(wait: u64) -> Response {
+    let body = serde_json::json!({
+        "error": format!("查询过于频繁，请 {wait} 秒后再试。为保护信用信息不被批量获取，每个网络地址每分钟的查询次数有限。"),
+    });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 fn too_many(wait: u64) -> Response {

@@ -97,6 +97,9 @@ pub fn build(
     crate::repair::routes(repair)
         .merge(crate::collect::api::routes(staff.clone()))
         .merge(crate::checks::routes(staff.clone()))
+        .merge(crate::public_api::routes(
+            crate::public_api::PublicApi::new(portal.clone(), staff.feed.clone()),
+        ))
         .merge(crate::notices::routes(staff.clone()))
         .merge(crate::objections::routes(staff.clone()))
         .merge(crate::staff::routes(staff))

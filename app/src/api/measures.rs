@@ -44,6 +44,16 @@ pub struct MeasuresView {
 #[server(endpoint = "measures")]
 pub async fn get_measures(domain: String, department: String) -> Result<MeasuresView, AppError> {
     let portal = crate::api::portal()?;
+    measures_view(&portal, &domain, &department).await
+}
+
+/// The measures page's view, for the server function and the open-data API.
+#[cfg(feature = "ssr")]
+pub async fn measures_view(
+    portal: &crate::api::PortalContext,
+    domain: &str,
+    department: &str,
+) -> Result<MeasuresView, AppError> {
     let today = portal.today();
     let domain = domain.trim().to_string();
     let department = department.trim().to_string();

@@ -20,16 +20,27 @@ pub fn parse_id(raw: &str) -> Result<i64, AppError> {
 /// one is answered in words naming the field.
 #[server(endpoint = "record")]
 pub async fn get_record(kind: String, id: String) -> Result<RecordView, AppError> {
+    let portal = crate::api::portal()?;
+    record_view(&portal, &kind, &id).await
+}
+
+/// The record page's view, for the server function and the open-data API
+/// alike (the same rules, masking and "public today").
+#[cfg(feature = "ssr")]
+pub async fn record_view(
+    portal: &crate::api::PortalContext,
+    kind: &str,
+    id: &str,
+) -> Result<RecordView, AppError> {
     use crate::disclosure;
     use crate::model::RecordKind;
-    let portal = crate::api::portal()?;
     let kind = RecordKind::from_code(kind.trim()).ok_or_else(|| {
         AppError::BadRequest(
             "信息类别不正确：应为 penalty（行政处罚）、license（行政许可）或 serious（严重失信主体名单）。"
                 .into(),
         )
     })?;
-    let id = parse_id(&id)?;
+    let id = parse_id(id)?;
     let today = portal.today();
     let view = match kind {
         RecordKind::Penalty => portal

@@ -132,7 +132,16 @@ pub fn parse_params(params: &SearchParams) -> Result<ParsedSearch, AppError> {
 #[server(endpoint = "search", input = leptos::server_fn::codec::Json)]
 pub async fn search(params: SearchParams) -> Result<SearchPage, AppError> {
     let portal = crate::api::portal()?;
-    let parsed = parse_params(&params)?;
+    search_page(&portal, &params).await
+}
+
+/// One page of results, for the server function and the open-data API.
+#[cfg(feature = "ssr")]
+pub async fn search_page(
+    portal: &crate::api::PortalContext,
+    params: &SearchParams,
+) -> Result<SearchPage, AppError> {
+    let parsed = parse_params(params)?;
     let mut page = portal
         .store
         .search(&parsed.target, portal.today(), PER_PAGE)

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::measures::{get_measures, PublicMeasure};
+use crate::components::data_link::DataLink;
 use crate::components::notice::set_http_status;
 
 #[component]
@@ -61,6 +62,18 @@ pub fn MeasuresPage() -> impl IntoView {
                         }
                         Ok(v) => {
                             let count = v.measures.len();
+                            let mut query = Vec::new();
+                            if !v.domain.is_empty() {
+                                query.push(format!("domain={}", crate::model::encode_query_value(&v.domain)));
+                            }
+                            if !v.department.is_empty() {
+                                query.push(format!("department={}", crate::model::encode_query_value(&v.department)));
+                            }
+                            let data_href = if query.is_empty() {
+                                "/api/v1/public/measures".to_string()
+                            } else {
+                                format!("/api/v1/public/measures?{}", query.join("&"))
+                            };
                             view! {
                                 <form class="panel search-form" method="get" action="/measures" role="search" aria-label="措施查询">
                                     <div class="field">
@@ -86,6 +99,7 @@ pub fn MeasuresPage() -> impl IntoView {
                                     <button type="submit" class="button">"查询"</button>
                                 </form>
                                 <p role="status">{format!("共 {count} 项措施")}</p>
+                                <DataLink href=data_href/>
                                 {if count == 0 {
                                     view! { <p class="empty-state">"没有符合条件的措施。"</p> }.into_any()
                                 } else {

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::components::data_link::DataLink;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::records::get_record;
@@ -73,6 +75,7 @@ fn RecordBody(record: RecordView) -> impl IntoView {
         </p>
         {subject_link}
         <PublicationBox record=record.clone()/>
+        <DataLink href=format!("/api/v1/public/records/{}/{}", record.kind.code(), record.id)/>
         <section class="panel" aria-labelledby="fields-heading">
             <h2 id="fields-heading">"公示内容"</h2>
             <dl class="fields">

@@ -7,10 +7,25 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::home::departments;
 use crate::api::search::search;
+use crate::components::data_link::DataLink;
 use crate::components::notice::set_http_status;
 use crate::components::search_form::SearchForm;
 use crate::components::search_results::SearchResults;
 use crate::model::SearchParams;
+
+/// The open-data API's URL for the same results (its cursor `pN` is page N).
+fn data_href(params: &SearchParams) -> String {
+    let first = params
+        .url_for_page(1)
+        .replacen("/search", "/api/v1/public/search", 1);
+    match params.page.trim().parse::<u32>() {
+        Ok(page) if page > 1 => {
+            let joiner = if first.contains('?') { '&' } else { '?' };
+            format!("{first}{joiner}cursor=p{page}")
+        }
+        _ => first,
+    }
+}
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -33,6 +48,7 @@ pub fn SearchPage() -> impl IntoView {
                     let departments = departments().await.unwrap_or_default();
                     view! {
                         <SearchForm params=params.clone() departments/>
+                        <DataLink href=data_href(&params)/>
                         <SearchResults params result/>
                     }
                 })

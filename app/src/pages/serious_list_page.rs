@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search::search;
+use crate::components::data_link::DataLink;
 use crate::components::hit_list::HitList;
 use crate::components::notice::set_http_status;
 use crate::model::SearchParams;
@@ -47,6 +48,13 @@ pub fn SeriousListPage() -> impl IntoView {
                             .into_any()
                         }
                         Ok(page) => {
+                            let data_href = match params.q.trim() {
+                                "" => "/api/v1/public/serious-list".to_string(),
+                                q => format!(
+                                    "/api/v1/public/serious-list?q={}",
+                                    crate::model::encode_query_value(q)
+                                ),
+                            };
                             let pages = page.page_count();
                             let current = page.page;
                             let link = |n: u32| {
@@ -61,6 +69,7 @@ pub fn SeriousListPage() -> impl IntoView {
                                         {format!("名单中的主体（共 {} 条）", page.total)}
                                     </h2>
                                     {page.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                                    <DataLink href=data_href.clone()/>
                                     {if page.hits.is_empty() {
                                         view! { <p class="empty-state">"没有符合条件的名单信息。"</p> }.into_any()
                                     } else {

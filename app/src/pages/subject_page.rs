@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::components::data_link::DataLink;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::subjects::get_subject;
@@ -40,6 +42,7 @@ fn SubjectBody(subject: SubjectView) -> impl IntoView {
     view! {
         <Title text=subject.name.clone()/>
         <h1>{subject.name.clone()}</h1>
+        <DataLink href=format!("/api/v1/public/subjects/{}", subject.credit_code)/>
         <section class="panel" aria-labelledby="subject-heading">
             <h2 id="subject-heading">"主体信息"</h2>
             <dl class="fields">

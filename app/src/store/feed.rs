@@ -43,4 +43,8 @@ pub trait FeedStore: Send + Sync + 'static {
         record_id: i64,
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError>;
+
+    /// When the change log was last written: the public data changed then
+    /// (a new, corrected, ended or repaired record), or never (`None`).
+    async fn last_change_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError>;
 }

@@ -10,6 +10,7 @@
 //! batch); feedback is taken once per measure and flagged when late.
 
 pub mod cache;
+pub mod openapi;
 pub mod register;
 
 use app::domain::joint_check::{is_check_id, is_late, CheckBody, CheckedSubject, FeedbackBody};

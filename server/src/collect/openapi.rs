@@ -133,18 +133,43 @@ pub async fn openapi() -> Response {
 }
 
 fn spec() -> Value {
+    let mut spec = keyed_spec();
+    // The joint check and the open-data API describe their own paths.
+    let parts = [
+        (
+            crate::checks::openapi::paths(),
+            crate::checks::openapi::schemas(),
+        ),
+        (
+            crate::public_api::openapi_paths(),
+            crate::public_api::openapi_schemas(),
+        ),
+    ];
+    for (paths, schemas) in parts {
+        if let (Some(all), Value::Object(more)) = (spec["paths"].as_object_mut(), paths) {
+            all.extend(more);
+        }
+        if let Some(all) = spec["components"]["schemas"].as_object_mut() {
+            all.extend(schemas);
+        }
+    }
+    spec
+}
+
+fn keyed_spec() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "信用中国（黑龙江鹤岗）双公示报送与共享接口",
+            "title": "信用中国（黑龙江鹤岗）数据接口：双公示报送与共享、联合奖惩核查、公共信用信息开放",
             "version": "1",
-            "description": "认定单位业务系统报送行政处罚和行政许可信息；省级信用平台读取记录变动。字段与表格导入相同（国家标准字段代码），校验规则相同；同一文书号再次报送即为更正。一次请求中被接收的记录全部写入或全部不写入；报送开始后即使连接中断也会执行完毕（记入查询使用登记），重发同一批记录即为更正，结果不变。密钥由管理员签发，分两种用途：报送密钥绑定一个单位，只能报送该单位的信息；共享读取密钥不属于任何单位，只能读取记录变动。"
+            "description": "公共信用信息开放接口（/api/v1/public/…）无需密钥，数据、脱敏和访问频率限制与公示页面相同。认定单位业务系统报送行政处罚和行政许可信息；省级信用平台读取记录变动；各单位审批系统进行联合奖惩核查并反馈。字段与表格导入相同（国家标准字段代码），校验规则相同；同一文书号再次报送即为更正。一次请求中被接收的记录全部写入或全部不写入；报送开始后即使连接中断也会执行完毕（记入查询使用登记），重发同一批记录即为更正，结果不变。密钥由管理员签发，分两种用途：报送密钥绑定一个单位，只能报送该单位的信息；共享读取密钥不属于任何单位，只能读取记录变动。"
         },
         "servers": [{ "url": "/" }],
         "components": {
             "securitySchemes": {
                 "pushKey": { "type": "http", "scheme": "bearer", "description": "报送密钥（用途 push）：管理员为一个认定单位的业务系统签发，只能报送该单位的信息" },
-                "feedKey": { "type": "http", "scheme": "bearer", "description": "共享读取密钥（用途 feed）：管理员为省级信用平台签发，只能读取记录变动" }
+                "feedKey": { "type": "http", "scheme": "bearer", "description": "共享读取密钥（用途 feed）：管理员为省级信用平台签发，只能读取记录变动" },
+                "checkKey": { "type": "http", "scheme": "bearer", "description": "联合奖惩核查密钥（用途 check）：管理员为一个单位的审批系统签发，只能核查和反馈，答复列出该单位实施的措施" }
             },
             "schemas": {
                 "Penalty": record_schema(SheetKind::Penalty),

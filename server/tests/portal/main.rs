@@ -27,6 +27,7 @@ mod listings;
 mod objection_strangers;
 mod objections;
 mod periods;
+mod public_api;
 mod repair;
 mod serious_domains;
 mod staff;

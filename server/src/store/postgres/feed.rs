@@ -70,4 +70,11 @@ impl FeedStore for PgStore {
         .map_err(db_err)?
         .get(0))
     }
+
+    async fn last_change_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        sqlx::query_scalar("select at from record_changes order by id desc limit 1")
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)
+    }
 }

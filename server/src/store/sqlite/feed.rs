@@ -73,4 +73,13 @@ impl FeedStore for SqliteStore {
         .map_err(db_err)?
         .get(0))
     }
+
+    async fn last_change_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        let at: Option<String> =
+            sqlx::query_scalar("select at from record_changes order by id desc limit 1")
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_err)?;
+        at.map(|t| crate::store::register::parse_ts(&t)).transpose()
+    }
 }

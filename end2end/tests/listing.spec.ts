@@ -52,7 +52,10 @@ test("a listing: the department serves a notice, the party answers online, the d
   await expectAccessible(page, testInfo);
   await page.getByLabel("名单领域").selectOption({ label: "市场监督管理严重违法失信名单" });
   await page.getByLabel("依据", { exact: true }).fill("《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十条");
-  await page.getByLabel("拟采取的失信惩戒措施").fill("依法依规在政府采购、招标投标等方面予以限制");
+  // The measures come from the measures list, with their bases.
+  await expect(page.locator("section[aria-labelledby=measures-heading]")).toContainText(
+    "食品生产经营许可和从业禁止（依据《中华人民共和国食品安全法》第一百三十五条第一款）",
+  );
   await page.getByRole("button", { name: "生成并送达告知书" }).click();
   await expect(page.getByRole("status")).toContainText("告知书已生成");
   const code = (await page.locator(".issued-key").textContent())!.trim();

@@ -13,6 +13,15 @@
 //!   hidden identifiers) and whether an application for it is open, so a
 //!   demonstration or a browser test can apply.
 //!   It refuses records that are not demo data.
+//! - `server key issue --scope check|push|feed [--department ID] --name
+//!   SYSTEM --by ADMIN` issues an API key for another system in the name
+//!   of administrator ADMIN (registered like one issued in the console)
+//!   and prints it once: how a deployment's systems get their first keys
+//!   without a browser.
+//! - `server measures load-national` adds the national basic list's
+//!   measures (`app::domain::measure::NATIONAL_MEASURES`) to an empty
+//!   measures list, applied by those of their departments that exist
+//!   (demo portals get them at start-up).
 //! - `server database copy-to postgres://…` copies the SQLite portal that
 //!   `DATABASE_URL` names into an empty PostgreSQL database and checks the
 //!   copy (rows per table, the register's chain): see `store::copy`. Stop
@@ -37,12 +46,14 @@ pub async fn run(args: &[String], backend: &Backend) -> Option<Result<String, St
         ["audit", "verify"] => Some(verify(backend).await),
         ["demo", "identity", id] => Some(demo_identity(id, backend).await),
         ["database", "copy-to", url] => Some(copy_to(url, backend).await),
+        ["key", "issue", rest @ ..] => Some(issue_key(rest, backend).await),
+        ["measures", "load-national"] => Some(load_measures(backend).await),
         [] => None,
         _ => Some(Err(USAGE.to_string())),
     }
 }
 
-pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain\n  server demo identity ID     the identity answers of a demo record (for demonstrations)\n  server database copy-to postgres://…\n                              copy this SQLite portal into an empty PostgreSQL database";
+pub const USAGE: &str = "usage:\n  server                      run the portal\n  server staff add --role admin|reviewer|auditor --username NAME --name 显示名 [--department ID]\n                              (password: first line of standard input)\n  server audit verify         check the access register's hash chain\n  server demo identity ID     the identity answers of a demo record (for demonstrations)\n  server key issue --scope check|push|feed [--department ID] --name SYSTEM --by ADMIN\n                              issue an API key (printed once)\n  server measures load-national\n                              add the national measures to an empty measures list\n  server database copy-to postgres://…\n                              copy this SQLite portal into an empty PostgreSQL database";
 
 async fn demo_identity(raw: &str, backend: &Backend) -> Result<String, String> {
     let id: i64 = raw
@@ -73,6 +84,96 @@ async fn demo_identity(raw: &str, backend: &Backend) -> Result<String, String> {
         Err(e) => return Err(e.to_string()),
     };
     Ok(format!("{code}\n{representative_id}\n{open}"))
+}
+
+async fn load_measures(backend: &Backend) -> Result<String, String> {
+    crate::services::serious_domains::ensure_national(backend.serious.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    let departments = backend
+        .measures
+        .all_departments()
+        .await
+        .map_err(|e| e.to_string())?;
+    let added = crate::services::measures::seed_national(
+        backend.measures.as_ref(),
+        backend.serious.as_ref(),
+        &departments,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(format!("{added} measures added"))
+}
+
+async fn issue_key(args: &[&str], backend: &Backend) -> Result<String, String> {
+    use app::domain::api_key::KeyScope;
+    use app::store::keys::Grant;
+    let scope = flag(args, "--scope")
+        .and_then(KeyScope::from_code)
+        .ok_or("--scope must be check, push or feed")?;
+    let name = flag(args, "--name").ok_or("--name is required")?.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err("--name: the system's name, at most 40 characters".into());
+    }
+    let by = flag(args, "--by").ok_or("--by (an administrator's username) is required")?;
+    let admin = backend
+        .staff
+        .account_by_username(by)
+        .await
+        .map_err(|e| e.to_string())?
+        .filter(|a| a.member.role == Role::Admin && !a.disabled)
+        .ok_or_else(|| format!("{by} is not an active administrator"))?;
+    let department = match flag(args, "--department") {
+        None => None,
+        Some(d) => {
+            let id = d
+                .parse::<i64>()
+                .map_err(|_| "--department must be a department id")?;
+            let known = backend
+                .measures
+                .all_departments()
+                .await
+                .map_err(|e| e.to_string())?;
+            Some(
+                known
+                    .into_iter()
+                    .find(|k| k.id == id)
+                    .ok_or_else(|| format!("no department {id}"))?,
+            )
+        }
+    };
+    let grant = match (scope, &department) {
+        (KeyScope::Push, Some(d)) => Grant::Push {
+            department_id: d.id,
+        },
+        (KeyScope::Check, Some(d)) => Grant::Check {
+            department_id: d.id,
+        },
+        (KeyScope::Feed, None) => Grant::Feed,
+        (KeyScope::Feed, Some(_)) => return Err("a feed key belongs to no department".into()),
+        (_, None) => return Err("a push or check key needs --department".into()),
+    };
+    let (key, new) =
+        super::keys::fresh_key(grant, name, admin.member.account_id).map_err(|e| e.to_string())?;
+    let target = match &department {
+        Some(d) => format!("{} 的{}接口密钥（{name}）", d.name, scope.label()),
+        None => format!("{}接口密钥（{name}）", scope.label()),
+    };
+    let audit = NewAuditEntry {
+        at: Utc::now(),
+        account_id: Some(admin.member.account_id),
+        actor: admin.member.username.clone(),
+        action: AuditAction::ApiKeysChanged,
+        target,
+        purpose: format!("在服务器命令行签发{}接口密钥", scope.label()),
+        client: "server command".into(),
+    };
+    backend
+        .keys
+        .issue_key(&new, &audit)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(key)
 }
 
 fn flag<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {

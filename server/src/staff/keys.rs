@@ -21,6 +21,24 @@ use crate::http::forms::see_other;
 use crate::http::tokens::{random_hex, sha256_hex};
 use app::store::keys::{Grant, NewKey};
 
+/// A new key (`hgk_` and 32 random bytes as hex) and what is stored of it.
+pub fn fresh_key(
+    grant: Grant,
+    name: &str,
+    created_by: i64,
+) -> Result<(String, NewKey), getrandom::Error> {
+    let key = format!("hgk_{}", random_hex(32)?);
+    let new = NewKey {
+        grant,
+        name: name.to_string(),
+        prefix: key[..12].to_string(),
+        key_hash: sha256_hex(key.as_bytes()),
+        created_by,
+        now: Utc::now(),
+    };
+    Ok((key, new))
+}
+
 async fn page(
     state: &StaffState,
     staff: &Staff,
@@ -147,24 +165,13 @@ pub async fn issue(
         };
         return page(&state, &staff, StatusCode::BAD_REQUEST, form, errors, None).await;
     };
-    let key = match random_hex(32) {
-        Ok(r) => format!("hgk_{r}"),
-        Err(e) => return Err(e.into()),
-    };
     let audit = audit_entry(
         &staff,
         AuditAction::ApiKeysChanged,
         target,
         format!("签发{}接口密钥", grant.scope().label()),
     );
-    let new = NewKey {
-        grant,
-        name: name.clone(),
-        prefix: key[..12].to_string(),
-        key_hash: sha256_hex(key.as_bytes()),
-        created_by: staff.member.account_id,
-        now: Utc::now(),
-    };
+    let (key, new) = fresh_key(grant, &name, staff.member.account_id)?;
     state.keys.issue_key(&new, &audit).await?;
     let issued = Some((name, key));
     page(

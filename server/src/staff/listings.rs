@@ -4,6 +4,7 @@
 //! the party, shown once), read the party's answer, reply to it, decide or
 //! withdraw. Another department's listings answer 404.
 
+use app::domain::measure::{of_domain, statement, MeasureVersion};
 use app::domain::repair_application::tracking_code_from_bytes;
 use app::domain::serious_domain::SeriousDomain;
 use app::domain::serious_listing::{
@@ -32,6 +33,7 @@ use super::session::Staff;
 use super::{audit_entry, forbidden, not_found, render, Halt, Handled, StaffState};
 use crate::http::forms::see_other;
 use crate::http::tokens::{random_16, sha256_hex};
+use crate::services::joint_check::current_versions;
 use crate::services::listing::{department_step, is_open, removal_of, Refused, DEPARTMENT_ACTIONS};
 
 const MAX_TEXT: usize = 2000;
@@ -181,6 +183,7 @@ async fn own_penalty(
             penalty_id: p.id,
             doc_no: p.doc_no,
             subject_name: p.subject.name,
+            subject_kind: p.subject.kind,
             facts: p.facts,
         }),
         _ => Err(not_found(Some(staff.view())).into()),
@@ -207,16 +210,28 @@ async fn proposal_page(
     form: ProposalForm,
     errors: Vec<FieldError>,
 ) -> Handled {
-    let domains = domain_choices(state)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
+    let choices = domain_choices(state).await?;
+    let list = current_measures(state).await?;
+    let today = state.repair.portal.today();
+    let measures = choices
+        .iter()
+        .map(|d| {
+            let named = of_domain(&list, &d.code, grounds.subject_kind, today)
+                .into_iter()
+                .map(|m| format!("{}（依据{}）", m.name, m.basis.citation()))
+                .collect();
+            (d.name.clone(), named)
+        })
         .collect();
+    let domains = choices.into_iter().map(|d| (d.code, d.name)).collect();
     let view_data = staff.view();
     Ok(render(
         status,
         "拟列入严重失信主体名单",
-        move || view! { <NewListingPage staff=view_data grounds domains form errors/> }.into_any(),
+        move || {
+            view! { <NewListingPage staff=view_data grounds domains measures form errors/> }
+                .into_any()
+        },
     ))
 }
 
@@ -246,8 +261,27 @@ pub struct ProposalPost {
     reason: String,
     #[serde(default)]
     basis: String,
-    #[serde(default)]
-    measures: String,
+}
+
+/// The current version of each measure of the list.
+async fn current_measures(state: &StaffState) -> Result<Vec<MeasureVersion>, StoreError> {
+    Ok(current_versions(&state.measures.measure_versions().await?))
+}
+
+/// What a notice and its decision say of the measures: those of the list
+/// for the domain and the party's kind, each with its basis.
+fn named_measures(
+    list: &[MeasureVersion],
+    domain: &str,
+    kind: app::domain::SubjectKind,
+    today: chrono::NaiveDate,
+) -> String {
+    let named = of_domain(list, domain, kind, today);
+    if named.is_empty() {
+        "失信惩戒措施清单中暂无适用于该名单的措施；列入后依法公示。".to_string()
+    } else {
+        format!("依照失信惩戒措施清单实施：{}", statement(&named))
+    }
 }
 
 fn required(errors: &mut Vec<FieldError>, field: &'static str, value: &str, what: &str) {
@@ -276,7 +310,6 @@ pub async fn propose(
         domain: f.domain.clone(),
         reason: f.reason.clone(),
         basis: f.basis.clone(),
-        measures: f.measures.clone(),
     };
     let mut errors = Vec::new();
     let domains = domain_choices(&state).await?;
@@ -286,7 +319,6 @@ pub async fn propose(
     }
     required(&mut errors, "reason", &f.reason, "事由");
     required(&mut errors, "basis", &f.basis, "依据");
-    required(&mut errors, "measures", &f.measures, "拟采取的失信惩戒措施");
     let today = state.repair.portal.today();
     if let Some(d) = domain {
         if let Err(e) = step(
@@ -333,7 +365,13 @@ pub async fn propose(
         subject_id: penalty.subject.id,
         reason: f.reason.trim().to_string(),
         basis: f.basis.trim().to_string(),
-        measures: f.measures.trim().to_string(),
+        // Named from the measures list, never typed (seed §四(四)9).
+        measures: named_measures(
+            &current_measures(&state).await?,
+            &domain.code,
+            penalty.subject.kind,
+            today,
+        ),
         notice_date: today,
         answer_deadline: answer_deadline(today, days, &calendar),
         access_hash: sha256_hex(normalized.as_bytes()),

@@ -582,3 +582,61 @@ async fn a_changed_measure_is_a_new_version_and_old_checks_keep_theirs() {
             > 0
     );
 }
+
+#[tokio::test]
+async fn feedback_sent_many_times_at_once_is_taken_once() {
+    let p = portal().await;
+    add_account(&p, "boss", Role::Admin, None).await;
+    let boss = sign_in(&p, "boss").await;
+    let market = check_key(&p, &boss, MARKET).await;
+    let (code, _, _) = listed(&p, 0).await;
+    let (_, a) = check(&p, &market, &ask(&code)).await;
+    let id = a["check_id"].as_str().unwrap().to_string();
+    let body = json!({
+        "measures": [{"measure": "food_post_ban", "applied": true}],
+        "outcome": "不予许可",
+        "operator_department": "行政审批科",
+    });
+    let sends = (0..10).map(|_| feedback(&p, &market, &id, body.clone()));
+    let answers = futures_util::future::join_all(sends).await;
+    let taken = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((taken, refused), (1, 9), "{answers:?}");
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from audit_log where action = 'check_feedback'"
+        )
+        .await,
+        1
+    );
+    // Many checks at once are each registered, in batches.
+    let asking = ask(&code);
+    let asks = (0..40).map(|_| check(&p, &market, &asking));
+    let answered = futures_util::future::join_all(asks).await;
+    assert!(answered.iter().all(|(s, _)| *s == StatusCode::OK));
+    let mut ids: Vec<&str> = answered
+        .iter()
+        .map(|(_, v)| v["check_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    assert_eq!(count(&p, "select count(*) from joint_checks").await, 41);
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from audit_log where action = 'joint_check'"
+        )
+        .await,
+        41
+    );
+    // The batches kept the register's chain whole.
+    assert!(
+        server::store::register::verify_chain(&p.backend.staff.audit_chain().await.unwrap())
+            .is_ok()
+    );
+}

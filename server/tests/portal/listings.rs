@@ -106,6 +106,16 @@ async fn a_listing_reaches_the_public_only_after_the_party_could_answer() {
     )
     .await;
     assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    // The notice names the measures of the list, not what the form said.
+    let named: String = p.rows("select measures from serious_listings").await[0].get(0);
+    assert!(named.starts_with("依照失信惩戒措施清单实施："), "{named}");
+    assert!(
+        named.contains(
+            "食品生产经营许可和从业禁止（依据《中华人民共和国食品安全法》第一百三十五条第一款）"
+        ),
+        "{named}"
+    );
+    assert!(!named.contains("招标投标等方面予以限制"), "{named}");
     let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
     let number = count(&p, "select id from serious_listings").await;
     let number: String = p
@@ -402,6 +412,16 @@ async fn serve(p: &Portal, lister: &super::staff::Member, penalty: i64) -> (Stri
         )
         .await;
     assert_eq!(served.status, StatusCode::CREATED, "{}", served.body);
+    // The notice names the measures of the list, not what the form said.
+    let named: String = p.rows("select measures from serious_listings").await[0].get(0);
+    assert!(named.starts_with("依照失信惩戒措施清单实施："), "{named}");
+    assert!(
+        named.contains(
+            "食品生产经营许可和从业禁止（依据《中华人民共和国食品安全法》第一百三十五条第一款）"
+        ),
+        "{named}"
+    );
+    assert!(!named.contains("招标投标等方面予以限制"), "{named}");
     let code = between(&served.body, "<p class=\"issued-key\">", "</p>").to_string();
     let number: String = p
         .rows(&format!(

@@ -25,6 +25,7 @@ pub struct GroundsLine {
     pub penalty_id: i64,
     pub doc_no: String,
     pub subject_name: String,
+    pub subject_kind: crate::domain::SubjectKind,
     pub facts: String,
 }
 
@@ -34,7 +35,6 @@ pub struct ProposalForm {
     pub domain: String,
     pub reason: String,
     pub basis: String,
-    pub measures: String,
 }
 
 /// A listing as its page shows it.
@@ -125,6 +125,8 @@ pub fn NewListingPage(
     staff: StaffView,
     grounds: GroundsLine,
     domains: Vec<(String, String)>,
+    /// Per domain name, the measures of the list a listing there names.
+    measures: Vec<(String, Vec<String>)>,
     form: ProposalForm,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
@@ -147,7 +149,18 @@ pub fn NewListingPage(
             <Choice id="domain" label="名单领域" options selected=form.domain error=e("domain")/>
             <Text id="reason" label="事由" value=form.reason error=e("reason")/>
             <Text id="basis" label="依据" value=form.basis error=e("basis")/>
-            <Text id="measures" label="拟采取的失信惩戒措施" value=form.measures error=e("measures")/>
+            <section aria-labelledby="measures-heading">
+                <h2 id="measures-heading">"拟采取的失信惩戒措施"</h2>
+                <p>"由失信惩戒措施清单确定，不另行填写：告知书和认定决定书载明所选名单领域适用于该当事人的下列措施及其法律依据。"</p>
+                {measures.into_iter().map(|(list, named)| view! {
+                    <h3>{list}</h3>
+                    {if named.is_empty() {
+                        view! { <p>"清单中暂无适用的措施：列入后依法公示。"</p> }.into_any()
+                    } else {
+                        view! { <ul>{named.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul> }.into_any()
+                    }}
+                }).collect_view()}
+            </section>
             <button type="submit" class="button">"生成并送达告知书"</button>
         </form>
     }

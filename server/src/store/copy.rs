@@ -70,6 +70,24 @@ pub const TABLES: &[&str] = &[
     "joint_check_measures",
 ];
 
+/// SQLite tables deliberately not copied: the migrations' own bookkeeping,
+/// deliveries being staged, the projection's generation counter, and the
+/// full-text indexes (PostgreSQL builds its own from `public_entries`).
+pub const NOT_COPIED: &[&str] = &[
+    "_sqlx_migrations",
+    "import_stagings",
+    "staged_subjects",
+    "staged_penalties",
+    "staged_licenses",
+    "projection_generation",
+];
+
+/// Whether `table` is one of a full-text index's (`public_fts…`,
+/// `public_trgm…`).
+pub fn is_text_index(table: &str) -> bool {
+    table.starts_with("public_fts") || table.starts_with("public_trgm")
+}
+
 /// Rows per insert statement (PostgreSQL takes at most 65,535 parameters).
 const BATCH_ROWS: usize = 1000;
 

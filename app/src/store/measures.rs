@@ -17,7 +17,7 @@ use crate::domain::SubjectKind;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
     /// Stored as this version.
-    Version(MeasureVersion),
+    Version(Box<MeasureVersion>),
     /// A new measure's code is another measure's.
     CodeTaken,
     /// The measure was changed by someone else since the form was read:

@@ -26,7 +26,10 @@ async fn every_sqlite_table_is_copied_or_named_as_not_copied() {
         let copied = server::store::copy::TABLES.contains(&t.as_str());
         let skipped = server::store::copy::NOT_COPIED.contains(&t.as_str())
             || server::store::copy::is_text_index(t);
-        assert!(copied != skipped, "table {t}: copied {copied}, skipped {skipped}");
+        assert!(
+            copied != skipped,
+            "table {t}: copied {copied}, skipped {skipped}"
+        );
     }
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);

@@ -183,7 +183,7 @@ impl MeasureStore for SqliteStore {
             .pop()
             .ok_or_else(|| StoreError("saved measure version not read back".into()))?;
         tx.commit().await.map_err(db_err)?;
-        Ok(Saved::Version(saved))
+        Ok(Saved::Version(Box::new(saved)))
     }
 
     async fn checked_subject(

@@ -76,7 +76,17 @@ pub fn routes(api: PublicApi) -> Router {
         .route(PATHS[2], get(subject))
         .route(PATHS[3], get(serious_list))
         .route(PATHS[4], get(measures))
+        // Any other address under the API is answered in the API's terms,
+        // not with the site's HTML page.
+        .route("/api/v1/{*rest}", axum::routing::any(no_such_operation))
         .with_state(api)
+}
+
+async fn no_such_operation() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "没有这个接口或信息：请核对地址；接口说明见 /api/v1/openapi.json",
+    )
 }
 
 fn error(status: StatusCode, message: &str) -> Response {

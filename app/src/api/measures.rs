@@ -80,17 +80,9 @@ pub async fn measures_view(
     };
     let all = portal.measures.measure_versions().await?;
     let names = portal.measures.all_departments().await?;
-    // The current version of each measure (the highest), in force today.
-    let mut current: Vec<crate::domain::measure::MeasureVersion> = Vec::new();
-    for v in all {
-        match current.iter_mut().find(|c| c.code == v.code) {
-            Some(c) if c.version < v.version => *c = v,
-            Some(_) => {}
-            None => current.push(v),
-        }
-    }
+    // The current version of each measure, in force today.
+    let mut current = crate::domain::measure::current_versions(&all);
     current.retain(|m| m.in_force(today));
-    current.sort_by(|a, b| a.code.cmp(&b.code));
     let mut applying: Vec<(i64, String)> = names
         .iter()
         .filter(|d| current.iter().any(|m| m.departments.contains(&d.id)))

@@ -137,6 +137,20 @@ impl MeasureVersion {
     }
 }
 
+/// The current version of each measure of `all` (its highest), by code.
+pub fn current_versions(all: &[MeasureVersion]) -> Vec<MeasureVersion> {
+    let mut current: Vec<MeasureVersion> = Vec::new();
+    for v in all {
+        match current.iter_mut().find(|c| c.code == v.code) {
+            Some(c) if c.version < v.version => *c = v.clone(),
+            Some(_) => {}
+            None => current.push(v.clone()),
+        }
+    }
+    current.sort_by(|a, b| a.code.cmp(&b.code));
+    current
+}
+
 /// The measures of `list` (current versions) an entry of `domain` on a
 /// subject of `kind` brings for `department` on `day`, by code.
 pub fn applicable<'a>(

@@ -22,7 +22,7 @@ use app::store::measures::{FedBack, NewCheck, NewFeedback, StoredFeedback};
 use app::store::staff::NewAuditEntry;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -107,18 +107,7 @@ fn bad_json(rejection: &JsonRejection, shape: &str) -> Response {
 
 /// The check key the request carries (cached), or the answer to give.
 async fn check_key(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Response> {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or("");
-    if key.is_empty() {
-        return Err(error(
-            StatusCode::UNAUTHORIZED,
-            "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
-        ));
-    }
+    let key = crate::collect::api::bearer(headers)?;
     let found = state
         .checks
         .caches

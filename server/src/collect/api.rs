@@ -105,9 +105,8 @@ fn cell(value: &Value) -> Option<String> {
     }
 }
 
-/// The active key the request carries, or the 401 to answer. What the key
-/// may do is for the caller to check.
-pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Halt> {
+/// The key in `Authorization: Bearer …`, or the 401 to answer.
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -118,9 +117,15 @@ pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<Act
         return Err(error(
             StatusCode::UNAUTHORIZED,
             "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
-        )
-        .into());
+        ));
     }
+    Ok(key)
+}
+
+/// The active key the request carries, or the 401 to answer. What the key
+/// may do is for the caller to check.
+pub(super) async fn keyed(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Halt> {
+    let key = bearer(headers).map_err(Halt::from)?;
     state
         .keys
         .active_key(&sha256_hex(key.as_bytes()))

@@ -3,6 +3,7 @@
 //! department applies (`app::domain::measure::applicable`); nothing else.
 //! Backend-neutral: both stores only return rows.
 
+pub use app::domain::measure::current_versions;
 use app::domain::measure::{applicable, MeasureVersion};
 use app::domain::publication::is_listed;
 use app::domain::SubjectKind;
@@ -29,20 +30,6 @@ impl CheckAnswer {
     pub fn listed(&self) -> bool {
         !self.entries.is_empty()
     }
-}
-
-/// The current version of each measure: the highest.
-pub fn current_versions(all: &[MeasureVersion]) -> Vec<MeasureVersion> {
-    let mut current: Vec<MeasureVersion> = Vec::new();
-    for v in all {
-        match current.iter_mut().find(|c| c.code == v.code) {
-            Some(c) if c.version < v.version => *c = v.clone(),
-            Some(_) => {}
-            None => current.push(v.clone()),
-        }
-    }
-    current.sort_by(|a, b| a.code.cmp(&b.code));
-    current
 }
 
 /// The answer for `department_id` on `today`. An entry is current when it

@@ -51,7 +51,8 @@ pub fn schemas() -> Map<String, Value> {
     m.insert("FieldErrors".into(), json!({
         "type": "object",
         "properties": { "error": s, "fields": { "type": "array", "items": { "type": "object", "properties": { "field": s, "message": s }, "required": ["field", "message"] } } },
-        "required": ["error", "fields"]
+        "required": ["error"],
+        "description": "error 为中文说明；字段有误时 fields 逐项列出"
     }));
     m.insert("CheckRequest".into(), json!({
         "type": "object",

@@ -43,7 +43,7 @@ test("the credit authority keeps the measures list: a basis is required, a chang
   test.setTimeout(90_000);
   const h1 = page.getByRole("heading", { level: 1 });
   await signInAsAdmin(page);
-  await page.getByRole("link", { name: "惩戒措施清单" }).first().click();
+  await page.getByRole("navigation", { name: "工作台" }).getByRole("link", { name: "惩戒措施清单" }).click();
   await expect(h1).toHaveText("失信惩戒措施清单");
   await expectAccessible(page, testInfo);
 

@@ -1,14 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { expectAccessible } from "./helpers";
-import { ADMIN_PASSWORD } from "../playwright.config";
-
-async function signInAsAdmin(page: Page) {
-  await page.goto("/admin/login");
-  await page.getByLabel("用户名", { exact: true }).fill("admin");
-  await page.getByLabel("密码", { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("账号管理");
-}
+import { expect, test } from "@playwright/test";
+import { expectAccessible, signInAsAdmin } from "./helpers";
 
 test("the credit authority's pages: catalog, a refused rule version, API keys, quality, calendar", async ({
   page,

@@ -1,5 +1,15 @@
 import { expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { ADMIN_PASSWORD } from "../playwright.config";
+
+/** Signs the first administrator in (created before the portal starts). */
+export async function signInAsAdmin(page: Page) {
+  await page.goto("/admin/login");
+  await page.getByLabel("用户名", { exact: true }).fill("admin");
+  await page.getByLabel("密码", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("账号管理");
+}
 
 /** True in the project that runs with JavaScript (and so WebAssembly) on. */
 export function jsEnabled(testInfo: TestInfo): boolean {

@@ -498,6 +498,29 @@ pub struct NationalMeasure {
     pub departments: &'static [&'static str],
 }
 
+impl NationalMeasure {
+    /// The measure as the administrators' form would send it, applied by
+    /// `departments` (ids), in force from `effective_from`.
+    pub fn form(&self, departments: Vec<String>, effective_from: &str) -> MeasureForm {
+        MeasureForm {
+            code: self.code.into(),
+            name: self.name.into(),
+            class: self.class.code().into(),
+            effect: self.effect.into(),
+            law: self.law.into(),
+            article: self.article.into(),
+            paragraph: self.paragraph.into(),
+            basis_text: self.text.into(),
+            domains: self.domains.iter().map(|d| d.to_string()).collect(),
+            subject_kinds: self.kinds.iter().map(|k| k.code().to_string()).collect(),
+            implementer: self.implementer.into(),
+            departments,
+            effective_from: effective_from.into(),
+            effective_to: String::new(),
+        }
+    }
+}
+
 const ORGS: &[SubjectKind] = &[SubjectKind::LegalEntity, SubjectKind::IndividualBusiness];
 const ALL_KINDS: &[SubjectKind] = &SubjectKind::ALL;
 const PERSONS: &[SubjectKind] = &[SubjectKind::NaturalPerson];
@@ -922,22 +945,7 @@ mod tests {
             .flat_map(|m| m.domains.iter().map(|d| d.to_string()))
             .collect();
         for m in NATIONAL_MEASURES {
-            let f = MeasureForm {
-                code: m.code.into(),
-                name: m.name.into(),
-                class: m.class.code().into(),
-                effect: m.effect.into(),
-                law: m.law.into(),
-                article: m.article.into(),
-                paragraph: m.paragraph.into(),
-                basis_text: m.text.into(),
-                domains: m.domains.iter().map(|d| d.to_string()).collect(),
-                subject_kinds: m.kinds.iter().map(|k| k.code().to_string()).collect(),
-                implementer: m.implementer.into(),
-                departments: vec!["1".into()],
-                effective_from: "2026-01-01".into(),
-                effective_to: String::new(),
-            };
+            let f = m.form(vec!["1".into()], "2026-01-01");
             assert!(
                 f.check(&domains, &[1]).is_ok(),
                 "{}: {:?}",

@@ -107,7 +107,7 @@ fn bad_json(rejection: &JsonRejection, shape: &str) -> Response {
 
 /// The check key the request carries (cached), or the answer to give.
 async fn check_key(state: &StaffState, headers: &HeaderMap) -> Result<ActiveKey, Response> {
-    let key = crate::collect::api::bearer(headers)?;
+    let key = crate::collect::api::bearer(headers).map_err(|r| *r)?;
     let found = state
         .checks
         .caches

@@ -106,7 +106,7 @@ fn cell(value: &Value) -> Option<String> {
 }
 
 /// The key in `Authorization: Bearer …`, or the 401 to answer.
-pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, Box<Response>> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -114,10 +114,10 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
         .map(str::trim)
         .unwrap_or("");
     if key.is_empty() {
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::UNAUTHORIZED,
             "缺少接口密钥：请在请求头 Authorization 中写 Bearer 密钥",
-        ));
+        )));
     }
     Ok(key)
 }

@@ -65,22 +65,7 @@ pub async fn seed_national(
         if ids.is_empty() {
             continue;
         }
-        let form = MeasureForm {
-            code: m.code.into(),
-            name: m.name.into(),
-            class: m.class.code().into(),
-            effect: m.effect.into(),
-            law: m.law.into(),
-            article: m.article.into(),
-            paragraph: m.paragraph.into(),
-            basis_text: m.text.into(),
-            domains: m.domains.iter().map(|d| d.to_string()).collect(),
-            subject_kinds: m.kinds.iter().map(|k| k.code().to_string()).collect(),
-            implementer: m.implementer.into(),
-            departments: ids,
-            effective_from: "2022-01-01".into(),
-            effective_to: String::new(),
-        };
+        let form = m.form(ids, "2022-01-01");
         let outcome = save(measures, domains, departments, &form, None, |n| {
             NewAuditEntry {
                 at: chrono::Utc::now(),

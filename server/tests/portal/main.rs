@@ -24,6 +24,7 @@ mod import_load;
 mod joint_check;
 mod listing_strangers;
 mod listings;
+mod measure_strangers;
 mod objection_strangers;
 mod objections;
 mod periods;

@@ -239,17 +239,27 @@ pub struct SearchQuery {
     cursor: Option<String>,
 }
 
-async fn run_search(api: &PublicApi, headers: &HeaderMap, params: SearchParams) -> Response {
+/// The page function's view as JSON with its validators, or its refusal.
+async fn respond<T>(
+    api: &PublicApi,
+    headers: &HeaderMap,
+    view: impl std::future::Future<Output = Result<T, AppError>>,
+    json: impl FnOnce(&T) -> Value,
+) -> Response {
     let result = async {
-        let page = search_page(&api.portal, &params).await?;
+        let view = view.await?;
         let modified = last_modified(api).await?;
-        Ok::<_, AppError>((page, modified))
+        Ok::<_, AppError>((view, modified))
     }
     .await;
     match result {
-        Ok((page, modified)) => answer(headers, page_json(&page), modified),
+        Ok((view, modified)) => answer(headers, json(&view), modified),
         Err(err) => refusal(err),
     }
+}
+
+async fn run_search(api: &PublicApi, headers: &HeaderMap, params: SearchParams) -> Response {
+    respond(api, headers, search_page(&api.portal, &params), page_json).await
 }
 
 /// `GET /api/v1/public/search`: the search page's results.
@@ -359,16 +369,13 @@ pub async fn record(
     let Ok(Path((kind, id))) = path else {
         return refusal(AppError::not_public());
     };
-    let result = async {
-        let view = record_view(&api.portal, &kind, &id).await?;
-        let modified = last_modified(&api).await?;
-        Ok::<_, AppError>((view, modified))
-    }
-    .await;
-    match result {
-        Ok((view, modified)) => answer(&headers, record_json(&view), modified),
-        Err(err) => refusal(err),
-    }
+    respond(
+        &api,
+        &headers,
+        record_view(&api.portal, &kind, &id),
+        record_json,
+    )
+    .await
 }
 
 /// `GET /api/v1/public/subjects/{code}`: the subject page's data.
@@ -380,40 +387,38 @@ pub async fn subject(
     let Ok(Path(code)) = path else {
         return refusal(AppError::not_public());
     };
-    let result = async {
-        let view = subject_view(&api.portal, &code).await?;
-        let modified = last_modified(&api).await?;
-        Ok::<_, AppError>((view, modified))
-    }
-    .await;
-    match result {
-        Ok((view, modified)) => {
-            let body = json!({
-                "name": view.name,
-                "credit_code": view.credit_code,
-                "kind": view.kind_label,
-                "representative": view.representative,
-                "records": view.records.iter().map(|l| json!({
-                    "kind": l.hit.kind.code(),
-                    "id": l.hit.id,
-                    "doc_no": l.hit.doc_no,
-                    "department": l.hit.department,
-                    "decision_date": l.hit.decision_date,
-                    "summary": l.hit.summary,
-                    "public_until": l.until,
-                    "repair": {
-                        "from": l.repair.from,
-                        "open_now": l.repair.open_now,
-                        "explanation": l.repair.explanation,
-                    },
-                    "json": format!("/api/v1/public/records/{}/{}", l.hit.kind.code(), l.hit.id),
-                })).collect::<Vec<_>>(),
-                "page": format!("/subjects/{}", view.credit_code),
-            });
-            answer(&headers, body, modified)
-        }
-        Err(err) => refusal(err),
-    }
+    respond(
+        &api,
+        &headers,
+        subject_view(&api.portal, &code),
+        subject_json,
+    )
+    .await
+}
+
+fn subject_json(view: &app::model::SubjectView) -> Value {
+    json!({
+        "name": view.name,
+        "credit_code": view.credit_code,
+        "kind": view.kind_label,
+        "representative": view.representative,
+        "records": view.records.iter().map(|l| json!({
+            "kind": l.hit.kind.code(),
+            "id": l.hit.id,
+            "doc_no": l.hit.doc_no,
+            "department": l.hit.department,
+            "decision_date": l.hit.decision_date,
+            "summary": l.hit.summary,
+            "public_until": l.until,
+            "repair": {
+                "from": l.repair.from,
+                "open_now": l.repair.open_now,
+                "explanation": l.repair.explanation,
+            },
+            "json": format!("/api/v1/public/records/{}/{}", l.hit.kind.code(), l.hit.id),
+        })).collect::<Vec<_>>(),
+        "page": format!("/subjects/{}", view.credit_code),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -433,36 +438,34 @@ pub async fn measures(
     let Ok(Query(q)) = query else {
         return bad_query();
     };
-    let result = async {
-        let view = measures_view(&api.portal, &q.domain, &q.department).await?;
-        let modified = last_modified(&api).await?;
-        Ok::<_, AppError>((view, modified))
-    }
-    .await;
-    match result {
-        Ok((view, modified)) => {
-            let body = json!({
-                "items": view.measures.iter().map(|m| json!({
-                    "code": m.code,
-                    "version": m.version,
-                    "name": m.name,
-                    "class": m.class,
-                    "effect": m.effect,
-                    "basis": m.citation,
-                    "basis_text": m.basis_text,
-                    "lists": m.lists,
-                    "subject_kinds": m.subject_kinds,
-                    "implementer": m.implementer,
-                    "departments": m.departments,
-                    "effective_from": m.effective_from,
-                    "effective_to": m.effective_to,
-                })).collect::<Vec<_>>(),
-                "next_cursor": Value::Null,
-            });
-            answer(&headers, body, modified)
-        }
-        Err(err) => refusal(err),
-    }
+    respond(
+        &api,
+        &headers,
+        measures_view(&api.portal, &q.domain, &q.department),
+        measures_json,
+    )
+    .await
+}
+
+fn measures_json(view: &app::api::measures::MeasuresView) -> Value {
+    json!({
+        "items": view.measures.iter().map(|m| json!({
+            "code": m.code,
+            "version": m.version,
+            "name": m.name,
+            "class": m.class,
+            "effect": m.effect,
+            "basis": m.citation,
+            "basis_text": m.basis_text,
+            "lists": m.lists,
+            "subject_kinds": m.subject_kinds,
+            "implementer": m.implementer,
+            "departments": m.departments,
+            "effective_from": m.effective_from,
+            "effective_to": m.effective_to,
+        })).collect::<Vec<_>>(),
+        "next_cursor": Value::Null,
+    })
 }
 
 /// The open-data paths of the OpenAPI description.

@@ -38,8 +38,6 @@ fn window() -> u64 {
 /// The measures list as checks use it.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
-    /// Every version, for a check's recorded version.
-    pub all: Vec<MeasureVersion>,
     /// The current version of each measure.
     pub current: Vec<MeasureVersion>,
     /// Working days a department has to report back.
@@ -97,7 +95,6 @@ impl CheckCaches {
                 let calendar = HolidayCalendar::new(repairs.calendar().await?);
                 Ok(Arc::new(Snapshot {
                     current: current_versions(&all),
-                    all,
                     feedback_days,
                     calendar,
                 }))

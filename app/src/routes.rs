@@ -19,6 +19,7 @@ use crate::pages::{
     not_found_page::NotFoundPage,
     policies_page::PoliciesPage,
     record_page::{LicensePage, PenaltyPage, SeriousEntryPage},
+    report_page::{ReportPage, VerifyPage},
     repair_guide_page::RepairGuidePage,
     search_page::SearchPage,
     serious_list_page::SeriousListPage,
@@ -65,6 +66,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("subjects"), ParamSegment("code"))
                         view=SubjectPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("subjects"), ParamSegment("code"), StaticSegment("report"))
+                        view=ReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("reports"), StaticSegment("verify"))
+                        view=VerifyPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -20,6 +20,10 @@
 //! | `UPLOADS_S3_ACCESS_KEY_ID` | (the instance's role) | access key; required with an endpoint |
 //! | `UPLOADS_S3_SECRET_ACCESS_KEY` | (the instance's role) | its secret; set both or neither |
 //! | `UPLOADS_S3_ALLOW_HTTP` | `0` | `1`: the endpoint may be plain `http://` (loopback test servers) |
+//! | `PORTAL_PUBLIC_URL` | `http://<PORTAL_ADDR>` | the address the public reaches the site at (`https://…`): the report's QR code leads there |
+//! | `PORTAL_REPORT_RATE` | `20` | credit reports (page or PDF) per minute per client (`0`: no limit) |
+//! | `PORTAL_REPORT_FONT` | `/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc` | the CJK font the PDF report is set in (a subset is embedded); Debian `fonts-noto-cjk` |
+//! | `PORTAL_REPORT_FONT_INDEX` | `2` | the face in that collection (2: Noto Sans CJK SC) |
 //! | `RUST_LOG` | `info` | log filter |
 //!
 //! Evidence files in S3: the bucket needs a lifecycle rule that aborts
@@ -53,6 +57,12 @@ pub struct Config {
     pub clients: ClientSettings,
     /// Where evidence files of repair applications are kept.
     pub evidence: EvidenceStorage,
+    /// The site's public address, no trailing slash.
+    pub public_url: String,
+    /// Credit reports a client may ask for per minute; 0 for no limit.
+    pub report_rate: u32,
+    /// The PDF report's font file and face.
+    pub report_font: (PathBuf, u32),
 }
 
 /// Where evidence files are kept.
@@ -275,9 +285,38 @@ impl Config {
                 .map_err(|_| format!("{name}={v} is not a number")),
         };
         let search_rate = rate("PORTAL_SEARCH_RATE")?;
+        let report_rate = match var("PORTAL_REPORT_RATE") {
+            None => 20,
+            Some(v) => v
+                .parse::<u32>()
+                .map_err(|_| format!("PORTAL_REPORT_RATE={v} is not a number"))?,
+        };
+        let public_url = var("PORTAL_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            return Err(format!(
+                "PORTAL_PUBLIC_URL={public_url} should start with https:// (or http://)"
+            ));
+        }
+        let report_font = (
+            PathBuf::from(var("PORTAL_REPORT_FONT").unwrap_or_else(|| {
+                "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc".into()
+            })),
+            match var("PORTAL_REPORT_FONT_INDEX") {
+                None => 2,
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("PORTAL_REPORT_FONT_INDEX={v} is not a number"))?,
+            },
+        );
         let page_rate = rate("PORTAL_PAGE_RATE")?;
         let evidence = EvidenceStorage::from_vars(var, &data_dir)?;
         Ok(Self {
+            public_url,
+            report_rate,
+            report_font,
             evidence,
             clients,
             search_rate,

@@ -12,6 +12,7 @@ pub mod notices;
 pub mod objections;
 pub mod public_api;
 pub mod repair;
+pub mod reports;
 pub mod router;
 pub mod services;
 pub mod staff;

@@ -138,13 +138,27 @@ pub struct PublicLimits {
     /// entry pages, and the repair start page and the objection form (they
     /// show the record).
     pub pages: Option<RateLimiter>,
+    /// Credit reports (page, PDF, server function): each new content is
+    /// numbered and registered, so asking for many periods costs more
+    /// than reading a page.
+    pub reports: Option<RateLimiter>,
+}
+
+/// Whether `path` asks for a credit report.
+fn is_report(path: &str) -> bool {
+    path == "/api/report"
+        || path.strip_prefix("/subjects/").is_some_and(|rest| {
+            rest.ends_with("/report") || rest.ends_with("/report.pdf")
+        })
 }
 
 /// Which bucket a path draws on, if any (the keyed `/api/v1/` API has its
 /// own keys; static files, forms and the console are not public reads).
 /// The open-data API draws on the same buckets as the pages it mirrors.
 fn bucket<'a>(limits: &'a PublicLimits, path: &str) -> Option<&'a RateLimiter> {
-    if path == "/search"
+    if is_report(path) {
+        limits.reports.as_ref()
+    } else if path == "/search"
         || (path.starts_with("/api/") && !path.starts_with("/api/v1/"))
         || path == "/api/v1/public/search"
         || path == "/api/v1/public/serious-list"
@@ -258,9 +272,18 @@ mod tests {
         let buckets: Arc<dyn Buckets> = Arc::new(MemoryBuckets::default());
         let limits = PublicLimits {
             search: Some(RateLimiter::new("search", rate, buckets.clone())),
-            pages: Some(RateLimiter::new("pages", rate, buckets)),
+            pages: Some(RateLimiter::new("pages", rate, buckets.clone())),
+            reports: Some(RateLimiter::new("reports", rate, buckets)),
         };
         let name = |path: &str| bucket(&limits, path).map(|l| l.name);
+        for path in [
+            "/subjects/91230400MA1234567X/report",
+            "/subjects/91230400MA1234567X/report.pdf",
+            "/api/report",
+        ] {
+            assert_eq!(name(path), Some("reports"), "{path}");
+        }
+        assert_eq!(name("/subjects/91230400MA1234567X"), Some("pages"));
         for path in ["/penalties/12", "/repair/apply/12", "/objections/new"] {
             assert_eq!(name(path), Some("pages"), "{path}");
         }

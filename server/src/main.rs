@@ -46,10 +46,7 @@ async fn run() -> Result<(), String> {
         };
     }
     let mut portal = router::portal_context(
-        backend.public.clone(),
-        backend.objections.clone(),
-        backend.measures.clone(),
-        backend.serious.clone(),
+        &backend,
         config.fixed_today,
         false,
     );
@@ -143,6 +140,14 @@ async fn run() -> Result<(), String> {
         deliveries: backend.deliveries.clone(),
         imports: config.data_dir.join("imports"),
     };
+    portal.site_url = config.public_url.clone();
+    let report_font = match server::reports::ReportFont::load(&config.report_font.0, config.report_font.1) {
+        Ok(font) => Some(std::sync::Arc::new(font)),
+        Err(e) => {
+            tracing::warn!(error = %e, "PDF reports unavailable; the printable report page still works");
+            None
+        }
+    };
     let buckets = backend.buckets.clone();
     let limiter = |name, rate| {
         server::limits::Rate::per_minute(rate)
@@ -151,12 +156,20 @@ async fn run() -> Result<(), String> {
     let limits = server::limits::PublicLimits {
         search: limiter("search", config.search_rate),
         pages: limiter("pages", config.page_rate),
+        reports: limiter("reports", config.report_rate),
     };
     let edge = router::Edge {
         clients: config.clients.clone(),
         limits,
     };
-    let app = router::build(leptos_options, portal, repair_state, staff_state, edge);
+    let app = router::build(
+        leptos_options,
+        portal,
+        repair_state,
+        staff_state,
+        edge,
+        report_font,
+    );
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -60,6 +60,7 @@ pub fn build(
     repair: RepairState,
     staff: StaffState,
     edge: Edge,
+    report_font: Option<Arc<crate::reports::ReportFont>>,
 ) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
@@ -100,6 +101,10 @@ pub fn build(
         .merge(crate::public_api::routes(
             crate::public_api::PublicApi::new(portal.clone(), staff.feed.clone()),
         ))
+        .merge(crate::reports::routes(crate::reports::ReportState {
+            portal: portal.clone(),
+            font: report_font,
+        }))
         .merge(crate::notices::routes(staff.clone()))
         .merge(crate::objections::routes(staff.clone()))
         .merge(crate::staff::routes(staff))
@@ -209,20 +214,19 @@ async fn security_headers(
     response
 }
 
-/// Convenience for tests: the store behind a context.
+/// The portal context over `backend`'s stores.
 pub fn portal_context(
-    store: Arc<dyn app::store::Store>,
-    objections: Arc<dyn app::store::ObjectionStore>,
-    measures: Arc<dyn app::store::MeasureStore>,
-    domains: Arc<dyn app::store::serious::SeriousDomainStore>,
+    backend: &crate::store::backend::Backend,
     fixed_today: Option<chrono::NaiveDate>,
     demo_data: bool,
 ) -> PortalContext {
     PortalContext {
-        store,
-        objections,
-        measures,
-        domains,
+        store: backend.public.clone(),
+        objections: backend.objections.clone(),
+        measures: backend.measures.clone(),
+        domains: backend.serious.clone(),
+        reports: backend.reports.clone(),
+        site_url: String::new(),
         fixed_today,
         demo_data,
     }

@@ -9,6 +9,7 @@
 pub mod home;
 pub mod measures;
 pub mod records;
+pub mod reports;
 pub mod search;
 pub mod subjects;
 
@@ -34,6 +35,11 @@ mod context {
         pub measures: std::sync::Arc<dyn crate::store::MeasureStore>,
         /// The serious list's domains, by which measures are found.
         pub domains: std::sync::Arc<dyn crate::store::serious::SeriousDomainStore>,
+        /// Issued credit reports, and the cases under way a report names.
+        pub reports: std::sync::Arc<dyn crate::store::ReportStore>,
+        /// The site's address as the public reaches it (`https://…`, no
+        /// trailing slash), for the report's QR code; empty for a relative one.
+        pub site_url: String,
         /// Fixed "today" for reproducible tests and demos; `None` in production.
         pub fixed_today: Option<NaiveDate>,
         /// The database holds the generated demo data: every page says so.

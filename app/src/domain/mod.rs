@@ -11,6 +11,7 @@ pub mod api_key;
 pub mod catalog;
 pub mod collection;
 pub mod credit_code;
+pub mod credit_report;
 pub mod daily_number;
 pub mod document_number;
 pub mod id_number;

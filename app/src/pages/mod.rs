@@ -11,6 +11,7 @@ pub mod objection_page;
 pub mod policies_page;
 pub mod record_page;
 pub mod repair;
+pub mod report_page;
 pub mod repair_guide_page;
 pub mod search_page;
 pub mod serious_list_page;

@@ -39,6 +39,7 @@ pub fn SubjectPage() -> impl IntoView {
 #[component]
 fn SubjectBody(subject: SubjectView) -> impl IntoView {
     let count = subject.records.len();
+    let report_href = format!("/subjects/{}/report", subject.credit_code);
     view! {
         <Title text=subject.name.clone()/>
         <h1>{subject.name.clone()}</h1>
@@ -111,7 +112,12 @@ fn SubjectBody(subject: SubjectView) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p class="print-hint">"如需信用记录摘要，可使用浏览器的“打印”功能打印或另存为 PDF（已适配打印版式）。"</p>
+            <p class="report-link">
+                <a class="button" href=report_href>
+                    "生成信用信息报告（可打印、可下载 PDF）"
+                </a>
+                " 免费，无需注册，可自选报告期（最长 5 年），附核验二维码。"
+            </p>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use app::store::{
     listing::ListingStore, measures::MeasureStore, objection::ObjectionStore,
-    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
+    reports::ReportStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
     StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;
@@ -32,6 +32,7 @@ pub struct Backend {
     pub listings: Arc<dyn ListingStore>,
     pub objections: Arc<dyn ObjectionStore>,
     pub measures: Arc<dyn MeasureStore>,
+    pub reports: Arc<dyn ReportStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -75,6 +76,7 @@ impl Backend {
             listings: store.clone(),
             objections: store.clone(),
             measures: store.clone(),
+            reports: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -95,6 +97,7 @@ impl Backend {
             listings: store.clone(),
             objections: store.clone(),
             measures: store.clone(),
+            reports: store.clone(),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -68,6 +68,7 @@ pub const TABLES: &[&str] = &[
     "joint_checks",
     "joint_check_entries",
     "joint_check_measures",
+    "credit_reports",
 ];
 
 /// SQLite tables deliberately not copied: the migrations' own bookkeeping,

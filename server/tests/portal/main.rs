@@ -30,6 +30,7 @@ mod objections;
 mod periods;
 mod public_api;
 mod repair;
+mod reports;
 mod serious_domains;
 mod staff;
 mod staging;
@@ -236,6 +237,22 @@ pub(crate) async fn portal_assembled(
     .await
 }
 
+/// The PDF report's font, read once for every test portal (Debian's
+/// `fonts-noto-cjk`, which `.ci/install` installs).
+pub fn report_font() -> Option<Arc<server::reports::ReportFont>> {
+    static FONT: std::sync::OnceLock<Option<Arc<server::reports::ReportFont>>> =
+        std::sync::OnceLock::new();
+    FONT.get_or_init(|| {
+        server::reports::ReportFont::load(
+            std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+            2,
+        )
+        .ok()
+        .map(Arc::new)
+    })
+    .clone()
+}
+
 /// A portal's router over `backend`, as `server/src/main.rs` assembles it.
 #[allow(clippy::too_many_arguments)]
 async fn assemble(
@@ -254,10 +271,7 @@ async fn assemble(
         .site_root(dir.display().to_string())
         .build();
     let context = server::router::portal_context(
-        backend.public.clone(),
-        backend.objections.clone(),
-        backend.measures.clone(),
-        backend.serious.clone(),
+        &backend,
         Some(today),
         backend.seed.holds_demo_data().await.unwrap(),
     );
@@ -285,7 +299,7 @@ async fn assemble(
         imports: dir.join("imports"),
     };
     Portal {
-        router: server::router::build(options, context, repair, staff, edge),
+        router: server::router::build(options, context, repair, staff, edge, report_font()),
         db: Db::of(&backend),
         backend,
         today,
@@ -587,6 +601,7 @@ async fn bulk_searching_is_answered_with_429() {
         limits: server::limits::PublicLimits {
             search: Some(limiter),
             pages: None,
+            reports: None,
         },
         ..Default::default()
     })
@@ -630,6 +645,7 @@ async fn harvesting_record_pages_is_as_limited_as_searching() {
         limits: server::limits::PublicLimits {
             search: rate("search"),
             pages: rate("pages"),
+            reports: None,
         },
         ..Default::default()
     })

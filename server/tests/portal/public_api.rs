@@ -211,6 +211,7 @@ async fn the_api_draws_on_the_pages_limits_and_says_so_in_json() {
         limits: server::limits::PublicLimits {
             search: rate("search"),
             pages: rate("pages"),
+            reports: None,
         },
         ..Default::default()
     })

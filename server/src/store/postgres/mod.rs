@@ -24,6 +24,7 @@ mod measures;
 mod objection;
 mod public;
 mod repair;
+mod reports;
 pub(crate) mod serious;
 mod staff;
 mod write_tx;
@@ -51,6 +52,8 @@ pub(crate) mod locks {
     pub const NOTICE_NUMBER: (i32, i32) = (0x484B, 1);
     /// Numbering objections (the day's next sequence).
     pub const OBJECTION_NUMBER: (i32, i32) = (0x484C, 1);
+    /// Numbering credit reports (the day's next sequence).
+    pub const REPORT_NUMBER: (i32, i32) = (0x484D, 1);
 }
 
 /// The PostgreSQL store.

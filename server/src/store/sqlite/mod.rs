@@ -14,6 +14,7 @@ pub mod listing;
 pub mod measures;
 pub mod objection;
 pub mod repair;
+pub mod reports;
 pub mod serious;
 pub mod staff;
 pub mod write_tx;

@@ -1,0 +1,148 @@
+//! Issued credit reports and a subject's cases under way, on PostgreSQL.
+
+use app::domain::credit_report::report_number;
+use app::domain::objection::ObjectionState;
+use app::model::RecordKind;
+use app::store::reports::{IssuedReport, Issued, NewReport, ReportStore, SubjectCases};
+use app::store::StoreError;
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::Row;
+
+use super::{db_err, locks, millis, PgStore};
+
+const COLUMNS: &str =
+    "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
+
+fn issued(r: &PgRow) -> IssuedReport {
+    IssuedReport {
+        number: r.get(0),
+        content_hash: r.get(1),
+        period_from: r.get(2),
+        period_to: r.get(3),
+        cutoff: r.get(4),
+        summary: r.get(5),
+        issued_at: r.get(6),
+    }
+}
+
+#[async_trait]
+impl ReportStore for PgStore {
+    async fn issue_report(&self, report: &NewReport) -> Result<Issued, StoreError> {
+        let by_hash = format!("select {COLUMNS} from credit_reports where content_hash = $1");
+        if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(by_hash.clone()))
+            .bind(&report.content_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+        {
+            return Ok(Issued::Report(issued(&row)));
+        }
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // The day's sequence is taken under the lock; taken first, it also
+        // lets this issue see the same content committed meanwhile.
+        sqlx::query("select pg_advisory_xact_lock($1, $2)")
+            .bind(locks::REPORT_NUMBER.0)
+            .bind(locks::REPORT_NUMBER.1)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(by_hash))
+            .bind(&report.content_hash)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+        {
+            return Ok(Issued::Report(issued(&row)));
+        }
+        let last: i32 =
+            sqlx::query("select coalesce(max(seq), 0) from credit_reports where day = $1")
+                .bind(report.day)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
+        let Some((seq, number)) = u32::try_from(last + 1)
+            .ok()
+            .and_then(|seq| Some((seq, report_number(report.day, seq)?)))
+        else {
+            return Ok(Issued::NumbersExhausted);
+        };
+        let at = millis(report.at);
+        sqlx::query(
+            "insert into credit_reports (number, day, seq, content_hash, credit_code,
+                    period_from, period_to, cutoff, summary, issued_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&number)
+        .bind(report.day)
+        .bind(i32::try_from(seq).unwrap_or(i32::MAX))
+        .bind(&report.content_hash)
+        .bind(&report.credit_code)
+        .bind(report.period_from)
+        .bind(report.period_to)
+        .bind(report.cutoff)
+        .bind(&report.summary)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Issued::Report(IssuedReport {
+            number,
+            content_hash: report.content_hash.clone(),
+            period_from: report.period_from,
+            period_to: report.period_to,
+            cutoff: report.cutoff,
+            summary: report.summary.clone(),
+            issued_at: at,
+        }))
+    }
+
+    async fn report_by_number(&self, number: &str) -> Result<Option<IssuedReport>, StoreError> {
+        let sql = format!("select {COLUMNS} from credit_reports where number = $1");
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .as_ref()
+            .map(issued))
+    }
+
+    async fn subject_cases(
+        &self,
+        subject_id: i64,
+        marked: ObjectionState,
+        open_repair_states: &[&str],
+    ) -> Result<SubjectCases, StoreError> {
+        let objected = sqlx::query_as::<_, (String, i64)>(
+            "select record_kind, record_id from objections
+             where subject_id = $1 and state = $2 order by record_kind, record_id",
+        )
+        .bind(subject_id)
+        .bind(marked.code())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let states: Vec<String> = open_repair_states.iter().map(|s| s.to_string()).collect();
+        let repairing = sqlx::query_as::<_, (i64,)>(
+            "select a.record_id from repair_applications a
+             join penalties p on p.id = a.record_id
+             where p.subject_id = $1 and a.state = any($2)
+             order by a.record_id",
+        )
+        .bind(subject_id)
+        .bind(states)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(SubjectCases {
+            under_objection: objected
+                .into_iter()
+                .filter_map(|(kind, id)| Some((RecordKind::from_code(&kind)?, id)))
+                .collect(),
+            under_repair: repairing.into_iter().map(|(id,)| id).collect(),
+        })
+    }
+}

@@ -86,8 +86,8 @@ fn Summary(summary: Vec<ReportCount>) -> impl IntoView {
     }
 }
 
-fn none_line(what: &str) -> AnyView {
-    view! { <p class="empty-state">{format!("报告期内无公示的{what}。")}</p> }.into_any()
+fn none_line(sentence: &'static str) -> AnyView {
+    view! { <p class="empty-state">{sentence}</p> }.into_any()
 }
 
 #[component]
@@ -104,7 +104,7 @@ fn Chapters(content: ReportContent) -> impl IntoView {
     view! {
         <section class="report-section" aria-labelledby="report-penalties">
             <h2 id="report-penalties">"三、行政处罚信息"</h2>
-            {if penalties.is_empty() { none_line("行政处罚信息") } else {
+            {if penalties.is_empty() { none_line("报告期内无公示的行政处罚信息。") } else {
                 penalties.into_iter().enumerate().map(|(i, p)| view! {
                     <dl class="fields report-item">
                         <div><dt>"序号"</dt><dd>{i + 1}</dd></div>
@@ -121,7 +121,7 @@ fn Chapters(content: ReportContent) -> impl IntoView {
         </section>
         <section class="report-section" aria-labelledby="report-licenses">
             <h2 id="report-licenses">"四、行政许可信息"</h2>
-            {if licenses.is_empty() { none_line("行政许可信息") } else {
+            {if licenses.is_empty() { none_line("报告期内无公示的行政许可信息。") } else {
                 licenses.into_iter().enumerate().map(|(i, l)| view! {
                     <dl class="fields report-item">
                         <div><dt>"序号"</dt><dd>{i + 1}</dd></div>
@@ -138,7 +138,7 @@ fn Chapters(content: ReportContent) -> impl IntoView {
         </section>
         <section class="report-section" aria-labelledby="report-serious">
             <h2 id="report-serious">"五、严重失信主体名单信息"</h2>
-            {if serious.is_empty() { none_line("严重失信主体名单信息") } else {
+            {if serious.is_empty() { none_line("报告期内无公示的严重失信主体名单信息。") } else {
                 serious.into_iter().enumerate().map(|(i, e)| view! {
                     <dl class="fields report-item">
                         <div><dt>"序号"</dt><dd>{i + 1}</dd></div>
@@ -154,7 +154,7 @@ fn Chapters(content: ReportContent) -> impl IntoView {
         </section>
         <section class="report-section" aria-labelledby="report-measures">
             <h2 id="report-measures">"六、失信惩戒措施"</h2>
-            {if measures.is_empty() { none_line("失信惩戒措施") } else {
+            {if measures.is_empty() { none_line("报告期内无公示的失信惩戒措施。") } else {
                 view! {
                     <p>"以下措施依据失信惩戒措施清单，随所在名单的列入而适用，移出名单即解除。"</p>
                     <ol>
@@ -167,7 +167,7 @@ fn Chapters(content: ReportContent) -> impl IntoView {
         </section>
         <section class="report-section" aria-labelledby="report-objections">
             <h2 id="report-objections">"七、异议处理情况"</h2>
-            {if objections.is_empty() { none_line("异议处理中的信息") } else {
+            {if objections.is_empty() { none_line("报告期内无异议处理中的信息。") } else {
                 view! { <ul>{objections.into_iter().map(|m| view! {
                     <li>{format!("{} {}：{}", m.kind_label, m.doc_no, m.state)}</li>
                 }).collect_view()}</ul> }.into_any()

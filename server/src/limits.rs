@@ -147,9 +147,9 @@ pub struct PublicLimits {
 /// Whether `path` asks for a credit report.
 fn is_report(path: &str) -> bool {
     path == "/api/report"
-        || path.strip_prefix("/subjects/").is_some_and(|rest| {
-            rest.ends_with("/report") || rest.ends_with("/report.pdf")
-        })
+        || path
+            .strip_prefix("/subjects/")
+            .is_some_and(|rest| rest.ends_with("/report") || rest.ends_with("/report.pdf"))
 }
 
 /// Which bucket a path draws on, if any (the keyed `/api/v1/` API has its

@@ -45,11 +45,7 @@ async fn run() -> Result<(), String> {
             Err(message) => Err(message),
         };
     }
-    let mut portal = router::portal_context(
-        &backend,
-        config.fixed_today,
-        false,
-    );
+    let mut portal = router::portal_context(&backend, config.fixed_today, false);
     let today = portal.today();
     for outcome in backend
         .run_data_steps(today)
@@ -141,7 +137,10 @@ async fn run() -> Result<(), String> {
         imports: config.data_dir.join("imports"),
     };
     portal.site_url = config.public_url.clone();
-    let report_font = match server::reports::ReportFont::load(&config.report_font.0, config.report_font.1) {
+    let report_font = match server::reports::ReportFont::load(
+        &config.report_font.0,
+        config.report_font.1,
+    ) {
         Ok(font) => Some(std::sync::Arc::new(font)),
         Err(e) => {
             tracing::warn!(error = %e, "PDF reports unavailable; the printable report page still works");

@@ -240,7 +240,9 @@ mod build {
                         continue;
                     };
                     let validity = match l.valid_to {
-                        Some(to) => format!("{}至{}", format_date_cn(l.valid_from), format_date_cn(to)),
+                        Some(to) => {
+                            format!("{}至{}", format_date_cn(l.valid_from), format_date_cn(to))
+                        }
                         None => format!("{}起长期有效", format_date_cn(l.valid_from)),
                     };
                     content.licenses.push(ReportLicense {
@@ -333,7 +335,11 @@ mod build {
                 .min_dimensions(132, 132)
                 .quiet_zone(true)
                 .build()
-                .replacen("<svg ", "<svg role=\"img\" aria-label=\"报告核验二维码\" ", 1),
+                .replacen(
+                    "<svg ",
+                    "<svg role=\"img\" aria-label=\"报告核验二维码\" ",
+                    1,
+                ),
             Err(e) => {
                 tracing::error!(error = %e, "report QR code");
                 String::new()

@@ -166,7 +166,10 @@ mod tests {
         // Exactly five years is allowed; a day more is not.
         assert!(ReportPeriod::parse("2020-01-01", "2024-12-31", d("2026-12-02")).is_ok());
         let err = ReportPeriod::parse("2019-12-31", "2024-12-31", d("2026-12-02")).unwrap_err();
-        assert!(err.contains("最长 5 年") && err.contains("2020-01-01"), "{err}");
+        assert!(
+            err.contains("最长 5 年") && err.contains("2020-01-01"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -197,7 +200,9 @@ mod tests {
         let grouped = grouped_hash(&hash.to_ascii_lowercase());
         assert_eq!(grouped.split(' ').count(), 8);
         assert_eq!(parse_content_hash(&grouped).unwrap(), "ab".repeat(32));
-        assert!(parse_content_hash(&hash[..63]).unwrap_err().contains("63 位"));
+        assert!(parse_content_hash(&hash[..63])
+            .unwrap_err()
+            .contains("63 位"));
         assert!(parse_content_hash(&"g".repeat(64)).is_err());
         assert!(parse_content_hash("").unwrap_err().contains("请填写"));
     }

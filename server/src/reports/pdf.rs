@@ -404,9 +404,7 @@ fn draw(l: Layout, font: &ReportFont, report: &ReportView, demo: bool) -> Result
         surface.finish();
         page.finish();
     }
-    document
-        .finish()
-        .map_err(|e| format!("report PDF: {e:?}"))
+    document.finish().map_err(|e| format!("report PDF: {e:?}"))
 }
 
 fn rect(surface: &mut krilla::surface::Surface<'_>, x: f32, y: f32, w: f32, h: f32) {

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use app::store::{
-    listing::ListingStore, measures::MeasureStore, objection::ObjectionStore,
-    reports::ReportStore, serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
+    listing::ListingStore, measures::MeasureStore, objection::ObjectionStore, reports::ReportStore,
+    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
     StaffStore, Store, StoreError,
 };
 use chrono::NaiveDate;

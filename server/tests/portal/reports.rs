@@ -125,7 +125,10 @@ async fn the_report_shows_what_the_subject_page_shows_in_the_page_and_the_pdf() 
         .map(|r| r.get(0))
         .collect();
     for doc_no in &hidden {
-        assert!(!page.contains(doc_no.as_str()), "hidden {doc_no} in the report");
+        assert!(
+            !page.contains(doc_no.as_str()),
+            "hidden {doc_no} in the report"
+        );
     }
     // The name and representative masked as on the subject page.
     let (name, rep): (String, String) = {
@@ -160,7 +163,11 @@ async fn the_report_shows_what_the_subject_page_shows_in_the_page_and_the_pdf() 
         .unwrap()
         .starts_with("attachment"));
     assert!(pdf.starts_with(b"%PDF-"));
-    assert!(pdf.len() < 1_000_000, "a font subset, not the whole font: {} bytes", pdf.len());
+    assert!(
+        pdf.len() < 1_000_000,
+        "a font subset, not the whole font: {} bytes",
+        pdf.len()
+    );
     let text = pdf_text(&pdf);
     assert!(text.contains(&number), "{text}");
     assert!(text.contains("信用信息报告"));
@@ -175,7 +182,10 @@ async fn the_report_shows_what_the_subject_page_shows_in_the_page_and_the_pdf() 
         assert!(text.contains(&squeezed), "{doc_no} missing from the PDF");
     }
     for doc_no in &hidden {
-        assert!(!text.contains(doc_no.as_str()), "hidden {doc_no} in the PDF");
+        assert!(
+            !text.contains(doc_no.as_str()),
+            "hidden {doc_no} in the PDF"
+        );
     }
     assert_eq!(reports_issued(&p).await, 1, "the PDF is the page's report");
     eprintln!("report PDF: {} bytes in {took:?} (debug build)", pdf.len());
@@ -190,7 +200,8 @@ async fn the_report_shows_what_the_subject_page_shows_in_the_page_and_the_pdf() 
                and s.representative is not null order by e.sort_key limit 1",
         )
         .await[0];
-    let (small, full_name, operator): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    let (small, full_name, operator): (String, String, String) =
+        (row.get(0), row.get(1), row.get(2));
     let (_, small_page) = p.get(&format!("/subjects/{small}")).await;
     let shown = small_page
         .split("<h1>")
@@ -209,7 +220,9 @@ async fn the_report_shows_what_the_subject_page_shows_in_the_page_and_the_pdf() 
 
     // A shorter period: another content, the next number.
     let (status, short) = p
-        .get(&format!("/subjects/{code}/report?from=2026-11-01&to=2026-11-26"))
+        .get(&format!(
+            "/subjects/{code}/report?from=2026-11-01&to=2026-11-26"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (second, _) = number_and_hash(&short);
@@ -232,7 +245,9 @@ async fn the_verify_page_tells_issued_from_altered_and_unknown() {
     assert!(ok.contains("行政处罚信息"));
     // Nothing personal, not even the subject's name or code.
     let name: String = p
-        .rows(&format!("select name from subjects where credit_code = '{code}'"))
+        .rows(&format!(
+            "select name from subjects where credit_code = '{code}'"
+        ))
         .await[0]
         .get(0);
     let result = ok.split("verify-result").nth(1).unwrap();
@@ -345,7 +360,10 @@ async fn objections_under_way_are_named_in_the_report() {
     assert!(accepted.status.is_redirection(), "{}", accepted.body);
     let (_, after) = p.get(&format!("/subjects/{code}/report")).await;
     let chapter = objection_chapter(&after);
-    assert!(chapter.contains(&doc_no) && chapter.contains("异议处理中"), "{chapter}");
+    assert!(
+        chapter.contains(&doc_no) && chapter.contains("异议处理中"),
+        "{chapter}"
+    );
     // The content changed, so the number did.
     assert_ne!(number_and_hash(&before).0, number_and_hash(&after).0);
 }
@@ -361,9 +379,7 @@ async fn many_at_once_get_one_number_per_content() {
         tasks.push(tokio::spawn(async move {
             // Three distinct periods, eight requests each.
             let from = ["", "2026-01-01", "2025-06-01"][i % 3];
-            let (status, page) = p
-                .get(&format!("/subjects/{code}/report?from={from}"))
-                .await;
+            let (status, page) = p.get(&format!("/subjects/{code}/report?from={from}")).await;
             assert_eq!(status, StatusCode::OK);
             (from, number_and_hash(&page).0)
         }));
@@ -414,7 +430,9 @@ async fn reports_have_their_own_per_client_limit() {
     let mut refused = 0;
     for day in 1..=12 {
         let a = p
-            .send(ask(format!("/subjects/{code}/report?from=2026-01-{day:02}")))
+            .send(ask(format!(
+                "/subjects/{code}/report?from=2026-01-{day:02}"
+            )))
             .await;
         if a.status == StatusCode::TOO_MANY_REQUESTS {
             refused += 1;

@@ -3,7 +3,7 @@
 use app::domain::credit_report::report_number;
 use app::domain::objection::ObjectionState;
 use app::model::RecordKind;
-use app::store::reports::{IssuedReport, Issued, NewReport, ReportStore, SubjectCases};
+use app::store::reports::{Issued, IssuedReport, NewReport, ReportStore, SubjectCases};
 use app::store::StoreError;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
@@ -11,8 +11,7 @@ use sqlx::Row;
 
 use super::{db_err, locks, millis, PgStore};
 
-const COLUMNS: &str =
-    "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
+const COLUMNS: &str = "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
 
 fn issued(r: &PgRow) -> IssuedReport {
     IssuedReport {

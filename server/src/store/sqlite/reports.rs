@@ -3,7 +3,7 @@
 use app::domain::credit_report::report_number;
 use app::domain::objection::ObjectionState;
 use app::model::RecordKind;
-use app::store::reports::{IssuedReport, Issued, NewReport, ReportStore, SubjectCases};
+use app::store::reports::{Issued, IssuedReport, NewReport, ReportStore, SubjectCases};
 use app::store::StoreError;
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -12,8 +12,7 @@ use sqlx::Row;
 use super::{db_err, SqliteStore};
 use crate::store::register::{parse_ts, ts};
 
-const COLUMNS: &str =
-    "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
+const COLUMNS: &str = "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
 
 fn issued(r: &SqliteRow) -> Result<IssuedReport, StoreError> {
     let at: String = r.get(6);
@@ -53,12 +52,13 @@ impl ReportStore for SqliteStore {
         {
             return Ok(Issued::Report(issued(&row)?));
         }
-        let last: i64 = sqlx::query("select coalesce(max(seq), 0) from credit_reports where day = ?")
-            .bind(report.day)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .get(0);
+        let last: i64 =
+            sqlx::query("select coalesce(max(seq), 0) from credit_reports where day = ?")
+                .bind(report.day)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get(0);
         let Some((seq, number)) = u32::try_from(last + 1)
             .ok()
             .and_then(|seq| Some((seq, report_number(report.day, seq)?)))
@@ -122,8 +122,8 @@ impl ReportStore for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(db_err)?;
-        let states = serde_json::to_string(open_repair_states)
-            .map_err(|e| StoreError(e.to_string()))?;
+        let states =
+            serde_json::to_string(open_repair_states).map_err(|e| StoreError(e.to_string()))?;
         let repairing = sqlx::query_as::<_, (i64,)>(
             "select a.record_id from repair_applications a
              join penalties p on p.id = a.record_id

@@ -73,7 +73,7 @@ fn Summary(summary: Vec<ReportCount>) -> impl IntoView {
     view! {
         <section class="report-section" aria-labelledby="report-summary">
             <h2 id="report-summary">"二、信息概要"</h2>
-            <table class="records-table">
+            <table class="summary-table">
                 <caption class="visually-hidden">"报告期内各类信息条数"</caption>
                 <thead><tr><th scope="col">"信息类别"</th><th scope="col">"条数"</th></tr></thead>
                 <tbody>
@@ -302,7 +302,7 @@ fn CheckResult(check: ReportCheck) -> impl IntoView {
                     <div><dt>"报告期"</dt><dd>{period}</dd></div>
                 </dl>
                 <p>"请核对报告上的各类信息条数与下表一致："</p>
-                <table class="records-table">
+                <table class="summary-table">
                     <thead><tr><th scope="col">"信息类别"</th><th scope="col">"条数"</th></tr></thead>
                     <tbody>{summary.into_iter().map(|c| view! { <tr><th scope="row">{c.label}</th><td>{c.count}</td></tr> }).collect_view()}</tbody>
                 </table>

@@ -155,15 +155,21 @@ impl Layout {
         self.y += 6.0;
     }
 
-    /// A label and its value; the value wraps beside the label.
+    /// A label and its value, each wrapped in its own column, so a long
+    /// label never runs into its value.
     fn field(&mut self, label: &str, value: &str) {
-        let width = PAGE_W - 2.0 * MARGIN - LABEL_W;
-        let lines = wrap(value, BODY, width);
-        self.room(BODY * 1.5 * lines.len().min(3) as f32);
-        self.text(MARGIN, BODY, label.to_string(), true);
-        for line in lines {
+        let labels = wrap(label, BODY, LABEL_W - 8.0);
+        let values = wrap(value, BODY, PAGE_W - 2.0 * MARGIN - LABEL_W);
+        let rows = labels.len().max(values.len());
+        self.room(BODY * 1.5 * rows.min(3) as f32);
+        for i in 0..rows {
             self.room(BODY * 1.5);
-            self.text(MARGIN + LABEL_W, BODY, line, false);
+            if let Some(l) = labels.get(i) {
+                self.text(MARGIN, BODY, l.clone(), true);
+            }
+            if let Some(v) = values.get(i) {
+                self.text(MARGIN + LABEL_W, BODY, v.clone(), false);
+            }
             self.y += BODY * 1.5;
         }
         self.y += 2.0;
@@ -450,6 +456,24 @@ mod tests {
             assert!(w <= width + 0.01, "{w} > {width}: {line}");
         }
         assert_eq!(lines.concat(), text);
+    }
+
+    #[test]
+    fn a_long_label_wraps_in_its_own_column() {
+        let mut l = Layout::new();
+        l.field("信用修复申请审核中的信息", "0 条");
+        let texts: Vec<(f32, f32, String)> = l.pages[0]
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text { x, y, text, .. } => Some((*x, *y, text.clone())),
+                _ => None,
+            })
+            .collect();
+        for (x, _, text) in texts.iter().filter(|(x, _, _)| *x == MARGIN) {
+            let w: f32 = text.chars().map(|c| char_width(c, BODY)).sum();
+            assert!(x + w <= MARGIN + LABEL_W, "{text} runs into the value");
+        }
+        assert_eq!(texts.len(), 3, "two label lines and the value");
     }
 
     #[test]

@@ -482,3 +482,85 @@ async fn an_entry_on_a_list_brings_its_measures_into_the_report() {
     let (_, measures) = p.get("/measures?domain=market_serious_violation").await;
     assert!(measures.contains("禁止参加政府采购活动"));
 }
+
+#[tokio::test]
+async fn the_pdf_route_called_as_a_stranger_would() {
+    let p = portal().await;
+    let (_, taxman) = reviewers(&p).await;
+    let (_, code) = busiest_subject(&p).await;
+    let uri = format!("/subjects/{code}/report.pdf");
+    let pdf_number = |body: &[u8]| {
+        let text = pdf_text(body);
+        let at = text.find("BG2026").expect("a report number");
+        text[at..at + 15].to_string()
+    };
+
+    // No cookie: the report is public.
+    let (status, _, plain) = bytes(&p, &uri).await;
+    assert_eq!(status, StatusCode::OK);
+    let number = pdf_number(&plain);
+    // Another department's staff cookie, and a cross-site request: the
+    // same report, nothing more, and no CORS grant to read it from a script.
+    for request in [
+        Request::get(&uri)
+            .header("cookie", &taxman.cookie)
+            .body(Body::empty())
+            .unwrap(),
+        Request::get(&uri)
+            .header("origin", "https://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap(),
+    ] {
+        let response = p.router().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none());
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(pdf_number(&body), number);
+    }
+    // A post is not a way to make one.
+    let post = p
+        .send(Request::post(&uri).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // Bad input: refused as a page, never a 500, never echoed as markup,
+    // nothing issued.
+    let before = reports_issued(&p).await;
+    for bad in [
+        "/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/report.pdf",
+        "/subjects/..%2F..%2Fetc%2Fpasswd/report.pdf",
+        "/subjects/%00/report.pdf",
+        &format!("/subjects/{}/report.pdf", "9".repeat(5000)),
+        &format!("{uri}?from=%3Cb%3E"),
+        &format!("{uri}?from=2026-01-01&to=2025-01-01"),
+        &format!("{uri}?to=9999-99-99"),
+    ] {
+        let (status, headers, body) = bytes(&p, bad).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
+            "{bad}: {status}"
+        );
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            !body.contains("<script>alert") && !body.contains("<b>"),
+            "{bad}"
+        );
+    }
+    assert_eq!(reports_issued(&p).await, before);
+
+    // Many times in a row: one report, one row.
+    for _ in 0..30 {
+        let (status, _, body) = bytes(&p, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.starts_with(b"%PDF-"));
+    }
+    assert_eq!(reports_issued(&p).await, before);
+}

@@ -26,7 +26,7 @@ pub async fn verify_report(number: String, hash: String) -> Result<ReportCheck, 
 }
 
 #[cfg(feature = "ssr")]
-pub use build::{check_report, report_view, ISSUE_LIMIT_MESSAGE};
+pub use build::{check_report, report_view};
 
 #[cfg(feature = "ssr")]
 mod build {
@@ -53,7 +53,7 @@ mod build {
     use crate::store::reports::{Issued, NewReport};
 
     /// Said when the day's report numbers are used up.
-    pub const ISSUE_LIMIT_MESSAGE: &str =
+    const ISSUE_LIMIT_MESSAGE: &str =
         "今日报告编号已用完，请明天再生成报告；已生成的报告仍可下载和核验。";
 
     /// The report: content from the subject page, then issued (numbered).

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use app::api::reports::report_view;
 use app::api::PortalContext;
+use app::components::notice::ErrorPanel;
 use app::error::AppError;
 use app::pages::document::render_document;
 use axum::extract::{Path, Query, State};
@@ -45,18 +46,14 @@ struct Period {
     to: String,
 }
 
+/// The site's error panel, with the error's status.
 fn refusal(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    let message = error.to_string();
+    let error = error.clone();
     page(
         status,
         render_document(None, "信用信息报告", move || {
-            view! {
-                <h1>"信用信息报告"</h1>
-                <div class="error-summary" role="alert"><p>{message}</p></div>
-                <p><a href="/search">"返回信息查询"</a></p>
-            }
-            .into_any()
+            view! { <ErrorPanel error/> }.into_any()
         }),
     )
 }

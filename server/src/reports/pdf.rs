@@ -155,6 +155,24 @@ impl Layout {
         self.y += 6.0;
     }
 
+    /// A chapter of one paragraph per line, or `empty` when there is none.
+    fn line_chapter(
+        &mut self,
+        heading: &str,
+        empty: &str,
+        lines: impl IntoIterator<Item = String>,
+    ) {
+        self.heading(heading);
+        let mut any = false;
+        for line in lines {
+            self.paragraph(&line, BODY, 0.0, 2.0);
+            any = true;
+        }
+        if !any {
+            self.paragraph(empty, BODY, 0.0, 2.0);
+        }
+    }
+
     /// A label and its value, each wrapped in its own column, so a long
     /// label never runs into its value.
     fn field(&mut self, label: &str, value: &str) {
@@ -276,56 +294,37 @@ pub fn render(report: &ReportView, font: &ReportFont, qr_url: &str) -> Result<Ve
         l.y += 4.0;
     }
 
-    l.heading("六、失信惩戒措施");
-    if c.measures.is_empty() {
-        l.paragraph("报告期内无公示的失信惩戒措施。", BODY, 0.0, 2.0);
-    }
-    for (i, m) in c.measures.iter().enumerate() {
-        l.paragraph(
-            &format!(
-                "{}. {}（{}；依据{}；所在名单：{}）",
-                i + 1,
-                m.name,
-                m.class,
-                m.citation,
-                m.list_name
-            ),
-            BODY,
-            0.0,
-            2.0,
-        );
-    }
-
-    l.heading("七、异议处理情况");
-    if c.objections.is_empty() {
-        l.paragraph("报告期内无异议处理中的信息。", BODY, 0.0, 2.0);
-    }
-    for m in &c.objections {
-        l.paragraph(
-            &format!("{} {}：{}", m.kind_label, m.doc_no, m.state),
-            BODY,
-            0.0,
-            2.0,
-        );
-    }
-
-    l.heading("八、信用修复情况");
-    if c.repairs.is_empty() {
-        l.paragraph(
-            "报告期内无信用修复申请审核中的信息。已信用修复的信息依规不再公示，不列入本报告。",
-            BODY,
-            0.0,
-            2.0,
-        );
-    }
-    for m in &c.repairs {
-        l.paragraph(
-            &format!("{} {}：{}", m.kind_label, m.doc_no, m.state),
-            BODY,
-            0.0,
-            2.0,
-        );
-    }
+    let measures = c.measures.iter().enumerate().map(|(i, m)| {
+        format!(
+            "{}. {}（{}；依据{}；所在名单：{}）",
+            i + 1,
+            m.name,
+            m.class,
+            m.citation,
+            m.list_name
+        )
+    });
+    l.line_chapter(
+        "六、失信惩戒措施",
+        "报告期内无公示的失信惩戒措施。",
+        measures,
+    );
+    let marks = |marks: &[app::model::report::ReportMark]| {
+        marks
+            .iter()
+            .map(|m| format!("{} {}：{}", m.kind_label, m.doc_no, m.state))
+            .collect::<Vec<_>>()
+    };
+    l.line_chapter(
+        "七、异议处理情况",
+        "报告期内无异议处理中的信息。",
+        marks(&c.objections),
+    );
+    l.line_chapter(
+        "八、信用修复情况",
+        "报告期内无信用修复申请审核中的信息。已信用修复的信息依规不再公示，不列入本报告。",
+        marks(&c.repairs),
+    );
 
     l.heading("九、说明");
     for (i, n) in c.notes.iter().enumerate() {

@@ -252,3 +252,8 @@ pub(crate) const NOT_APPLIED_SQL: &str = "
     where m.applied is not null and not m.applied and ($1 is null or c.department_id = $1)
     order by m.received_at desc
     limit 200";
+
+/// The columns of `credit_reports` both report stores read, in the order
+/// their row readers take them.
+pub(crate) const REPORT_COLUMNS: &str =
+    "number, content_hash, period_from, period_to, cutoff, summary, issued_at";

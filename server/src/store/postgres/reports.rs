@@ -10,8 +10,7 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::{db_err, locks, millis, PgStore};
-
-const COLUMNS: &str = "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
+use crate::store::columns::REPORT_COLUMNS;
 
 fn issued(r: &PgRow) -> IssuedReport {
     IssuedReport {
@@ -28,7 +27,8 @@ fn issued(r: &PgRow) -> IssuedReport {
 #[async_trait]
 impl ReportStore for PgStore {
     async fn issue_report(&self, report: &NewReport) -> Result<Issued, StoreError> {
-        let by_hash = format!("select {COLUMNS} from credit_reports where content_hash = $1");
+        let by_hash =
+            format!("select {REPORT_COLUMNS} from credit_reports where content_hash = $1");
         if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(by_hash.clone()))
             .bind(&report.content_hash)
             .fetch_optional(&self.pool)
@@ -99,7 +99,7 @@ impl ReportStore for PgStore {
     }
 
     async fn report_by_number(&self, number: &str) -> Result<Option<IssuedReport>, StoreError> {
-        let sql = format!("select {COLUMNS} from credit_reports where number = $1");
+        let sql = format!("select {REPORT_COLUMNS} from credit_reports where number = $1");
         Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(number)
             .fetch_optional(&self.pool)

@@ -10,9 +10,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::{db_err, SqliteStore};
+use crate::store::columns::REPORT_COLUMNS;
 use crate::store::register::{parse_ts, ts};
-
-const COLUMNS: &str = "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
 
 fn issued(r: &SqliteRow) -> Result<IssuedReport, StoreError> {
     let at: String = r.get(6);
@@ -30,7 +29,7 @@ fn issued(r: &SqliteRow) -> Result<IssuedReport, StoreError> {
 #[async_trait]
 impl ReportStore for SqliteStore {
     async fn issue_report(&self, report: &NewReport) -> Result<Issued, StoreError> {
-        let by_hash = format!("select {COLUMNS} from credit_reports where content_hash = ?");
+        let by_hash = format!("select {REPORT_COLUMNS} from credit_reports where content_hash = ?");
         // Most loads are of a report already issued: answered without the
         // write lock.
         if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(by_hash.clone()))
@@ -96,7 +95,7 @@ impl ReportStore for SqliteStore {
     }
 
     async fn report_by_number(&self, number: &str) -> Result<Option<IssuedReport>, StoreError> {
-        let sql = format!("select {COLUMNS} from credit_reports where number = ?");
+        let sql = format!("select {REPORT_COLUMNS} from credit_reports where number = ?");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(number)
             .fetch_optional(self.pool())

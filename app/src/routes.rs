@@ -24,6 +24,7 @@ use crate::pages::{
     search_page::SearchPage,
     serious_list_page::SeriousListPage,
     subject_page::SubjectPage,
+    transparency_page::TransparencyPage,
 };
 
 /// The document around every page.
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("repair") view=RepairGuidePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("policies") view=PoliciesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("transparency") view=TransparencyPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

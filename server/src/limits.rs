@@ -136,7 +136,7 @@ pub struct PublicLimits {
     pub search: Option<RateLimiter>,
     /// One record or subject per request: record, subject and serious-list
     /// entry pages, and the repair start page and the objection form (they
-    /// show the record).
+    /// show the record); the transparency figures (counted per request).
     pub pages: Option<RateLimiter>,
     /// Credit reports (page, PDF, server function): each new content is
     /// numbered and registered, so asking for many periods costs more
@@ -176,6 +176,9 @@ fn bucket<'a>(limits: &'a PublicLimits, path: &str) -> Option<&'a RateLimiter> {
     .any(|p| path.starts_with(p))
         || (path.starts_with("/repair/apply/") && path[14..].bytes().all(|b| b.is_ascii_digit()))
         || path == "/objections/new"
+        // Counted afresh from the cached reading on every request.
+        || path == "/transparency"
+        || path == "/api/v1/public/transparency"
     {
         limits.pages.as_ref()
     } else {

@@ -23,8 +23,10 @@ use app::api::measures::measures_view;
 use app::api::records::record_view;
 use app::api::search::{search_page, MAX_PAGE};
 use app::api::subjects::subject_view;
+use app::api::transparency::{transparency_view, TransparencyView};
 use app::api::PortalContext;
 use app::domain::collection::SheetKind;
+use app::domain::transparency::{CaseFigures, Figures, METHOD};
 use app::error::AppError;
 use app::model::{RecordKind, RecordView, SearchHit, SearchPage, SearchParams};
 use app::store::FeedStore;
@@ -61,12 +63,13 @@ impl PublicApi {
 }
 
 /// The routes, in the order the OpenAPI description lists them.
-pub const PATHS: [&str; 5] = [
+pub const PATHS: [&str; 6] = [
     "/api/v1/public/search",
     "/api/v1/public/records/{kind}/{id}",
     "/api/v1/public/subjects/{code}",
     "/api/v1/public/serious-list",
     "/api/v1/public/measures",
+    "/api/v1/public/transparency",
 ];
 
 pub fn routes(api: PublicApi) -> Router {
@@ -76,6 +79,7 @@ pub fn routes(api: PublicApi) -> Router {
         .route(PATHS[2], get(subject))
         .route(PATHS[3], get(serious_list))
         .route(PATHS[4], get(measures))
+        .route(PATHS[5], get(transparency))
         // Any other address under the API is answered in the API's terms,
         // not with the site's HTML page.
         .route("/api/v1/{*rest}", axum::routing::any(no_such_operation))
@@ -468,6 +472,90 @@ fn measures_json(view: &app::api::measures::MeasuresView) -> Value {
     })
 }
 
+#[derive(Deserialize, Default)]
+pub struct TransparencyQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `GET /api/v1/public/transparency`: the transparency page's figures.
+pub async fn transparency(
+    State(api): State<PublicApi>,
+    headers: HeaderMap,
+    query: Result<Query<TransparencyQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return bad_query();
+    };
+    respond(
+        &api,
+        &headers,
+        transparency_view(&api.portal, &q.from, &q.to),
+        transparency_json,
+    )
+    .await
+}
+
+fn case_json(f: &CaseFigures) -> Value {
+    json!({
+        "received": f.received,
+        "decided": f.decided,
+        "closed_without_decision": f.closed_otherwise,
+        "decided_within_limit": f.within_limit,
+        "share_within_limit": f.share_within_limit(),
+        "median_working_days": f.median_working_days,
+    })
+}
+
+fn figures_json(f: &Figures) -> Value {
+    json!({
+        "repair": case_json(&f.repair),
+        "objection": case_json(&f.objection),
+        "deliveries": {
+            "deliveries": f.deliveries.deliveries,
+            "rows": f.deliveries.rows,
+            "late_rows": f.deliveries.late,
+            "share_late": f.deliveries.share_late(),
+        },
+        "joint_check_feedback": {
+            "measures_named": f.feedback.named,
+            "feedback_received": f.feedback.received,
+            "feedback_late": f.feedback.late,
+            "share_received": f.feedback.share_received(),
+            "share_in_time": f.feedback.share_in_time(),
+        },
+    })
+}
+
+fn transparency_json(view: &TransparencyView) -> Value {
+    let t = &view.figures;
+    json!({
+        "from": t.range.from.code(),
+        "to": t.range.to.code(),
+        "counted_at": view.counted_at,
+        "total": figures_json(&t.total),
+        "months": t.months.iter().map(|m| json!({
+            "month": m.month.code(),
+            "figures": figures_json(&m.figures),
+        })).collect::<Vec<_>>(),
+        "departments": t.departments.iter().map(|d| json!({
+            "department": d.department,
+            "figures": figures_json(&d.figures),
+            "overdue_open_repairs": d.overdue_repairs,
+            "overdue_open_objections": d.overdue_objections,
+        })).collect::<Vec<_>>(),
+        "rows": t.rows.iter().map(|r| json!({
+            "department": r.department,
+            "month": r.month.code(),
+            "figures": figures_json(&r.figures),
+        })).collect::<Vec<_>>(),
+        "method": METHOD,
+        "page": format!("/transparency?from={}&to={}", t.range.from.code(), t.range.to.code()),
+    })
+}
+
 /// The open-data paths of the OpenAPI description.
 pub fn openapi_paths() -> Value {
     let error = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
@@ -560,6 +648,25 @@ pub fn openapi_paths() -> Value {
         "parameters": [text("domain", "名单领域编码，如 market_serious_violation"), text("department", "实施单位编号")],
         "responses": common(r)
     }}));
+    let mut r = Map::new();
+    r.insert(
+        "200".into(),
+        ok(
+            "统计期内按认定单位和月份的办理、报送和反馈情况（与信用工作透明度页面相同）",
+            "Transparency",
+        ),
+    );
+    paths.insert(
+        PATHS[5].into(),
+        json!({ "get": {
+            "summary": "信用工作透明度：信用修复、异议申诉、迟报和联合奖惩核查反馈",
+            "parameters": [
+                text("from", "统计起始月份，YYYY-MM；不填为截止月份前 11 个月"),
+                text("to", "统计截止月份，YYYY-MM，不晚于本月；不填为本月。统计期最长 24 个月")
+            ],
+            "responses": common(r)
+        }}),
+    );
     Value::Object(paths)
 }
 
@@ -631,6 +738,48 @@ pub fn openapi_schemas() -> Map<String, Value> {
             "next_cursor": { "type": "null" }
         },
         "required": ["items", "next_cursor"]
+    }));
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let share = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 100, "description": "百分比，保留一位小数；分母为 0 时为 null" });
+    let case = json!({
+        "type": "object",
+        "properties": {
+            "received": count, "decided": count, "closed_without_decision": count,
+            "decided_within_limit": count, "share_within_limit": share,
+            "median_working_days": { "type": ["number", "null"], "minimum": 0 }
+        },
+        "required": ["received", "decided", "closed_without_decision", "decided_within_limit", "share_within_limit", "median_working_days"]
+    });
+    m.insert("TransparencyFigures".into(), json!({
+        "type": "object",
+        "properties": {
+            "repair": case, "objection": case,
+            "deliveries": { "type": "object", "properties": {
+                "deliveries": count, "rows": count, "late_rows": count, "share_late": share
+            }, "required": ["deliveries", "rows", "late_rows", "share_late"] },
+            "joint_check_feedback": { "type": "object", "properties": {
+                "measures_named": count, "feedback_received": count, "feedback_late": count,
+                "share_received": share, "share_in_time": share
+            }, "required": ["measures_named", "feedback_received", "feedback_late", "share_received", "share_in_time"] }
+        },
+        "required": ["repair", "objection", "deliveries", "joint_check_feedback"]
+    }));
+    let figures = json!({ "$ref": "#/components/schemas/TransparencyFigures" });
+    let month = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" });
+    m.insert("Transparency".into(), json!({
+        "type": "object",
+        "properties": {
+            "from": month, "to": month, "counted_at": s, "total": figures,
+            "months": { "type": "array", "items": { "type": "object", "properties": { "month": month, "figures": figures }, "required": ["month", "figures"] } },
+            "departments": { "type": "array", "items": { "type": "object", "properties": {
+                "department": s, "figures": figures,
+                "overdue_open_repairs": count, "overdue_open_objections": count
+            }, "required": ["department", "figures", "overdue_open_repairs", "overdue_open_objections"] } },
+            "rows": { "type": "array", "items": { "type": "object", "properties": { "department": s, "month": month, "figures": figures }, "required": ["department", "month", "figures"] } },
+            "method": { "type": "array", "items": s },
+            "page": s
+        },
+        "required": ["from", "to", "counted_at", "total", "months", "departments", "rows", "method", "page"]
     }));
     m
 }

@@ -226,6 +226,7 @@ pub fn portal_context(
         measures: backend.measures.clone(),
         domains: backend.serious.clone(),
         reports: backend.reports.clone(),
+        transparency: backend.transparency.clone(),
         site_url: String::new(),
         fixed_today,
         demo_data,

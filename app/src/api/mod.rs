@@ -12,6 +12,7 @@ pub mod records;
 pub mod reports;
 pub mod search;
 pub mod subjects;
+pub mod transparency;
 
 #[cfg(feature = "ssr")]
 pub use context::{portal, PortalContext};
@@ -37,6 +38,8 @@ mod context {
         pub domains: std::sync::Arc<dyn crate::store::serious::SeriousDomainStore>,
         /// Issued credit reports, and the cases under way a report names.
         pub reports: std::sync::Arc<dyn crate::store::ReportStore>,
+        /// What the transparency figures are counted from (`/transparency`).
+        pub transparency: std::sync::Arc<dyn crate::store::TransparencyStore>,
         /// The site's address as the public reaches it (`https://…`, no
         /// trailing slash), for the report's QR code; empty for a relative one.
         pub site_url: String,

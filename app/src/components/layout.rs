@@ -81,6 +81,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/repair">"了解信用修复"</a>
                     " · "
                     <a href="/policies">"政策文件"</a>
+                    " · "
+                    <a href="/transparency">"信用工作透明度"</a>
                 </p>
                 <p>"个人信息已依法脱敏处理。"</p>
             </div>

@@ -1,5 +1,6 @@
 //! Reusable server-rendered UI pieces.
 
+pub mod chart;
 pub mod data_link;
 pub mod hit_list;
 pub mod layout;

@@ -28,6 +28,7 @@ pub mod serious_domain;
 pub mod serious_listing;
 pub mod staff;
 pub mod subject_kind;
+pub mod transparency;
 pub mod working_days;
 
 pub use credit_code::{CreditCode, CreditCodeError};

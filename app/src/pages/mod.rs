@@ -16,3 +16,4 @@ pub mod report_page;
 pub mod search_page;
 pub mod serious_list_page;
 pub mod subject_page;
+pub mod transparency_page;

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use app::store::{
     listing::ListingStore, measures::MeasureStore, objection::ObjectionStore, reports::ReportStore,
     serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
-    StaffStore, Store, StoreError,
+    StaffStore, Store, StoreError, TransparencyStore,
 };
 use chrono::NaiveDate;
 
 use super::delivery::DeliveryStore;
 use super::postgres::PgStore;
 use super::seed::Seed;
+use super::transparency::CachedTransparency;
 use super::SqliteStore;
 use crate::limits::{Buckets, MemoryBuckets};
 
@@ -33,6 +34,8 @@ pub struct Backend {
     pub objections: Arc<dyn ObjectionStore>,
     pub measures: Arc<dyn MeasureStore>,
     pub reports: Arc<dyn ReportStore>,
+    /// The transparency figures' sources, read at most once a minute.
+    pub transparency: Arc<dyn TransparencyStore>,
     pub deliveries: Arc<dyn DeliveryStore>,
     pub seed: Arc<dyn Seed>,
     /// Where the public read limits' buckets are: this process's memory
@@ -77,6 +80,7 @@ impl Backend {
             objections: store.clone(),
             measures: store.clone(),
             reports: store.clone(),
+            transparency: Arc::new(CachedTransparency::new(store.clone())),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: Arc::new(MemoryBuckets::default()),
@@ -98,6 +102,7 @@ impl Backend {
             objections: store.clone(),
             measures: store.clone(),
             reports: store.clone(),
+            transparency: Arc::new(CachedTransparency::new(store.clone())),
             deliveries: store.clone(),
             seed: store.clone(),
             buckets: store.clone(),

@@ -257,3 +257,28 @@ pub(crate) const NOT_APPLIED_SQL: &str = "
 /// their row readers take them.
 pub(crate) const REPORT_COLUMNS: &str =
     "number, content_hash, period_from, period_to, cutoff, summary, issued_at";
+
+/// The steps of every case of `kind` with a step at or after the bound
+/// parameter (`placeholder`: `?` or `$1`), each case from its submission,
+/// in (case, step) order: id, department, at, action, deadline.
+pub(crate) fn transparency_steps_sql(
+    kind: app::domain::transparency::CaseKind,
+    placeholder: &str,
+) -> String {
+    let (events, case, cases) = match kind {
+        app::domain::transparency::CaseKind::Repair => {
+            ("repair_events", "application_id", "repair_applications")
+        }
+        app::domain::transparency::CaseKind::Objection => {
+            ("objection_events", "objection_id", "objections")
+        }
+    };
+    format!(
+        "select e.{case}, d.name, e.at, e.action, e.deadline
+         from {events} e
+         join {cases} c on c.id = e.{case}
+         join departments d on d.id = c.department_id
+         where e.{case} in (select {case} from {events} where at >= {placeholder})
+         order by e.{case}, e.id"
+    )
+}

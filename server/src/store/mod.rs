@@ -24,5 +24,6 @@ pub mod register;
 pub mod search;
 pub mod seed;
 pub mod sqlite;
+pub mod transparency;
 
 pub use sqlite::SqliteStore;

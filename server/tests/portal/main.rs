@@ -35,6 +35,7 @@ mod serious_domains;
 mod staff;
 mod staging;
 mod strangers;
+mod transparency;
 mod two_servers;
 
 use std::sync::Arc;

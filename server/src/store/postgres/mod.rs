@@ -27,6 +27,7 @@ mod repair;
 mod reports;
 pub(crate) mod serious;
 mod staff;
+mod transparency;
 mod write_tx;
 mod writes;
 

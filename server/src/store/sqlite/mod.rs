@@ -17,6 +17,7 @@ pub mod repair;
 pub mod reports;
 pub mod serious;
 pub mod staff;
+pub mod transparency;
 pub mod write_tx;
 pub mod writes;
 

@@ -29,7 +29,7 @@ async fn fixture_department(p: &Portal) -> i64 {
          order by id limit 1"
     ))
     .await;
-    p.rows(&format!("select id from departments where code = 'trdemo'"))
+    p.rows("select id from departments where code = 'trdemo'")
         .await[0]
         .get(0)
 }

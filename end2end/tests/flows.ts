@@ -132,6 +132,7 @@ export async function submitApplication(page: Page): Promise<Submitted> {
   await page.getByLabel("信用主体本人（单位）").check();
   await page.getByLabel("申请人姓名").fill("李明");
   await page.getByLabel("联系电话（手机）").fill("13800001234");
+  await page.getByLabel(/我已阅读并知悉《个人信息处理告知/).check();
   await page.getByRole("button", { name: "继续" }).click();
   await fillIdentity(page);
   await page.getByRole("button", { name: "继续" }).click();

@@ -55,6 +55,11 @@ test("apply for repair from a record page and follow it on the status page", asy
   await page.getByRole("button", { name: "继续" }).click();
   const summary = page.getByRole("alert");
   await expect(summary).toContainText("请选择由谁办理");
+  // The personal-information notice comes before the first field, and
+  // must be acknowledged; the SMS consent beside it is optional.
+  await expect(summary.getByRole("link", { name: /请阅读个人信息处理告知/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "个人信息处理告知（信用修复申请）" })).toBeVisible();
+  await expect(page.getByText("保存期限")).toBeVisible();
   await expect(summary.getByRole("link", { name: /联系电话/ })).toBeVisible();
   await expectAccessible(page, testInfo);
   await page.getByLabel("信用主体本人（单位）").check();
@@ -66,6 +71,8 @@ test("apply for repair from a record page and follow it on the status page", asy
     await expect(page.locator("#contact_phone-live")).toContainText("联系电话");
   }
   await page.getByLabel("联系电话（手机）").fill("13800001234");
+  await page.getByLabel(/我已阅读并知悉《个人信息处理告知/).check();
+  await page.getByLabel(/同意通过短信接收本申请的办理进度通知/).check();
   await page.getByRole("button", { name: "继续" }).click();
 
   // Identity, checked against the record.

@@ -113,6 +113,7 @@ async fn run() -> Result<(), String> {
     let repair_state = RepairState {
         portal: portal.clone(),
         repairs: backend.repair.clone(),
+        consents: backend.consents.clone(),
         uploads: server::repair::evidence_store::EvidenceStore::from_config(&config)?,
         leptos: leptos_options.clone(),
         draft_limits: Default::default(),
@@ -221,6 +222,20 @@ fn spawn_sweeper(portal: app::api::PortalContext, backend: server::store::backen
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "listing periods ended"),
                 Err(err) => tracing::error!(error = %err, "removal of ended listings failed"),
+            }
+            // Contact data of cases ended longer ago than the setting.
+            match server::services::privacy::delete_expired_contacts(
+                backend.consents.as_ref(),
+                backend.repair.as_ref(),
+                chrono::Utc::now(),
+            )
+            .await
+            {
+                Ok(done) if done.is_empty() => {}
+                Ok(done) => {
+                    tracing::info!(cases = done.len(), "contact data deleted after retention")
+                }
+                Err(err) => tracing::error!(error = %err, "deletion of contact data failed"),
             }
             // Warms the home page's counts (at start-up no visitor should
             // wait for them; later calls only start a background refresh).

@@ -20,6 +20,7 @@ pub mod masking;
 pub mod measure;
 pub mod money;
 pub mod objection;
+pub mod privacy_notice;
 pub mod publication;
 pub mod repair_application;
 pub mod repair_identity;

@@ -284,10 +284,13 @@ pub enum AuditAction {
     JointCheck,
     /// A system reported what it did with the measures a check named.
     CheckFeedback,
+    /// An applicant's name and phone were deleted after the retention
+    /// period (the system's job, not a person).
+    ContactDataDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -311,6 +314,7 @@ impl AuditAction {
         AuditAction::MeasureChanged,
         AuditAction::JointCheck,
         AuditAction::CheckFeedback,
+        AuditAction::ContactDataDeleted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -338,6 +342,7 @@ impl AuditAction {
             AuditAction::MeasureChanged => "measure_changed",
             AuditAction::JointCheck => "joint_check",
             AuditAction::CheckFeedback => "check_feedback",
+            AuditAction::ContactDataDeleted => "contact_data_deleted",
         }
     }
 
@@ -370,6 +375,7 @@ impl AuditAction {
             AuditAction::MeasureChanged => "修改失信惩戒措施清单",
             AuditAction::JointCheck => "联合奖惩核查",
             AuditAction::CheckFeedback => "反馈惩戒措施实施情况",
+            AuditAction::ContactDataDeleted => "到期删除申请人联系信息",
         }
     }
 }

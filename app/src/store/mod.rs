@@ -176,6 +176,7 @@ pub trait Store: Send + Sync + 'static {
 
 pub mod catalog;
 pub mod collect;
+pub mod consent;
 pub mod feed;
 pub mod keys;
 pub mod listing;
@@ -189,6 +190,7 @@ pub mod transparency;
 pub mod write_tx;
 pub use catalog::CatalogStore;
 pub use collect::CollectStore;
+pub use consent::ConsentStore;
 pub use feed::FeedStore;
 pub use keys::KeyStore;
 pub use measures::MeasureStore;

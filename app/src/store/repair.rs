@@ -34,6 +34,12 @@ pub struct DraftAnswers {
     /// What matched the record's subject: "credit_code" or "id_number".
     pub identity_checked: Option<String>,
     pub pledge_signed_name: Option<String>,
+    /// The personal-information notice acknowledged: its version, when.
+    #[serde(default)]
+    pub notice: Option<(String, DateTime<Utc>)>,
+    /// The optional SMS consent, given on the same page.
+    #[serde(default)]
+    pub sms_consent: bool,
 }
 
 /// A stored evidence file.
@@ -77,6 +83,8 @@ pub struct NewApplication {
     pub submitted_at: DateTime<Utc>,
     /// Deadline for the authority's first answer (acceptance or supplement).
     pub deadline: NaiveDate,
+    /// The notice acknowledged and any consents, recorded with it.
+    pub consents: Vec<super::consent::NewConsent>,
 }
 
 /// The result of a submission.

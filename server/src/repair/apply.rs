@@ -4,6 +4,10 @@
 //! step, or answers 400 with the same page, the errors and the input.
 
 use app::disclosure::subject_public_name;
+use app::domain::privacy_notice::{
+    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm, NOTICE_VERSION,
+    SMS_CATEGORIES, SMS_RETENTION,
+};
 use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
     tracking_code_from_bytes, ApplicantKind, DraftRefusal, DraftUsage, EvidenceKind, PledgeFacts,
@@ -19,6 +23,7 @@ use app::pages::repair::steps::{
     AnswerRow, ApplicantStep, CheckStep, Confirmation, EvidenceStep, FileLine, IdentityStep,
     PledgeStep, RecordSummary, StartPage,
 };
+use app::store::consent::NewConsent;
 use app::store::repair::{Draft, NewApplication, SubmitOutcome};
 use app::store::StoredPenalty;
 use axum::extract::{Multipart, Path, State};
@@ -231,6 +236,8 @@ pub async fn applicant_page(
                     kind=a.applicant_kind
                     name=a.applicant_name.unwrap_or_default()
                     phone=a.contact_phone.unwrap_or_default()
+                    acknowledged=a.notice.is_some()
+                    sms_consent=a.sms_consent
                     errors=vec![]
                 />
             }
@@ -247,6 +254,12 @@ pub struct ApplicantForm {
     applicant_name: String,
     #[serde(default)]
     contact_phone: String,
+    #[serde(default)]
+    notice_ack: String,
+    #[serde(default)]
+    notice_version: String,
+    #[serde(default)]
+    sms_consent: String,
 }
 
 pub async fn applicant(
@@ -257,6 +270,14 @@ pub async fn applicant(
 ) -> Handled {
     let (target, mut draft) = posted(&state, &id, &headers).await?;
     let mut errors = Vec::new();
+    let acknowledged = acknowledged(&form.notice_ack, &form.notice_version);
+    if !acknowledged {
+        errors.push(FieldError::new(
+            "notice_ack",
+            acknowledgement_missing(&form.notice_version),
+        ));
+    }
+    let sms_consent = form.sms_consent == "yes";
     let kind = ApplicantKind::from_code(&form.applicant_kind);
     if kind.is_none() {
         errors.push(FieldError::new(
@@ -280,15 +301,22 @@ pub async fn applicant(
             "申请人信息（有错误）",
             move || {
                 view! {
-                <ApplicantStep record kind name=form.applicant_name phone=form.contact_phone errors/>
-            }
-            .into_any()
+                    <ApplicantStep
+                        record kind name=form.applicant_name phone=form.contact_phone
+                        acknowledged sms_consent errors
+                    />
+                }
+                .into_any()
             },
         ));
     }
     draft.answers.applicant_kind = kind;
     draft.answers.applicant_name = name.ok();
     draft.answers.contact_phone = phone.ok();
+    // Acknowledged again on each pass through the page: the version is
+    // the one on screen this time.
+    draft.answers.notice = Some((NOTICE_VERSION.to_string(), chrono::Utc::now()));
+    draft.answers.sms_consent = sms_consent;
     save_and_go(
         &state,
         &draft,
@@ -770,7 +798,13 @@ pub async fn evidence_done(
 fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
     let a = &draft.answers;
     let base = target.summary.base();
-    if a.applicant_kind.is_none() || a.applicant_name.is_none() || a.contact_phone.is_none() {
+    // A notice acknowledged under an older version is acknowledged again.
+    let notice_current = a.notice.as_ref().is_some_and(|(v, _)| v == NOTICE_VERSION);
+    if a.applicant_kind.is_none()
+        || a.applicant_name.is_none()
+        || a.contact_phone.is_none()
+        || !notice_current
+    {
         Some(format!("{base}/applicant"))
     } else if a.identity_checked.is_none() {
         Some(format!("{base}/identity"))
@@ -779,6 +813,34 @@ fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The notice acknowledged on the applicant page, and the SMS consent if
+/// given there, as recorded with the application.
+fn consents_of(a: &app::store::repair::DraftAnswers) -> Vec<NewConsent> {
+    let Some((version, at)) = a.notice.clone() else {
+        return vec![];
+    };
+    let n = notice(NoticeForm::Repair);
+    let mut out = vec![NewConsent {
+        purpose: ConsentPurpose::Notice,
+        notice_version: version.clone(),
+        categories: n.categories().into(),
+        retention: n.retention().into(),
+        channel: "web".into(),
+        at,
+    }];
+    if a.sms_consent {
+        out.push(NewConsent {
+            purpose: ConsentPurpose::Sms,
+            notice_version: version,
+            categories: SMS_CATEGORIES.into(),
+            retention: SMS_RETENTION.into(),
+            channel: "web".into(),
+            at,
+        });
+    }
+    out
 }
 
 async fn check_response(
@@ -808,6 +870,20 @@ async fn check_response(
         AnswerRow {
             label: "联系电话",
             value: a.contact_phone.clone().unwrap_or_default(),
+            change: format!("{base}/applicant"),
+        },
+        AnswerRow {
+            label: "个人信息处理告知",
+            value: a
+                .notice
+                .as_ref()
+                .map(|(v, _)| format!("已阅读并知悉（版本 {v}）"))
+                .unwrap_or_default(),
+            change: format!("{base}/applicant"),
+        },
+        AnswerRow {
+            label: "短信通知办理进度",
+            value: if a.sms_consent { "同意" } else { "不同意" }.into(),
             change: format!("{base}/applicant"),
         },
         AnswerRow {
@@ -903,6 +979,7 @@ pub async fn submit(
         tracking_hash: sha256_hex(normalized.as_bytes()),
         submitted_at: chrono::Utc::now(),
         deadline,
+        consents: consents_of(&draft.answers),
     };
     match state.repairs.submit(&new).await? {
         SubmitOutcome::DraftMissing => Ok(see_other(&target.summary.base())),

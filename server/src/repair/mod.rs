@@ -22,6 +22,8 @@ use axum::Router;
 pub struct RepairState {
     pub portal: PortalContext,
     pub repairs: Arc<dyn RepairStore>,
+    /// The notice acknowledged and the SMS consent of each application.
+    pub consents: Arc<dyn app::store::ConsentStore>,
     /// Evidence files: outside the web root (`<data dir>/uploads`, or S3).
     pub uploads: evidence_store::EvidenceStore,
     /// For the hydration scripts of the form pages' islands.
@@ -67,6 +69,7 @@ pub fn routes(state: RepairState) -> Router {
         .route("/repair/apply/{id}/submit", post(apply::submit))
         .route("/repair/track", get(track::form).post(track::lookup))
         .route("/repair/track/withdraw", post(track::withdraw))
+        .route("/repair/track/sms-withdraw", post(track::sms_withdraw))
         .route(
             "/repair/track/supplement",
             post(track::supplement).layer(DefaultBodyLimit::max(

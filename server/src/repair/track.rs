@@ -2,11 +2,12 @@
 //! tracking code, and withdrawal. Wrong answers are counted per client and
 //! limited; the message never tells whether a number exists.
 
+use app::domain::privacy_notice::{ConsentPurpose, NoticeForm};
 use app::domain::repair_application::{
     check_file_count, constant_time_eq, mask_mobile, normalize_tracking_code, Action,
     ApplicationNumber, ApplicationState, EvidenceKind,
 };
-use app::domain::working_days::{deadline_note, HolidayCalendar};
+use app::domain::working_days::{china_time_label, deadline_note, HolidayCalendar};
 use app::pages::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
@@ -184,12 +185,35 @@ async fn status_response(
             .unwrap_or_default()
     });
     let timeline = events.into_iter().map(TimelineEntry::from).collect();
+    let consents = state.consents.consents(NoticeForm::Repair, app.id).await?;
+    let notice = consents
+        .iter()
+        .find(|c| c.purpose == ConsentPurpose::Notice)
+        .map(|c| {
+            (
+                c.notice_version.clone(),
+                china_time_label(c.given_at, false),
+            )
+        });
+    let sms = consents
+        .iter()
+        .rfind(|c| c.purpose == ConsentPurpose::Sms)
+        .map(|c| {
+            (
+                china_time_label(c.given_at, false),
+                c.withdrawn_at.map(|t| china_time_label(t, false)),
+            )
+        });
     let can_withdraw = app.state.is_open();
     let status = StatusView {
         number: app.number.clone(),
         state: app.state.label().to_string(),
         record_doc_no: doc_no,
-        contact_phone: mask_mobile(&app.contact_phone),
+        contact_phone: if app.contact_phone.is_empty() {
+            app::store::consent::DELETED_NAME.to_string()
+        } else {
+            mask_mobile(&app.contact_phone)
+        },
         timeline,
         next_step: next_step(app.state).to_string(),
         deadline,
@@ -206,6 +230,8 @@ async fn status_response(
             .iter()
             .map(|k| (k.code(), k.label()))
             .collect(),
+        notice,
+        sms,
         errors,
     };
     let status_code = if status.errors.is_empty() {
@@ -267,6 +293,35 @@ pub async fn withdraw(
         .repairs
         .apply_action(app.id, app.state, &event, &[])
         .await?;
+    refreshed(&state, &app.number, &code).await
+}
+
+/// The applicant withdraws the SMS consent: as easily as it was given, one
+/// button on the status page (behind the same number and code, with the
+/// same limit on wrong ones). Withdrawing twice changes nothing more.
+pub async fn sms_withdraw(
+    State(state): State<RepairState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(req): Form<TrackRequest>,
+) -> Handled {
+    same_origin(&headers)?;
+    let client = client_of(addr);
+    let app = verify(&state, &client, &req).await?;
+    let code = normalize_tracking_code(&req.code).unwrap_or_default();
+    if state
+        .consents
+        .withdraw_consent(
+            NoticeForm::Repair,
+            app.id,
+            ConsentPurpose::Sms,
+            Utc::now(),
+            "web",
+        )
+        .await?
+    {
+        tracing::info!(application.number = %app.number, "sms consent withdrawn");
+    }
     refreshed(&state, &app.number, &code).await
 }
 

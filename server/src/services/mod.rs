@@ -7,5 +7,6 @@ pub mod joint_check;
 pub mod listing;
 pub mod measures;
 pub mod objection;
+pub mod privacy;
 pub mod review;
 pub mod serious_domains;

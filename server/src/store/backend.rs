@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use app::store::{
     listing::ListingStore, measures::MeasureStore, objection::ObjectionStore, reports::ReportStore,
-    serious::SeriousDomainStore, CatalogStore, CollectStore, FeedStore, KeyStore, RepairStore,
-    StaffStore, Store, StoreError, TransparencyStore,
+    serious::SeriousDomainStore, CatalogStore, CollectStore, ConsentStore, FeedStore, KeyStore,
+    RepairStore, StaffStore, Store, StoreError, TransparencyStore,
 };
 use chrono::NaiveDate;
 
@@ -24,6 +24,7 @@ use crate::limits::{Buckets, MemoryBuckets};
 pub struct Backend {
     pub public: Arc<dyn Store>,
     pub repair: Arc<dyn RepairStore>,
+    pub consents: Arc<dyn ConsentStore>,
     pub staff: Arc<dyn StaffStore>,
     pub catalog: Arc<dyn CatalogStore>,
     pub keys: Arc<dyn KeyStore>,
@@ -70,6 +71,7 @@ impl Backend {
         Backend {
             public: store.clone(),
             repair: store.clone(),
+            consents: store.clone(),
             staff: store.clone(),
             catalog: store.clone(),
             keys: store.clone(),
@@ -92,6 +94,7 @@ impl Backend {
         Backend {
             public: store.clone(),
             repair: store.clone(),
+            consents: store.clone(),
             staff: store.clone(),
             catalog: store.clone(),
             keys: store.clone(),

@@ -282,3 +282,60 @@ pub(crate) fn transparency_steps_sql(
          order by e.{case}, e.id"
     )
 }
+
+/// The columns of a consent, in the order both stores read them.
+pub(crate) const CONSENT_COLUMNS: &str =
+    "id, purpose, notice_version, categories, retention, channel, given_at, withdrawn_at";
+
+/// Per kind of case, the cases whose contact data are due for deletion:
+/// closed, the last step before `$1`, not deleted yet (id, number).
+pub(crate) const ENDED_CASES: [(app::domain::privacy_notice::NoticeForm, &str); 2] = [
+    (
+        app::domain::privacy_notice::NoticeForm::Repair,
+        "select a.id, a.number from repair_applications a
+         where a.state not in ('submitted', 'accepted', 'needs_supplement')
+           and a.contact_deleted_at is null
+           and (select max(e.at) from repair_events e where e.application_id = a.id) < $1
+         order by a.id",
+    ),
+    (
+        app::domain::privacy_notice::NoticeForm::Objection,
+        "select o.id, o.number from objections o
+         where o.state not in ('submitted', 'accepted', 'needs_supplement')
+           and o.contact_deleted_at is null
+           and (select max(e.at) from objection_events e where e.objection_id = o.id) < $1
+         order by o.id",
+    ),
+];
+
+/// What deleting a case's name and phone takes: the update (`$1` the
+/// deleted name, `$2` the time, `$3` the id), the register entry's target
+/// prefix (as the console's entries name the case) and purpose.
+pub(crate) struct ContactDeletion {
+    pub update: &'static str,
+    pub target: &'static str,
+    pub purpose: &'static str,
+}
+
+pub(crate) fn contact_deletion(form: app::domain::privacy_notice::NoticeForm) -> ContactDeletion {
+    match form {
+        app::domain::privacy_notice::NoticeForm::Objection => ContactDeletion {
+            update: "update objections set objector_name = $1, pledge_signed_name = $1,
+                 contact_phone = '', contact_deleted_at = $2 where id = $3 and contact_deleted_at is null",
+            target: "异议",
+            purpose: "异议办理终结满保存期限，删除异议人姓名和联系电话",
+        },
+        _ => ContactDeletion {
+            update: "update repair_applications set applicant_name = $1, pledge_signed_name = $1,
+                 contact_phone = '', contact_deleted_at = $2 where id = $3 and contact_deleted_at is null",
+            target: "修复申请",
+            purpose: "信用修复申请办理终结满保存期限，删除申请人姓名和联系电话",
+        },
+    }
+}
+
+/// With the phone gone, an SMS consent still in force ends (`$1` the
+/// time, `$2` the case kind, `$3` the case id).
+pub(crate) const END_SMS_CONSENT: &str =
+    "update consents set withdrawn_at = $1, withdrawn_channel = 'retention'
+     where case_kind = $2 and case_id = $3 and purpose = 'sms' and withdrawn_at is null";

@@ -69,6 +69,7 @@ pub const TABLES: &[&str] = &[
     "joint_check_entries",
     "joint_check_measures",
     "credit_reports",
+    "consents",
 ];
 
 /// SQLite tables deliberately not copied: the migrations' own bookkeeping,

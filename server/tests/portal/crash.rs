@@ -197,6 +197,11 @@ fn to_evidence(addr: SocketAddr, base: &str, code: &str, rep: &str) -> String {
         &[
             ("applicant_kind", "subject"),
             ("applicant_name", "李明"),
+            ("notice_ack", "yes"),
+            (
+                "notice_version",
+                app::domain::privacy_notice::NOTICE_VERSION,
+            ),
             ("contact_phone", "13800001234"),
         ],
     );

@@ -73,6 +73,11 @@ async fn draft_at_identity(p: &Portal, ip: &str, id: i64) -> String {
         &[
             ("applicant_kind", "subject"),
             ("applicant_name", "王五"),
+            ("notice_ack", "yes"),
+            (
+                "notice_version",
+                app::domain::privacy_notice::NOTICE_VERSION,
+            ),
             ("contact_phone", "13800001234"),
         ],
     )

@@ -28,6 +28,7 @@ mod measure_strangers;
 mod objection_strangers;
 mod objections;
 mod periods;
+mod privacy;
 mod public_api;
 mod repair;
 mod reports;
@@ -279,6 +280,7 @@ async fn assemble(
     let repair = server::repair::RepairState {
         portal: context.clone(),
         repairs: backend.repair.clone(),
+        consents: backend.consents.clone(),
         uploads: uploads.clone(),
         leptos: options.clone(),
         draft_limits,

@@ -95,6 +95,11 @@ pub(super) async fn fill_in(p: &Portal, base: &str, code: &str) -> String {
             &[
                 ("applicant_kind", "subject"),
                 ("applicant_name", "李明"),
+                ("notice_ack", "yes"),
+                (
+                    "notice_version",
+                    app::domain::privacy_notice::NOTICE_VERSION,
+                ),
                 ("contact_phone", "138 0000 1234"),
             ],
         )
@@ -167,6 +172,11 @@ async fn a_whole_application_from_record_to_tracking() {
             &[
                 ("applicant_kind", "subject"),
                 ("applicant_name", "李明"),
+                ("notice_ack", "yes"),
+                (
+                    "notice_version",
+                    app::domain::privacy_notice::NOTICE_VERSION,
+                ),
                 ("contact_phone", "13800001234"),
             ],
         )
@@ -528,6 +538,13 @@ async fn records_that_cannot_be_repaired_say_why() {
 pub async fn submit_application(p: &Portal, id: i64, code: &str) -> (String, String) {
     let base = format!("/repair/apply/{id}");
     let cookie = fill_in(p, &base, code).await;
+    submit_draft(p, &base, &cookie).await
+}
+
+/// Uploads the evidence of the draft in `cookie` and submits it; returns
+/// (number, tracking code).
+pub async fn submit_draft(p: &Portal, base: &str, cookie: &str) -> (String, String) {
+    let cookie = cookie.to_string();
     let evidence = format!("{base}/evidence");
     for (kind, name, bytes) in [
         ("fulfilment", "a.pdf", PDF),

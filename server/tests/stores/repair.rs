@@ -42,6 +42,7 @@ fn application(draft: &str, record_id: i64, at: chrono::DateTime<Utc>) -> NewApp
         tracking_hash: format!("hash-{draft}"),
         submitted_at: at,
         deadline: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+        consents: vec![],
     }
 }
 

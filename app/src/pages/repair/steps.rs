@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::forms::{error_for, ErrorSummary, FieldCheck, FieldError, TextField, UploadProgress};
+use crate::components::privacy_notice::PrivacyNotice;
+use crate::domain::privacy_notice::NoticeForm;
 use crate::domain::publication::format_date_cn;
 use crate::domain::repair_application::{ApplicantKind, EvidenceKind, PLEDGE_TITLE};
 
@@ -79,8 +81,11 @@ pub fn ApplicantStep(
     kind: Option<ApplicantKind>,
     name: String,
     phone: String,
+    acknowledged: bool,
+    sms_consent: bool,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
+    let notice_error = error_for(&errors, "notice_ack");
     let kind_error = error_for(&errors, "applicant_kind");
     let kind_error_shown = kind_error.is_some();
     let name_error = error_for(&errors, "applicant_name");
@@ -91,6 +96,7 @@ pub fn ApplicantStep(
         <ErrorSummary errors/>
         <h1>"申请人信息"</h1>
         <form method="post" action=action novalidate>
+            <PrivacyNotice form=NoticeForm::Repair acknowledged offer_sms=true sms_consent error=notice_error/>
             <fieldset class="field" class:field-error=kind_error_shown>
                 <legend>"由谁办理？"</legend>
                 {kind_error.map(|e| view! { <p class="error-message" id="applicant_kind-error">"错误："{e}</p> })}

@@ -15,6 +15,7 @@
 
 mod catalog;
 mod collect;
+mod consent;
 mod delivery;
 mod feed;
 mod keys;

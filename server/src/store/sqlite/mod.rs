@@ -8,6 +8,7 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod collect;
+pub mod consent;
 pub mod data_steps;
 pub mod feed;
 pub mod listing;

@@ -470,6 +470,13 @@ impl RepairStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        super::consent::insert_consents(
+            &mut tx,
+            app::domain::privacy_notice::NoticeForm::Repair,
+            id,
+            &app.consents,
+        )
+        .await?;
         sqlx::query(
             "update repair_files set application_id = ?, draft_id = null where draft_id = ?",
         )

@@ -1,0 +1,25 @@
+//! Applicants' contact data deleted a set time after their case ends
+//! (`domain::privacy_notice`): the sweeper runs this every ten minutes.
+
+use app::domain::privacy_notice::{CONTACT_RETENTION_DAYS, CONTACT_RETENTION_SETTING};
+use app::store::{ConsentStore, RepairStore, StoreError};
+use chrono::{DateTime, Duration, Utc};
+
+/// Deletes the name and phone of every case that ended more than the
+/// retention setting's days before `now` (each deletion registered);
+/// returns the cases' numbers.
+pub async fn delete_expired_contacts(
+    consents: &dyn ConsentStore,
+    settings: &dyn RepairStore,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    // The settings table's whole-number reader (its name is from the
+    // working-day limits it was first written for).
+    let days = settings
+        .working_days_setting(CONTACT_RETENTION_SETTING)
+        .await?
+        .unwrap_or(CONTACT_RETENTION_DAYS);
+    consents
+        .delete_contact_data(now - Duration::days(i64::from(days)), now)
+        .await
+}

@@ -1,0 +1,338 @@
+//! Personal-information notices and consents (DOMAIN.md §15): the notice
+//! before the first field, its acknowledgement stored with the case, the
+//! optional SMS consent withdrawn from the status page, and the contact
+//! data deleted on schedule with a register entry.
+
+use app::domain::privacy_notice::{NOTICE_VERSION, SMS_CONSENT_LABEL};
+use app::domain::repair_application::{Action, ApplicationState};
+use app::store::repair::NewEvent;
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+
+use super::repair::{eligible_record, eligible_records_of_departments, fill_in, submit_draft};
+use super::{portal, Portal};
+
+fn applicant_fields<'a>(ack: &'a str, version: &'a str, sms: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("applicant_kind", "subject"),
+        ("applicant_name", "李明"),
+        ("contact_phone", "13800001234"),
+        ("notice_ack", ack),
+        ("notice_version", version),
+        ("sms_consent", sms),
+    ]
+}
+
+/// An application on the `nth` repairable record, submitted with the
+/// notice acknowledged and, if `sms`, the SMS consent: (id, number,
+/// tracking code).
+async fn submitted(p: &Portal, nth: usize, sms: bool) -> (i64, String, String) {
+    let (id, code, _) = eligible_records_of_departments(p).await.swap_remove(nth);
+    let base = format!("/repair/apply/{id}");
+    let cookie = fill_in(p, &base, &code).await;
+    let again = p
+        .post_form(
+            &format!("{base}/applicant"),
+            &cookie,
+            &applicant_fields("yes", NOTICE_VERSION, if sms { "yes" } else { "" }),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let (number, tracking) = submit_draft(p, &base, &cookie).await;
+    let app = p
+        .backend
+        .repair
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
+    (app.id, number, tracking)
+}
+
+async fn consents(p: &Portal, id: i64) -> Vec<(String, String, String, bool)> {
+    p.rows(&format!(
+        "select purpose, notice_version, channel, withdrawn_at is not null from consents
+         where case_kind = 'repair' and case_id = {id} order by id"
+    ))
+    .await
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_notice_comes_before_the_first_field_and_its_acknowledgement_is_stored() {
+    let p = portal().await;
+    let (id, _) = eligible_record(&p).await;
+    let base = format!("/repair/apply/{id}");
+    let start = p.post_form(&format!("{base}/start"), "", &[]).await;
+    let cookie = start.cookie("repair_draft").expect("draft cookie");
+    let page = p
+        .get_with_cookie(&format!("{base}/applicant"), &cookie)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let notice_at = page
+        .body
+        .find("个人信息处理告知（信用修复申请）")
+        .expect("the notice");
+    let first_field = page.body.find("id=\"applicant_name\"").unwrap();
+    assert!(notice_at < first_field, "the notice comes first");
+    for part in [
+        "处理者",
+        "目的和依据",
+        "处理的信息",
+        "保存期限",
+        "您的权利",
+        "联系方式",
+        NOTICE_VERSION,
+        SMS_CONSENT_LABEL,
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+
+    // Not acknowledged: refused with the field named, nothing kept.
+    let refused = p
+        .post_form(
+            &format!("{base}/applicant"),
+            &cookie,
+            &applicant_fields("", NOTICE_VERSION, "yes"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("href=\"#notice_ack\"")
+            && refused.body.contains("请阅读个人信息处理告知")
+    );
+    let identity = p
+        .get_with_cookie(&format!("{base}/identity"), &cookie)
+        .await;
+    assert_eq!(
+        identity.location(),
+        format!("{base}/applicant"),
+        "nothing was kept"
+    );
+    // Acknowledged under a notice no longer shown: read the new one.
+    let stale = p
+        .post_form(
+            &format!("{base}/applicant"),
+            &cookie,
+            &applicant_fields("yes", "2025-01-v0", ""),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST);
+    assert!(stale.body.contains("个人信息处理告知已更新"));
+
+    // Submitted: the acknowledgement and the SMS consent, with version,
+    // time and channel; without SMS, the acknowledgement only.
+    let (with_sms, number, _) = submitted(&p, 0, true).await;
+    let c = consents(&p, with_sms).await;
+    assert_eq!(
+        c,
+        vec![
+            ("notice".into(), NOTICE_VERSION.into(), "web".into(), false),
+            ("sms".into(), NOTICE_VERSION.into(), "web".into(), false),
+        ]
+    );
+    let given: i64 = p
+        .rows(&format!("select count(*) from consents where case_kind = 'repair' and case_id = {with_sms} and given_at is not null and categories <> '' and retention <> ''"))
+        .await[0]
+        .get(0);
+    assert_eq!(given, 2);
+    assert!(number.starts_with("XF"));
+    let (without, _, _) = submitted(&p, 1, false).await;
+    assert_eq!(consents(&p, without).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_sms_consent_is_withdrawn_from_the_status_page_with_one_button() {
+    let p = portal().await;
+    let (id, number, tracking) = submitted(&p, 0, true).await;
+    let status = p
+        .post_form(
+            "/repair/track",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(
+        status.body.contains("同意接收办理进度短信") && status.body.contains("撤回短信通知同意")
+    );
+    assert!(status.body.contains(&format!("版本 {NOTICE_VERSION}")));
+
+    // A wrong code withdraws nothing and is counted like any wrong code.
+    let wrong = p
+        .post_form(
+            "/repair/track/sms-withdraw",
+            "",
+            &[("number", &number), ("code", "AAAA-BBBB-CCCC-DDDD")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(!consents(&p, id).await[1].3);
+    // Cross-site: refused, nothing changes.
+    let cross = p
+        .send(
+            axum::http::Request::post("/repair/track/sms-withdraw")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .body(axum::body::Body::from(format!(
+                    "number={number}&code={tracking}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert!(!consents(&p, id).await[1].3);
+
+    let done = p
+        .post_form(
+            "/repair/track/sms-withdraw",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("撤回同意，不再发送"));
+    let c = consents(&p, id).await;
+    assert!(c[1].3, "withdrawn");
+    assert!(!c[0].3, "the acknowledgement stays");
+    // Again: nothing more changes; the application itself is untouched.
+    let again = p
+        .post_form(
+            "/repair/track/sms-withdraw",
+            "",
+            &[("number", &number), ("code", &tracking)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(consents(&p, id).await, c);
+    let app = p
+        .backend
+        .repair
+        .application_by_number(&number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.state, ApplicationState::Submitted);
+}
+
+/// The deletion job as the sweeper runs it, at `now`.
+async fn run(p: &Portal, now: chrono::DateTime<Utc>) -> Vec<String> {
+    server::services::privacy::delete_expired_contacts(
+        p.backend.consents.as_ref(),
+        p.backend.repair.as_ref(),
+        now,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn contact_data_are_deleted_a_set_time_after_the_case_ends_and_registered() {
+    let p = portal().await;
+    let (closed, closed_number, tracking) = submitted(&p, 0, true).await;
+    let (open, _, _) = submitted(&p, 1, false).await;
+    // The first is withdrawn (the case ends); the second stays open.
+    let app = p
+        .backend
+        .repair
+        .application_by_number(&closed_number)
+        .await
+        .unwrap()
+        .unwrap();
+    let event = NewEvent {
+        actor: "applicant",
+        action: Action::Withdraw,
+        reason: Some("申请人撤回申请".into()),
+        remedies: None,
+        deadline: None,
+        at: Utc::now(),
+    };
+    p.backend
+        .repair
+        .apply_action(app.id, app.state, &event, &[])
+        .await
+        .unwrap()
+        .unwrap();
+    let p = &p;
+    // Within the retention period (365 days by default): nothing.
+    assert!(run(p, Utc::now() + Duration::days(364)).await.is_empty());
+    // After it: the closed case's name and phone go, with a register entry.
+    assert_eq!(
+        run(p, Utc::now() + Duration::days(366)).await,
+        vec![closed_number.clone()]
+    );
+    let row = &p
+        .rows(&format!("select applicant_name, contact_phone, pledge_signed_name, contact_deleted_at is not null from repair_applications where id = {closed}"))
+        .await[0];
+    assert_eq!(row.get::<String, _>(0), "（已按期删除）");
+    assert_eq!(row.get::<String, _>(1), "");
+    assert_eq!(row.get::<String, _>(2), "（已按期删除）");
+    assert!(row.get::<bool, _>(3));
+    let register = p
+        .rows(
+            "select actor, target from audit_log where action = 'contact_data_deleted' order by id",
+        )
+        .await;
+    assert_eq!(register.len(), 1);
+    assert_eq!(register[0].get::<String, _>(0), "system");
+    assert_eq!(
+        register[0].get::<String, _>(1),
+        format!("修复申请 {closed_number}")
+    );
+    // The SMS consent ended with the phone; the open case kept its data.
+    assert!(consents(p, closed).await[1].3);
+    let kept: String = p
+        .rows(&format!(
+            "select contact_phone from repair_applications where id = {open}"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(kept, "13800001234");
+    // A second run deletes nothing more and registers nothing more.
+    assert!(run(p, Utc::now() + Duration::days(400)).await.is_empty());
+    assert_eq!(
+        p.rows("select 1 from audit_log where action = 'contact_data_deleted'")
+            .await
+            .len(),
+        1
+    );
+    // The status page says the phone was deleted.
+    let status = p
+        .post_form(
+            "/repair/track",
+            "",
+            &[("number", &closed_number), ("code", &tracking)],
+        )
+        .await;
+    assert!(
+        status.body.contains("联系电话：（已按期删除）"),
+        "{}",
+        status.body
+    );
+
+    // A shorter setting takes effect at the next run.
+    p.db.exec("update settings set value = '1' where key = 'privacy.contact_retention_days'")
+        .await;
+    let open_app = p
+        .rows(&format!(
+            "select number from repair_applications where id = {open}"
+        ))
+        .await[0]
+        .get::<String, _>(0);
+    let app = p
+        .backend
+        .repair
+        .application_by_number(&open_app)
+        .await
+        .unwrap()
+        .unwrap();
+    p.backend
+        .repair
+        .apply_action(app.id, app.state, &event, &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run(p, Utc::now() + Duration::days(2)).await, vec![open_app]);
+}

@@ -37,9 +37,12 @@ test("an objection: the subject files it from the record, the department accepts
   await page.getByRole("button", { name: "提交异议" }).click();
   await expect(page.getByRole("alert")).toContainText("请至少选择一项异议理由");
   await expect(page.getByRole("alert")).toContainText("请填写异议说明");
+  await expect(page.getByRole("alert")).toContainText("请阅读个人信息处理告知");
+  await expect(page.getByRole("heading", { name: "个人信息处理告知（异议申诉）" })).toBeVisible();
   await expectAccessible(page, testInfo);
 
   const { code, representativeId } = demoIdentity(new URL(`/repair/apply/${id}`, page.url()).toString());
+  await page.getByLabel(/我已阅读并知悉《个人信息处理告知/).check();
   await page.getByLabel("提出人姓名").fill("王红");
   await page.getByLabel("联系电话").fill("13800001234");
   await page.getByLabel("信用主体的统一社会信用代码").fill(code);

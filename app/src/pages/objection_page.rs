@@ -6,6 +6,8 @@
 //! form works the same without scripts), handled by the server's
 //! `objections` module, which decides what these pages show.
 
+use crate::components::privacy_notice::PrivacyNotice;
+use crate::domain::privacy_notice::NoticeForm;
 use leptos::prelude::*;
 
 use crate::pages::admin::listings::Sections;
@@ -48,6 +50,9 @@ pub struct ObjectionAnswers {
     pub grounds: Vec<String>,
     pub explanation: String,
     pub signatory: String,
+    /// The personal-information notice ticked, under the version posted.
+    pub notice_ack: bool,
+    pub notice_version: String,
 }
 
 /// The whole form: who objects, identity, grounds, explanation, pledge,
@@ -95,6 +100,13 @@ pub fn ObjectionFormPage(
         <RecordLine record=record.clone()/>
         <form method="post" action="/objections/new" enctype="multipart/form-data" novalidate>
             <input type="hidden" name="record" value=record.key.clone()/>
+            <PrivacyNotice
+                form=NoticeForm::Objection
+                acknowledged=answers.notice_ack
+                offer_sms=false
+                sms_consent=false
+                error=e("notice_ack")
+            />
             <fieldset class="field" class:field-error=kind_error.is_some()>
                 <legend>"提出人"</legend>
                 {kind_error.clone().map(|m| view! { <p class="error-message" id="objector_kind-error">"错误："{m}</p> })}
@@ -164,7 +176,6 @@ pub fn ObjectionFormPage(
                 {e("authorisation").map(|m| view! { <p class="error-message" id="authorisation-error">"错误："{m}</p> })}
                 <input type="file" id="authorisation" name="authorisation" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"/>
             </div>
-            <p class="hint">"个人信息仅用于办理本异议，由认定单位和信用信息管理部门依法处理，不会公开。"</p>
             <button type="submit" class="button">"提交异议"</button>
         </form>
     }

@@ -33,6 +33,8 @@ pub struct NewObjection {
     pub submitted_on: NaiveDate,
     /// Last day for the platform's acceptance.
     pub deadline: NaiveDate,
+    /// The notice acknowledged, recorded with the objection.
+    pub consents: Vec<super::consent::NewConsent>,
 }
 
 /// What filing did.

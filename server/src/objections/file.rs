@@ -7,6 +7,9 @@
 use app::domain::objection::{
     check_grounds, objection_pledge_text, ObjectionGround, ObjectionPledgeFacts,
 };
+use app::domain::privacy_notice::{
+    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm,
+};
 use app::domain::repair_application::{
     parse_mobile, parse_person_name, tracking_code_from_bytes, ApplicantKind, EvidenceKind,
     MAX_FILES,
@@ -19,6 +22,7 @@ use app::model::RecordKind;
 use app::pages::document::render_document;
 use app::pages::objection_page::{ObjectionAnswers, ObjectionFiledPage, ObjectionFormPage};
 use app::pages::repair::forms::FieldError;
+use app::store::consent::NewConsent;
 use app::store::objection::{FiledObjection, NewObjection};
 use app::store::repair::NewFile;
 use axum::extract::{Multipart, Query, State};
@@ -100,6 +104,20 @@ pub async fn form(State(state): State<StaffState>, Query(q): Query<RecordQuery>)
     Ok(form_page(&o, StatusCode::OK, answers, vec![]))
 }
 
+/// The objection form's notice, acknowledged at `at` (checked with the
+/// text fields: ticked, under the version shown now).
+fn acknowledgement(at: chrono::DateTime<Utc>) -> NewConsent {
+    let n = notice(NoticeForm::Objection);
+    NewConsent {
+        purpose: ConsentPurpose::Notice,
+        notice_version: n.version.into(),
+        categories: n.categories().into(),
+        retention: n.retention().into(),
+        channel: "web".into(),
+        at,
+    }
+}
+
 /// The text fields, checked: what the objection records.
 struct Checked {
     objector_kind: ApplicantKind,
@@ -116,6 +134,13 @@ fn check_fields(
     agree: bool,
 ) -> Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let ticked = if a.notice_ack { "yes" } else { "" };
+    if !acknowledged(ticked, &a.notice_version) {
+        errors.push(FieldError::new(
+            "notice_ack",
+            acknowledgement_missing(&a.notice_version),
+        ));
+    }
     let objector_kind = match ApplicantKind::from_code(a.objector_kind.trim()) {
         Some(k) => Some(k),
         None => {
@@ -350,6 +375,8 @@ pub async fn submit(
             "explanation" => answers.explanation = value,
             "agree" => agree = value == "yes",
             "signatory" => answers.signatory = value,
+            "notice_ack" => answers.notice_ack = value == "yes",
+            "notice_version" => answers.notice_version = value,
             _ => {}
         }
     }
@@ -422,6 +449,7 @@ pub async fn submit(
         submitted_at: Utc::now(),
         submitted_on: today,
         deadline,
+        consents: vec![acknowledgement(Utc::now())],
     };
     let filed = match state.objections.file_objection(&new, &files).await {
         Ok(f) => f,

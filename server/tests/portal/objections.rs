@@ -60,6 +60,11 @@ pub(super) async fn file(
         ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
         ("agree", "yes"),
         ("signatory", "王红"),
+        ("notice_ack", "yes"),
+        (
+            "notice_version",
+            app::domain::privacy_notice::NOTICE_VERSION,
+        ),
     ]);
     p.post_multipart("/objections/new", &fields, files).await
 }

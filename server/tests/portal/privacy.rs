@@ -336,3 +336,54 @@ async fn contact_data_are_deleted_a_set_time_after_the_case_ends_and_registered(
         .unwrap();
     assert_eq!(run(p, Utc::now() + Duration::days(2)).await, vec![open_app]);
 }
+
+#[tokio::test]
+async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
+    let p = portal().await;
+    let (id, code) = eligible_record(&p).await;
+    let rep = super::repair::representative_id(&p, id).await;
+    let record = format!("penalty-{id}");
+    let form = p
+        .get_with_cookie(&format!("/objections/new?record={record}"), "")
+        .await;
+    let notice_at = form
+        .body
+        .find("个人信息处理告知（异议申诉）")
+        .expect("the notice");
+    assert!(
+        notice_at < form.body.find("id=\"objector_name\"").unwrap(),
+        "the notice comes first"
+    );
+    // Without the acknowledgement: refused with the field named, nothing filed.
+    let fields = [
+        ("record", record.as_str()),
+        ("objector_kind", "subject"),
+        ("objector_name", "王红"),
+        ("contact_phone", "13800001234"),
+        ("identity", code.as_str()),
+        ("identity_second", rep.as_str()),
+        ("grounds", "wrong"),
+        ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
+        ("agree", "yes"),
+        ("signatory", "王红"),
+    ];
+    let refused = p
+        .post_multipart("/objections/new", &fields, super::objections::EVIDENCE)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("href=\"#notice_ack\""));
+    assert_eq!(p.rows("select 1 from objections").await.len(), 0);
+    // With it: filed, and the acknowledgement recorded with the objection.
+    let (number, _) = super::objections::filed(&p, id, &code, &rep).await;
+    let rows = p
+        .rows(&format!(
+            "select c.purpose, c.notice_version, c.channel from consents c
+             join objections o on o.id = c.case_id
+             where c.case_kind = 'objection' and o.number = '{number}'"
+        ))
+        .await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<String, _>(0), "notice");
+    assert_eq!(rows[0].get::<String, _>(1), NOTICE_VERSION);
+    assert_eq!(rows[0].get::<String, _>(2), "web");
+}

@@ -97,6 +97,7 @@ fn objection(
         submitted_at: filed_at(),
         submitted_on: day(2026, 12, 1),
         deadline: day(2026, 12, 2),
+        consents: vec![],
     }
 }
 

@@ -277,6 +277,13 @@ impl ObjectionStore for SqliteStore {
         };
         add_event(&mut tx, id, &first).await?;
         add_files(&mut tx, id, None, files, o.submitted_at).await?;
+        super::consent::insert_consents(
+            &mut tx,
+            app::domain::privacy_notice::NoticeForm::Objection,
+            id,
+            &o.consents,
+        )
+        .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(FiledObjection::Filed {
             number: number.as_str().to_string(),

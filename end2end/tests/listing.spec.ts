@@ -76,6 +76,12 @@ test("a listing: the department serves a notice, the party answers online, the d
   await expect(page.locator("dt", { hasText: "当事人权利" })).toBeVisible();
   await expectAccessible(page, testInfo);
   await page.getByLabel("陈述、申辩意见").fill("已全部履行处罚决定，违法行为已整改。");
+  // The notice must be acknowledged first; the statement is kept meanwhile.
+  await page.getByRole("button", { name: "提交陈述、申辩" }).click();
+  await expect(page.getByRole("alert")).toContainText("请阅读个人信息处理告知");
+  await expect(page.getByLabel("陈述、申辩意见")).toHaveValue("已全部履行处罚决定，违法行为已整改。");
+  await expectAccessible(page, testInfo);
+  await page.getByLabel(/我已阅读并知悉《个人信息处理告知/).check();
   await page.getByRole("button", { name: "提交陈述、申辩" }).click();
   await expect(page.getByRole("status")).toContainText("已收到您的陈述、申辩");
 

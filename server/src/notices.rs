@@ -5,6 +5,9 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
+use app::domain::privacy_notice::{
+    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm,
+};
 use app::domain::repair_application::EvidenceKind;
 use app::domain::serious_listing::{
     constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
@@ -12,6 +15,7 @@ use app::domain::serious_listing::{
 use app::pages::document::render_document;
 use app::pages::notice_page::{NoticeAccessPage, NoticePage, NoticeView};
 use app::pages::repair::forms::FieldError;
+use app::store::consent::NewConsent;
 use app::store::listing::StoredListing;
 use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -94,6 +98,19 @@ pub struct StatementPost {
     code: String,
     #[serde(default)]
     statement: String,
+    #[serde(default)]
+    notice_ack: String,
+    #[serde(default)]
+    notice_version: String,
+}
+
+/// What an answer's form sent besides its files.
+#[derive(Default)]
+struct Posted {
+    code: String,
+    statement: String,
+    notice_ack: String,
+    notice_version: String,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +176,19 @@ async fn verify(
     .into())
 }
 
+/// The answer form's notice, acknowledged at `at`.
+fn acknowledgement(at: chrono::DateTime<Utc>) -> NewConsent {
+    let n = notice(NoticeForm::NoticeAnswer);
+    NewConsent {
+        purpose: ConsentPurpose::Notice,
+        notice_version: n.version.into(),
+        categories: n.categories().into(),
+        retention: n.retention().into(),
+        channel: "web".into(),
+        at,
+    }
+}
+
 async fn notice_page(
     state: &StaffState,
     status: StatusCode,
@@ -168,6 +198,8 @@ async fn notice_page(
     saved: bool,
     errors: Vec<FieldError>,
 ) -> Handled {
+    // The box stays ticked when the page comes back for another fault.
+    let acknowledged = !errors.is_empty() && errors.iter().all(|e| e.field != "notice_ack");
     let domain = domain_of(state, l).await?;
     let today = state.repair.portal.today();
     let view_data = NoticeView {
@@ -195,7 +227,7 @@ async fn notice_page(
     Ok(page(
         status,
         render_document(None, "告知书", move || {
-            view! { <NoticePage view=view_data code text saved errors/> }.into_any()
+            view! { <NoticePage view=view_data code text saved acknowledged errors/> }.into_any()
         }),
     ))
 }
@@ -247,9 +279,15 @@ pub async fn submit(
             .await
             .map_err(|e| Halt::from(Box::new(e.into_response())))?;
         let none = Collected::new(0);
-        return answer_with(&state, &client, &number, f.code, f.statement, none, None).await;
+        let posted = Posted {
+            code: f.code,
+            statement: f.statement,
+            notice_ack: f.notice_ack,
+            notice_version: f.notice_version,
+        };
+        return answer_with(&state, &client, &number, posted, none, None).await;
     };
-    let (mut code, mut statement) = (String::new(), String::new());
+    let mut posted = Posted::default();
     let mut found: Option<StoredListing> = None;
     let mut collected = Collected::new(0);
     loop {
@@ -263,12 +301,14 @@ pub async fn submit(
             }
         };
         match field.name().unwrap_or("") {
-            "code" => code = field.text().await.unwrap_or_default(),
-            "statement" => statement = field.text().await.unwrap_or_default(),
+            "code" => posted.code = field.text().await.unwrap_or_default(),
+            "statement" => posted.statement = field.text().await.unwrap_or_default(),
+            "notice_ack" => posted.notice_ack = field.text().await.unwrap_or_default(),
+            "notice_version" => posted.notice_version = field.text().await.unwrap_or_default(),
             "evidence" => {
                 // Nothing is stored for someone who has not shown the code.
                 if found.is_none() {
-                    let l = match verify(&state, &client, &number, &code).await {
+                    let l = match verify(&state, &client, &number, &posted.code).await {
                         Ok(l) => l,
                         Err(halt) => {
                             collected.discard(&state.repair.uploads).await;
@@ -287,7 +327,7 @@ pub async fn submit(
             _ => {}
         }
     }
-    answer_with(&state, &client, &number, code, statement, collected, found).await
+    answer_with(&state, &client, &number, posted, collected, found).await
 }
 
 /// Records the answer with the files `collected` once the code is known
@@ -297,11 +337,16 @@ async fn answer_with(
     state: &StaffState,
     client: &str,
     number: &str,
-    code: String,
-    statement: String,
+    posted: Posted,
     collected: Collected,
     checked: Option<StoredListing>,
 ) -> Handled {
+    let Posted {
+        code,
+        statement,
+        notice_ack,
+        notice_version,
+    } = posted;
     let uploads = &state.repair.uploads;
     let l = match checked {
         Some(l) => l,
@@ -315,6 +360,13 @@ async fn answer_with(
     };
     let text = statement.trim().to_string();
     let mut errors = Vec::new();
+    // Checked after the code: a wrong code gets the same answer as ever.
+    if !acknowledged(&notice_ack, &notice_version) {
+        errors.push(FieldError::new(
+            "notice_ack",
+            acknowledgement_missing(&notice_version),
+        ));
+    }
     if let Some(m) = &collected.error {
         errors.push(FieldError::new("evidence", m.clone()));
     }
@@ -346,6 +398,7 @@ async fn answer_with(
         today,
         &text,
         &collected.files,
+        &[acknowledgement(Utc::now())],
     )
     .await;
     let outcome = match outcome {

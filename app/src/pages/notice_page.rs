@@ -3,6 +3,8 @@
 //! the window is open. Plain forms handled by the server's `notices`
 //! handlers, which check the code (with the tracking lookups' limits).
 
+use crate::components::privacy_notice::PrivacyNotice;
+use crate::domain::privacy_notice::NoticeForm;
 use leptos::prelude::*;
 
 use crate::pages::admin::listings::Sections;
@@ -44,8 +46,11 @@ pub fn NoticePage(
     code: String,
     text: String,
     saved: bool,
+    /// The notice was ticked on the form being shown again.
+    acknowledged: bool,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
+    let notice_error = error_for(&errors, "notice_ack");
     let text_error = error_for(&errors, "statement");
     let evidence_error = error_for(&errors, "evidence");
     let action = format!("/notices/{}/answer", view.number);
@@ -69,6 +74,13 @@ pub fn NoticePage(
             <h2>"陈述、申辩"</h2>
             <form method="post" action=action enctype="multipart/form-data" novalidate class="panel">
                 <input type="hidden" name="code" value=code/>
+                <PrivacyNotice
+                    form=NoticeForm::NoticeAnswer
+                    acknowledged
+                    offer_sms=false
+                    sms_consent=false
+                    error=notice_error.clone()
+                />
                 <div class="field" class:field-error=text_error.is_some()>
                     <label for="statement">"陈述、申辩意见"</label>
                     {text_error.clone().map(|e| view! { <p class="error-message" id="statement-error">"错误："{e}</p> })}

@@ -98,13 +98,14 @@ pub trait ListingStore: Send + Sync + 'static {
         department_id: i64,
     ) -> Result<Vec<StoredListing>, StoreError>;
     async fn listing_events(&self, listing_id: i64) -> Result<Vec<ListingEvent>, StoreError>;
-    /// A party's answer with the evidence files sent with it (no register
-    /// entry: the party is not staff); false when the listing's state had
-    /// changed (nothing written).
+    /// A party's answer with the evidence files sent with it and the
+    /// form's notice acknowledged (no register entry: the party is not
+    /// staff); false when the listing's state had changed (nothing written).
     async fn record_answer(
         &self,
         change: &ListingChange,
         files: &[super::repair::NewFile],
+        consents: &[super::consent::NewConsent],
     ) -> Result<bool, StoreError>;
     /// The evidence the party sent, oldest first.
     async fn listing_files(

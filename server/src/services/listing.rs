@@ -90,6 +90,7 @@ pub async fn answer(
     today: NaiveDate,
     text: &str,
     files: &[NewFile],
+    consents: &[app::store::consent::NewConsent],
 ) -> Result<Result<(), Refused>, StoreError> {
     let allowed = match step(
         l.state,
@@ -121,7 +122,7 @@ pub async fn answer(
         doc_no: None,
         entry_id: None,
     };
-    Ok(if listings.record_answer(&change, files).await? {
+    Ok(if listings.record_answer(&change, files, consents).await? {
         Ok(())
     } else {
         Err(Refused::Stale(l.state))

@@ -9,6 +9,7 @@ use axum::http::{Request, StatusCode};
 
 use super::collect::count;
 use super::staff::{add_account, sign_in, Member};
+use super::NOTICE_ACK;
 use super::{encode, portal, Portal};
 
 const REASON: &str = "以欺骗手段取得许可，受到较重行政处罚";
@@ -360,7 +361,16 @@ async fn the_notice_routes_give_nothing_to_a_stranger() {
             && unknown.body.contains("告知书编号或查询码不正确")
     );
     let empty = p
-        .post_form(&answer, "", &[("code", &c.code), ("statement", "  ")])
+        .post_form(
+            &answer,
+            "",
+            &[
+                ("code", &c.code),
+                ("statement", "  "),
+                NOTICE_ACK[0],
+                NOTICE_ACK[1],
+            ],
+        )
         .await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert!(
@@ -370,7 +380,16 @@ async fn the_notice_routes_give_nothing_to_a_stranger() {
     );
     let long = "长".repeat(5001);
     let overlong = p
-        .post_form(&answer, "", &[("code", &c.code), ("statement", &long)])
+        .post_form(
+            &answer,
+            "",
+            &[
+                ("code", &c.code),
+                ("statement", &long),
+                NOTICE_ACK[0],
+                NOTICE_ACK[1],
+            ],
+        )
         .await;
     assert_eq!(overlong.status, StatusCode::BAD_REQUEST);
     assert!(overlong.body.contains("不能超过 5000 字"));

@@ -196,10 +196,21 @@ async fn a_listing_reaches_the_public_only_after_the_party_could_answer() {
             &[
                 ("code", &code),
                 ("statement", "已于2026年10月全部履行处罚决定，并已整改。"),
+                super::NOTICE_ACK[0],
+                super::NOTICE_ACK[1],
             ],
         )
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    // The answer form's notice was acknowledged, and that is recorded.
+    assert_eq!(
+        count(
+            &p,
+            "select count(*) from consents where case_kind = 'notice_answer' and purpose = 'notice'"
+        )
+        .await,
+        1
+    );
     assert!(answered.body.contains("已收到您的陈述、申辩"));
     // The credit authority sees the reply owed; the department cannot.
     add_account(&p, "boss", Role::Admin, None).await;
@@ -633,7 +644,12 @@ async fn the_party_answers_with_evidence_the_department_reads() {
     let fake = p
         .post_multipart(
             &answer,
-            &[("code", &code), ("statement", "已整改")],
+            &[
+                ("code", &code),
+                ("statement", "已整改"),
+                super::NOTICE_ACK[0],
+                super::NOTICE_ACK[1],
+            ],
             &[("evidence", "缴款凭证.pdf", b"not a pdf")],
         )
         .await;
@@ -644,7 +660,12 @@ async fn the_party_answers_with_evidence_the_department_reads() {
     let sent = p
         .post_multipart(
             &answer,
-            &[("code", &code), ("statement", "已全部履行，附缴款凭证。")],
+            &[
+                ("code", &code),
+                ("statement", "已全部履行，附缴款凭证。"),
+                super::NOTICE_ACK[0],
+                super::NOTICE_ACK[1],
+            ],
             &[
                 ("evidence", "缴款凭证.pdf", super::repair::PDF),
                 ("evidence", "整改照片.jpg", super::repair::JPEG),

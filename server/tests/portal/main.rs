@@ -123,6 +123,16 @@ impl std::io::Write for CapturedLog {
     }
 }
 
+/// The personal-information notice acknowledged, as every form that
+/// collects personal data posts it.
+pub const NOTICE_ACK: [(&str, &str); 2] = [
+    ("notice_ack", "yes"),
+    (
+        "notice_version",
+        app::domain::privacy_notice::NOTICE_VERSION,
+    ),
+];
+
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
 }

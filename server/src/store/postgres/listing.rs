@@ -246,6 +246,7 @@ impl ListingStore for PgStore {
         &self,
         change: &ListingChange,
         files: &[NewFile],
+        consents: &[app::store::consent::NewConsent],
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let Some(event) = step_with_event(&mut tx, change).await? else {
@@ -270,6 +271,13 @@ impl ListingStore for PgStore {
             .await
             .map_err(db_err)?;
         }
+        super::consent::insert_consents(
+            &mut tx,
+            app::domain::privacy_notice::NoticeForm::NoticeAnswer,
+            change.listing_id,
+            consents,
+        )
+        .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(true)
     }

@@ -5,9 +5,7 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
-use app::domain::privacy_notice::{
-    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm,
-};
+use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, NoticeForm};
 use app::domain::repair_application::EvidenceKind;
 use app::domain::serious_listing::{
     constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
@@ -174,19 +172,6 @@ async fn verify(
         vec![FieldError::new("code", WRONG)],
     )
     .into())
-}
-
-/// The answer form's notice, acknowledged at `at`.
-fn acknowledgement(at: chrono::DateTime<Utc>) -> NewConsent {
-    let n = notice(NoticeForm::NoticeAnswer);
-    NewConsent {
-        purpose: ConsentPurpose::Notice,
-        notice_version: n.version.into(),
-        categories: n.categories().into(),
-        retention: n.retention().into(),
-        channel: "web".into(),
-        at,
-    }
 }
 
 async fn notice_page(
@@ -398,7 +383,7 @@ async fn answer_with(
         today,
         &text,
         &collected.files,
-        &[acknowledgement(Utc::now())],
+        &[NewConsent::notice(NoticeForm::NoticeAnswer, Utc::now())],
     )
     .await;
     let outcome = match outcome {

@@ -69,17 +69,27 @@ pub fn TransparencyPage() -> impl IntoView {
     }
 }
 
-/// The month axis: `11月`, with the year under the first month and
-/// under each January.
+/// The month axis: `11月`, with the year under each January and under
+/// the first month (unless that is a December: its year would run into
+/// January's).
 fn month_axis(months: &[MonthTotal]) -> Vec<(String, Option<String>)> {
     months
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let year = (i == 0 || m.month.month == 1).then(|| format!("{}年", m.month.year));
+            let first = i == 0 && m.month.month < 12;
+            let year = (first || m.month.month == 1).then(|| format!("{}年", m.month.year));
             (m.month.short_label(), year)
         })
         .collect()
+}
+
+/// `7 个工作日`, or `—` when nothing was decided.
+fn working_days(median: Option<f64>) -> String {
+    match median {
+        Some(_) => format!("{} 个工作日", days_label(median)),
+        None => days_label(None),
+    }
 }
 
 fn count(n: u32) -> Option<f64> {
@@ -259,10 +269,10 @@ fn Body(view: TransparencyView) -> impl IntoView {
             <dl class="tr-cards">
                 <div><dt>"信用修复：收到 / 办结"</dt><dd>{format!("{} / {}", total.repair.received, total.repair.decided)}</dd></div>
                 <div><dt>"信用修复按时办结率"</dt><dd>{percent_label(total.repair.share_within_limit())}</dd></div>
-                <div><dt>"信用修复办结用时中位数"</dt><dd>{format!("{} 个工作日", days_label(total.repair.median_working_days))}</dd></div>
+                <div><dt>"信用修复办结用时中位数"</dt><dd>{working_days(total.repair.median_working_days)}</dd></div>
                 <div><dt>"异议申诉：收到 / 办结"</dt><dd>{format!("{} / {}", total.objection.received, total.objection.decided)}</dd></div>
                 <div><dt>"异议申诉按时办结率"</dt><dd>{percent_label(total.objection.share_within_limit())}</dd></div>
-                <div><dt>"异议申诉办结用时中位数"</dt><dd>{format!("{} 个工作日", days_label(total.objection.median_working_days))}</dd></div>
+                <div><dt>"异议申诉办结用时中位数"</dt><dd>{working_days(total.objection.median_working_days)}</dd></div>
                 <div><dt>"迟报率（迟报条数 / 报送条数）"</dt><dd>{format!("{}（{} / {}）", percent_label(total.deliveries.share_late()), total.deliveries.late, total.deliveries.rows)}</dd></div>
                 <div><dt>"核查结果反馈率"</dt><dd>{percent_label(total.feedback.share_received())}</dd></div>
             </dl>

@@ -19,6 +19,22 @@ pub struct NewConsent {
     pub at: DateTime<Utc>,
 }
 
+impl NewConsent {
+    /// `form`'s notice (the version shown now), acknowledged through the
+    /// portal's form at `at`.
+    pub fn notice(form: NoticeForm, at: DateTime<Utc>) -> Self {
+        let n = crate::domain::privacy_notice::notice(form);
+        NewConsent {
+            purpose: ConsentPurpose::Notice,
+            notice_version: n.version.into(),
+            categories: n.categories().into(),
+            retention: n.retention().into(),
+            channel: "web".into(),
+            at,
+        }
+    }
+}
+
 /// A consent as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredConsent {

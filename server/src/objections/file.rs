@@ -7,9 +7,7 @@
 use app::domain::objection::{
     check_grounds, objection_pledge_text, ObjectionGround, ObjectionPledgeFacts,
 };
-use app::domain::privacy_notice::{
-    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm,
-};
+use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, NoticeForm};
 use app::domain::repair_application::{
     parse_mobile, parse_person_name, tracking_code_from_bytes, ApplicantKind, EvidenceKind,
     MAX_FILES,
@@ -102,20 +100,6 @@ pub async fn form(State(state): State<StaffState>, Query(q): Query<RecordQuery>)
         ..ObjectionAnswers::default()
     };
     Ok(form_page(&o, StatusCode::OK, answers, vec![]))
-}
-
-/// The objection form's notice, acknowledged at `at` (checked with the
-/// text fields: ticked, under the version shown now).
-fn acknowledgement(at: chrono::DateTime<Utc>) -> NewConsent {
-    let n = notice(NoticeForm::Objection);
-    NewConsent {
-        purpose: ConsentPurpose::Notice,
-        notice_version: n.version.into(),
-        categories: n.categories().into(),
-        retention: n.retention().into(),
-        channel: "web".into(),
-        at,
-    }
 }
 
 /// The text fields, checked: what the objection records.
@@ -449,7 +433,7 @@ pub async fn submit(
         submitted_at: Utc::now(),
         submitted_on: today,
         deadline,
-        consents: vec![acknowledgement(Utc::now())],
+        consents: vec![NewConsent::notice(NoticeForm::Objection, Utc::now())],
     };
     let filed = match state.objections.file_objection(&new, &files).await {
         Ok(f) => f,

@@ -5,7 +5,7 @@
 
 use app::disclosure::subject_public_name;
 use app::domain::privacy_notice::{
-    acknowledged, acknowledgement_missing, notice, ConsentPurpose, NoticeForm, NOTICE_VERSION,
+    acknowledged, acknowledgement_missing, ConsentPurpose, NoticeForm, NOTICE_VERSION,
     SMS_CATEGORIES, SMS_RETENTION,
 };
 use app::domain::repair_application::{
@@ -818,22 +818,16 @@ fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
 /// The notice acknowledged on the applicant page, and the SMS consent if
 /// given there, as recorded with the application.
 fn consents_of(a: &app::store::repair::DraftAnswers) -> Vec<NewConsent> {
-    let Some((version, at)) = a.notice.clone() else {
+    // `first_missing` sent an older version back to be read again, so the
+    // version acknowledged is the one shown now.
+    let Some((_, at)) = a.notice.clone() else {
         return vec![];
     };
-    let n = notice(NoticeForm::Repair);
-    let mut out = vec![NewConsent {
-        purpose: ConsentPurpose::Notice,
-        notice_version: version.clone(),
-        categories: n.categories().into(),
-        retention: n.retention().into(),
-        channel: "web".into(),
-        at,
-    }];
+    let mut out = vec![NewConsent::notice(NoticeForm::Repair, at)];
     if a.sms_consent {
         out.push(NewConsent {
             purpose: ConsentPurpose::Sms,
-            notice_version: version,
+            notice_version: NOTICE_VERSION.into(),
             categories: SMS_CATEGORIES.into(),
             retention: SMS_RETENTION.into(),
             channel: "web".into(),

@@ -387,3 +387,110 @@ async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
     assert_eq!(rows[0].get::<String, _>(1), NOTICE_VERSION);
     assert_eq!(rows[0].get::<String, _>(2), "web");
 }
+
+/// `/repair/track/sms-withdraw` called as a stranger would: without the
+/// code, with another department's staff cookie, from another site, with
+/// malformed input, and many times in a row. Only the number and code
+/// together withdraw, and wrong pairs meet the tracking limit.
+#[tokio::test]
+async fn the_sms_withdrawal_route_called_as_a_stranger_would() {
+    use app::domain::staff::Role;
+    let p = portal().await;
+    let (id, number, tracking) = submitted(&p, 0, true).await;
+    let in_force = |p: &Portal| {
+        let p = p.db.clone();
+        async move {
+            p.rows(&format!(
+                "select count(*) from consents where case_kind = 'repair' and case_id = {id}
+                 and purpose = 'sms' and withdrawn_at is null"
+            ))
+            .await[0]
+                .get::<i64, _>(0)
+        }
+    };
+    const ROUTE: &str = "/repair/track/sms-withdraw";
+
+    // No cookie and no code; a staff member of another department with
+    // the number but not the code: refused, nothing changes.
+    let bare = p.post_form(ROUTE, "", &[("number", &number)]).await;
+    assert_eq!(bare.status, StatusCode::BAD_REQUEST);
+    let other = p
+        .rows(&format!(
+            "select id from departments where id <> (select department_id from repair_applications where id = {id}) order by id limit 1"
+        ))
+        .await[0]
+        .get::<i64, _>(0);
+    super::staff::add_account(&p, "elsewhere", Role::Reviewer, Some(other)).await;
+    let staff = super::staff::sign_in(&p, "elsewhere").await;
+    let with_cookie = p
+        .post_form(
+            ROUTE,
+            &staff.cookie,
+            &[("number", &number), ("_csrf", &staff.csrf)],
+        )
+        .await;
+    assert_eq!(with_cookie.status, StatusCode::BAD_REQUEST);
+    assert!(!with_cookie.body.contains("13800001234"));
+    assert_eq!(in_force(&p).await, 1);
+
+    // Cross-origin (an evil Origin, or the browser's cross-site mark):
+    // refused before anything is read, even with the right code.
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = p
+            .send(
+                axum::http::Request::post(ROUTE)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("host", "127.0.0.1:3000")
+                    .header(name, value)
+                    .body(axum::body::Body::from(format!(
+                        "number={number}&code={tracking}"
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+    }
+    // A GET is not a withdrawal.
+    assert_eq!(p.get(ROUTE).await.0, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(in_force(&p).await, 1);
+
+    // Malformed input: answered as a page, never a 500, never echoed as
+    // markup, nothing withdrawn.
+    let long = "X".repeat(5000);
+    for (n, c) in [
+        ("<script>alert(1)</script>", tracking.as_str()),
+        (number.as_str(), "<script>"),
+        ("../../etc/passwd", "%00"),
+        (long.as_str(), long.as_str()),
+        ("", ""),
+    ] {
+        let r = p.post_form(ROUTE, "", &[("number", n), ("code", c)]).await;
+        assert!(r.status.is_client_error(), "{n:.20}: {}", r.status);
+        assert!(!r.body.contains("<script>alert"), "echoed");
+        assert!(r.body.contains("<html"), "a page");
+    }
+    assert_eq!(in_force(&p).await, 1);
+
+    // Many wrong pairs in a row: 429, after which even the right pair
+    // waits — the same limit as every tracking form.
+    let mut last = StatusCode::OK;
+    for _ in 0..12 {
+        last = p
+            .post_form(
+                ROUTE,
+                "",
+                &[("number", &number), ("code", "2345-6789-ABCD")],
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    let waits = p
+        .post_form(ROUTE, "", &[("number", &number), ("code", &tracking)])
+        .await;
+    assert_eq!(waits.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(in_force(&p).await, 1, "nothing withdrawn by any of them");
+}

@@ -89,22 +89,11 @@ pub async fn access(Path(number): Path<String>) -> Response {
     access_page(StatusCode::OK, shown, vec![])
 }
 
-/// A statement sent as a plain form (no files).
-#[derive(Deserialize)]
-pub struct StatementPost {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    statement: String,
-    #[serde(default)]
-    notice_ack: String,
-    #[serde(default)]
-    notice_version: String,
-}
-
-/// What an answer's form sent besides its files.
-#[derive(Default)]
-struct Posted {
+/// What an answer's form sent besides its files (also the whole of a
+/// statement sent as a plain form).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct Posted {
     code: String,
     statement: String,
     notice_ack: String,
@@ -260,16 +249,10 @@ pub async fn submit(
             .await
             .map_err(|e| Halt::from(Box::new(e.into_response())))?
     } else {
-        let Form(f) = Form::<StatementPost>::from_request(request, &())
+        let Form(posted) = Form::<Posted>::from_request(request, &())
             .await
             .map_err(|e| Halt::from(Box::new(e.into_response())))?;
         let none = Collected::new(0);
-        let posted = Posted {
-            code: f.code,
-            statement: f.statement,
-            notice_ack: f.notice_ack,
-            notice_version: f.notice_version,
-        };
         return answer_with(&state, &client, &number, posted, none, None).await;
     };
     let mut posted = Posted::default();

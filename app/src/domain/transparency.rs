@@ -531,7 +531,6 @@ pub fn count(
 ) -> Transparency {
     let mut cells: BTreeMap<(String, Month), Tally> = BTreeMap::new();
     let mut overdue: BTreeMap<(String, CaseKind), u32> = BTreeMap::new();
-    let mut departments: BTreeSet<String> = BTreeSet::new();
     let cases = steps.chunk_by(|a, b| a.kind == b.kind && a.case_id == b.case_id);
     for facts in cases.filter_map(|c| case_facts(c, today)) {
         let dept = facts.department.clone();
@@ -542,7 +541,6 @@ pub fn count(
                 .or_default()
                 .case(facts.kind)
                 .received += 1;
-            departments.insert(dept.clone());
         }
         if let Some((day, in_time)) = facts.decided {
             if range.contains(Month::of(day)) {
@@ -552,7 +550,6 @@ pub fn count(
                 t.within_limit += u32::from(in_time);
                 t.days
                     .push(calendar.working_days_between(facts.received, day));
-                departments.insert(dept.clone());
             }
         }
         if let Some(day) = facts.closed {
@@ -562,12 +559,10 @@ pub fn count(
                     .or_default()
                     .case(facts.kind)
                     .closed_otherwise += 1;
-                departments.insert(dept.clone());
             }
         }
         if facts.overdue_now {
             *overdue.entry((dept.clone(), facts.kind)).or_default() += 1;
-            departments.insert(dept);
         }
     }
     for d in deliveries.iter().filter(|d| range.contains(d.month)) {
@@ -578,7 +573,6 @@ pub fn count(
         t.deliveries += d.deliveries;
         t.rows += d.rows;
         t.late += d.late;
-        departments.insert(d.department.clone());
     }
     for f in feedback.iter().filter(|f| range.contains(f.month)) {
         let t = &mut cells
@@ -588,9 +582,14 @@ pub fn count(
         t.named += f.named;
         t.received += f.received;
         t.late += f.late;
-        departments.insert(f.department.clone());
     }
 
+    // Every department with a figure in the period, or a case overdue now.
+    let departments: BTreeSet<String> = cells
+        .keys()
+        .map(|(d, _)| d.clone())
+        .chain(overdue.keys().map(|(d, _)| d.clone()))
+        .collect();
     let mut by_month: BTreeMap<Month, Tally> = BTreeMap::new();
     let mut by_department: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();

@@ -12,7 +12,7 @@ use crate::components::chart::{BarChart, ColumnChart, Series};
 use crate::components::data_link::DataLink;
 use crate::components::notice::set_http_status;
 use crate::domain::transparency::{
-    days_label, percent_label, CaseFigures, DepartmentTotal, Month, MonthTotal, MAX_MONTHS, METHOD,
+    days_label, percent_label, CaseFigures, Month, MonthTotal, Transparency, MAX_MONTHS, METHOD,
 };
 use crate::model::encode_query_value;
 
@@ -177,27 +177,29 @@ fn CaseSection(
 #[component]
 fn Body(view: TransparencyView) -> impl IntoView {
     let TransparencyView {
-        figures,
+        figures:
+            Transparency {
+                range,
+                months,
+                departments: depts,
+                rows,
+                total,
+            },
         counted_at,
         this_month,
     } = view;
-    let range = figures.range;
-    let axis = month_axis(&figures.months);
+    let axis = month_axis(&months);
     let json = format!(
         "/api/v1/public/transparency?from={}&to={}",
         encode_query_value(&range.from.code()),
         encode_query_value(&range.to.code())
     );
-    let total = figures.total.clone();
-    let depts: Vec<DepartmentTotal> = figures.departments.clone();
     let names: Vec<String> = depts.iter().map(|d| d.department.clone()).collect();
-    let repair_months = figures
-        .months
+    let repair_months = months
         .iter()
         .map(|m| (m.month, m.figures.repair.clone()))
         .collect::<Vec<_>>();
-    let objection_months = figures
-        .months
+    let objection_months = months
         .iter()
         .map(|m| (m.month, m.figures.objection.clone()))
         .collect::<Vec<_>>();
@@ -253,7 +255,6 @@ fn Body(view: TransparencyView) -> impl IntoView {
                 .collect(),
         },
     ];
-    let rows = figures.rows.clone();
     view! {
         <h1>"信用工作透明度"</h1>
         <p class="lead">

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::domain::masking::{public_name, public_representative};
 use crate::domain::publication::format_date_cn;
 use crate::domain::{
-    publication_window, repair_eligibility, status_on, IdNumber, PublicationRule,
+    publication_window, repair_eligibility, status_on, IdNumber, PersonalBasis, PublicationRule,
     RepairEligibility, SubjectKind,
 };
 use crate::model::{Field, RecordKind, RecordView, RepairInfo, SubjectRecordLine, SubjectView};
@@ -121,6 +121,14 @@ fn push_opt(fields: &mut Vec<Field>, label: &str, value: Option<String>) {
     }
 }
 
+/// A natural person's record says on what basis the person's data are
+/// processed (个人信息保护法 art 17), as its department declared it.
+const BASIS_LABEL: &str = "个人信息处理依据";
+
+fn basis_line(basis: Option<&PersonalBasis>) -> Option<String> {
+    basis.map(|b| b.public_label().to_string())
+}
+
 /// The public view of a penalty, or `None` when it is not public on `today`.
 pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
     let status = status_on(p.decision_date, &p.rules, p.repaired_on, today);
@@ -199,6 +207,11 @@ pub fn penalty_view(p: &StoredPenalty, today: NaiveDate) -> Option<RecordView> {
         value: window.tier.label().to_string(),
     });
     push_opt(&mut fields, "备注", p.note.clone());
+    push_opt(
+        &mut fields,
+        BASIS_LABEL,
+        basis_line(p.personal_basis.as_ref()),
+    );
     Some(RecordView {
         kind: RecordKind::Penalty,
         id: p.id,
@@ -277,6 +290,11 @@ pub fn license_view(l: &StoredLicense, today: NaiveDate) -> Option<RecordView> {
         value: l.source.credit_code.clone(),
     });
     push_opt(&mut fields, "备注", l.note.clone());
+    push_opt(
+        &mut fields,
+        BASIS_LABEL,
+        basis_line(l.personal_basis.as_ref()),
+    );
     Some(RecordView {
         kind: RecordKind::License,
         id: l.id,

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use app::domain::credit_code::{check_char as uscc_check, ALPHABET};
 use app::domain::id_number::check_char as id_check;
 use app::domain::publication::period_end;
-use app::domain::{Fen, PublicationRule, SubjectKind, Tier};
+use app::domain::{Fen, PersonalBasis, PublicationRule, SubjectKind, Tier};
 use app::model::RecordKind;
 use app::store::StoreError;
 use chrono::{Datelike, Days, NaiveDate};
@@ -634,6 +634,8 @@ pub async fn generate(
                     repaired_on,
                     rule_ids: &rule_ids,
                     representative_id: rep_ids.get(&subject_id).map(String::as_str),
+                    personal_basis: (kind == SubjectKind::NaturalPerson)
+                        .then_some(&PersonalBasis::StatutoryDuty),
                 },
                 today,
             )
@@ -651,7 +653,7 @@ pub async fn generate(
     dates.sort();
     for decision in dates {
         let dept = rng.pick(&catalogs);
-        let (subject_id, _) = *rng.pick(&subjects);
+        let (subject_id, kind) = *rng.pick(&subjects);
         let (cert, content, prefix) = *rng.pick(LICENSES);
         let doc_no = next_doc(dept, decision.year(), "许");
         let cert_no = format!("{prefix}{}{:06}", decision.year(), rng.below(1_000_000));
@@ -673,6 +675,8 @@ pub async fn generate(
                 state: "有效",
                 note: None,
                 rule_ids: &[dept.license.on(decision)],
+                personal_basis: (kind == SubjectKind::NaturalPerson)
+                    .then_some(&PersonalBasis::StatutoryDuty),
             },
             today,
         )

@@ -20,6 +20,7 @@ pub mod masking;
 pub mod measure;
 pub mod money;
 pub mod objection;
+pub mod personal_basis;
 pub mod privacy_notice;
 pub mod publication;
 pub mod repair_application;
@@ -36,6 +37,7 @@ pub use credit_code::{CreditCode, CreditCodeError};
 pub use document_number::{DocumentNumber, DocumentNumberError};
 pub use id_number::{IdNumber, IdNumberError};
 pub use money::Fen;
+pub use personal_basis::PersonalBasis;
 pub use publication::{
     publication_window, repair_eligibility, status_on, PublicationRule, RepairEligibility, Status,
     Tier, Window,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-use crate::domain::{CreditCode, Fen, PublicationRule, SubjectKind};
+use crate::domain::{CreditCode, Fen, PersonalBasis, PublicationRule, SubjectKind};
 use crate::model::{DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchTarget};
 
 /// A failure of the storage layer. Its text is for logs, never for users.
@@ -74,6 +74,8 @@ pub struct StoredPenalty {
     /// The publication rules (with versions) the decision was made under.
     pub rules: Vec<PublicationRule>,
     pub repaired_on: Option<NaiveDate>,
+    /// A natural person's basis of processing, as the department declared it.
+    pub personal_basis: Option<PersonalBasis>,
 }
 
 /// A licence decision (行政许可) with its 双公示 fields.
@@ -96,6 +98,8 @@ pub struct StoredLicense {
     pub note: Option<String>,
     pub catalog_items: Vec<String>,
     pub rules: Vec<PublicationRule>,
+    /// A natural person's basis of processing, as the department declared it.
+    pub personal_basis: Option<PersonalBasis>,
 }
 
 /// An entry of a serious-dishonesty list (严重失信主体名单).

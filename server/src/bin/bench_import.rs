@@ -520,6 +520,7 @@ fn push_body(from: u32, to: u32, authority: &str) -> String {
             });
             if code.is_empty() {
                 r["CF_XDR_ZJHM"] = id.into();
+                r["GRXX_YJ"] = STATUTORY_DUTY.into();
             } else {
                 r["CF_XDR_SHXYM"] = code.into();
             }
@@ -1443,6 +1444,17 @@ fn subject(i: u32) -> (u32, &'static str, String, String) {
     }
 }
 
+/// A natural person's row declares its basis of processing (GRXX_YJ).
+const STATUTORY_DUTY: &str = "法定职责";
+
+fn basis_of(kind: &str) -> &'static str {
+    if kind == "自然人" {
+        STATUTORY_DUTY
+    } else {
+        ""
+    }
+}
+
 /// Row `i`'s subject number (row `10k + 1` names row `10k`'s subject).
 fn subject_no(i: u32) -> u32 {
     i - i % 2 * (i % 10 == 1) as u32
@@ -1453,7 +1465,7 @@ fn write_license_sheet(path: &std::path::Path, rows: u32, authority: &str) {
     let mut w = std::io::BufWriter::new(file);
     writeln!(
         w,
-        "XK_XDR_MC,XK_XDR_LB,XK_XDR_SHXYM,XK_XDR_ZJHM,XK_XKWS,XK_WSH,XK_XKLB,XK_XKZS,XK_XKBH,XK_NR,XK_JDRQ,XK_YXQZ,XK_YXQZI,XK_XKJG,XK_XKJGDM,ML_BM"
+        "XK_XDR_MC,XK_XDR_LB,XK_XDR_SHXYM,XK_XDR_ZJHM,XK_XKWS,XK_WSH,XK_XKLB,XK_XKZS,XK_XKBH,XK_NR,XK_JDRQ,XK_YXQZ,XK_YXQZI,XK_XKJG,XK_XKJGDM,ML_BM,GRXX_YJ"
     )
     .expect("write");
     for i in 0..rows {
@@ -1461,13 +1473,14 @@ fn write_license_sheet(path: &std::path::Path, rows: u32, authority: &str) {
         let l = license(i);
         writeln!(
             w,
-            "{},{kind},{code},{id},{LICENSE_DOC},{},{LICENSE_CATEGORY},{LICENSE_CERT},{},{LICENSE_CONTENT},{},{},{},鹤岗市市场监督管理局,{authority},scjg-license",
+            "{},{kind},{code},{id},{LICENSE_DOC},{},{LICENSE_CATEGORY},{LICENSE_CERT},{},{LICENSE_CONTENT},{},{},{},鹤岗市市场监督管理局,{authority},scjg-license,{}",
             subject_name(subject, SheetKind::License),
             l.doc_no,
             l.cert_no,
             l.date,
             l.date,
             l.until,
+            basis_of(kind),
         )
         .expect("write");
     }
@@ -1479,7 +1492,7 @@ fn write_sheet(path: &std::path::Path, rows: std::ops::Range<u32>, authority: &s
     let mut w = std::io::BufWriter::new(file);
     writeln!(
         w,
-        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_XDR_ZJHM,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_CFJG,CF_CFJGDM,ML_BM"
+        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_XDR_ZJHM,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_CFJG,CF_CFJGDM,ML_BM,GRXX_YJ"
     )
     .expect("write");
     for i in rows {
@@ -1487,7 +1500,7 @@ fn write_sheet(path: &std::path::Path, rows: std::ops::Range<u32>, authority: &s
         let p = penalty(i);
         writeln!(
             w,
-            "{},{kind},{code},{id},{},{VIOLATION},{},{BASIS},罚款,{},{}.{:02},{},鹤岗市市场监督管理局,{authority},scjg-ordinary",
+            "{},{kind},{code},{id},{},{VIOLATION},{},{BASIS},罚款,{},{}.{:02},{},鹤岗市市场监督管理局,{authority},scjg-ordinary,{}",
             subject_name(subject, SheetKind::Penalty),
             p.doc_no,
             p.facts,
@@ -1495,6 +1508,7 @@ fn write_sheet(path: &std::path::Path, rows: std::ops::Range<u32>, authority: &s
             i % 5,
             i % 100,
             p.date,
+            basis_of(kind),
         )
         .expect("write");
     }

@@ -284,6 +284,21 @@ pub fn subject_key(subject: &SubjectFields) -> Option<String> {
     }
 }
 
+/// The stored `personal_basis` of a row's subject: a natural person's
+/// basis of processing; `None` for organisations.
+pub fn basis_code(subject: &SubjectFields) -> Option<&'static str> {
+    subject.personal_basis.as_ref().map(|b| b.code())
+}
+
+/// The stored `consent_ref` of a row's subject, when the basis is consent.
+pub fn consent_ref(subject: &SubjectFields) -> Option<String> {
+    subject
+        .personal_basis
+        .as_ref()
+        .and_then(|b| b.reference())
+        .map(str::to_string)
+}
+
 /// What the database says of a checked row: the rule version it falls
 /// under, the record it corrects (if any) and the subject its identifier
 /// names (if registered, or named by an earlier row of the delivery).

@@ -4,7 +4,7 @@
 //! its own write helpers (`store::writes`, `store::postgres::writes`). The
 //! records written here are the shapes those helpers take.
 
-use app::domain::{Fen, PublicationRule, SubjectKind};
+use app::domain::{Fen, PersonalBasis, PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
@@ -104,6 +104,8 @@ pub struct NewPenalty<'a> {
     pub rule_ids: &'a [i64],
     /// CF_FR_ZJHM: the representative's ID number, never public.
     pub representative_id: Option<&'a str>,
+    /// A natural person's basis of processing (GRXX_YJ / GRXX_TYBH).
+    pub personal_basis: Option<&'a PersonalBasis>,
 }
 
 pub struct NewLicense<'a> {
@@ -122,6 +124,8 @@ pub struct NewLicense<'a> {
     pub state: &'a str,
     pub note: Option<&'a str>,
     pub rule_ids: &'a [i64],
+    /// A natural person's basis of processing (GRXX_YJ / GRXX_TYBH).
+    pub personal_basis: Option<&'a PersonalBasis>,
 }
 
 pub struct NewSeriousEntry<'a> {

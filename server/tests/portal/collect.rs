@@ -41,10 +41,11 @@ pub(super) async fn dept(p: &Portal) -> Dept {
     }
 }
 
-const HEADER: &str = "行政相对人名称,CF_XDR_LB,统一社会信用代码,CF_XDR_ZJHM,决定书文号,CF_WFXW,违法事实,CF_YJ,处罚类别,CF_NR,罚款金额（万元）,处罚决定日期,CF_CFJG,CF_CFJGDM,ML_BM,备注";
+const HEADER: &str = "行政相对人名称,CF_XDR_LB,统一社会信用代码,CF_XDR_ZJHM,决定书文号,CF_WFXW,违法事实,CF_YJ,处罚类别,CF_NR,罚款金额（万元）,处罚决定日期,CF_CFJG,CF_CFJGDM,ML_BM,备注,GRXX_YJ";
 
 /// A row of the golden sheet: (name, kind, credit code, id number, doc no,
-/// categories, fine, date, authority code, catalog item, note).
+/// categories, fine, date, authority code, catalog item, note). A natural
+/// person's row declares the statutory duty as the basis of processing.
 #[allow(clippy::too_many_arguments)]
 fn line(
     name: &str,
@@ -60,7 +61,8 @@ fn line(
     note: &str,
 ) -> String {
     format!(
-        "{name},{kind},{code},{id},{doc},销售不合格产品,经查当事人销售不合格产品,《产品质量法》第四十九条,{categories},依法处罚,{fine},{date},鹤岗市市场监督管理局,{authority},{item},{note}"
+        "{name},{kind},{code},{id},{doc},销售不合格产品,经查当事人销售不合格产品,《产品质量法》第四十九条,{categories},依法处罚,{fine},{date},鹤岗市市场监督管理局,{authority},{item},{note},{}",
+        if kind == "自然人" { "法定职责" } else { "" }
     )
 }
 

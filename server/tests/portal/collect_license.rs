@@ -13,7 +13,7 @@ use super::{portal, Portal};
 
 /// Headers as departments write them: codes and Chinese names mixed, in
 /// their own order.
-const HEADERS: [&str; 16] = [
+const HEADERS: [&str; 18] = [
     "ML_BM",
     "行政相对人名称",
     "XK_XDR_LB",
@@ -30,6 +30,8 @@ const HEADERS: [&str; 16] = [
     "XK_YXQZI",
     "许可机关统一社会信用代码",
     "当前状态",
+    "个人信息处理依据",
+    "GRXX_TYBH",
 ];
 
 /// The authority's name column is added last (its value is the department's).
@@ -48,6 +50,9 @@ struct Line<'a> {
     to: &'a str,
     authority: &'a str,
     state: &'a str,
+    /// A natural person's basis of processing, and the consent's reference.
+    basis: &'a str,
+    consent: &'a str,
 }
 
 fn good<'a>(d: &'a Dept, name: &'a str, doc: &'a str) -> Line<'a> {
@@ -64,6 +69,8 @@ fn good<'a>(d: &'a Dept, name: &'a str, doc: &'a str) -> Line<'a> {
         to: "2031-10-07",
         authority: &d.credit_code,
         state: "",
+        basis: "",
+        consent: "",
     }
 }
 
@@ -85,6 +92,8 @@ fn golden(d: &Dept, existing_doc: &str) -> (String, Vec<(u64, &'static str)>) {
             from: "2026-11-24",
             to: "",
             category: "登记许可",
+            basis: "同意",
+            consent: "鹤市监同〔2026〕17号",
             ..good(d, "王某某（演示）", "鹤市监许〔2026〕902号")
         },
         Line {
@@ -125,6 +134,7 @@ fn golden(d: &Dept, existing_doc: &str) -> (String, Vec<(u64, &'static str)>) {
         Line {
             kind: "自然人",
             code: "",
+            basis: "法定职责",
             ..good(d, "无证件（演示）", "鹤市监许〔2026〕912号")
         },
     ];
@@ -150,6 +160,8 @@ fn golden(d: &Dept, existing_doc: &str) -> (String, Vec<(u64, &'static str)>) {
             l.to,
             l.authority,
             l.state,
+            l.basis,
+            l.consent,
             &d.name,
         ])
         .unwrap();
@@ -273,6 +285,16 @@ async fn a_golden_licence_sheet_is_checked_then_committed_and_public() {
     assert!(!page.contains("11010519491231002X") && !page.contains("王某某"));
     assert!(page.contains("长期"), "no end date: without end");
     assert!(page.contains("登记"));
+    // The person is told the basis of processing, not the consent's number.
+    assert!(page.contains("个人信息处理依据") && page.contains("取得本人同意"));
+    assert!(!page.contains("鹤市监同〔2026〕17号"));
+    let stored = &p
+        .rows(&format!(
+            "select personal_basis, consent_ref from licenses where id = {person_id}"
+        ))
+        .await[0];
+    assert_eq!(stored.get::<String, _>(0), "consent");
+    assert_eq!(stored.get::<String, _>(1), "鹤市监同〔2026〕17号");
 
     // The correction: state and holder's name replaced, history kept.
     let (_, page) = p.get(&format!("/licenses/{existing_id}")).await;

@@ -35,7 +35,9 @@ fn penalty(d: &Dept, doc: &str, subject: Value) -> Value {
 }
 
 fn person(name: &str) -> Value {
-    json!({ "CF_XDR_MC": name, "CF_XDR_LB": "自然人", "CF_XDR_ZJHM": PERSON_ID })
+    json!({
+        "CF_XDR_MC": name, "CF_XDR_LB": "自然人", "CF_XDR_ZJHM": PERSON_ID, "GRXX_YJ": "法定职责"
+    })
 }
 
 fn records(records: &[Value]) -> String {

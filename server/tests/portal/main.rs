@@ -28,6 +28,7 @@ mod measure_strangers;
 mod objection_strangers;
 mod objections;
 mod periods;
+mod personal_basis;
 mod privacy;
 mod public_api;
 mod repair;

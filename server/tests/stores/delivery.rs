@@ -396,6 +396,7 @@ async fn mixed(db: &Db, d: &Dept, n: u32) -> Vec<Cells> {
     person.retain(|(c, _)| !matches!(*c, "CF_XDR_LB" | "CF_XDR_SHXYM"));
     person.push(("CF_XDR_LB", "自然人".into()));
     person.push(("CF_XDR_ZJHM", "11010519491231002X".into()));
+    person.push(("GRXX_YJ", "法定职责".into()));
     rows.push(person);
     // A new record of a registered subject.
     rows.push(row(
@@ -719,6 +720,7 @@ async fn default_inserts_after_a_publication_take_new_ids() {
                     repaired_on: None,
                     rule_ids: &[rule],
                     representative_id: None,
+                    personal_basis: None,
                 },
                 today(),
             )

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{column_name, parse_sheet_date, refuse, Authority, Refusal, SheetKind, SubjectFields};
+use crate::domain::personal_basis::PersonalBasis;
 use crate::domain::subject_kind::SubjectKind;
 use crate::domain::{CreditCode, IdNumber};
 
@@ -17,6 +18,10 @@ pub(super) struct SubjectColumns {
     pub representative: &'static str,
     /// The representative's ID number (CF_FR_ZJHM / XK_FR_ZJHM).
     pub representative_id: &'static str,
+    /// The basis of processing a natural person's data, and the consent's
+    /// reference (the shared platform columns).
+    pub personal_basis: &'static str,
+    pub consent_ref: &'static str,
 }
 
 /// A row as `value(code)`: the cell of that column, if the sheet has it.
@@ -89,14 +94,15 @@ impl<F: Fn(&str) -> Option<String>> Cells<F> {
                 format!("“{kind_raw}”不是有效的类别，应为 法人及非法人组织、个体工商户 或 自然人"),
             )
         })?;
-        let (credit_code, id_number) = match kind {
+        let (credit_code, id_number, personal_basis) = match kind {
             SubjectKind::NaturalPerson => {
                 let raw = self
                     .get(cols.id_number)
                     .ok_or_else(|| refuse(cols.id_number, "自然人须填写证件号码"))?;
                 let id = IdNumber::parse(&raw)
                     .map_err(|e| refuse(cols.id_number, format!("身份证号码有误：{e}")))?;
-                (None, Some(id.as_str().to_string()))
+                let basis = self.personal_basis(cols, warnings)?;
+                (None, Some(id.as_str().to_string()), Some(basis))
             }
             _ => {
                 let raw = self.get(cols.credit_code).ok_or_else(|| {
@@ -112,7 +118,7 @@ impl<F: Fn(&str) -> Option<String>> Cells<F> {
                         "统一社会信用代码 {code} 校验位不符（早期试点代码可能如此），已接收，请核实"
                     ));
                 }
-                (Some(code.as_str().to_string()), None)
+                (Some(code.as_str().to_string()), None, None)
             }
         };
         Ok(SubjectFields {
@@ -129,7 +135,38 @@ impl<F: Fn(&str) -> Option<String>> Cells<F> {
                 SubjectKind::NaturalPerson => None,
                 _ => self.representative_id(cols.representative_id, warnings),
             },
+            personal_basis,
         })
+    }
+
+    /// A natural person's row must say why the person's data may be
+    /// processed: a statutory duty, or consent with its reference.
+    fn personal_basis(
+        &self,
+        cols: &SubjectColumns,
+        warnings: &mut Vec<String>,
+    ) -> Result<PersonalBasis, Refusal> {
+        let basis = self.get(cols.personal_basis);
+        let reference = self.get(cols.consent_ref);
+        match PersonalBasis::parse(basis.as_deref(), reference.as_deref()) {
+            Ok((basis, reference_dropped)) => {
+                if reference_dropped {
+                    warnings.push(format!(
+                        "处理依据为“法定职责”，{}未登记",
+                        column_name(cols.consent_ref)
+                    ));
+                }
+                Ok(basis)
+            }
+            Err(e) => {
+                let code = if e.in_reference() {
+                    cols.consent_ref
+                } else {
+                    cols.personal_basis
+                };
+                Err(refuse(code, e.message()))
+            }
+        }
     }
 
     /// The representative's ID number, kept only when it is a resident ID

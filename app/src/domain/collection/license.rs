@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 
 use super::cells::{Cells, SubjectColumns};
-use super::{col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM};
+use super::{
+    col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM, CONSENT_REF,
+    PERSONAL_BASIS,
+};
 use crate::domain::DocumentNumber;
 
 /// The columns of a licence sheet (DOMAIN.md §5). Mandatory: what a
@@ -37,6 +40,8 @@ pub const LICENSE_COLUMNS: &[Column] = &[
     col("XK_LYDW", "数据来源单位", false),
     col("XK_LYDWDM", "数据来源单位统一社会信用代码", false),
     col("BZ", "备注", false),
+    col(PERSONAL_BASIS, "个人信息处理依据", false),
+    col(CONSENT_REF, "个人信息同意书编号", false),
     col(CATALOG_ITEM, "目录项编码", true),
 ];
 
@@ -54,6 +59,8 @@ pub(super) const SUBJECT: SubjectColumns = SubjectColumns {
     id_number: "XK_XDR_ZJHM",
     representative: "XK_FRDB",
     representative_id: "XK_FR_ZJHM",
+    personal_basis: PERSONAL_BASIS,
+    consent_ref: CONSENT_REF,
 };
 
 /// A licence row that passed the checks of this module.
@@ -249,6 +256,9 @@ mod tests {
         row.remove("XK_XDR_SHXYM");
         assert_eq!(check(&row).unwrap_err().column, "XK_XDR_ZJHM");
         row.insert("XK_XDR_ZJHM", "11010519491231002X".into());
+        // The basis of processing the person's data is required too.
+        assert_eq!(check(&row).unwrap_err().column, PERSONAL_BASIS);
+        row.insert(PERSONAL_BASIS, "履行法定职责".into());
         assert!(check(&row).is_ok());
     }
 }

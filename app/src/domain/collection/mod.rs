@@ -21,6 +21,7 @@ pub mod penalty;
 
 use chrono::NaiveDate;
 
+use super::personal_basis::PersonalBasis;
 use super::publication::PublicationRule;
 use super::subject_kind::SubjectKind;
 use crate::model::RecordKind;
@@ -50,6 +51,12 @@ const fn col(code: &'static str, name: &'static str, mandatory: bool) -> Column 
 /// The catalog item a row belongs to: not a national column, so the
 /// platform names it (the item codes are listed at `/admin/catalog`).
 pub const CATALOG_ITEM: &str = "ML_BM";
+
+/// The legal basis of processing a natural person's data (法定职责 / 同意),
+/// and the consent's reference: platform columns too, required of a
+/// natural person's row ([`crate::domain::personal_basis`]).
+pub const PERSONAL_BASIS: &str = "GRXX_YJ";
+pub const CONSENT_REF: &str = "GRXX_TYBH";
 
 /// The two kinds of 双公示 sheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,6 +266,8 @@ pub struct SubjectFields {
     pub representative: Option<String>,
     /// The representative's (operator's) resident ID number, never public.
     pub representative_id: Option<String>,
+    /// Why a natural person's data may be processed; `None` for others.
+    pub personal_basis: Option<PersonalBasis>,
 }
 
 /// A checked row of either kind.
@@ -451,7 +460,11 @@ mod tests {
     fn column_codes_are_unique_across_kinds_except_the_shared_ones() {
         for p in PENALTY_COLUMNS {
             if let Some(l) = LICENSE_COLUMNS.iter().find(|l| l.code == p.code) {
-                assert!(["BZ", CATALOG_ITEM].contains(&l.code), "{}", l.code);
+                assert!(
+                    ["BZ", CATALOG_ITEM, PERSONAL_BASIS, CONSENT_REF].contains(&l.code),
+                    "{}",
+                    l.code
+                );
                 assert_eq!(l.name, p.name);
             }
         }

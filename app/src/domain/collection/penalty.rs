@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 
 use super::cells::{Cells, SubjectColumns};
-use super::{col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM};
+use super::{
+    col, refuse, Authority, Column, Refusal, SheetKind, SubjectFields, CATALOG_ITEM, CONSENT_REF,
+    PERSONAL_BASIS,
+};
 use crate::domain::publication::{PublicationRule, Tier};
 use crate::domain::{DocumentNumber, Fen};
 
@@ -45,6 +48,8 @@ pub const PENALTY_COLUMNS: &[Column] = &[
     col("CF_SJLY", "数据来源单位", false),
     col("CF_SJLYDM", "数据来源单位统一社会信用代码", false),
     col("BZ", "备注", false),
+    col(PERSONAL_BASIS, "个人信息处理依据", false),
+    col(CONSENT_REF, "个人信息同意书编号", false),
     col(CATALOG_ITEM, "目录项编码", true),
 ];
 
@@ -55,6 +60,8 @@ pub(super) const SUBJECT: SubjectColumns = SubjectColumns {
     id_number: "CF_XDR_ZJHM",
     representative: "CF_FRDB",
     representative_id: "CF_FR_ZJHM",
+    personal_basis: PERSONAL_BASIS,
+    consent_ref: CONSENT_REF,
 };
 
 /// A penalty row that passed the checks of this module.
@@ -161,6 +168,7 @@ pub(super) fn tier_refusal(row: &PenaltyRow, rule: &PublicationRule) -> Option<R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::PersonalBasis;
     use std::collections::HashMap;
 
     fn today() -> NaiveDate {
@@ -245,9 +253,38 @@ mod tests {
         row.insert("CF_XDR_ZJHM", "110105194912310021".into());
         assert!(check(&row).unwrap_err().reason.contains("身份证号码有误"));
         row.insert("CF_XDR_ZJHM", "11010519491231002X".into());
+        row.insert(PERSONAL_BASIS, "法定职责".into());
         let subject = check(&row).unwrap().subject;
         assert_eq!(subject.id_number.as_deref(), Some("11010519491231002X"));
+        assert_eq!(subject.personal_basis, Some(PersonalBasis::StatutoryDuty));
         // A natural person has no legal representative; the name is not kept.
         assert_eq!(subject.representative, None);
+    }
+
+    #[test]
+    fn a_natural_persons_row_needs_its_legal_basis_or_consent() {
+        let mut row = good();
+        row.insert("CF_XDR_LB", "自然人".into());
+        row.remove("CF_XDR_SHXYM");
+        row.insert("CF_XDR_ZJHM", "11010519491231002X".into());
+        // Neither: refused, naming the basis column and both ways to fill it.
+        let refusal = check(&row).unwrap_err();
+        assert_eq!(refusal.column, PERSONAL_BASIS);
+        assert_eq!(refusal.column_name, "个人信息处理依据");
+        assert!(refusal.reason.contains("法定职责"), "{refusal:?}");
+        // Consent without its reference: the reference column is named.
+        row.insert(PERSONAL_BASIS, "同意".into());
+        let refusal = check(&row).unwrap_err();
+        assert_eq!(refusal.column, CONSENT_REF);
+        assert_eq!(refusal.column_name, "个人信息同意书编号");
+        row.insert(CONSENT_REF, "鹤市监同〔2026〕3号".into());
+        assert_eq!(
+            check(&row).unwrap().subject.personal_basis,
+            Some(PersonalBasis::Consent("鹤市监同〔2026〕3号".into()))
+        );
+        // An organisation's row needs neither, and keeps neither.
+        let mut org = good();
+        org.insert(PERSONAL_BASIS, "同意".into());
+        assert_eq!(check(&org).unwrap().subject.personal_basis, None);
     }
 }

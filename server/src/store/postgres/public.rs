@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use app::domain::search_text::{normalize, query_tokens};
-use app::domain::{CreditCode, Fen, PublicationRule, SubjectKind};
+use app::domain::{CreditCode, Fen, PersonalBasis, PublicationRule, SubjectKind};
 use app::model::{
     DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchQuery, SearchTarget,
 };
@@ -500,7 +500,8 @@ impl Store for PgStore {
                     p.valid_until, p.note, p.repaired_on,
                     s.id, s.kind, s.name, s.credit_code, s.id_number, s.representative,
                     a.id, a.code, a.name, a.credit_code, a.division_code,
-                    o.id, o.code, o.name, o.credit_code, o.division_code
+                    o.id, o.code, o.name, o.credit_code, o.division_code,
+                    p.personal_basis, p.consent_ref
              from penalties p
              join subjects s on s.id = p.subject_id
              join departments a on a.id = p.department_id
@@ -536,6 +537,7 @@ impl Store for PgStore {
             catalog_items,
             rules,
             repaired_on: row.get(13),
+            personal_basis: PersonalBasis::from_stored(row.get(30), row.get(31)),
         }))
     }
 
@@ -543,7 +545,7 @@ impl Store for PgStore {
         let Some(row) = sqlx::query(
             "select id, subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
                     decision_date, valid_from, valid_to, department_id, source_department_id,
-                    state, note
+                    state, note, personal_basis, consent_ref
              from licenses where id = $1",
         )
         .bind(id)
@@ -572,6 +574,7 @@ impl Store for PgStore {
             note: row.get(14),
             catalog_items,
             rules,
+            personal_basis: PersonalBasis::from_stored(row.get(15), row.get(16)),
         }))
     }
 

@@ -4,7 +4,7 @@
 //! feed reads. They port `store::writes` (the projection rows come from the
 //! same backend-neutral code); [`PgWriter`] is the seed writer made of them.
 
-use app::domain::{PublicationRule, SubjectKind, Tier};
+use app::domain::{PersonalBasis, PublicationRule, SubjectKind, Tier};
 use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
@@ -351,9 +351,10 @@ pub(crate) async fn insert_penalty_delivered(
         "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
                                 content, fine_fen, confiscated_fen, license_action, decision_date,
                                 valid_until, department_id, source_department_id, note,
-                                repaired_on, created_at, late, representative_id_number)
+                                repaired_on, created_at, late, representative_id_number,
+                                personal_basis, consent_ref)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19)
+                 $19, $20, $21)
          returning id",
     )
     .bind(p.subject_id)
@@ -375,6 +376,8 @@ pub(crate) async fn insert_penalty_delivered(
     .bind(millis(Utc::now()))
     .bind(late)
     .bind(p.representative_id)
+    .bind(p.personal_basis.map(PersonalBasis::code))
+    .bind(p.personal_basis.and_then(PersonalBasis::reference))
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
@@ -405,8 +408,10 @@ pub(crate) async fn insert_license_delivered(
     let row = sqlx::query(
         "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
                                decision_date, valid_from, valid_to, department_id,
-                               source_department_id, state, note, created_at, late)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                               source_department_id, state, note, created_at, late,
+                               personal_basis, consent_ref)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 $18)
          returning id",
     )
     .bind(l.subject_id)
@@ -425,6 +430,8 @@ pub(crate) async fn insert_license_delivered(
     .bind(l.note)
     .bind(millis(Utc::now()))
     .bind(late)
+    .bind(l.personal_basis.map(PersonalBasis::code))
+    .bind(l.personal_basis.and_then(PersonalBasis::reference))
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;

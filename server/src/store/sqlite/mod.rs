@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use app::domain::search_text::{
     fts_match_expr, fts_phrase_expr, query_tokens, query_trigrams, TRIGRAM_PHRASE_CHARS,
 };
-use app::domain::{CreditCode, Fen, PublicationRule, SubjectKind, Tier};
+use app::domain::{CreditCode, Fen, PersonalBasis, PublicationRule, SubjectKind, Tier};
 use app::model::{
     DepartmentOption, HomeStats, RecordKind, SearchHit, SearchPage, SearchQuery, SearchTarget,
 };
@@ -766,7 +766,8 @@ impl Store for SqliteStore {
         let Some(row) = sqlx::query(
             "select id, subject_id, doc_no, violation_type, facts, basis, categories, content,
                     fine_fen, confiscated_fen, license_action, decision_date, valid_until,
-                    department_id, source_department_id, note, repaired_on
+                    department_id, source_department_id, note, repaired_on, personal_basis,
+                    consent_ref
              from penalties where id = ?",
         )
         .bind(id)
@@ -798,6 +799,7 @@ impl Store for SqliteStore {
             catalog_items,
             rules,
             repaired_on: row.get(16),
+            personal_basis: PersonalBasis::from_stored(row.get(17), row.get(18)),
         }))
     }
 
@@ -805,7 +807,7 @@ impl Store for SqliteStore {
         let Some(row) = sqlx::query(
             "select id, subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
                     decision_date, valid_from, valid_to, department_id, source_department_id,
-                    state, note
+                    state, note, personal_basis, consent_ref
              from licenses where id = ?",
         )
         .bind(id)
@@ -834,6 +836,7 @@ impl Store for SqliteStore {
             note: row.get(14),
             catalog_items,
             rules,
+            personal_basis: PersonalBasis::from_stored(row.get(15), row.get(16)),
         }))
     }
 

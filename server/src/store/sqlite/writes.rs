@@ -3,7 +3,7 @@
 //! callers group many writes in one transaction (all or nothing);
 //! [`SqliteWriter`] is the [`RecordWriter`] made of them.
 
-use app::domain::{PublicationRule, SubjectKind};
+use app::domain::{PersonalBasis, PublicationRule, SubjectKind};
 use app::model::RecordKind;
 use app::store::StoreError;
 use async_trait::async_trait;
@@ -312,8 +312,9 @@ pub async fn insert_penalty_delivered(
         "insert into penalties (subject_id, doc_no, violation_type, facts, basis, categories,
                                 content, fine_fen, confiscated_fen, license_action, decision_date,
                                 valid_until, department_id, source_department_id, note,
-                                repaired_on, created_at, late, representative_id_number)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                                repaired_on, created_at, late, representative_id_number,
+                                personal_basis, consent_ref)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(p.subject_id)
     .bind(p.doc_no)
@@ -334,6 +335,8 @@ pub async fn insert_penalty_delivered(
     .bind(now())
     .bind(late)
     .bind(p.representative_id)
+    .bind(p.personal_basis.map(PersonalBasis::code))
+    .bind(p.personal_basis.and_then(PersonalBasis::reference))
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
@@ -364,8 +367,9 @@ pub async fn insert_license_delivered(
     let row = sqlx::query(
         "insert into licenses (subject_id, doc_name, doc_no, category, cert_name, cert_no, content,
                                decision_date, valid_from, valid_to, department_id,
-                               source_department_id, state, note, created_at, late)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                               source_department_id, state, note, created_at, late,
+                               personal_basis, consent_ref)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(l.subject_id)
     .bind(l.doc_name)
@@ -383,6 +387,8 @@ pub async fn insert_license_delivered(
     .bind(l.note)
     .bind(now())
     .bind(late)
+    .bind(l.personal_basis.map(PersonalBasis::code))
+    .bind(l.personal_basis.and_then(PersonalBasis::reference))
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;

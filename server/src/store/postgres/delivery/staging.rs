@@ -33,7 +33,7 @@ use sqlx::postgres::PgArguments;
 use sqlx::{PgPool, Postgres, Row};
 
 use super::load_context;
-use crate::store::delivery::CHUNK_ROWS;
+use crate::store::delivery::{basis_code, consent_ref, CHUNK_ROWS};
 use crate::store::delivery::{
     DeliveryCounts, DeliveryTurn, ImportContext, Published, Stage, StagedRow, SubjectRef,
     WriteStats,
@@ -71,8 +71,8 @@ const PENALTY: KindSql = KindSql {
     staged: "staged_penalties",
     columns: "doc_no, violation_type, facts, basis, categories, content, fine_fen, \
               confiscated_fen, license_action, decision_date, valid_until, note, late, \
-              representative_id_number",
-    column_count: 14,
+              representative_id_number, personal_basis, consent_ref",
+    column_count: 16,
     // $1 staging, $2 highest subject id before publication, $3 department.
     correct: "update penalties set subject_id = coalesce(r.subject_id, ss.subject_id, $2 + r.new_subject_no),
                      violation_type = r.violation_type, facts = r.facts, basis = r.basis,
@@ -81,7 +81,8 @@ const PENALTY: KindSql = KindSql {
                      decision_date = r.decision_date, valid_until = r.valid_until,
                      source_department_id = $3, note = r.note,
                      representative_id_number =
-                       coalesce(r.representative_id_number, penalties.representative_id_number)
+                       coalesce(r.representative_id_number, penalties.representative_id_number),
+                     personal_basis = r.personal_basis, consent_ref = r.consent_ref
               from staged_penalties r
               left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
               where r.staging_id = $1 and r.existing_id = penalties.id",
@@ -90,11 +91,12 @@ const PENALTY: KindSql = KindSql {
                                     content, fine_fen, confiscated_fen, license_action,
                                     decision_date, valid_until, department_id,
                                     source_department_id, note, repaired_on, created_at, late,
-                                    representative_id_number)
+                                    representative_id_number, personal_basis, consent_ref)
              select $4 + r.new_no, coalesce(r.subject_id, ss.subject_id, $2 + r.new_subject_no),
                     r.doc_no, r.violation_type, r.facts, r.basis, r.categories, r.content,
                     r.fine_fen, r.confiscated_fen, r.license_action, r.decision_date,
-                    r.valid_until, $3, $3, r.note, null, $5, r.late, r.representative_id_number
+                    r.valid_until, $3, $3, r.note, null, $5, r.late, r.representative_id_number,
+                    r.personal_basis, r.consent_ref
              from staged_penalties r
              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
              where r.staging_id = $1 and r.existing_id is null
@@ -112,24 +114,27 @@ const LICENSE: KindSql = KindSql {
     table: "licenses",
     staged: "staged_licenses",
     columns: "doc_name, doc_no, category, cert_name, cert_no, content, decision_date, \
-              valid_from, valid_to, state, note, late",
-    column_count: 12,
+              valid_from, valid_to, state, note, late, personal_basis, consent_ref",
+    column_count: 14,
     // $1 staging, $2 highest subject id before publication, $3 department.
     correct: "update licenses set subject_id = coalesce(r.subject_id, ss.subject_id, $2 + r.new_subject_no),
                      doc_name = r.doc_name, category = r.category, cert_name = r.cert_name,
                      cert_no = r.cert_no, content = r.content, decision_date = r.decision_date,
                      valid_from = r.valid_from, valid_to = r.valid_to,
-                     source_department_id = $3, state = r.state, note = r.note
+                     source_department_id = $3, state = r.state, note = r.note,
+                     personal_basis = r.personal_basis, consent_ref = r.consent_ref
               from staged_licenses r
               left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
               where r.staging_id = $1 and r.existing_id = licenses.id",
     // $4 highest record id before publication, $5 the time.
     insert: "insert into licenses (id, subject_id, doc_name, doc_no, category, cert_name, cert_no,
                                    content, decision_date, valid_from, valid_to, department_id,
-                                   source_department_id, state, note, created_at, late)
+                                   source_department_id, state, note, created_at, late,
+                                   personal_basis, consent_ref)
              select $4 + r.new_no, coalesce(r.subject_id, ss.subject_id, $2 + r.new_subject_no),
                     r.doc_name, r.doc_no, r.category, r.cert_name, r.cert_no, r.content,
-                    r.decision_date, r.valid_from, r.valid_to, $3, $3, r.state, r.note, $5, r.late
+                    r.decision_date, r.valid_from, r.valid_to, $3, $3, r.state, r.note, $5, r.late,
+                    r.personal_basis, r.consent_ref
              from staged_licenses r
              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
              where r.staging_id = $1 and r.existing_id is null
@@ -336,6 +341,8 @@ fn bind_penalty(q: Query, row: &PenaltyRow, late: bool) -> Query {
         .bind(row.note.clone())
         .bind(late)
         .bind(row.subject.representative_id.clone())
+        .bind(basis_code(&row.subject))
+        .bind(consent_ref(&row.subject))
 }
 
 /// Binds a licence row's own columns, in the order of `LICENSE.columns`.
@@ -352,6 +359,8 @@ fn bind_license(q: Query, row: &LicenseRow, late: bool) -> Query {
         .bind(row.state.clone())
         .bind(row.note.clone())
         .bind(late)
+        .bind(basis_code(&row.subject))
+        .bind(consent_ref(&row.subject))
 }
 
 impl Staging {

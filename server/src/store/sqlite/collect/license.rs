@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 
 use super::staging::{KindSql, Query};
 use super::stored;
-use crate::store::delivery::{Fields, LICENSE_LOGGED};
+use crate::store::delivery::{basis_code, consent_ref, Fields, LICENSE_LOGGED};
 
 /// The stored values of [`LICENSE_LOGGED`] of licence `id`.
 pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
@@ -22,24 +22,27 @@ pub(super) const SQL: KindSql = KindSql {
     code: "license",
     staged: "staged_licenses",
     columns: "doc_name, doc_no, category, cert_name, cert_no, content, decision_date, \
-              valid_from, valid_to, state, note, late",
-    column_count: 12,
+              valid_from, valid_to, state, note, late, personal_basis, consent_ref",
+    column_count: 14,
     // ?1 staging, ?2 highest subject id before publication, ?3 department.
     correct: "update licenses set subject_id = coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
                      doc_name = r.doc_name, category = r.category, cert_name = r.cert_name,
                      cert_no = r.cert_no, content = r.content, decision_date = r.decision_date,
                      valid_from = r.valid_from, valid_to = r.valid_to,
-                     source_department_id = ?3, state = r.state, note = r.note
+                     source_department_id = ?3, state = r.state, note = r.note,
+                     personal_basis = r.personal_basis, consent_ref = r.consent_ref
               from staged_licenses r
               left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
               where r.staging_id = ?1 and r.existing_id = licenses.id",
     // ?4 highest record id before publication, ?5 the time.
     insert: "insert into licenses (id, subject_id, doc_name, doc_no, category, cert_name, cert_no,
                                    content, decision_date, valid_from, valid_to, department_id,
-                                   source_department_id, state, note, created_at, late)
+                                   source_department_id, state, note, created_at, late,
+                                   personal_basis, consent_ref)
              select ?4 + r.new_no, coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
                     r.doc_name, r.doc_no, r.category, r.cert_name, r.cert_no, r.content,
-                    r.decision_date, r.valid_from, r.valid_to, ?3, ?3, r.state, r.note, ?5, r.late
+                    r.decision_date, r.valid_from, r.valid_to, ?3, ?3, r.state, r.note, ?5, r.late,
+                    r.personal_basis, r.consent_ref
              from staged_licenses r
              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
              where r.staging_id = ?1 and r.existing_id is null
@@ -64,4 +67,6 @@ pub(super) fn bind(q: Query, row: &LicenseRow, late: bool) -> Query {
         .bind(row.state.clone())
         .bind(row.note.clone())
         .bind(late)
+        .bind(basis_code(&row.subject))
+        .bind(consent_ref(&row.subject))
 }

@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 
 use super::staging::{KindSql, Query};
 use super::stored;
-use crate::store::delivery::{Fields, PENALTY_LOGGED};
+use crate::store::delivery::{basis_code, consent_ref, Fields, PENALTY_LOGGED};
 
 /// The stored values of [`PENALTY_LOGGED`] of penalty `id`.
 pub(super) async fn stored_fields(c: &mut SqliteConnection, id: i64) -> Result<Fields, StoreError> {
@@ -24,8 +24,8 @@ pub(super) const SQL: KindSql = KindSql {
     staged: "staged_penalties",
     columns: "doc_no, violation_type, facts, basis, categories, content, fine_fen, \
               confiscated_fen, license_action, decision_date, valid_until, note, late, \
-              representative_id_number",
-    column_count: 14,
+              representative_id_number, personal_basis, consent_ref",
+    column_count: 16,
     // ?1 staging, ?2 highest subject id before publication, ?3 department.
     correct: "update penalties set subject_id = coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
                      violation_type = r.violation_type, facts = r.facts, basis = r.basis,
@@ -34,7 +34,8 @@ pub(super) const SQL: KindSql = KindSql {
                      decision_date = r.decision_date, valid_until = r.valid_until,
                      source_department_id = ?3, note = r.note,
                      representative_id_number =
-                       coalesce(r.representative_id_number, penalties.representative_id_number)
+                       coalesce(r.representative_id_number, penalties.representative_id_number),
+                     personal_basis = r.personal_basis, consent_ref = r.consent_ref
               from staged_penalties r
               left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
               where r.staging_id = ?1 and r.existing_id = penalties.id",
@@ -43,11 +44,12 @@ pub(super) const SQL: KindSql = KindSql {
                                     content, fine_fen, confiscated_fen, license_action,
                                     decision_date, valid_until, department_id,
                                     source_department_id, note, repaired_on, created_at, late,
-                                    representative_id_number)
+                                    representative_id_number, personal_basis, consent_ref)
              select ?4 + r.new_no, coalesce(r.subject_id, ss.subject_id, ?2 + r.new_subject_no),
                     r.doc_no, r.violation_type, r.facts, r.basis, r.categories, r.content,
                     r.fine_fen, r.confiscated_fen, r.license_action, r.decision_date,
-                    r.valid_until, ?3, ?3, r.note, null, ?5, r.late, r.representative_id_number
+                    r.valid_until, ?3, ?3, r.note, null, ?5, r.late, r.representative_id_number,
+                    r.personal_basis, r.consent_ref
              from staged_penalties r
              left join staged_subjects ss on ss.staging_id = r.staging_id and ss.no = r.new_subject_no
              where r.staging_id = ?1 and r.existing_id is null
@@ -76,4 +78,6 @@ pub(super) fn bind(q: Query, row: &PenaltyRow, late: bool) -> Query {
         .bind(row.note.clone())
         .bind(late)
         .bind(row.subject.representative_id.clone())
+        .bind(basis_code(&row.subject))
+        .bind(consent_ref(&row.subject))
 }

@@ -314,3 +314,14 @@ pub mod plain_date {
         }
     }
 }
+
+/// What a tracking page says of a case's consents, times in China time
+/// (`store::consent` builds it from the records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsentSummary {
+    /// The notice acknowledged: its version, and when.
+    pub notice: Option<(String, String)>,
+    /// The SMS consent: when given, and when withdrawn (`None` when never
+    /// given).
+    pub sms: Option<(String, Option<String>)>,
+}

@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::privacy_notice::{acknowledgement_label, notice, NoticeForm, SMS_CONSENT_LABEL};
+use crate::domain::privacy_notice::{acknowledgement_label, notice, sms_consent_label, NoticeForm};
+use crate::model::ConsentSummary;
 
 /// The notice, in full, with the acknowledgement (`notice_ack`, required)
 /// and, when `offer_sms`, the separate SMS consent (`sms_consent`).
@@ -42,9 +43,49 @@ pub fn PrivacyNotice(
             <div class="field">
                 <div class="checkbox">
                     <input type="checkbox" id="sms_consent" name="sms_consent" value="yes" checked=sms_consent/>
-                    <label for="sms_consent">{SMS_CONSENT_LABEL}</label>
+                    <label for="sms_consent">{sms_consent_label(form)}</label>
                 </div>
             </div>
         })}
+    }
+}
+
+/// The tracking page's panel on the case's personal data: the notice
+/// acknowledged, and the SMS consent with a button withdrawing it (posted
+/// to `withdraw_action` with the case's number and code, as every step of
+/// a page without a session is). `what` names the case (申请, 异议).
+#[component]
+pub fn ConsentPanel(
+    consents: ConsentSummary,
+    withdraw_action: &'static str,
+    number: String,
+    /// The tracking code entered; `None` hides the button.
+    code: Option<String>,
+    what: &'static str,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="privacy-heading">
+            <h2 id="privacy-heading">"个人信息与短信通知"</h2>
+            {consents.notice.clone().map(|(version, at)| view! {
+                <p>{format!("您于 {at} 阅读并知悉个人信息处理告知（版本 {version}）。")}</p>
+            })}
+            {match consents.sms.clone() {
+                None => view! { <p>"短信通知：未同意（仅在办理需要时由认定单位电话联系）。"</p> }.into_any(),
+                Some((_, Some(withdrawn))) => view! {
+                    <p>{format!("短信通知：已于 {withdrawn} 撤回同意，不再发送。")}</p>
+                }.into_any(),
+                Some((given, None)) => view! {
+                    <p>{format!("短信通知：您于 {given} 同意接收办理进度短信。")}</p>
+                    {code.map(|code| view! {
+                        <form method="post" action=withdraw_action>
+                            <input type="hidden" name="number" value=number.clone()/>
+                            <input type="hidden" name="code" value=code/>
+                            <button type="submit" class="button-secondary">"撤回短信通知同意"</button>
+                        </form>
+                        <p class="hint">{format!("撤回不影响{what}的办理。")}</p>
+                    })}
+                }.into_any(),
+            }}
+        </section>
     }
 }

@@ -150,9 +150,16 @@ pub fn notice(form: NoticeForm) -> Notice {
     }
 }
 
-/// The separate, optional consent to SMS about the case.
-pub const SMS_CONSENT_LABEL: &str =
-    "同意通过短信接收本申请的办理进度通知（可选；不同意不影响办理，可随时在办理进度页面撤回）";
+/// The separate, optional consent to SMS about the case, as `form` offers it
+/// (a listing notice's answer offers none: its case is the department's).
+pub fn sms_consent_label(form: NoticeForm) -> &'static str {
+    match form {
+        NoticeForm::Objection => {
+            "同意通过短信接收本异议的办理进度通知（可选；不同意不影响办理，可随时在办理进度页面撤回）"
+        }
+        _ => "同意通过短信接收本申请的办理进度通知（可选；不同意不影响办理，可随时在办理进度页面撤回）",
+    }
+}
 
 /// The categories and retention of the SMS consent, as stored with it.
 pub const SMS_CATEGORIES: &str = "联系电话";

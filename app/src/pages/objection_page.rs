@@ -6,8 +6,9 @@
 //! form works the same without scripts), handled by the server's
 //! `objections` module, which decides what these pages show.
 
-use crate::components::privacy_notice::PrivacyNotice;
+use crate::components::privacy_notice::{ConsentPanel, PrivacyNotice};
 use crate::domain::privacy_notice::NoticeForm;
+use crate::model::ConsentSummary;
 use leptos::prelude::*;
 
 use crate::pages::admin::listings::Sections;
@@ -53,6 +54,8 @@ pub struct ObjectionAnswers {
     /// The personal-information notice ticked, under the version posted.
     pub notice_ack: bool,
     pub notice_version: String,
+    /// The separate, optional SMS consent ticked.
+    pub sms_consent: bool,
 }
 
 /// The whole form: who objects, identity, grounds, explanation, pledge,
@@ -103,8 +106,8 @@ pub fn ObjectionFormPage(
             <PrivacyNotice
                 form=NoticeForm::Objection
                 acknowledged=answers.notice_ack
-                offer_sms=false
-                sms_consent=false
+                offer_sms=true
+                sms_consent=answers.sms_consent
                 error=e("notice_ack")
             />
             <fieldset class="field" class:field-error=kind_error.is_some()>
@@ -233,6 +236,8 @@ pub struct ObjectionStatus {
     /// What the department asked to supplement, while it may be sent.
     pub supplement_request: Option<String>,
     pub may_withdraw: bool,
+    /// The notice acknowledged and the SMS consent.
+    pub consents: ConsentSummary,
 }
 
 #[component]
@@ -291,6 +296,13 @@ pub fn ObjectionStatusPage(
                 <button type="submit" class="button">"提交补正材料"</button>
             </form>
         })}
+        <ConsentPanel
+            consents=status.consents.clone()
+            withdraw_action="/objections/track/sms-withdraw"
+            number=number.clone()
+            code=Some(code.clone())
+            what="异议"
+        />
         {status.may_withdraw.then(|| view! {
             <form method="post" action="/objections/track/withdraw" class="panel">
                 <input type="hidden" name="number" value=number.clone()/>

@@ -5,7 +5,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use crate::domain::privacy_notice::{ConsentPurpose, NoticeForm};
+use crate::domain::privacy_notice::{
+    ConsentPurpose, NoticeForm, NOTICE_VERSION, SMS_CATEGORIES, SMS_RETENTION,
+};
+use crate::domain::working_days::china_time_label;
+use crate::model::ConsentSummary;
 
 /// A consent (or a notice's acknowledgement) to record with its case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +35,45 @@ impl NewConsent {
             retention: n.retention().into(),
             channel: "web".into(),
             at,
+        }
+    }
+
+    /// The separate, optional consent to SMS about the case, given on the
+    /// portal's form at `at` (its categories and retention are its own).
+    pub fn sms(at: DateTime<Utc>) -> Self {
+        NewConsent {
+            purpose: ConsentPurpose::Sms,
+            notice_version: NOTICE_VERSION.into(),
+            categories: SMS_CATEGORIES.into(),
+            retention: SMS_RETENTION.into(),
+            channel: "web".into(),
+            at,
+        }
+    }
+}
+
+impl ConsentSummary {
+    /// From a case's consents, oldest first.
+    pub fn of(consents: &[StoredConsent]) -> Self {
+        ConsentSummary {
+            notice: consents
+                .iter()
+                .find(|c| c.purpose == ConsentPurpose::Notice)
+                .map(|c| {
+                    (
+                        c.notice_version.clone(),
+                        china_time_label(c.given_at, false),
+                    )
+                }),
+            sms: consents
+                .iter()
+                .rfind(|c| c.purpose == ConsentPurpose::Sms)
+                .map(|c| {
+                    (
+                        china_time_label(c.given_at, false),
+                        c.withdrawn_at.map(|t| china_time_label(t, false)),
+                    )
+                }),
         }
     }
 }

@@ -361,6 +361,7 @@ pub async fn submit(
             "signatory" => answers.signatory = value,
             "notice_ack" => answers.notice_ack = value == "yes",
             "notice_version" => answers.notice_version = value,
+            "sms_consent" => answers.sms_consent = value == "yes",
             _ => {}
         }
     }
@@ -433,7 +434,7 @@ pub async fn submit(
         submitted_at: Utc::now(),
         submitted_on: today,
         deadline,
-        consents: vec![NewConsent::notice(NoticeForm::Objection, Utc::now())],
+        consents: consents_of(&answers, Utc::now()),
     };
     let filed = match state.objections.file_objection(&new, &files).await {
         Ok(f) => f,
@@ -463,6 +464,16 @@ pub async fn submit(
             ))
         }
     }
+}
+
+/// The notice acknowledged (checked before) and, when ticked, the separate
+/// SMS consent, recorded with the objection.
+fn consents_of(answers: &ObjectionAnswers, at: chrono::DateTime<Utc>) -> Vec<NewConsent> {
+    let mut out = vec![NewConsent::notice(NoticeForm::Objection, at)];
+    if answers.sms_consent {
+        out.push(NewConsent::sms(at));
+    }
+    out
 }
 
 fn name_field(kind: EvidenceKind) -> &'static str {

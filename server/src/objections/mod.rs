@@ -38,6 +38,7 @@ pub fn routes(state: StaffState) -> Router {
         )
         .route("/objections/track", get(track::form).post(track::lookup))
         .route("/objections/track/withdraw", post(track::withdraw))
+        .route("/objections/track/sms-withdraw", post(track::sms_withdraw))
         .route(
             "/objections/track/supplement",
             post(track::supplement).layer(DefaultBodyLimit::max(limit)),

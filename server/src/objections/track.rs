@@ -6,10 +6,12 @@
 //! number exists.
 
 use app::domain::objection::{reply_sections, ObjectionAction, ObjectionNumber, ObjectionState};
+use app::domain::privacy_notice::{ConsentPurpose, NoticeForm};
 use app::domain::publication::format_date_cn;
 use app::domain::repair_application::{normalize_tracking_code, EvidenceKind};
 use app::domain::serious_listing::constant_time_eq;
 use app::domain::working_days::china_time_label;
+use app::model::ConsentSummary;
 use app::pages::document::render_document;
 use app::pages::objection_page::{
     HistoryLine, ObjectedRecord, ObjectionStatus, ObjectionStatusPage, ObjectionTrackPage,
@@ -237,6 +239,13 @@ async fn status_page(
         files,
         supplement_request,
         may_withdraw: is_open(o, today, ObjectionAction::Withdraw),
+        consents: ConsentSummary::of(
+            &state
+                .repair
+                .consents
+                .consents(NoticeForm::Objection, o.id)
+                .await?,
+        ),
     };
     Ok(page(
         status,
@@ -344,6 +353,43 @@ pub async fn withdraw(
     )
     .await?;
     after_step(&state, &o, f.code, outcome, "已撤回异议。", String::new()).await
+}
+
+/// The objector withdraws the SMS consent: one button on the tracking page,
+/// behind the same number, code and limit on wrong codes as every step.
+/// Withdrawing twice changes nothing more.
+pub async fn sms_withdraw(
+    State(state): State<StaffState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<TrackPost>,
+) -> Handled {
+    same_origin(&headers)?;
+    let o = verify(&state, &client_of(addr), &f.number, &f.code).await?;
+    let withdrawn = state
+        .repair
+        .consents
+        .withdraw_consent(
+            NoticeForm::Objection,
+            o.id,
+            ConsentPurpose::Sms,
+            Utc::now(),
+            "web",
+        )
+        .await?;
+    if withdrawn {
+        tracing::info!(objection = %o.number, "sms consent withdrawn");
+    }
+    status_page(
+        &state,
+        StatusCode::OK,
+        &o,
+        f.code,
+        String::new(),
+        withdrawn.then(|| "已撤回短信通知同意，不再发送办理进度短信。".to_string()),
+        vec![],
+    )
+    .await
 }
 
 /// The objector answers a request to supplement: an explanation and files.

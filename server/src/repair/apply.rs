@@ -5,8 +5,7 @@
 
 use app::disclosure::subject_public_name;
 use app::domain::privacy_notice::{
-    acknowledged, acknowledgement_missing, ConsentPurpose, NoticeForm, NOTICE_VERSION,
-    SMS_CATEGORIES, SMS_RETENTION,
+    acknowledged, acknowledgement_missing, NoticeForm, NOTICE_VERSION,
 };
 use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
@@ -825,14 +824,7 @@ fn consents_of(a: &app::store::repair::DraftAnswers) -> Vec<NewConsent> {
     };
     let mut out = vec![NewConsent::notice(NoticeForm::Repair, at)];
     if a.sms_consent {
-        out.push(NewConsent {
-            purpose: ConsentPurpose::Sms,
-            notice_version: NOTICE_VERSION.into(),
-            categories: SMS_CATEGORIES.into(),
-            retention: SMS_RETENTION.into(),
-            channel: "web".into(),
-            at,
-        });
+        out.push(NewConsent::sms(at));
     }
     out
 }

@@ -7,7 +7,8 @@ use app::domain::repair_application::{
     check_file_count, constant_time_eq, mask_mobile, normalize_tracking_code, Action,
     ApplicationNumber, ApplicationState, EvidenceKind,
 };
-use app::domain::working_days::{china_time_label, deadline_note, HolidayCalendar};
+use app::domain::working_days::{deadline_note, HolidayCalendar};
+use app::model::ConsentSummary;
 use app::pages::document::render_document;
 use app::pages::repair::forms::FieldError;
 use app::pages::repair::track::{StatusPage, StatusView, TimelineEntry, TrackForm};
@@ -185,25 +186,7 @@ async fn status_response(
             .unwrap_or_default()
     });
     let timeline = events.into_iter().map(TimelineEntry::from).collect();
-    let consents = state.consents.consents(NoticeForm::Repair, app.id).await?;
-    let notice = consents
-        .iter()
-        .find(|c| c.purpose == ConsentPurpose::Notice)
-        .map(|c| {
-            (
-                c.notice_version.clone(),
-                china_time_label(c.given_at, false),
-            )
-        });
-    let sms = consents
-        .iter()
-        .rfind(|c| c.purpose == ConsentPurpose::Sms)
-        .map(|c| {
-            (
-                china_time_label(c.given_at, false),
-                c.withdrawn_at.map(|t| china_time_label(t, false)),
-            )
-        });
+    let consents = ConsentSummary::of(&state.consents.consents(NoticeForm::Repair, app.id).await?);
     let can_withdraw = app.state.is_open();
     let status = StatusView {
         number: app.number.clone(),
@@ -230,8 +213,7 @@ async fn status_response(
             .iter()
             .map(|k| (k.code(), k.label()))
             .collect(),
-        notice,
-        sms,
+        consents,
         errors,
     };
     let status_code = if status.errors.is_empty() {

@@ -3,7 +3,7 @@
 //! optional SMS consent withdrawn from the status page, and the contact
 //! data deleted on schedule with a register entry.
 
-use app::domain::privacy_notice::{NOTICE_VERSION, SMS_CONSENT_LABEL};
+use app::domain::privacy_notice::{sms_consent_label, NoticeForm, NOTICE_VERSION};
 use app::domain::repair_application::{Action, ApplicationState};
 use app::store::repair::NewEvent;
 use axum::http::StatusCode;
@@ -85,7 +85,7 @@ async fn the_notice_comes_before_the_first_field_and_its_acknowledgement_is_stor
         "您的权利",
         "联系方式",
         NOTICE_VERSION,
-        SMS_CONSENT_LABEL,
+        sms_consent_label(NoticeForm::Repair),
     ] {
         assert!(page.body.contains(part), "{part}");
     }
@@ -386,6 +386,131 @@ async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
     assert_eq!(rows[0].get::<String, _>(0), "notice");
     assert_eq!(rows[0].get::<String, _>(1), NOTICE_VERSION);
     assert_eq!(rows[0].get::<String, _>(2), "web");
+}
+
+/// An objection offers the same separate SMS consent; its tracking page
+/// withdraws it with one button, behind the number, code and same-origin
+/// check of every tracking step.
+#[tokio::test]
+async fn an_objections_sms_consent_is_optional_and_withdrawn_from_its_tracking_page() {
+    let p = portal().await;
+    let (id, code) = eligible_record(&p).await;
+    let rep = super::repair::representative_id(&p, id).await;
+    let record = format!("penalty-{id}");
+    let form = p
+        .get_with_cookie(&format!("/objections/new?record={record}"), "")
+        .await;
+    assert!(form.body.contains(sms_consent_label(NoticeForm::Objection)));
+    assert!(form.body.contains("name=\"sms_consent\""));
+    let fields = [
+        ("record", record.as_str()),
+        ("notice_ack", "yes"),
+        ("notice_version", NOTICE_VERSION),
+        ("sms_consent", "yes"),
+        ("objector_kind", "subject"),
+        ("objector_name", "王红"),
+        ("contact_phone", "13800001234"),
+        ("identity", code.as_str()),
+        ("identity_second", rep.as_str()),
+        ("grounds", "wrong"),
+        ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
+        ("agree", "yes"),
+        ("signatory", "王红"),
+    ];
+    let filed = p
+        .post_multipart("/objections/new", &fields, super::objections::EVIDENCE)
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let mut keys = filed.body.split("<dd class=\"issued-key\">").skip(1);
+    let number = keys.next().unwrap().split('<').next().unwrap().to_string();
+    let tracking = keys.next().unwrap().split('<').next().unwrap().to_string();
+    let sms = |p: &Portal| {
+        let db = p.db.clone();
+        let number = number.clone();
+        async move {
+            db.rows(&format!(
+                "select c.notice_version, c.channel, c.withdrawn_at is not null from consents c
+                 join objections o on o.id = c.case_id
+                 where c.case_kind = 'objection' and o.number = '{number}' and c.purpose = 'sms'"
+            ))
+            .await
+            .iter()
+            .map(|r| {
+                (
+                    r.get::<String, _>(0),
+                    r.get::<String, _>(1),
+                    r.get::<bool, _>(2),
+                )
+            })
+            .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        sms(&p).await,
+        vec![(NOTICE_VERSION.into(), "web".into(), false)]
+    );
+
+    // The tracking page says so and offers the button.
+    let page = super::objections::track(&p, &number, &tracking).await;
+    assert!(page.body.contains("同意接收办理进度短信"), "{}", page.body);
+    assert!(page
+        .body
+        .contains("action=\"/objections/track/sms-withdraw\""));
+    assert!(page.body.contains("撤回不影响异议的办理"));
+
+    const ROUTE: &str = "/objections/track/sms-withdraw";
+    // A wrong code, a cross-site post, a GET: nothing withdrawn.
+    let wrong = p
+        .post_form(
+            ROUTE,
+            "",
+            &[("number", &number), ("code", "2345-6789-ABCD")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let cross = p
+        .send(
+            axum::http::Request::post(ROUTE)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("host", "127.0.0.1:3000")
+                .header("origin", "https://evil.example")
+                .body(axum::body::Body::from(format!(
+                    "number={number}&code={tracking}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert_eq!(p.get(ROUTE).await.0, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(!sms(&p).await[0].2);
+
+    // The button: withdrawn, said so, and a second press changes nothing.
+    let done = p
+        .post_form(ROUTE, "", &[("number", &number), ("code", &tracking)])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("已撤回短信通知同意"));
+    assert!(done.body.contains("撤回同意，不再发送"));
+    assert!(!done
+        .body
+        .contains("action=\"/objections/track/sms-withdraw\""));
+    assert!(sms(&p).await[0].2);
+    let again = p
+        .post_form(ROUTE, "", &[("number", &number), ("code", &tracking)])
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(!again
+        .body
+        .contains("已撤回短信通知同意，不再发送办理进度短信"));
+    assert_eq!(sms(&p).await.len(), 1);
+    // The objection itself is untouched by it.
+    let state: String = p
+        .rows(&format!(
+            "select state from objections where number = '{number}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_ne!(state, "withdrawn");
 }
 
 /// `/repair/track/sms-withdraw` called as a stranger would: without the

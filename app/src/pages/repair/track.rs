@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::forms::{error_for, ErrorSummary, FieldError, TextField, UploadProgress};
+use crate::components::privacy_notice::ConsentPanel;
 use crate::domain::publication::format_date_cn;
+use crate::model::ConsentSummary;
 
 /// The form asking for the application number and tracking code.
 #[component]
@@ -107,11 +109,8 @@ pub struct StatusView {
     pub supplement_request: Option<String>,
     /// Evidence kinds the supplement form offers (code, label).
     pub evidence_options: Vec<(&'static str, &'static str)>,
-    /// The personal-information notice acknowledged: version and time.
-    pub notice: Option<(String, String)>,
-    /// The SMS consent: when given, and when withdrawn (`None` when never
-    /// given).
-    pub sms: Option<(String, Option<String>)>,
+    /// The notice acknowledged and the SMS consent.
+    pub consents: ConsentSummary,
     pub errors: Vec<FieldError>,
 }
 
@@ -125,7 +124,6 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
     let errors = status.errors.clone();
     let options = status.evidence_options.clone();
     let sms_number = status.number.clone();
-    let sms_code = status.tracking_code.clone().unwrap_or_default();
     view! {
         <ErrorSummary errors/>
         <h1>{format!("申请编号 {}", status.number)}</h1>
@@ -180,29 +178,13 @@ pub fn StatusPage(status: StatusView) -> impl IntoView {
             <h2 id="files-heading">"已提交的材料"</h2>
             <ul>{status.files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
         </section>
-        <section class="panel" aria-labelledby="privacy-heading">
-            <h2 id="privacy-heading">"个人信息与短信通知"</h2>
-            {status.notice.clone().map(|(version, at)| view! {
-                <p>{format!("您于 {at} 阅读并知悉个人信息处理告知（版本 {version}）。")}</p>
-            })}
-            {match status.sms.clone() {
-                None => view! { <p>"短信通知：未同意（仅在办理需要时由认定单位电话联系）。"</p> }.into_any(),
-                Some((_, Some(withdrawn))) => view! {
-                    <p>{format!("短信通知：已于 {withdrawn} 撤回同意，不再发送。")}</p>
-                }.into_any(),
-                Some((given, None)) => view! {
-                    <p>{format!("短信通知：您于 {given} 同意接收办理进度短信。")}</p>
-                    {status.tracking_code.is_some().then(|| view! {
-                        <form method="post" action="/repair/track/sms-withdraw">
-                            <input type="hidden" name="number" value=sms_number.clone()/>
-                            <input type="hidden" name="code" value=sms_code.clone()/>
-                            <button type="submit" class="button-secondary">"撤回短信通知同意"</button>
-                        </form>
-                        <p class="hint">"撤回不影响申请的办理。"</p>
-                    })}
-                }.into_any(),
-            }}
-        </section>
+        <ConsentPanel
+            consents=status.consents.clone()
+            withdraw_action="/repair/track/sms-withdraw"
+            number=sms_number
+            code=status.tracking_code.clone()
+            what="申请"
+        />
         {(status.can_withdraw && status.tracking_code.is_some()).then(|| {
             let token = status.tracking_code.clone().unwrap_or_default();
             view! {

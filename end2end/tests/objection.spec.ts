@@ -43,6 +43,7 @@ test("an objection: the subject files it from the record, the department accepts
 
   const { code, representativeId } = demoIdentity(new URL(`/repair/apply/${id}`, page.url()).toString());
   await page.getByLabel(/我已阅读并知悉《个人信息处理告知/).check();
+  await page.getByLabel(/同意通过短信接收本异议的办理进度通知/).check();
   await page.getByLabel("提出人姓名").fill("王红");
   await page.getByLabel("联系电话").fill("13800001234");
   await page.getByLabel("信用主体的统一社会信用代码").fill(code);
@@ -113,5 +114,13 @@ test("an objection: the subject files it from the record, the department accepts
   await expect(definitionOf(page, "办理状态")).toHaveText("维持原信息");
   await expect(definitionOf(page, "理由")).toHaveText("经调取原始案卷核实，罚款金额记载无误。");
   await expect(definitionOf(page, "救济途径")).toContainText("行政复议");
+  await expectAccessible(page, testInfo);
+
+  // The SMS consent given with the objection is withdrawn with one button.
+  await expect(page.getByText(/同意接收办理进度短信/)).toBeVisible();
+  await page.getByRole("button", { name: "撤回短信通知同意" }).click();
+  await expect(page.getByRole("status")).toContainText("已撤回短信通知同意");
+  await expect(page.getByText(/撤回同意，不再发送/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "撤回短信通知同意" })).toHaveCount(0);
   await expectAccessible(page, testInfo);
 });

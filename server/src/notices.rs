@@ -5,7 +5,9 @@
 //! (one bound for every code a stranger might guess), and the answer never
 //! says whether a number exists.
 
-use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, NoticeForm};
+use app::domain::privacy_notice::{
+    acknowledged, acknowledgement_missing, notice, NoticeForm, CONTACT_RETENTION_DAYS,
+};
 use app::domain::repair_application::EvidenceKind;
 use app::domain::serious_listing::{
     constant_time_eq, normalize_access_code, ListingAction, NoticeNumber,
@@ -329,10 +331,12 @@ async fn answer_with(
     let text = statement.trim().to_string();
     let mut errors = Vec::new();
     // Checked after the code: a wrong code gets the same answer as ever.
-    if !acknowledged(&notice_ack, &notice_version) {
+    // Its text keeps no contact data: one version whatever the setting.
+    let shown = notice(NoticeForm::NoticeAnswer, CONTACT_RETENTION_DAYS).version;
+    if !acknowledged(&notice_ack, &notice_version, &shown) {
         errors.push(FieldError::new(
             "notice_ack",
-            acknowledgement_missing(&notice_version),
+            acknowledgement_missing(&notice_version, &shown),
         ));
     }
     if let Some(m) = &collected.error {
@@ -366,7 +370,11 @@ async fn answer_with(
         today,
         &text,
         &collected.files,
-        &[NewConsent::notice(NoticeForm::NoticeAnswer, Utc::now())],
+        &[NewConsent::notice(
+            NoticeForm::NoticeAnswer,
+            CONTACT_RETENTION_DAYS,
+            Utc::now(),
+        )],
     )
     .await;
     let outcome = match outcome {

@@ -10,33 +10,36 @@ use crate::model::ConsentSummary;
 
 /// The notice, in full, with the acknowledgement (`notice_ack`, required)
 /// and, when `offer_sms`, the separate SMS consent (`sms_consent`).
-/// `error` is the acknowledgement's error message, if any.
+/// `error` is the acknowledgement's error message, if any;
+/// `retention_days` the setting the notice states.
 #[component]
 pub fn PrivacyNotice(
     form: NoticeForm,
+    retention_days: u32,
     acknowledged: bool,
     offer_sms: bool,
     sms_consent: bool,
     error: Option<String>,
 ) -> impl IntoView {
-    let n = notice(form);
+    let n = notice(form, retention_days);
+    let label = acknowledgement_label(&n);
     let shown = error.is_some();
     view! {
         <section class="panel privacy-notice" aria-labelledby="privacy-notice-title">
             <h2 id="privacy-notice-title">{n.title}</h2>
             <p class="hint">{format!("版本 {}。请在填写前阅读。", n.version)}</p>
             <dl class="notice-parts">
-                {n.parts.iter().map(|(heading, text)| view! {
-                    <div><dt>{*heading}</dt><dd>{*text}</dd></div>
+                {n.parts.clone().into_iter().map(|(heading, text)| view! {
+                    <div><dt>{heading}</dt><dd>{text}</dd></div>
                 }).collect_view()}
             </dl>
         </section>
-        <input type="hidden" name="notice_version" value=n.version/>
+        <input type="hidden" name="notice_version" value=n.version.clone()/>
         <div class="field" class:field-error=shown>
             {error.map(|e| view! { <p class="error-message" id="notice_ack-error">"错误："{e}</p> })}
             <div class="checkbox">
                 <input type="checkbox" id="notice_ack" name="notice_ack" value="yes" checked=acknowledged/>
-                <label for="notice_ack">{acknowledgement_label(form)}</label>
+                <label for="notice_ack">{label}</label>
             </div>
         </div>
         {offer_sms.then(|| view! {

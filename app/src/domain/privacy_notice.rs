@@ -12,11 +12,34 @@
 //! Notice texts are versioned: a changed text is a new version (never an
 //! edit of an old one), and each acknowledgement and consent stores the
 //! version it was given under, so what the person read can be shown later.
+//! The retention of contact data is a setting, and the notices of the forms
+//! that collect them state it: a setting other than the default makes their
+//! own version (`2026-12-v1-180d`), so the version still names the text.
 
 use serde::{Deserialize, Serialize};
 
-/// The version of every notice below. Change it with any change of text.
+/// The version of every notice below, under the default retention. Change
+/// it with any change of text.
 pub const NOTICE_VERSION: &str = "2026-12-v1";
+
+/// The version of the notices shown while contact data are kept
+/// `retention_days` after a case ends.
+pub fn notice_version(retention_days: u32) -> String {
+    if retention_days == CONTACT_RETENTION_DAYS {
+        NOTICE_VERSION.to_string()
+    } else {
+        format!("{NOTICE_VERSION}-{retention_days}d")
+    }
+}
+
+/// How a notice says the retention: whole years as years, else days.
+fn retention_span(days: u32) -> String {
+    if days > 0 && days % 365 == 0 {
+        format!("{} 年", days / 365)
+    } else {
+        format!("{days} 日")
+    }
+}
 
 /// The setting: days after a case ends (decided, withdrawn, voided) that the
 /// applicant's name and phone number are kept; then they are deleted.
@@ -86,21 +109,21 @@ impl ConsentPurpose {
 /// One notice: the parts PIPL art 17 asks for, as the form shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
-    pub version: &'static str,
+    pub version: String,
     pub title: &'static str,
     /// (heading, text) in the order shown.
-    pub parts: [(&'static str, &'static str); 6],
+    pub parts: [(&'static str, String); 6],
 }
 
 impl Notice {
     /// The categories part, stored with each record of it.
-    pub fn categories(&self) -> &'static str {
-        self.parts[2].1
+    pub fn categories(&self) -> &str {
+        &self.parts[2].1
     }
 
     /// The retention part, stored with each record of it.
-    pub fn retention(&self) -> &'static str {
-        self.parts[3].1
+    pub fn retention(&self) -> &str {
+        &self.parts[3].1
     }
 }
 
@@ -108,45 +131,45 @@ const WHO: &str = "鹤岗市社会信用体系建设主管部门（“信用中�
 const RIGHTS: &str = "您可以查阅、复制、更正您提供的信息；办理终结后可要求删除；可撤回短信通知同意（在办理进度页面操作），撤回不影响办理。对处理方式有异议的，可向主管部门投诉。";
 const CONTACT: &str = "鹤岗市社会信用体系建设主管部门，或拨打 12345 政务服务便民热线。";
 
-/// The notice shown on `form`'s first page.
-pub fn notice(form: NoticeForm) -> Notice {
-    match form {
-        NoticeForm::Repair => Notice {
-            version: NOTICE_VERSION,
-            title: "个人信息处理告知（信用修复申请）",
-            parts: [
-                ("处理者", WHO),
-                ("目的和依据", "办理您的信用修复申请：核对申请人与信用主体的关系、与您联系、作出并送达决定。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和信用修复的有关规定。"),
-                ("处理的信息", "申请人姓名、联系电话；核对身份时填写的统一社会信用代码或身份证号码（仅用于比对，比对后不保存号码本身）；承诺书签名；您上传的证明材料。"),
-                ("保存期限", "姓名和联系电话在办理终结后保存 1 年（用于答复复议、诉讼），到期自动删除并登记；申请记录和证明材料按档案管理规定保存。"),
-                ("您的权利", RIGHTS),
-                ("联系方式", CONTACT),
-            ],
+/// The notice shown on `form`'s first page while contact data are kept
+/// `retention_days` after a case ends (the setting).
+pub fn notice(form: NoticeForm, retention_days: u32) -> Notice {
+    let span = retention_span(retention_days);
+    let (title, purpose, categories, retention) = match form {
+        NoticeForm::Repair => (
+            "个人信息处理告知（信用修复申请）",
+            "办理您的信用修复申请：核对申请人与信用主体的关系、与您联系、作出并送达决定。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和信用修复的有关规定。",
+            "申请人姓名、联系电话；核对身份时填写的统一社会信用代码或身份证号码（仅用于比对，比对后不保存号码本身）；承诺书签名；您上传的证明材料。",
+            format!("姓名和联系电话在办理终结后保存 {span}（用于答复复议、诉讼），到期自动删除并登记；申请记录和证明材料按档案管理规定保存。"),
+        ),
+        NoticeForm::Objection => (
+            "个人信息处理告知（异议申诉）",
+            "办理您的异议申诉：核对异议人与信用主体的关系、核查异议信息、与您联系、书面答复。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和异议处理的有关规定。",
+            "异议人姓名、联系电话；核对身份时填写的号码（仅用于比对，不保存号码本身）；异议说明、承诺书签名和证明材料。",
+            format!("姓名和联系电话在办理终结后保存 {span}，到期自动删除并登记；异议记录和证明材料按档案管理规定保存。"),
+        ),
+        NoticeForm::NoticeAnswer => (
+            "个人信息处理告知（陈述申辩）",
+            "听取您对拟列入严重失信主体名单的陈述和申辩，并在作出决定时予以考虑。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和严重失信主体名单管理的有关规定。",
+            "陈述、申辩内容和您上传的证明材料（其中可能含有您的个人信息）。",
+            "随名单认定案卷按档案管理规定保存。".to_string(),
+        ),
+    };
+    Notice {
+        // A listing notice's answer keeps no contact data: one text.
+        version: match form {
+            NoticeForm::NoticeAnswer => NOTICE_VERSION.to_string(),
+            _ => notice_version(retention_days),
         },
-        NoticeForm::Objection => Notice {
-            version: NOTICE_VERSION,
-            title: "个人信息处理告知（异议申诉）",
-            parts: [
-                ("处理者", WHO),
-                ("目的和依据", "办理您的异议申诉：核对异议人与信用主体的关系、核查异议信息、与您联系、书面答复。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和异议处理的有关规定。"),
-                ("处理的信息", "异议人姓名、联系电话；核对身份时填写的号码（仅用于比对，不保存号码本身）；异议说明、承诺书签名和证明材料。"),
-                ("保存期限", "姓名和联系电话在办理终结后保存 1 年，到期自动删除并登记；异议记录和证明材料按档案管理规定保存。"),
-                ("您的权利", RIGHTS),
-                ("联系方式", CONTACT),
-            ],
-        },
-        NoticeForm::NoticeAnswer => Notice {
-            version: NOTICE_VERSION,
-            title: "个人信息处理告知（陈述申辩）",
-            parts: [
-                ("处理者", WHO),
-                ("目的和依据", "听取您对拟列入严重失信主体名单的陈述和申辩，并在作出决定时予以考虑。依据为《个人信息保护法》第十三条第一款第三项（履行法定职责）和严重失信主体名单管理的有关规定。"),
-                ("处理的信息", "陈述、申辩内容和您上传的证明材料（其中可能含有您的个人信息）。"),
-                ("保存期限", "随名单认定案卷按档案管理规定保存。"),
-                ("您的权利", RIGHTS),
-                ("联系方式", CONTACT),
-            ],
-        },
+        title,
+        parts: [
+            ("处理者", WHO.into()),
+            ("目的和依据", purpose.into()),
+            ("处理的信息", categories.into()),
+            ("保存期限", retention),
+            ("您的权利", RIGHTS.into()),
+            ("联系方式", CONTACT.into()),
+        ],
     }
 }
 
@@ -166,18 +189,17 @@ pub const SMS_CATEGORIES: &str = "联系电话";
 pub const SMS_RETENTION: &str = "至撤回同意或办理终结";
 
 /// The acknowledgement's label on every form.
-pub fn acknowledgement_label(form: NoticeForm) -> String {
+pub fn acknowledgement_label(notice: &Notice) -> String {
     format!(
         "我已阅读并知悉《{}》（版本 {}）",
-        notice(form).title,
-        NOTICE_VERSION
+        notice.title, notice.version
     )
 }
 
 /// The message when a form was posted without its acknowledgement, or
-/// under an older version of the notice.
-pub fn acknowledgement_missing(version_posted: &str) -> String {
-    if version_posted.trim().is_empty() || version_posted == NOTICE_VERSION {
+/// under another version of the notice than the one shown now.
+pub fn acknowledgement_missing(version_posted: &str, current: &str) -> String {
+    if version_posted.trim().is_empty() || version_posted == current {
         "请阅读个人信息处理告知，并勾选“我已阅读并知悉”后继续".into()
     } else {
         "个人信息处理告知已更新，请阅读新版本后重新勾选".into()
@@ -185,9 +207,9 @@ pub fn acknowledgement_missing(version_posted: &str) -> String {
 }
 
 /// Whether a form's posted acknowledgement counts: ticked, under the
-/// notice version shown now.
-pub fn acknowledged(ticked: &str, version_posted: &str) -> bool {
-    matches!(ticked, "yes" | "on") && version_posted == NOTICE_VERSION
+/// notice version shown now (`current`).
+pub fn acknowledged(ticked: &str, version_posted: &str, current: &str) -> bool {
+    matches!(ticked, "yes" | "on") && version_posted == current
 }
 
 #[cfg(test)]
@@ -201,7 +223,7 @@ mod tests {
             NoticeForm::Objection,
             NoticeForm::NoticeAnswer,
         ] {
-            let n = notice(form);
+            let n = notice(form, CONTACT_RETENTION_DAYS);
             let headings: Vec<&str> = n.parts.iter().map(|p| p.0).collect();
             assert_eq!(
                 headings,
@@ -221,10 +243,32 @@ mod tests {
 
     #[test]
     fn an_acknowledgement_counts_only_ticked_under_the_current_version() {
-        assert!(acknowledged("yes", NOTICE_VERSION));
-        assert!(!acknowledged("", NOTICE_VERSION));
-        assert!(!acknowledged("yes", "2025-01-v0"));
-        assert!(acknowledgement_missing("2025-01-v0").contains("已更新"));
-        assert!(acknowledgement_missing("").contains("勾选"));
+        assert!(acknowledged("yes", NOTICE_VERSION, NOTICE_VERSION));
+        assert!(!acknowledged("", NOTICE_VERSION, NOTICE_VERSION));
+        assert!(!acknowledged("yes", "2025-01-v0", NOTICE_VERSION));
+        assert!(acknowledgement_missing("2025-01-v0", NOTICE_VERSION).contains("已更新"));
+        assert!(acknowledgement_missing("", NOTICE_VERSION).contains("勾选"));
+    }
+
+    #[test]
+    fn the_notice_states_the_retention_set_and_is_a_version_of_its_own() {
+        let default = notice(NoticeForm::Repair, CONTACT_RETENTION_DAYS);
+        assert_eq!(default.version, NOTICE_VERSION);
+        assert!(default.retention().contains("办理终结后保存 1 年"));
+        let shorter = notice(NoticeForm::Objection, 180);
+        assert_eq!(shorter.version, "2026-12-v1-180d");
+        assert!(shorter.retention().contains("办理终结后保存 180 日"));
+        assert!(notice(NoticeForm::Repair, 730)
+            .retention()
+            .contains("保存 2 年"));
+        // Read under one setting, posted under another: read again.
+        assert!(!acknowledged("yes", NOTICE_VERSION, &shorter.version));
+        assert!(acknowledgement_missing(NOTICE_VERSION, &shorter.version).contains("已更新"));
+        assert!(acknowledged("yes", "2026-12-v1-180d", &shorter.version));
+        // A listing notice's answer keeps no contact data of its own.
+        assert_eq!(
+            notice(NoticeForm::NoticeAnswer, 180),
+            notice(NoticeForm::NoticeAnswer, 365)
+        );
     }
 }

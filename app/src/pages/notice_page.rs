@@ -4,7 +4,7 @@
 //! handlers, which check the code (with the tracking lookups' limits).
 
 use crate::components::privacy_notice::PrivacyNotice;
-use crate::domain::privacy_notice::NoticeForm;
+use crate::domain::privacy_notice::{NoticeForm, CONTACT_RETENTION_DAYS};
 use leptos::prelude::*;
 
 use crate::pages::admin::listings::Sections;
@@ -76,6 +76,8 @@ pub fn NoticePage(
                 <input type="hidden" name="code" value=code/>
                 <PrivacyNotice
                     form=NoticeForm::NoticeAnswer
+                    // Its text keeps no contact data: no retention to state.
+                    retention_days=CONTACT_RETENTION_DAYS
                     acknowledged
                     offer_sms=false
                     sms_consent=false

@@ -69,6 +69,8 @@ pub fn ObjectionFormPage(
     grounds: Vec<(String, String)>,
     pledge: Vec<String>,
     answers: ObjectionAnswers,
+    /// The contact-data retention the notice states (the setting).
+    retention_days: u32,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
     let e = |f: &str| error_for(&errors, f);
@@ -105,6 +107,7 @@ pub fn ObjectionFormPage(
             <input type="hidden" name="record" value=record.key.clone()/>
             <PrivacyNotice
                 form=NoticeForm::Objection
+                retention_days
                 acknowledged=answers.notice_ack
                 offer_sms=true
                 sms_consent=answers.sms_consent

@@ -26,11 +26,11 @@ pub struct NewConsent {
 impl NewConsent {
     /// `form`'s notice (the version shown now), acknowledged through the
     /// portal's form at `at`.
-    pub fn notice(form: NoticeForm, at: DateTime<Utc>) -> Self {
-        let n = crate::domain::privacy_notice::notice(form);
+    pub fn notice(form: NoticeForm, retention_days: u32, at: DateTime<Utc>) -> Self {
+        let n = crate::domain::privacy_notice::notice(form, retention_days);
         NewConsent {
             purpose: ConsentPurpose::Notice,
-            notice_version: n.version.into(),
+            notice_version: n.version.clone(),
             categories: n.categories().into(),
             retention: n.retention().into(),
             channel: "web".into(),

@@ -7,7 +7,7 @@
 use app::domain::objection::{
     check_grounds, objection_pledge_text, ObjectionGround, ObjectionPledgeFacts,
 };
-use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, NoticeForm};
+use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, notice, NoticeForm};
 use app::domain::repair_application::{
     parse_mobile, parse_person_name, tracking_code_from_bytes, ApplicantKind, EvidenceKind,
     MAX_FILES,
@@ -66,10 +66,12 @@ fn pledge(o: &Objected) -> Vec<String> {
     })
 }
 
+/// The form, stating the contact-data retention `retention_days` in its notice.
 fn form_page(
     o: &Objected,
     status: StatusCode,
     answers: ObjectionAnswers,
+    retention_days: u32,
     errors: Vec<FieldError>,
 ) -> Response {
     let record = o.line();
@@ -87,7 +89,7 @@ fn form_page(
     page(
         status,
         render_document(None, title, move || {
-            view! { <ObjectionFormPage record natural_person grounds pledge answers errors/> }
+            view! { <ObjectionFormPage record natural_person grounds pledge answers retention_days errors/> }
                 .into_any()
         }),
     )
@@ -99,7 +101,14 @@ pub async fn form(State(state): State<StaffState>, Query(q): Query<RecordQuery>)
         objector_kind: "subject".into(),
         ..ObjectionAnswers::default()
     };
-    Ok(form_page(&o, StatusCode::OK, answers, vec![]))
+    let retention_days = retention_days(&state).await?;
+    Ok(form_page(
+        &o,
+        StatusCode::OK,
+        answers,
+        retention_days,
+        vec![],
+    ))
 }
 
 /// The text fields, checked: what the objection records.
@@ -116,13 +125,15 @@ fn check_fields(
     o: &Objected,
     a: &ObjectionAnswers,
     agree: bool,
+    retention_days: u32,
 ) -> Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
     let ticked = if a.notice_ack { "yes" } else { "" };
-    if !acknowledged(ticked, &a.notice_version) {
+    let shown = notice(NoticeForm::Objection, retention_days).version;
+    if !acknowledged(ticked, &a.notice_version, &shown) {
         errors.push(FieldError::new(
             "notice_ack",
-            acknowledgement_missing(&a.notice_version),
+            acknowledgement_missing(&a.notice_version, &shown),
         ));
     }
     let objector_kind = match ApplicantKind::from_code(a.objector_kind.trim()) {
@@ -292,6 +303,7 @@ pub async fn submit(
 ) -> Handled {
     same_origin(&headers)?;
     let client = client_of(addr);
+    let retention_days = retention_days(&state).await?;
     let mut raw_record = String::new();
     let mut answers = ObjectionAnswers::default();
     let mut agree = false;
@@ -322,7 +334,7 @@ pub async fn submit(
                     Some(o) => o,
                     None => public_record(&state, &raw_record).await?,
                 };
-                reading = judge(&state, &o, &answers, agree, &client).await?;
+                reading = judge(&state, &o, &answers, agree, retention_days, &client).await?;
                 target = Some(o);
             }
             if !matches!(reading, Reading::Accepted(..)) || file_error.is_some() {
@@ -370,7 +382,7 @@ pub async fn submit(
         None => public_record(&state, &raw_record).await?,
     };
     if matches!(reading, Reading::Fields) {
-        reading = judge(&state, &o, &answers, agree, &client).await?;
+        reading = judge(&state, &o, &answers, agree, retention_days, &client).await?;
     }
     // Identity answers are never sent back.
     let shown = ObjectionAnswers {
@@ -382,7 +394,7 @@ pub async fn submit(
         Reading::Accepted(c, what) => (c, what),
         Reading::Refused(status, errors) => {
             discard(&state, files).await;
-            return Ok(form_page(&o, status, shown, errors));
+            return Ok(form_page(&o, status, shown, retention_days, errors));
         }
         Reading::Fields => unreachable!("judged above"),
     };
@@ -408,7 +420,13 @@ pub async fn submit(
     }
     if !errors.is_empty() {
         discard(&state, files).await;
-        return Ok(form_page(&o, StatusCode::BAD_REQUEST, shown, errors));
+        return Ok(form_page(
+            &o,
+            StatusCode::BAD_REQUEST,
+            shown,
+            retention_days,
+            errors,
+        ));
     }
     let today = state.repair.portal.today();
     let deadline = deadline_after(state.repair.repairs.as_ref(), None, today, None)
@@ -434,7 +452,7 @@ pub async fn submit(
         submitted_at: Utc::now(),
         submitted_on: today,
         deadline,
-        consents: consents_of(&answers, Utc::now()),
+        consents: consents_of(&answers, retention_days, Utc::now()),
     };
     let filed = match state.objections.file_objection(&new, &files).await {
         Ok(f) => f,
@@ -460,6 +478,7 @@ pub async fn submit(
                 &o,
                 StatusCode::CONFLICT,
                 shown,
+                retention_days,
                 vec![already_open(&o)],
             ))
         }
@@ -468,12 +487,25 @@ pub async fn submit(
 
 /// The notice acknowledged (checked before) and, when ticked, the separate
 /// SMS consent, recorded with the objection.
-fn consents_of(answers: &ObjectionAnswers, at: chrono::DateTime<Utc>) -> Vec<NewConsent> {
-    let mut out = vec![NewConsent::notice(NoticeForm::Objection, at)];
+fn consents_of(
+    answers: &ObjectionAnswers,
+    retention_days: u32,
+    at: chrono::DateTime<Utc>,
+) -> Vec<NewConsent> {
+    let mut out = vec![NewConsent::notice(
+        NoticeForm::Objection,
+        retention_days,
+        at,
+    )];
     if answers.sms_consent {
         out.push(NewConsent::sms(at));
     }
     out
+}
+
+/// The days contact data are kept, which the notice states.
+async fn retention_days(state: &StaffState) -> Result<u32, super::Halt> {
+    Ok(crate::services::privacy::retention_days(state.repair.repairs.as_ref()).await?)
 }
 
 fn name_field(kind: EvidenceKind) -> &'static str {
@@ -501,9 +533,10 @@ async fn judge(
     o: &Objected,
     answers: &ObjectionAnswers,
     agree: bool,
+    retention_days: u32,
     client: &str,
 ) -> Result<Reading, super::Halt> {
-    let checked = match check_fields(o, answers, agree) {
+    let checked = match check_fields(o, answers, agree, retention_days) {
         Ok(c) => c,
         Err(errors) => return Ok(Reading::Refused(StatusCode::BAD_REQUEST, errors)),
     };

@@ -4,9 +4,7 @@
 //! step, or answers 400 with the same page, the errors and the input.
 
 use app::disclosure::subject_public_name;
-use app::domain::privacy_notice::{
-    acknowledged, acknowledgement_missing, NoticeForm, NOTICE_VERSION,
-};
+use app::domain::privacy_notice::{acknowledged, acknowledgement_missing, notice, NoticeForm};
 use app::domain::repair_application::{
     normalize_tracking_code, parse_mobile, parse_person_name, pledge_text, required_evidence,
     tracking_code_from_bytes, ApplicantKind, DraftRefusal, DraftUsage, EvidenceKind, PledgeFacts,
@@ -222,6 +220,7 @@ pub async fn applicant_page(
     headers: HeaderMap,
 ) -> Handled {
     let (target, draft) = target_and_draft(&state, &id, &headers).await?;
+    let retention_days = retention_days(&state).await?;
     let a = draft.answers;
     let record = target.summary;
     Ok(render(
@@ -237,6 +236,7 @@ pub async fn applicant_page(
                     phone=a.contact_phone.unwrap_or_default()
                     acknowledged=a.notice.is_some()
                     sms_consent=a.sms_consent
+                    retention_days
                     errors=vec![]
                 />
             }
@@ -269,11 +269,13 @@ pub async fn applicant(
 ) -> Handled {
     let (target, mut draft) = posted(&state, &id, &headers).await?;
     let mut errors = Vec::new();
-    let acknowledged = acknowledged(&form.notice_ack, &form.notice_version);
+    let retention_days = retention_days(&state).await?;
+    let shown = notice(NoticeForm::Repair, retention_days).version;
+    let acknowledged = acknowledged(&form.notice_ack, &form.notice_version, &shown);
     if !acknowledged {
         errors.push(FieldError::new(
             "notice_ack",
-            acknowledgement_missing(&form.notice_version),
+            acknowledgement_missing(&form.notice_version, &shown),
         ));
     }
     let sms_consent = form.sms_consent == "yes";
@@ -302,7 +304,7 @@ pub async fn applicant(
                 view! {
                     <ApplicantStep
                         record kind name=form.applicant_name phone=form.contact_phone
-                        acknowledged sms_consent errors
+                        acknowledged sms_consent retention_days errors
                     />
                 }
                 .into_any()
@@ -314,7 +316,7 @@ pub async fn applicant(
     draft.answers.contact_phone = phone.ok();
     // Acknowledged again on each pass through the page: the version is
     // the one on screen this time.
-    draft.answers.notice = Some((NOTICE_VERSION.to_string(), chrono::Utc::now()));
+    draft.answers.notice = Some((shown, chrono::Utc::now()));
     draft.answers.sms_consent = sms_consent;
     save_and_go(
         &state,
@@ -793,12 +795,19 @@ pub async fn evidence_done(
 
 // ----- check and submit ----------------------------------------------------
 
-/// The first step still unanswered, if any.
-fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
+/// The days contact data are kept, which the notice states.
+async fn retention_days(state: &RepairState) -> Result<u32, Halt> {
+    Ok(crate::services::privacy::retention_days(state.repairs.as_ref()).await?)
+}
+
+/// The first step still unanswered, if any, while the notice shown is
+/// version `notice_version`.
+fn first_missing(target: &Target, draft: &Draft, notice_version: &str) -> Option<String> {
     let a = &draft.answers;
     let base = target.summary.base();
-    // A notice acknowledged under an older version is acknowledged again.
-    let notice_current = a.notice.as_ref().is_some_and(|(v, _)| v == NOTICE_VERSION);
+    // A notice acknowledged under another version (an older text, or
+    // another retention setting) is acknowledged again.
+    let notice_current = a.notice.as_ref().is_some_and(|(v, _)| v == notice_version);
     if a.applicant_kind.is_none()
         || a.applicant_name.is_none()
         || a.contact_phone.is_none()
@@ -816,13 +825,13 @@ fn first_missing(target: &Target, draft: &Draft) -> Option<String> {
 
 /// The notice acknowledged on the applicant page, and the SMS consent if
 /// given there, as recorded with the application.
-fn consents_of(a: &app::store::repair::DraftAnswers) -> Vec<NewConsent> {
-    // `first_missing` sent an older version back to be read again, so the
+fn consents_of(a: &app::store::repair::DraftAnswers, retention_days: u32) -> Vec<NewConsent> {
+    // `first_missing` sent another version back to be read again, so the
     // version acknowledged is the one shown now.
     let Some((_, at)) = a.notice.clone() else {
         return vec![];
     };
-    let mut out = vec![NewConsent::notice(NoticeForm::Repair, at)];
+    let mut out = vec![NewConsent::notice(NoticeForm::Repair, retention_days, at)];
     if a.sms_consent {
         out.push(NewConsent::sms(at));
     }
@@ -905,7 +914,8 @@ pub async fn check_page(
     headers: HeaderMap,
 ) -> Handled {
     let (target, draft) = target_and_draft(&state, &id, &headers).await?;
-    if let Some(step) = first_missing(&target, &draft) {
+    let shown = notice(NoticeForm::Repair, retention_days(&state).await?).version;
+    if let Some(step) = first_missing(&target, &draft, &shown) {
         return Ok(see_other(&step));
     }
     check_response(&state, target, &draft, StatusCode::OK, vec![]).await
@@ -917,7 +927,9 @@ pub async fn submit(
     headers: HeaderMap,
 ) -> Handled {
     let (target, draft) = posted(&state, &id, &headers).await?;
-    if let Some(step) = first_missing(&target, &draft) {
+    let retention_days = retention_days(&state).await?;
+    let shown = notice(NoticeForm::Repair, retention_days).version;
+    if let Some(step) = first_missing(&target, &draft, &shown) {
         return Ok(see_other(&step));
     }
     if !missing_evidence(&state, &draft).await?.is_empty() {
@@ -965,7 +977,7 @@ pub async fn submit(
         tracking_hash: sha256_hex(normalized.as_bytes()),
         submitted_at: chrono::Utc::now(),
         deadline,
-        consents: consents_of(&draft.answers),
+        consents: consents_of(&draft.answers, retention_days),
     };
     match state.repairs.submit(&new).await? {
         SubmitOutcome::DraftMissing => Ok(see_other(&target.summary.base())),

@@ -5,6 +5,17 @@ use app::domain::privacy_notice::{CONTACT_RETENTION_DAYS, CONTACT_RETENTION_SETT
 use app::store::{ConsentStore, RepairStore, StoreError};
 use chrono::{DateTime, Duration, Utc};
 
+/// The days contact data are kept after a case ends: the setting, which
+/// the forms' notices state too.
+pub async fn retention_days(settings: &dyn RepairStore) -> Result<u32, StoreError> {
+    // The settings table's whole-number reader (its name is from the
+    // working-day limits it was first written for).
+    Ok(settings
+        .working_days_setting(CONTACT_RETENTION_SETTING)
+        .await?
+        .unwrap_or(CONTACT_RETENTION_DAYS))
+}
+
 /// Deletes the name and phone of every case that ended more than the
 /// retention setting's days before `now` (each deletion registered);
 /// returns the cases' numbers.
@@ -13,12 +24,7 @@ pub async fn delete_expired_contacts(
     settings: &dyn RepairStore,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
-    // The settings table's whole-number reader (its name is from the
-    // working-day limits it was first written for).
-    let days = settings
-        .working_days_setting(CONTACT_RETENTION_SETTING)
-        .await?
-        .unwrap_or(CONTACT_RETENTION_DAYS);
+    let days = retention_days(settings).await?;
     consents
         .delete_contact_data(now - Duration::days(i64::from(days)), now)
         .await

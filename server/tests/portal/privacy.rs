@@ -388,6 +388,73 @@ async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
     assert_eq!(rows[0].get::<String, _>(2), "web");
 }
 
+/// The retention is a setting, and the notices state it: another setting
+/// shows another text under a version of its own, and what was read under
+/// the old one is read again.
+#[tokio::test]
+async fn the_notice_states_the_retention_setting_and_follows_its_changes() {
+    let p = portal().await;
+    let (id, code, _) = eligible_records_of_departments(&p).await.swap_remove(0);
+    let base = format!("/repair/apply/{id}");
+    let cookie = fill_in(&p, &base, &code).await;
+    let check = p.get_with_cookie(&format!("{base}/check"), &cookie).await;
+    assert_eq!(
+        check.status,
+        StatusCode::OK,
+        "read under the default: complete"
+    );
+
+    p.db.exec("update settings set value = '180' where key = 'privacy.contact_retention_days'")
+        .await;
+    // The draft's acknowledgement was of another text: back to the notice.
+    let check = p.get_with_cookie(&format!("{base}/check"), &cookie).await;
+    assert_eq!(check.location(), format!("{base}/applicant"));
+    let page = p
+        .get_with_cookie(&format!("{base}/applicant"), &cookie)
+        .await;
+    assert!(page.body.contains("办理终结后保存 180 日"), "{}", page.body);
+    assert!(!page.body.contains("办理终结后保存 1 年"));
+    let version = "2026-12-v1-180d";
+    assert!(page.body.contains(&format!("value=\"{version}\"")));
+    // Ticked under the old text: refused as updated, nothing kept.
+    let stale = p
+        .post_form(
+            &format!("{base}/applicant"),
+            &cookie,
+            &applicant_fields("yes", NOTICE_VERSION, ""),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST);
+    assert!(stale.body.contains("个人信息处理告知已更新"));
+    // Under the text shown: taken, and the consent keeps what it said.
+    let ok = p
+        .post_form(
+            &format!("{base}/applicant"),
+            &cookie,
+            &applicant_fields("yes", version, ""),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let (number, _) = submit_draft(&p, &base, &cookie).await;
+    let row = &p
+        .rows(&format!(
+            "select c.notice_version, c.retention from consents c
+             join repair_applications a on a.id = c.case_id
+             where c.case_kind = 'repair' and a.number = '{number}' and c.purpose = 'notice'"
+        ))
+        .await[0];
+    assert_eq!(row.get::<String, _>(0), version);
+    assert!(row.get::<String, _>(1).contains("180 日"));
+
+    // The objection form says the same.
+    let (rid, _) = eligible_record(&p).await;
+    let form = p
+        .get_with_cookie(&format!("/objections/new?record=penalty-{rid}"), "")
+        .await;
+    assert!(form.body.contains("办理终结后保存 180 日"));
+    assert!(form.body.contains(version));
+}
+
 /// An objection offers the same separate SMS consent; its tracking page
 /// withdraws it with one button, behind the number, code and same-origin
 /// check of every tracking step.

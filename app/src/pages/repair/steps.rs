@@ -83,6 +83,8 @@ pub fn ApplicantStep(
     phone: String,
     acknowledged: bool,
     sms_consent: bool,
+    /// The contact-data retention the notice states (the setting).
+    retention_days: u32,
     errors: Vec<FieldError>,
 ) -> impl IntoView {
     let notice_error = error_for(&errors, "notice_ack");
@@ -96,7 +98,7 @@ pub fn ApplicantStep(
         <ErrorSummary errors/>
         <h1>"申请人信息"</h1>
         <form method="post" action=action novalidate>
-            <PrivacyNotice form=NoticeForm::Repair acknowledged offer_sms=true sms_consent error=notice_error/>
+            <PrivacyNotice form=NoticeForm::Repair retention_days acknowledged offer_sms=true sms_consent error=notice_error/>
             <fieldset class="field" class:field-error=kind_error_shown>
                 <legend>"由谁办理？"</legend>
                 {kind_error.map(|e| view! { <p class="error-message" id="applicant_kind-error">"错误："{e}</p> })}

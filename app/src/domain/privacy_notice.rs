@@ -34,7 +34,7 @@ pub fn notice_version(retention_days: u32) -> String {
 
 /// How a notice says the retention: whole years as years, else days.
 fn retention_span(days: u32) -> String {
-    if days > 0 && days % 365 == 0 {
+    if days > 0 && days.is_multiple_of(365) {
         format!("{} 年", days / 365)
     } else {
         format!("{days} 日")

@@ -85,7 +85,12 @@ pub(super) async fn filed(p: &Portal, id: i64, code: &str, rep: &str) -> (String
     )
     .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
-    let mut keys = ok.body.split("<dd class=\"issued-key\">").skip(1);
+    issued_keys(&ok.body)
+}
+
+/// The number and tracking code on an objection's confirmation page.
+pub(super) fn issued_keys(body: &str) -> (String, String) {
+    let mut keys = body.split("<dd class=\"issued-key\">").skip(1);
     let number = keys.next().unwrap().split('<').next().unwrap().to_string();
     let tracking = keys.next().unwrap().split('<').next().unwrap().to_string();
     (number, tracking)

@@ -337,6 +337,22 @@ async fn contact_data_are_deleted_a_set_time_after_the_case_ends_and_registered(
     assert_eq!(run(p, Utc::now() + Duration::days(2)).await, vec![open_app]);
 }
 
+/// An objection's fields on record `record`, without the notice's.
+fn objection_fields<'a>(record: &'a str, code: &'a str, rep: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("record", record),
+        ("objector_kind", "subject"),
+        ("objector_name", "王红"),
+        ("contact_phone", "13800001234"),
+        ("identity", code),
+        ("identity_second", rep),
+        ("grounds", "wrong"),
+        ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
+        ("agree", "yes"),
+        ("signatory", "王红"),
+    ]
+}
+
 #[tokio::test]
 async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
     let p = portal().await;
@@ -355,18 +371,7 @@ async fn an_objection_shows_its_notice_first_and_stores_the_acknowledgement() {
         "the notice comes first"
     );
     // Without the acknowledgement: refused with the field named, nothing filed.
-    let fields = [
-        ("record", record.as_str()),
-        ("objector_kind", "subject"),
-        ("objector_name", "王红"),
-        ("contact_phone", "13800001234"),
-        ("identity", code.as_str()),
-        ("identity_second", rep.as_str()),
-        ("grounds", "wrong"),
-        ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
-        ("agree", "yes"),
-        ("signatory", "王红"),
-    ];
+    let fields = objection_fields(&record, &code, &rep);
     let refused = p
         .post_multipart("/objections/new", &fields, super::objections::EVIDENCE)
         .await;
@@ -469,28 +474,17 @@ async fn an_objections_sms_consent_is_optional_and_withdrawn_from_its_tracking_p
         .await;
     assert!(form.body.contains(sms_consent_label(NoticeForm::Objection)));
     assert!(form.body.contains("name=\"sms_consent\""));
-    let fields = [
-        ("record", record.as_str()),
+    let mut fields = objection_fields(&record, &code, &rep);
+    fields.extend([
         ("notice_ack", "yes"),
         ("notice_version", NOTICE_VERSION),
         ("sms_consent", "yes"),
-        ("objector_kind", "subject"),
-        ("objector_name", "王红"),
-        ("contact_phone", "13800001234"),
-        ("identity", code.as_str()),
-        ("identity_second", rep.as_str()),
-        ("grounds", "wrong"),
-        ("explanation", "罚款金额应为 1 万元，决定书记载有误。"),
-        ("agree", "yes"),
-        ("signatory", "王红"),
-    ];
+    ]);
     let filed = p
         .post_multipart("/objections/new", &fields, super::objections::EVIDENCE)
         .await;
     assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
-    let mut keys = filed.body.split("<dd class=\"issued-key\">").skip(1);
-    let number = keys.next().unwrap().split('<').next().unwrap().to_string();
-    let tracking = keys.next().unwrap().split('<').next().unwrap().to_string();
+    let (number, tracking) = super::objections::issued_keys(&filed.body);
     let sms = |p: &Portal| {
         let db = p.db.clone();
         let number = number.clone();

@@ -325,3 +325,15 @@ pub struct ConsentSummary {
     /// given).
     pub sms: Option<(String, Option<String>)>,
 }
+
+impl ConsentSummary {
+    /// What the department reads before texting the person: whether an
+    /// SMS consent is in force.
+    pub fn sms_for_staff(&self) -> String {
+        match &self.sms {
+            None => "未同意，请勿发送短信（需要时电话联系）".into(),
+            Some((given, None)) => format!("已于 {given} 同意接收办理进度短信"),
+            Some((_, Some(withdrawn))) => format!("已于 {withdrawn} 撤回同意，请勿发送短信"),
+        }
+    }
+}

@@ -5,8 +5,10 @@
 //! Another department's objections answer 404.
 
 use app::domain::objection::{ObjectionAction, ObjectionNumber, ObjectionState};
+use app::domain::privacy_notice::NoticeForm;
 use app::domain::publication::format_date_cn;
 use app::domain::staff::AuditAction;
+use app::model::ConsentSummary;
 use app::pages::admin::objections::{
     ObjectionDetail, ObjectionLine, ObjectionOversightLine, ObjectionOversightPage, ObjectionPage,
     ObjectionsPage, OverdueObjection,
@@ -146,6 +148,14 @@ async fn objection_page(
         explanation: o.explanation.clone(),
         objector: format!("{}（{}）", o.objector_name, o.objector_kind.label()),
         contact_phone: o.contact_phone.clone(),
+        sms: ConsentSummary::of(
+            &state
+                .repair
+                .consents
+                .consents(NoticeForm::Objection, o.id)
+                .await?,
+        )
+        .sms_for_staff(),
         pledge: format!("已签署（签署人：{}）", o.pledge_signed_name),
         files,
         history: history(&events, true),

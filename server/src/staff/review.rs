@@ -5,6 +5,7 @@
 //! records of their own department; any other application answers 404, the
 //! same as one that does not exist, so numbers cannot be probed.
 
+use app::domain::privacy_notice::NoticeForm;
 use app::domain::repair_application::{
     deadline_setting, transition, Action, ApplicationNumber, ApplicationState,
 };
@@ -12,6 +13,7 @@ use app::domain::staff::AuditAction;
 use app::domain::working_days::{
     calendar_gap_notice, china_date, deadline_note, uncovered_years, HolidayCalendar,
 };
+use app::model::ConsentSummary;
 use app::pages::admin::review::{
     ApplicationPage, ApplicationView, EvidenceLine, QueuePage, QueueRow,
 };
@@ -153,6 +155,14 @@ async fn application_view(
         applicant_kind: app.applicant_kind.label().to_string(),
         applicant_name: app.applicant_name.clone(),
         contact_phone: app.contact_phone.clone(),
+        sms: ConsentSummary::of(
+            &state
+                .repair
+                .consents
+                .consents(NoticeForm::Repair, app.id)
+                .await?,
+        )
+        .sms_for_staff(),
         pledge: app.pledge_text.clone(),
         pledge_signed_name: app.pledge_signed_name.clone(),
         submitted: china_date(app.submitted_at),

@@ -159,6 +159,17 @@ async fn the_sms_consent_is_withdrawn_from_the_status_page_with_one_button() {
         status.body.contains("同意接收办理进度短信") && status.body.contains("撤回短信通知同意")
     );
     assert!(status.body.contains(&format!("版本 {NOTICE_VERSION}")));
+    // The department reads it before texting.
+    let reviewer = reviewer_of(&p, "repair_applications", &number).await;
+    let staff_page = p
+        .get_with_cookie(&format!("/admin/repairs/{number}"), &reviewer.cookie)
+        .await;
+    assert_eq!(staff_page.status, StatusCode::OK);
+    assert!(
+        staff_page.body.contains("同意接收办理进度短信"),
+        "{}",
+        staff_page.body
+    );
 
     // A wrong code withdraws nothing and is counted like any wrong code.
     let wrong = p
@@ -197,6 +208,10 @@ async fn the_sms_consent_is_withdrawn_from_the_status_page_with_one_button() {
     let c = consents(&p, id).await;
     assert!(c[1].3, "withdrawn");
     assert!(!c[0].3, "the acknowledgement stays");
+    let staff_page = p
+        .get_with_cookie(&format!("/admin/repairs/{number}"), &reviewer.cookie)
+        .await;
+    assert!(staff_page.body.contains("撤回同意，请勿发送短信"));
     // Again: nothing more changes; the application itself is untouched.
     let again = p
         .post_form(
@@ -335,6 +350,25 @@ async fn contact_data_are_deleted_a_set_time_after_the_case_ends_and_registered(
         .unwrap()
         .unwrap();
     assert_eq!(run(p, Utc::now() + Duration::days(2)).await, vec![open_app]);
+}
+
+/// A reviewer of the department deciding case `number` (of `table`).
+async fn reviewer_of(p: &Portal, table: &str, number: &str) -> super::staff::Member {
+    let department: i64 = p
+        .rows(&format!(
+            "select department_id from {table} where number = '{number}'"
+        ))
+        .await[0]
+        .get(0);
+    let name = format!("rev{department}");
+    super::staff::add_account(
+        p,
+        &name,
+        app::domain::staff::Role::Reviewer,
+        Some(department),
+    )
+    .await;
+    super::staff::sign_in(p, &name).await
 }
 
 /// An objection's fields on record `record`, without the notice's.
@@ -518,6 +552,10 @@ async fn an_objections_sms_consent_is_optional_and_withdrawn_from_its_tracking_p
         .body
         .contains("action=\"/objections/track/sms-withdraw\""));
     assert!(page.body.contains("撤回不影响异议的办理"));
+    let reviewer = reviewer_of(&p, "objections", &number).await;
+    let staff_page = format!("/admin/objections/{number}");
+    let seen = p.get_with_cookie(&staff_page, &reviewer.cookie).await;
+    assert!(seen.body.contains("同意接收办理进度短信"), "{}", seen.body);
 
     const ROUTE: &str = "/objections/track/sms-withdraw";
     // A wrong code, a cross-site post, a GET: nothing withdrawn.
@@ -556,6 +594,8 @@ async fn an_objections_sms_consent_is_optional_and_withdrawn_from_its_tracking_p
         .body
         .contains("action=\"/objections/track/sms-withdraw\""));
     assert!(sms(&p).await[0].2);
+    let seen = p.get_with_cookie(&staff_page, &reviewer.cookie).await;
+    assert!(seen.body.contains("撤回同意，请勿发送短信"));
     let again = p
         .post_form(ROUTE, "", &[("number", &number), ("code", &tracking)])
         .await;

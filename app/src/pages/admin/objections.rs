@@ -66,6 +66,8 @@ pub struct ObjectionDetail {
     pub explanation: String,
     pub objector: String,
     pub contact_phone: String,
+    /// Whether the objector agreed to SMS (and has not withdrawn).
+    pub sms: String,
     pub pledge: String,
     /// (download href, name and size).
     pub files: Vec<(String, String)>,
@@ -103,6 +105,7 @@ pub fn ObjectionPage(
             <dt>"信用主体"</dt><dd>{o.record.subject_name.clone()}</dd>
             <dt>"提出人"</dt><dd>{o.objector.clone()}</dd>
             <dt>"联系电话"</dt><dd>{o.contact_phone.clone()}</dd>
+            <dt>"短信通知"</dt><dd>{o.sms.clone()}</dd>
             <dt>"异议理由"</dt><dd>{o.grounds.join("、")}</dd>
             <dt>"异议说明"</dt><dd>{o.explanation.clone()}</dd>
             <dt>"异议申诉承诺书"</dt><dd>{o.pledge.clone()}</dd>

@@ -109,6 +109,8 @@ pub struct ApplicationView {
     pub applicant_kind: String,
     pub applicant_name: String,
     pub contact_phone: String,
+    /// Whether the applicant agreed to SMS (and has not withdrawn).
+    pub sms: String,
     pub pledge: String,
     pub pledge_signed_name: String,
     pub submitted: NaiveDate,
@@ -165,6 +167,7 @@ pub fn ApplicationPage(staff: StaffView, app: ApplicationView) -> impl IntoView 
             <div><dt>"信用主体"</dt><dd>{app.subject_name.clone()}</dd></div>
             <div><dt>"办理人"</dt><dd>{format!("{}（{}）", app.applicant_name, app.applicant_kind)}</dd></div>
             <div><dt>"联系电话"</dt><dd>{app.contact_phone.clone()}</dd></div>
+            <div><dt>"短信通知"</dt><dd>{app.sms.clone()}</dd></div>
             <div><dt>"提交日期"</dt><dd>{format_date_cn(app.submitted)}</dd></div>
         </dl>
         <h2>"证明材料"</h2>
